@@ -1,0 +1,98 @@
+"""The ``#EXTINF`` line of M3U playlists: split it and decode its attributes.
+
+Kept apart from the M3U reader so that :class:`core.models.Asset` can decode its attributes
+on demand without importing the formats package.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["format_attributes", "parse_attributes", "split_extinf"]
+
+# key="value" where the closing quote is the one followed by a space, a comma or the end:
+# real playlists put commas and quotes inside values.
+_ATTRIBUTE = re.compile(
+    r"""\s*([^\s=,"']+)\s*=\s*(?:"(.*?)"(?=[\s,]|$)|'(.*?)'(?=[\s,]|$)|([^\s,"']*))"""
+)
+_DURATION = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)?")
+
+
+def parse_attributes(text: str) -> tuple[tuple[str, str], ...]:
+    """Decode ``key="value" …`` into (name, value) pairs, names as written, in order."""
+    attributes: list[tuple[str, str]] = []
+    position = 0
+    while True:
+        found = _ATTRIBUTE.match(text, position)
+        if found is None or found.end() == position:
+            break
+        key, double, single, bare = found.groups()
+        value = double if double is not None else single if single is not None else bare
+        attributes.append((key, value))
+        position = found.end()
+    return tuple(attributes)
+
+
+def _careful_split(text: str, start: int) -> tuple[str, str]:
+    position = start
+    while True:
+        found = _ATTRIBUTE.match(text, position)
+        if found is None or found.end() == position:
+            break
+        position = found.end()
+    comma = text.find(",", position)
+    if comma < 0:
+        return text[start:], ""
+    return text[start:comma], text[comma + 1 :]
+
+
+def _split_duration(text: str) -> tuple[str, int]:
+    """The duration token at the start of the line and where the attributes begin."""
+    space = text.find(" ", 1)
+    comma = text.find(",")
+    end = space if 0 <= space < comma or comma < 0 else comma
+    if end < 0:
+        end = len(text)
+    token = text[:end]
+    if token and token.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        return token.strip(), end
+    match = _DURATION.match(text)
+    if match is None or match.group(1) is None:
+        return "", 0
+    return match.group(1), match.end()
+
+
+def split_extinf(text: str) -> tuple[str, str, str]:
+    """Split what follows ``#EXTINF:`` into (duration, attribute text, title), all verbatim.
+
+    The fast path takes the first comma after the last attribute's closing quote; it is
+    used only when that quote really closes an attribute value (``="…"``), otherwise the
+    attributes are walked one by one (titles may hold quotes and commas too).
+    """
+    duration, start = _split_duration(text)
+    last = text.rfind('"')
+    if last < 0:
+        comma = text.find(",", start)
+        if comma < 0:
+            return duration, text[start:], ""
+        if "'" not in text[start:comma]:
+            return duration, text[start:comma], text[comma + 1 :]
+        attributes, title = _careful_split(text, start)
+        return duration, attributes, title
+    comma = text.find(",", last + 1)
+    opening = text.rfind('"', 0, last)
+    if (
+        comma >= 0
+        and opening > start
+        and text[opening - 1] == "="
+        and not text[last + 1 : comma].strip()
+        and text.count('"', start, comma) % 2 == 0
+    ):
+        return duration, text[start:comma], text[comma + 1 :]
+    attributes, title = _careful_split(text, start)
+    return duration, attributes, title
+
+
+def format_attributes(attrs: tuple[tuple[str, str], ...]) -> str:
+    """The ``#EXTINF`` attribute text for (name, value) pairs."""
+    return "".join(f' {key}="{value}"' for key, value in attrs)

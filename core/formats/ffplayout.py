@@ -1,0 +1,220 @@
+"""ffplayout day playlists: ``{"channel", "date", "program": [{"in", "out", "duration", "source"}]}``.
+
+A playlist has no clock times: each item starts where the previous one ended, the first at
+the channel's broadcast-day start. The reader turns that into programmes with real instants
+(DST-safe: the running sum is added in UTC), keeping ``in``/``out``/``duration`` and any other
+keys verbatim in ``attrs`` (``ffplayout:<key>`` = the JSON text) so a round trip loses
+nothing. A day is a whole playlist, so the reader loads it at once (within the size limit).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import PurePosixPath
+from typing import Any, TextIO
+
+from core.errors import ParseError, SchemaError
+from core.formats.source import Source, WarningLog
+from core.locators import fingerprint
+from core.models import Channel, Programme, Text
+from core.timestamps import fixed_zone
+
+__all__ = ["FfplayoutReader", "channel_slug", "write_ffplayout"]
+
+DAY = timedelta(hours=24)
+_PREFIX = "ffplayout:"
+_KNOWN = ("in", "out", "duration", "source", "title", "category")
+_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def channel_slug(name: str) -> str:
+    """A channel id made from an ffplayout channel name (``Channel 1`` → ``channel-1``)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "ffplayout"
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _local(instant: datetime, zone: tzinfo) -> datetime:
+    """The instant in ``zone``, carried by a fixed offset (what the formats write)."""
+    local = instant.astimezone(zone)
+    offset = local.utcoffset() or timedelta(0)
+    return local.replace(tzinfo=fixed_zone(int(offset.total_seconds()) // 60))
+
+
+class FfplayoutReader:
+    """Reads one ffplayout day playlist; yields its channel, then its programmes."""
+
+    format = "ffplayout"
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        channel_id: str | None = None,
+        day_start: time = time(0),
+        zone: tzinfo = UTC,
+        length: timedelta = DAY,
+    ) -> None:
+        self.source = source
+        self.warnings = WarningLog()
+        self.channel_id = channel_id
+        self.day_start = day_start
+        self.zone = zone
+        self.length = length
+
+    def _schema(self, message: str) -> SchemaError:
+        return SchemaError(
+            message,
+            path=self.source.name,
+            hint="ffplayout items need numeric 'in' and 'out' (out ≥ in) and a 'source'",
+        )
+
+    def _load(self) -> dict[str, Any]:
+        with self.source.open() as stream:
+            raw = stream.read()
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            raise ParseError(
+                "is not valid UTF-8", path=self.source.name, line=line,
+                hint="save the playlist as UTF-8",
+            ) from None  # fmt: skip
+        except json.JSONDecodeError as error:
+            raise ParseError(
+                f"is not valid JSON ({error.msg})",
+                path=self.source.name,
+                line=error.lineno,
+                column=error.colno,
+                hint="check the JSON at that place",
+            ) from None
+        if not isinstance(data, dict) or not isinstance(data.get("program"), list):
+            raise self._schema("is not an ffplayout playlist (no \"program\" list)")
+        return data
+
+    def __iter__(self) -> Iterator[Channel | Programme]:
+        data = self._load()
+        name = data.get("channel")
+        name = name if isinstance(name, str) and name else "ffplayout"
+        try:
+            day = date.fromisoformat(str(data.get("date")))
+        except ValueError:
+            raise self._schema(f"date: '{data.get('date')}' is not a date (YYYY-MM-DD)") from None
+        named = _DATE_IN_NAME.search(self.source.path.name)
+        if named and named.group(1) != day.isoformat():
+            self.warnings.add(
+                None,
+                f"the date inside ({day.isoformat()}) disagrees with the file name "
+                f"({self.source.path.name}); the date inside is used",
+            )
+        channel_id = self.channel_id or channel_slug(name)
+        yield Channel(id=channel_id, display_names=(Text(name),), day_start=self.day_start)
+        folder = self.source.folder
+        start = datetime.combine(day, self.day_start, tzinfo=self.zone).astimezone(UTC)
+        elapsed = 0.0
+        for index, item in enumerate(data["program"]):
+            where = f"program[{index}]"
+            if not isinstance(item, dict):
+                raise self._schema(f"{where}: is not an object")
+            begin, end = item.get("in"), item.get("out")
+            if not isinstance(begin, int | float) or not isinstance(end, int | float):
+                raise self._schema(f"{where}: 'in' and 'out' must be numbers of seconds")
+            if end < begin:
+                raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")
+            source = item.get("source")
+            if not isinstance(source, str) or not source:
+                raise self._schema(f"{where}: 'source' must name a file or URL")
+            title = item.get("title")
+            category = item.get("category")
+            attrs = [(f"{_PREFIX}in", json.dumps(begin)), (f"{_PREFIX}out", json.dumps(end))]
+            if "duration" in item:
+                attrs.append((f"{_PREFIX}duration", json.dumps(item["duration"])))
+            attrs.extend(
+                (f"{_PREFIX}{key}", json.dumps(value, ensure_ascii=False))
+                for key, value in item.items()
+                if key not in _KNOWN
+            )
+            first = start + timedelta(seconds=elapsed)
+            elapsed += end - begin
+            last = start + timedelta(seconds=elapsed)
+            yield Programme(
+                channel=channel_id,
+                start=_local(first, self.zone),
+                stop=_local(last, self.zone),
+                titles=(Text(title if isinstance(title, str) and title else _stem(source)),),
+                categories=(Text(category),) if isinstance(category, str) and category else (),
+                locator=source,
+                fingerprint=fingerprint(source, folder),
+                attrs=tuple(attrs),
+            )
+        length = self.length.total_seconds()
+        if elapsed < length - 1:
+            self.warnings.add(
+                None,
+                f"the day lasts {_clock(elapsed)}, {round(length - elapsed)} s short of "
+                f"{_clock(length)}: dead air at the end",
+            )
+        elif elapsed > length + 1:
+            self.warnings.add(
+                None,
+                f"the day lasts {_clock(elapsed)}, {round(elapsed - length)} s longer than "
+                f"{_clock(length)}: ffplayout cuts the end",
+            )
+
+
+def _stem(source: str) -> str:
+    return PurePosixPath(source.partition("?")[0].rstrip("/")).stem or source
+
+
+def _number(text: str | None) -> Any:
+    return json.loads(text) if text is not None else None
+
+
+def write_ffplayout(
+    out: TextIO, channel_name: str, day: date, programmes: Iterable[Programme]
+) -> int:
+    """Write one day playlist from consecutive programmes; returns the number of items.
+
+    ``in``/``out``/``duration`` come back as they were read while the programme's length is
+    unchanged; a trimmed or new programme gets ``out = in + length``.
+    """
+    items: list[dict[str, Any]] = []
+    for programme in programmes:
+        if programme.stop is None or programme.locator is None:
+            continue
+        attrs = dict(programme.attrs)
+        length = (programme.stop - programme.start).total_seconds()
+        begin = _number(attrs.get(f"{_PREFIX}in"))
+        if begin is None:
+            begin = 0
+        end = _number(attrs.get(f"{_PREFIX}out"))
+        if end is None or abs((end - begin) - length) > 0.001:
+            end = round(begin + length, 3)
+        duration = _number(attrs.get(f"{_PREFIX}duration"))
+        if duration is None or duration < end:
+            duration = end
+        item: dict[str, Any] = {"in": begin, "out": end, "duration": duration}
+        item["source"] = programme.locator
+        if programme.title and programme.title != _stem(programme.locator):
+            item["title"] = programme.title
+        if programme.categories:
+            item["category"] = programme.categories[0].value
+        for key, value in programme.attrs:
+            if key.startswith(_PREFIX) and key[len(_PREFIX) :] not in _KNOWN:
+                item[key[len(_PREFIX) :]] = json.loads(value)
+        items.append(item)
+    json.dump(
+        {"channel": channel_name, "date": day.isoformat(), "program": items},
+        out,
+        indent=4,
+        ensure_ascii=False,
+    )
+    out.write("\n")
+    return len(items)

@@ -1,0 +1,227 @@
+"""Opening an input file safely: size limit (also after gunzip), transparent gzip, warnings.
+
+Every reader gets its bytes through :class:`Source`, so the limits hold for every format:
+a file over the limit, or a small gzip that inflates past it, stops with ``TooLarge`` as soon
+as the limit is crossed, never after the whole thing was read into memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+from core.errors import FileProblem, ParseError, TooLarge
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "InputWarning",
+    "Source",
+    "WarningLog",
+    "decode_chunks",
+]
+
+DEFAULT_LIMIT = 50 * 1024 * 1024
+"""Default size limit of one input, in bytes, before and after decompression."""
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK = 1 << 20
+
+
+class InputWarning(NamedTuple):
+    """Something in an input that was read anyway, and where it is."""
+
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line is not None else self.message
+
+
+@dataclass
+class WarningLog:
+    """The warnings of one read, the first ``keep`` of them in full and a count of the rest."""
+
+    keep: int = 1000
+    items: list[InputWarning] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, line: int | None, message: str) -> None:
+        """Record a warning at ``line`` (1-based, or ``None`` for the whole file)."""
+        self.total += 1
+        if len(self.items) < self.keep:
+            self.items.append(InputWarning(line, message))
+
+    def __iter__(self) -> Iterator[InputWarning]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return self.total
+
+
+class _LimitedStream(io.RawIOBase):
+    """A read-only stream that raises ``TooLarge`` once more than ``limit`` bytes came out."""
+
+    def __init__(self, inner: BinaryIO, limit: int, source: Source) -> None:
+        self._inner = inner
+        self._limit = limit
+        self._source = source
+        self.consumed = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._inner.read(len(buffer))
+        except (EOFError, OSError, zlib.error) as error:
+            raise ParseError(
+                f"the compressed data is damaged ({error})",
+                path=self._source.name,
+                hint="download the file again",
+            ) from error
+        count = len(data)
+        self.consumed += count
+        if self.consumed > self._limit:
+            raise self._source.too_large(after_gunzip=self._source.is_gzip)
+        buffer[:count] = data
+        return count
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+@dataclass
+class Source:
+    """One input file, opened under a size limit; gzip is recognised by its content."""
+
+    path: Path
+    limit: int = DEFAULT_LIMIT
+    is_gzip: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        try:
+            if self.path.is_dir():
+                raise FileProblem(
+                    "is a folder, not a file", path=self.path, hint="give the path of a file"
+                )
+            size = self.path.stat().st_size
+            with self.path.open("rb") as handle:
+                self.is_gzip = handle.read(2) == _GZIP_MAGIC
+        except FileNotFoundError:
+            raise FileProblem(
+                "no such file", path=self.path, hint="check the path and try again"
+            ) from None
+        except PermissionError:
+            raise FileProblem(
+                "cannot be read (permission denied)",
+                path=self.path,
+                hint="check the file's permissions",
+            ) from None
+        if size > self.limit:
+            raise self.too_large(after_gunzip=False)
+        if self.is_gzip:
+            self._check_inflated_size()
+
+    def _check_inflated_size(self) -> None:
+        """Inflate once, counting bytes only, so a gzip bomb is refused in a fraction of a
+        second instead of after the parser has chewed through the limit."""
+        total = 0
+        try:
+            with gzip.GzipFile(self.path, "rb") as stream:
+                while chunk := stream.read(_CHUNK):
+                    total += len(chunk)
+                    if total > self.limit:
+                        raise self.too_large(after_gunzip=True)
+        except (EOFError, OSError, zlib.error) as error:
+            raise ParseError(
+                f"the compressed data is damaged ({error})",
+                path=self.name,
+                hint="download the file again",
+            ) from error
+
+    @property
+    def name(self) -> str:
+        """The path as the user gave it, for messages."""
+        return str(self.path)
+
+    @property
+    def folder(self) -> Path:
+        """The absolute folder of the file: relative locators inside it start from here."""
+        return self.path.resolve().parent
+
+    def too_large(self, *, after_gunzip: bool) -> TooLarge:
+        """The error for an input past the limit."""
+        where = "once decompressed " if after_gunzip else ""
+        return TooLarge(
+            f"is larger {where}than the input limit of {self.limit // (1024 * 1024)} MB",
+            path=self.name,
+            hint="raise the limit with --max-size (MB) if you trust this file",
+        )
+
+    def open(self) -> io.BufferedReader:
+        """The file's bytes (decompressed when it is gzip), limited to ``limit`` bytes."""
+        try:
+            raw: BinaryIO = self.path.open("rb")
+        except OSError as error:
+            raise FileProblem(f"cannot be opened ({error.strerror})", path=self.name) from None
+        if self.is_gzip:
+            raw = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+        return io.BufferedReader(_LimitedStream(raw, self.limit, self), buffer_size=_CHUNK)
+
+    def head(self, size: int = 64 * 1024) -> bytes:
+        """The first ``size`` bytes of the (decompressed) content, for format detection."""
+        with self.open() as stream:
+            return stream.read(size)
+
+
+def decode_chunks(source: Source, stream: io.BufferedReader) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(lines before this chunk, lines)`` for the file decoded as UTF-8, chunk by chunk.
+
+    Lines keep a trailing ``\r`` (strip it); a BOM is removed. Reads a megabyte at a time and
+    decodes it at once; only a chunk that fails to decode is searched for the exact line, so
+    bad bytes are reported where they are.
+    """
+    number = 0
+    rest = b""
+    first = True
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            if not rest:
+                return
+            data, rest = rest, b""
+        else:
+            data = rest + chunk
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                rest = data
+                continue
+            data, rest = data[: cut + 1], data[cut + 1 :]
+        if first:
+            first = False
+            if data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = number + data.count(b"\n", 0, error.start) + 1
+            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            raise ParseError(
+                f"is not valid UTF-8 (byte 0x{data[error.start]:02X})",
+                path=source.name,
+                line=line,
+                column=column,
+                hint="save the file as UTF-8 and import it again",
+            ) from None
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        yield number, lines
+        number += len(lines)

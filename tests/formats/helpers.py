@@ -1,0 +1,76 @@
+"""Helpers shared by the format tests."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from core.formats import open_reader
+from core.models import Asset, Channel, Item, Programme
+
+
+def read_all(path: Path, format: str = "auto", **options: Any) -> tuple[list[Item], Any]:
+    """Every item of a file, and the reader (for its warnings and header)."""
+    reader = open_reader(path, format, **options)
+    return list(reader), reader
+
+
+def identity(item: Item) -> tuple[Any, ...]:
+    """What must survive a round trip, offsets of instants included."""
+    if isinstance(item, Programme):
+        return (
+            "programme",
+            item.channel,
+            item.start.isoformat(),
+            item.stop.isoformat() if item.stop else None,
+            item.titles,
+            item.sub_titles,
+            item.descs,
+            item.categories,
+            item.episode_nums,
+            item.icons,
+            item.ratings,
+            item.locator,
+            item.fingerprint,
+            item.attrs,
+            item.extras,
+        )
+    if isinstance(item, Asset):
+        return (
+            "asset",
+            item.title,
+            item.locator,
+            item.fingerprint,
+            item.duration,
+            item.attrs,
+            item.groups,
+            item.tags,
+            item.extinf_duration,
+        )
+    assert isinstance(item, Channel)
+    return (
+        "channel",
+        item.id,
+        item.display_names,
+        item.icons,
+        item.urls,
+        item.number,
+        item.extras,
+        item.timezone,
+        item.day_start,
+    )
+
+
+def write_to(tmp: Path, name: str, text: str | bytes) -> Path:
+    """Write a small input file for a test."""
+    path = tmp / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def text_buffer() -> io.StringIO:
+    return io.StringIO()
