@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -22,10 +22,36 @@ _SHOWS = [
     "Café Société", "Ünïcode Straße", "Road Trip, Again", "History & Mystery",
 ]  # fmt: skip
 _CATEGORIES = ["News", "Magazine", "Sports", "Kids", "Movie", "Music", "Documentary", "Talk"]
-_WORDS = (
-    "the council met on tuesday to discuss the new harbour plan while residents asked "
-    "about parking buses schools and the summer festival that returns to the old town"
-).split()
+_WORDS = [
+    "the",
+    "council",
+    "met",
+    "on",
+    "tuesday",
+    "to",
+    "discuss",
+    "the",
+    "new",
+    "harbour",
+    "plan",
+    "while",
+    "residents",
+    "asked",
+    "about",
+    "parking",
+    "buses",
+    "schools",
+    "and",
+    "the",
+    "summer",
+    "festival",
+    "that",
+    "returns",
+    "to",
+    "the",
+    "old",
+    "town",
+]
 _MINUTES = [15, 30, 30, 30, 45, 60, 60, 90]
 _OFFSETS = [0, 60, -300, 330, 120, -480]
 
@@ -41,7 +67,7 @@ def write_bench_xmltv(
     channels: int = 100,
     days: int = 21,
     seed: int = 7,
-    start: datetime = datetime(2026, 12, 1, tzinfo=timezone.utc),
+    start: datetime = datetime(2026, 12, 1, tzinfo=UTC),
     inject_problems: bool = False,
 ) -> int:
     """Write an XMLTV guide of ``channels`` × ``days``; returns the number of programmes.
@@ -93,8 +119,10 @@ def write_bench_xmltv(
                     f'    <desc lang="en">{escape(words.capitalize())}.</desc>\n'
                     f'    <category lang="en">{rng.choice(_CATEGORIES)}</category>\n'
                     f'    <url system="video">https://media.example.org/vod/{video}.mp4</url>\n'
-                    f'    <episode-num system="xmltv_ns">{season - 1}.{episode - 1}.</episode-num>\n'
-                    f'    <episode-num system="onscreen">S{season:02d}E{episode:02d}</episode-num>\n'
+                    f'    <episode-num system="xmltv_ns">{season - 1}.{episode - 1}.'
+                    "</episode-num>\n"
+                    f'    <episode-num system="onscreen">S{season:02d}E{episode:02d}'
+                    "</episode-num>\n"
                     "  </programme>\n"
                 )
                 count += 1

@@ -46,10 +46,10 @@ def local_path(locator: str, base: str | Path | None = None) -> Path | None:
     locator = locator.partition("|")[0].strip()
     if locator.lower().startswith("file://"):
         parts = urlsplit(locator)
-        path = unquote(parts.path)
+        text = unquote(parts.path)
         if parts.netloc and parts.netloc.lower() != "localhost":
-            path = f"//{parts.netloc}{path}"
-        return Path(os.path.normpath(path))
+            text = f"//{parts.netloc}{text}"
+        return Path(os.path.normpath(text))
     if _is_url(locator):
         return None
     path = Path(locator).expanduser()

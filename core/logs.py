@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core.paths import log_folder
 
-__all__ = ["JOB_ID", "configure_logging", "LOG_FILE_NAME"]
+__all__ = ["JOB_ID", "LOG_FILE_NAME", "configure_logging"]
 
 LOG_FILE_NAME = "scheduleflow.log"
 JOB_ID: ContextVar[str] = ContextVar("job_id", default="-")

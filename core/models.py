@@ -194,9 +194,7 @@ class Asset:
     def user_agent(self) -> str | None:
         """The HTTP user agent a player must send, from any of the places M3U puts it."""
         return (
-            self.attr("user-agent")
-            or self.option("http-user-agent")
-            or self.header("user-agent")
+            self.attr("user-agent") or self.option("http-user-agent") or self.header("user-agent")
         )
 
     @property

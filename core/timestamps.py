@@ -9,7 +9,7 @@ rest goes through one regular expression.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 __all__ = [
     "NAMED_ZONES",
@@ -43,7 +43,7 @@ def fixed_zone(minutes: int) -> timezone:
     """The shared fixed-offset zone ``minutes`` east of UTC (``timezone.utc`` for 0)."""
     zone = _ZONES.get(minutes)
     if zone is None:
-        zone = timezone.utc if minutes == 0 else timezone(timedelta(minutes=minutes))
+        zone = UTC if minutes == 0 else timezone(timedelta(minutes=minutes))
         _ZONES[minutes] = zone
     return zone
 

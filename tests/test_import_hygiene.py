@@ -32,7 +32,8 @@ def test_headless_command_line_does_not_load_textual() -> None:
     script = (
         "import sys\n"
         "import tui.cli\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))\n"
+        "loaded = (m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(sorted(loaded)))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True

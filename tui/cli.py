@@ -25,7 +25,10 @@ __all__ = ["build_parser", "main"]
 log = logging.getLogger("scheduleflow.cli")
 
 _GLOBAL_FLAGS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
-    (("--db",), {"metavar": "PATH", "help": "the database (default: $SCHEDULEFLOW_HOME/scheduleflow.db)"}),
+    (
+        ("--db",),
+        {"metavar": "PATH", "help": "the database (default: $SCHEDULEFLOW_HOME/scheduleflow.db)"},
+    ),
     (("--home",), {"metavar": "DIR", "help": "the data directory (default: $SCHEDULEFLOW_HOME)"}),
     (("--read-only",), {"action": "store_true", "help": "work as a viewer: change nothing"}),
     (("--log-format",), {"choices": ["text", "json"], "help": "log file lines as text or JSON"}),
@@ -110,7 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             format=getattr(args, "log_format", None) or "text",
         )
     except OSError as error:
-        print(f"scheduleflow: cannot write logs under {home_dir}: {error.strerror}", file=sys.stderr)
+        print(
+            f"scheduleflow: cannot write logs under {home_dir}: {error.strerror}", file=sys.stderr
+        )
         return 2
     if args.command is None:
         parser.print_help(sys.stderr)

@@ -39,10 +39,10 @@ __all__ = [
     "detect_format",
     "is_dns_like",
     "open_reader",
+    "stand_in_channels",
     "write_ffplayout",
     "write_json",
     "write_m3u",
-    "stand_in_channels",
     "write_xmltv",
 ]
 

@@ -78,8 +78,8 @@ def detect_format(source: Source) -> str:
         if _FFPLAYOUT.search(text):
             return "ffplayout"
         raise UnsupportedFormat(
-            "is JSON, but neither a ScheduleFlow document (\"format\": \"scheduleflow/1\") "
-            "nor an ffplayout playlist (\"program\": [...])",
+            'is JSON, but neither a ScheduleFlow document ("format": "scheduleflow/1") '
+            'nor an ffplayout playlist ("program": [...])',
             path=source.name,
             hint="export it as XMLTV or M3U from the tool that made it",
         )

@@ -1,4 +1,4 @@
-"""ffplayout day playlists: ``{"channel", "date", "program": [{"in", "out", "duration", "source"}]}``.
+"""ffplayout day playlists: ``{"channel", "date", "program": [{"in", "out", "duration", …}]}``.
 
 A playlist has no clock times: each item starts where the previous one ended, the first at
 the channel's broadcast-day start. The reader turns that into programmes with real instants
@@ -96,7 +96,7 @@ class FfplayoutReader:
                 hint="check the JSON at that place",
             ) from None
         if not isinstance(data, dict) or not isinstance(data.get("program"), list):
-            raise self._schema("is not an ffplayout playlist (no \"program\" list)")
+            raise self._schema('is not an ffplayout playlist (no "program" list)')
         return data
 
     def __iter__(self) -> Iterator[Channel | Programme]:

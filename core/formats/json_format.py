@@ -158,7 +158,7 @@ class JsonReader:
                 f"{path}: {first['msg']}",
                 path=self.source.name,
                 line=line,
-                hint="fix the document so it follows core/formats/schema/scheduleflow-1.schema.json",
+                hint="see core/formats/schema/scheduleflow-1.schema.json for the shape",
             ) from None
 
     def _chunks(self, stream: Any) -> Iterator[bytes]:
@@ -205,7 +205,7 @@ class JsonReader:
                 raise top.error("has text after the end of the document")
             if not seen_format:
                 raise SchemaError(
-                    f"has no \"format\": \"{FORMAT}\" key",
+                    f'has no "format": "{FORMAT}" key',
                     path=self.source.name,
                     line=1,
                     hint="add it, or choose a ScheduleFlow JSON document",
@@ -253,13 +253,15 @@ class JsonReader:
 
     @staticmethod
     def _asset(model: AssetModel, line: int, folder: Any) -> Asset:
-        return Asset(
-            title=model.title,
-            locator=model.locator,
-            fingerprint=model.fingerprint or fingerprint(model.locator, folder),
+        attrs = tuple(model.attrs)
+        if model.groups and not any(key.lower() == "group-title" for key, _ in attrs):
+            attrs += (("group-title", ";".join(model.groups)),)
+        return Asset.from_attrs(
+            model.title,
+            model.locator,
+            model.fingerprint or fingerprint(model.locator, folder),
+            attrs,
             duration=model.duration,
-            groups=tuple(model.groups),
-            attrs=tuple(model.attrs),
             tags=tuple(model.tags),
             extinf_duration=model.extinf_duration,
             line=line,
@@ -277,9 +279,7 @@ class JsonReader:
             categories=_text(model.categories),
             episode_nums=tuple(EpisodeNum(e.value, e.system) for e in model.episode_nums),
             icons=_icons(model.icons),
-            ratings=tuple(
-                Rating(r.value, r.system, _icons(r.icons)) for r in model.ratings
-            ),
+            ratings=tuple(Rating(r.value, r.system, _icons(r.icons)) for r in model.ratings),
             locator=locator,
             fingerprint=model.fingerprint
             or (fingerprint(locator, self.source.folder) if locator else None),
@@ -293,7 +293,9 @@ class JsonReader:
 
 
 def _texts(texts: tuple[Text, ...]) -> list[dict[str, Any]]:
-    return [{"value": t.value} if t.lang is None else {"value": t.value, "lang": t.lang} for t in texts]
+    return [
+        {"value": t.value} if t.lang is None else {"value": t.value, "lang": t.lang} for t in texts
+    ]
 
 
 def _icon_records(icons: tuple[Icon, ...]) -> list[dict[str, Any]]:
@@ -341,7 +343,6 @@ def asset_record(asset: Asset) -> dict[str, Any]:
             "locator": asset.locator,
             "fingerprint": asset.fingerprint,
             "duration": asset.duration,
-            "groups": list(asset.groups),
             "attrs": [list(pair) for pair in asset.attrs],
             "tags": list(asset.tags),
         }
@@ -362,7 +363,9 @@ def programme_record(programme: Programme) -> dict[str, Any]:
             "sub_titles": _texts(programme.sub_titles),
             "descs": _texts(programme.descs),
             "categories": _texts(programme.categories),
-            "episode_nums": [{"value": e.value, "system": e.system} for e in programme.episode_nums],
+            "episode_nums": [
+                {"value": e.value, "system": e.system} for e in programme.episode_nums
+            ],
             "icons": _icon_records(programme.icons),
             "ratings": [
                 _drop_empty({"value": r.value, "system": r.system, "icons": _icon_records(r.icons)})

@@ -119,7 +119,10 @@ class AssetModel(_Model):
         str | None, Field(description="MD5 of the normalised locator; computed when absent")
     ] = None
     duration: Annotated[float | None, Field(gt=0, description="seconds, when known")] = None
-    groups: list[str] = []
+    groups: Annotated[
+        list[str],
+        Field(description="library groups; written into group-title when attrs has none"),
+    ] = []
     attrs: Annotated[
         list[tuple[str, str]], Field(description="M3U #EXTINF attributes, verbatim, in order")
     ] = []

@@ -25,8 +25,30 @@ __all__ = ["M3uReader", "write_m3u"]
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S")
 _MEDIA_SUFFIXES = frozenset(
-    ".mp4 .mkv .avi .mov .m4v .ts .mts .m2ts .mpg .mpeg .webm .flv .wmv .mp3 .aac .flac "
-    ".ogg .opus .wav .m4a .m3u8 .mxf".split()
+    [
+        ".mp4",
+        ".mkv",
+        ".avi",
+        ".mov",
+        ".m4v",
+        ".ts",
+        ".mts",
+        ".m2ts",
+        ".mpg",
+        ".mpeg",
+        ".webm",
+        ".flv",
+        ".wmv",
+        ".mp3",
+        ".aac",
+        ".flac",
+        ".ogg",
+        ".opus",
+        ".wav",
+        ".m4a",
+        ".m3u8",
+        ".mxf",
+    ]
 )
 
 

@@ -160,7 +160,7 @@ class Source:
         """The error for an input past the limit."""
         where = "once decompressed " if after_gunzip else ""
         return TooLarge(
-            f"is larger {where}than the input limit of {self.limit // (1024 * 1024)} MB",
+            f"is larger {where}than the input limit of {self.limit / (1024 * 1024):g} MB",
             path=self.name,
             hint="raise the limit with --max-size (MB) if you trust this file",
         )

@@ -8,10 +8,9 @@ rest in the DTD's order. This table mirrors ``xmltv.dtd`` (the corpus copy is th
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Literal
-
-import xml.etree.ElementTree as ET
 
 from defusedxml.ElementTree import fromstring
 
@@ -56,18 +55,22 @@ PROGRAMME_ORDER: tuple[tuple[str, Occurs], ...] = (
 )  # fmt: skip
 CHANNEL_ORDER: tuple[tuple[str, Occurs], ...] = (("display-name", "+"), ("icon", "*"), ("url", "*"))
 PROGRAMME_ATTRIBUTES = frozenset(
-    "start stop pdc-start vps-start showview videoplus channel clumpidx".split()
+    ["start", "stop", "pdc-start", "vps-start", "showview", "videoplus", "channel", "clumpidx"]
 )
 TV_ATTRIBUTES = frozenset(
-    "date source-info-url source-info-name source-data-url generator-info-name "
-    "generator-info-url".split()
+    [
+        "date",
+        "source-info-url",
+        "source-info-name",
+        "source-data-url",
+        "generator-info-name",
+        "generator-info-url",
+    ]
 )
 
 SPECS: dict[str, ElementSpec] = {
     "display-name": ElementSpec(_lang()),
-    "icon": ElementSpec(
-        {"src": None, "width": None, "height": None}, frozenset({"src"}), "empty"
-    ),
+    "icon": ElementSpec({"src": None, "width": None, "height": None}, frozenset({"src"}), "empty"),
     "url": ElementSpec({"system": None}),
     "title": ElementSpec(_lang()),
     "sub-title": ElementSpec(_lang()),
@@ -77,8 +80,18 @@ SPECS: dict[str, ElementSpec] = {
         children=tuple(
             (name, "*")
             for name in (
-                "director actor writer adapter producer composer editor presenter "
-                "commentator guest".split()
+                [
+                    "director",
+                    "actor",
+                    "writer",
+                    "adapter",
+                    "producer",
+                    "composer",
+                    "editor",
+                    "presenter",
+                    "commentator",
+                    "guest",
+                ]
             )
         ),
     ),
@@ -90,7 +103,16 @@ SPECS: dict[str, ElementSpec] = {
     ),
     **{
         name: _PERSON
-        for name in "writer adapter producer composer editor presenter commentator guest".split()
+        for name in [
+            "writer",
+            "adapter",
+            "producer",
+            "composer",
+            "editor",
+            "presenter",
+            "commentator",
+            "guest",
+        ]
     },
     "date": ElementSpec(),
     "category": ElementSpec(_lang()),

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from core.errors import ParseError, UnsupportedFormat
 from core.formats.safexml import check_prolog
@@ -185,7 +185,7 @@ class XmltvReader:
         )
         # Only "start" events, and only to get hold of the root: after each feed every
         # top-level child but the last (which may still be growing) is complete.
-        parser = ET.XMLPullParser(events=("start",))
+        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start",))
         queue = getattr(parser, "_events_queue", None)
         root: ET.Element | None = None
         folder = self.source.folder
@@ -201,9 +201,9 @@ class XmltvReader:
                     self._raise_parse_error(error)
                 lines.add(chunk)
                 if root is None:
-                    for _, element in parser.read_events():
-                        root = element
-                        self.header = list(element.attrib.items())
+                    for event in parser.read_events():
+                        _, root = cast(tuple[str, ET.Element], event)
+                        self.header = list(root.attrib.items())
                         break
                 # The queue holds start events we do not need (drop them in C) and, last, the
                 # parse error if the chunk had one: XMLPullParser queues errors, not raises.
@@ -275,9 +275,7 @@ class XmltvReader:
             value = self._fingerprints[locator] = fingerprint(locator, folder)
         return value
 
-    def _programme(
-        self, element: ET.Element, line: int | None, folder: Path
-    ) -> Programme | None:
+    def _programme(self, element: ET.Element, line: int | None, folder: Path) -> Programme | None:
         get = element.get
         channel = get("channel")
         start_text = get("start")
@@ -377,7 +375,7 @@ class XmltvReader:
         attributes = element.attrib
         other = (
             tuple((key, value) for key, value in attributes.items() if key not in _MAIN_ATTRIBUTES)
-            if len(attributes) > 3 or stop is None and len(attributes) > 2
+            if len(attributes) > 3 or (stop is None and len(attributes) > 2)
             else ()
         )
         return Programme(

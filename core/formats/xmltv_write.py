@@ -166,9 +166,7 @@ class XmltvWriter:
 
     def programme(self, programme: Programme) -> None:
         """Write one ``<programme>`` element, children in the DTD's order."""
-        stop = (
-            f' stop="{format_xmltv_time(programme.stop)}"' if programme.stop is not None else ""
-        )
+        stop = f' stop="{format_xmltv_time(programme.stop)}"' if programme.stop is not None else ""
         attributes = ""
         for key, value in programme.attrs:
             if self.strict and key not in PROGRAMME_ATTRIBUTES:
@@ -248,8 +246,11 @@ def stand_in_channels(declared: Iterable[str], used: Iterable[str]) -> list[Chan
     channel; the store keeps undeclared channels as such, and an export declares them.
     """
     known = set(declared)
-    return [Channel(id=channel_id, display_names=(Text(channel_id),)) for channel_id in used
-            if channel_id not in known]
+    return [
+        Channel(id=channel_id, display_names=(Text(channel_id),))
+        for channel_id in used
+        if channel_id not in known
+    ]
 
 
 def write_xmltv(

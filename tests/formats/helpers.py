@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from core.formats import open_reader
+from core.locators import is_local
 from core.models import Asset, Channel, Item, Programme
 
 
@@ -60,6 +61,20 @@ def identity(item: Item) -> tuple[Any, ...]:
         item.timezone,
         item.day_start,
     )
+
+
+def portable(item: Item) -> tuple[Any, ...]:
+    """:func:`identity` without the fingerprint of a relative locator.
+
+    A relative locator names a file next to the file that holds it, so a copy written
+    elsewhere has other fingerprints for those on purpose.
+    """
+    view = identity(item)
+    locator = getattr(item, "locator", None)
+    if locator and is_local(locator) and not locator.startswith(("/", "file:")):
+        index = 3 if isinstance(item, Asset) else 12
+        return view[:index] + view[index + 1 :]
+    return view
 
 
 def write_to(tmp: Path, name: str, text: str | bytes) -> Path:

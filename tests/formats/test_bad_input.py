@@ -81,7 +81,9 @@ def test_a_wrong_declared_encoding_names_the_line(tmp_path: Path) -> None:
         "latin.xml",
         '<?xml version="1.0" encoding="UTF-8"?>\n<tv>\n'
         '<programme start="20261201060000 +0000" channel="a.b"><title>Caf\xe9</title>'
-        "</programme>\n</tv>\n".encode("latin-1").decode("latin-1").encode("latin-1"),
+        "</programme>\n</tv>\n".encode("latin-1")
+        .decode("latin-1")
+        .encode("latin-1"),
     )
     with pytest.raises(ParseError) as caught:
         _read(path)
@@ -94,7 +96,12 @@ def test_a_wrong_declared_encoding_names_the_line(tmp_path: Path) -> None:
         ("empty.xml", b"", InputError, "is empty"),
         ("blank.m3u", b"\n \n", InputError, "is empty"),
         ("junk.bin", bytes(range(256)) * 64, UnsupportedFormat, "binary"),
-        ("notes.txt", b"dear diary\ntoday I scheduled nothing\n", UnsupportedFormat, "not a format"),
+        (
+            "notes.txt",
+            b"dear diary\ntoday I scheduled nothing\n",
+            UnsupportedFormat,
+            "not a format",
+        ),
         ("rss.xml", b"<rss><channel/></rss>", UnsupportedFormat, "<rss> root"),
         ("other.json", b'{"channels": []}', UnsupportedFormat, "neither"),
     ],

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import defusedxml.ElementTree as DefusedET
 import pytest
@@ -20,13 +21,15 @@ from core.errors import InputError, UnsafeXML
 from core.formats import open_reader
 from core.models import Programme
 
-PROGRAMME = '<programme start="20261201060000 +0000" channel="a.example.org"><title>{}</title></programme>'
+PROGRAMME = (
+    '<programme start="20261201060000 +0000" channel="a.example.org"><title>{}</title></programme>'
+)
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         type(self).requests.append(self.path)
         body = b'<!ENTITY leak "fetched">'
         self.send_response(200)
@@ -89,7 +92,9 @@ def test_billion_laughs_is_refused_at_once(tmp_path: Path) -> None:
         f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10}">\n' for n in range(1, 10)
     )
     path = _attack(
-        tmp_path, "laughs.xml", f"<!DOCTYPE tv [\n{entities}]>\n<tv>{PROGRAMME.format('&lol9;')}</tv>"
+        tmp_path,
+        "laughs.xml",
+        f"<!DOCTYPE tv [\n{entities}]>\n<tv>{PROGRAMME.format('&lol9;')}</tv>",
     )
     assert _defused_refuses(path)
     started = time.monotonic()

@@ -43,9 +43,7 @@ def _read(path: Path) -> tuple[list[Channel], list[Programme], XmltvReader]:
 
 def _export(path: Path, out: Path, *, strict: bool = True) -> tuple[list[Channel], object]:
     channels, programmes, reader = _read(path)
-    declared = channels + stand_in_channels(
-        (c.id for c in channels), reader.undeclared_channels
-    )
+    declared = channels + stand_in_channels((c.id for c in channels), reader.undeclared_channels)
     with out.open("w", encoding="utf-8") as handle:
         writer = write_xmltv(
             handle, declared, programmes, strict=strict, header=reader.header,
@@ -70,7 +68,7 @@ def _id(path: Path) -> str:
 
 @pytest.mark.parametrize("path", GUIDES, ids=_id)
 def test_every_corpus_guide_reads_and_round_trips_losslessly(path: Path, tmp_path: Path) -> None:
-    channels, programmes, _ = _read(path)
+    _, programmes, _ = _read(path)
     declared, _ = _export(path, tmp_path / "copy.xml", strict=False)
     channels_again, programmes_again, reader_again = _read(tmp_path / "copy.xml")
     assert [identity(p) for p in programmes_again] == [identity(p) for p in programmes]
@@ -93,7 +91,9 @@ def test_dns_like_guides_export_valid_for_xmllint_and_tv_validate_file(
     )
     complaints = [
         line for line in validate.stdout.splitlines() + validate.stderr.splitlines()
-        if line.strip() and line != "Validated ok." and not line.endswith(("error found.", "errors found."))
+        if line.strip()
+        and line != "Validated ok."
+        and not line.endswith(("error found.", "errors found."))
     ]  # fmt: skip
     # tv_validate_file also calls a declared channel with nothing scheduled an error. Such a
     # channel is true data (its names and logo map the guide to the tuner), so an export keeps
@@ -164,7 +164,9 @@ def test_real_feed_problems_read_with_precise_warnings() -> None:
 
     _, _, reader = _read(corpus_path("iptv-org-epg", "tests", "expected__epg_grab__base.guide.xml"))
     assert any("<lcn>" in w.message for w in reader.warnings) is False  # lcn is the number
-    channels, _, _ = _read(corpus_path("iptv-org-epg", "tests", "expected__epg_grab__base.guide.xml"))
+    channels, _, _ = _read(
+        corpus_path("iptv-org-epg", "tests", "expected__epg_grab__base.guide.xml")
+    )
     assert any(c.number for c in channels)
 
     _, _, reader = _read(corpus_path("xmltv", "t_data", "x-whatever.xml"))

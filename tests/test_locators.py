@@ -1,0 +1,65 @@
+"""Locators and fingerprints: one place, one fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from core.locators import content_fingerprint, fingerprint, is_local, normalise_locator
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("HTTP://Example.ORG/Live/1.m3u8", "http://example.org/Live/1.m3u8"),
+        ("http://example.org:80/a", "http://example.org/a"),
+        ("https://example.org:443/a", "https://example.org/a"),
+        ("http://example.org/a|User-Agent=VLC&Referer=x", "http://example.org/a"),
+        ("rtmp://[::1]:1935/app", "rtmp://[::1]/app"),
+        ("file:///media/films/a%20b.mp4", "/media/films/a b.mp4"),
+        ("/media/films/../films/a.mp4", "/media/films/a.mp4"),
+    ],
+)
+def test_two_spellings_of_one_place_share_a_fingerprint(a: str, b: str) -> None:
+    assert fingerprint(a) == fingerprint(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("http://example.org/A", "http://example.org/a"),  # paths are case-sensitive
+        ("http://example.org:8080/a", "http://example.org/a"),
+        ("http://user:Pass@example.org/a", "http://user:pass@example.org/a"),
+        ("http://example.org/a?x=1", "http://example.org/a?x=2"),
+    ],
+)
+def test_different_places_get_different_fingerprints(a: str, b: str) -> None:
+    assert fingerprint(a) != fingerprint(b)
+
+
+def test_relative_paths_are_taken_from_the_playlist_folder() -> None:
+    assert normalise_locator("clips/a.mp4", "/srv/library") == "/srv/library/clips/a.mp4"
+    assert fingerprint("clips/a.mp4", "/srv/library") == fingerprint("/srv/library/clips/a.mp4")
+
+
+def test_fingerprint_is_the_md5_of_the_normalised_locator() -> None:
+    expected = hashlib.md5(b"http://example.org/a").hexdigest()
+    assert fingerprint("HTTP://EXAMPLE.org:80/a|User-Agent=x") == expected
+
+
+def test_local_and_network_locators_are_told_apart() -> None:
+    assert is_local("/media/a.mp4") and is_local("file:///a.mp4") and is_local("a.mp4")
+    assert not is_local("https://example.org/a.mp4")
+    assert not is_local("udp://239.0.0.1:1234")
+
+
+def test_content_fingerprint_hashes_the_bytes(tmp_path: Path) -> None:
+    a = tmp_path / "a.mp4"
+    b = tmp_path / "b.mp4"
+    a.write_bytes(b"same bytes")
+    b.write_bytes(b"same bytes")
+    assert (
+        content_fingerprint(a) == content_fingerprint(b) == hashlib.md5(b"same bytes").hexdigest()
+    )
