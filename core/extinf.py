@@ -66,10 +66,14 @@ def split_extinf(text: str) -> tuple[str, str, str]:
     """Split what follows ``#EXTINF:`` into (duration, attribute text, title), all verbatim.
 
     The fast path takes the first comma after the last attribute's closing quote; it is
-    used only when that quote really closes an attribute value (``="…"``), otherwise the
-    attributes are walked one by one (titles may hold quotes and commas too).
+    used only when that quote really closes an attribute value (``="…"``) and nothing but
+    spaces lies between it and the comma; otherwise the attributes are walked one by one
+    (titles may hold quotes and commas too).
     """
-    duration, start = _split_duration(text)
+    if text.startswith(("-1 ", "-1,")):  # a live stream: by far the most common entry
+        duration, start = "-1", 2
+    else:
+        duration, start = _split_duration(text)
     last = text.rfind('"')
     if last < 0:
         comma = text.find(",", start)
@@ -77,18 +81,12 @@ def split_extinf(text: str) -> tuple[str, str, str]:
             return duration, text[start:], ""
         if "'" not in text[start:comma]:
             return duration, text[start:comma], text[comma + 1 :]
-        attributes, title = _careful_split(text, start)
-        return duration, attributes, title
-    comma = text.find(",", last + 1)
-    opening = text.rfind('"', 0, last)
-    if (
-        comma >= 0
-        and opening > start
-        and text[opening - 1] == "="
-        and not text[last + 1 : comma].strip()
-        and text.count('"', start, comma) % 2 == 0
-    ):
-        return duration, text[start:comma], text[comma + 1 :]
+    else:
+        comma = text.find(",", last + 1)
+        if comma >= 0 and (comma == last + 1 or not text[last + 1 : comma].strip()):
+            opening = text.rfind('"', start, last)
+            if opening > start and text[opening - 1] == "=":
+                return duration, text[start:comma], text[comma + 1 :]
     attributes, title = _careful_split(text, start)
     return duration, attributes, title
 

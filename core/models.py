@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from core.extinf import format_attributes, parse_attributes
+from core.locators import fingerprint as locator_fingerprint
 
 __all__ = [
     "Asset",
@@ -99,33 +101,63 @@ class Channel:
         return self.display_names[0].value if self.display_names else self.id
 
 
-@dataclass(slots=True)
 class Asset:
     """One playable item of the library, as an M3U entry describes it.
 
-    ``extinf`` is the entry's ``#EXTINF`` attribute text exactly as written; ``attrs`` decodes
-    it on first use (a 100,000-entry playlist reads twice as fast when nobody asks).
-    ``tags`` holds every other tag line of the entry (``#EXTVLCOPT``, ``#KODIPROP``…).
-    Build an asset from decoded attributes with :meth:`from_attrs`.
+    Two things are worked out only when first asked for, because a 100,000-entry playlist
+    reads several times faster when nobody asks: ``attrs`` decodes ``extinf`` (the entry's
+    ``#EXTINF`` attribute text exactly as written), and ``fingerprint`` hashes the locator
+    (relative paths taken from ``base``, the playlist's folder). ``tags`` holds every other
+    tag line of the entry (``#EXTVLCOPT``, ``#KODIPROP``…). A plain slotted class rather than
+    a dataclass because of those two lazy fields; change a copy with :meth:`replace`.
     """
 
-    title: str
-    locator: str
-    fingerprint: str
-    duration: float | None = None
-    extinf: str = ""
-    tags: tuple[str, ...] = ()
-    extinf_duration: str = "-1"
-    id: int | None = field(default=None, compare=False)
-    line: int | None = field(default=None, compare=False)
-    _attrs: tuple[tuple[str, str], ...] | None = field(default=None, compare=False, repr=False)
+    __slots__ = (
+        "_attrs",
+        "_base",
+        "_fingerprint",
+        "duration",
+        "extinf",
+        "extinf_duration",
+        "id",
+        "line",
+        "locator",
+        "tags",
+        "title",
+    )
+
+    def __init__(
+        self,
+        title: str,
+        locator: str,
+        fingerprint: str | None = None,
+        duration: float | None = None,
+        extinf: str = "",
+        tags: tuple[str, ...] = (),
+        extinf_duration: str = "-1",
+        id: int | None = None,
+        line: int | None = None,
+        *,
+        base: str | Path | None = None,
+    ) -> None:
+        self.title = title
+        self.locator = locator
+        self.duration = duration
+        self.extinf = extinf
+        self.tags = tags
+        self.extinf_duration = extinf_duration
+        self.id = id
+        self.line = line
+        self._fingerprint = fingerprint
+        self._base = base
+        self._attrs: tuple[tuple[str, str], ...] | None = None
 
     @classmethod
     def from_attrs(
         cls,
         title: str,
         locator: str,
-        fingerprint: str,
+        fingerprint: str | None = None,
         attrs: tuple[tuple[str, str], ...] = (),
         **fields: Any,
     ) -> Asset:
@@ -133,6 +165,54 @@ class Asset:
         asset = cls(title, locator, fingerprint, extinf=format_attributes(attrs), **fields)
         asset._attrs = tuple(attrs)
         return asset
+
+    @property
+    def fingerprint(self) -> str:
+        """MD5 of the normalised locator (or of the file's bytes, when set so by dedupe)."""
+        if self._fingerprint is None:
+            self._fingerprint = locator_fingerprint(self.locator, self._base)
+        return self._fingerprint
+
+    def replace(self, **changes: Any) -> Asset:
+        """A copy with some fields changed (``dataclasses.replace`` for this class)."""
+        fields: dict[str, Any] = {
+            "title": self.title,
+            "locator": self.locator,
+            "fingerprint": None if "locator" in changes else self._fingerprint,
+            "duration": self.duration,
+            "extinf": self.extinf,
+            "tags": self.tags,
+            "extinf_duration": self.extinf_duration,
+            "id": self.id,
+            "line": self.line,
+            "base": self._base,
+        }
+        fields.update(changes)
+        return Asset(**fields)
+
+    def _identity(self) -> tuple[Any, ...]:
+        return (
+            self.title,
+            self.locator,
+            self.fingerprint,
+            self.duration,
+            self.extinf,
+            self.tags,
+            self.extinf_duration,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Asset):
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Asset(title={self.title!r}, locator={self.locator!r}, duration={self.duration!r}, "
+            f"extinf={self.extinf!r}, tags={self.tags!r}, id={self.id!r}, line={self.line!r})"
+        )
 
     @property
     def attrs(self) -> tuple[tuple[str, str], ...]:

@@ -18,7 +18,6 @@ from typing import TextIO
 from core.errors import UnsupportedFormat
 from core.extinf import parse_attributes, split_extinf
 from core.formats.source import Source, WarningLog, decode_chunks
-from core.locators import fingerprint
 from core.models import Asset
 
 __all__ = ["M3uReader", "write_m3u"]
@@ -98,9 +97,8 @@ class M3uReader:
         tags: list[str] = []
         number = 0
         with self.source.open() as stream:
-            for number, lines in decode_chunks(self.source, stream):
-                for raw in lines:
-                    number += 1
+            for before, lines in decode_chunks(self.source, stream):
+                for number, raw in enumerate(lines, before + 1):
                     line = raw.strip()
                     if not line:
                         continue
@@ -130,19 +128,22 @@ class M3uReader:
                         else:
                             warn(number, f"'{line[:60]}' is outside any entry; ignored")
                             continue
-                    elif "://" in line and not _URL.match(line):
-                        warn(number, f"'{line[:60]}' does not look like a URL or a file path")
+                    else:
+                        scheme_end = line.find("://")
+                        if scheme_end > 0 and " " in line[:scheme_end]:  # "new: https://…"
+                            warn(number, f"'{line[:60]}' does not look like a URL or a path")
                     start, duration, attributes, title = pending
                     yield Asset(
                         title,
                         line,
-                        fingerprint(line, base),
+                        None,
                         _seconds(duration) if duration and duration[0] != "-" else None,
                         attributes,
                         tuple(tags) if tags else (),
                         duration or "-1",
                         None,
                         start,
+                        base=base,
                     )
                     pending = None
         if pending is not None:

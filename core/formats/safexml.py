@@ -88,6 +88,13 @@ def check_prolog(source: Source, chunk_size: int = 64 * 1024) -> Prolog:
                     break
     except _RootReached:
         return prolog
+    except LookupError as error:
+        raise ParseError(
+            f"declares an encoding Python does not know ({error})",
+            path=source.name,
+            line=1,
+            hint='declare encoding="UTF-8" (or the encoding the file really uses)',
+        ) from None
     except expat.ExpatError as error:
         raise ParseError(
             f"is not well-formed XML ({expat.ErrorString(error.code)})",

@@ -103,3 +103,16 @@ def test_reading_a_playlist_does_not_decode_attributes_until_asked(tmp_path: Pat
     assert asset._attrs is None
     assert asset.attr("TVG-ID") == "a"
     assert asset._attrs == (("tvg-id", "a"),)
+
+
+def test_paths_with_spaces_are_fine_and_mangled_urls_are_reported(tmp_path: Path) -> None:
+    path = write_to(
+        tmp_path,
+        "s.m3u",
+        "#EXTM3U\n#EXTINF:-1,A\n/media/My Film.mp4\n#EXTINF:-1,B\nnew: https://x.example/1\n",
+    )
+    items, reader = read_all(path)
+    assert len(items) == 2
+    assert [(w.line, w.message) for w in reader.warnings] == [
+        (5, "'new: https://x.example/1' does not look like a URL or a path")
+    ]

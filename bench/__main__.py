@@ -1,0 +1,34 @@
+"""``make bench``: run the benchmarks against their peers in one run and print the tables.
+
+``python -m bench [formats …]`` runs some of them; the markdown tables are written to
+``bench/results/latest.md`` for the README.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+from bench import formats
+from bench.harness import DATA, ROOT, Table, machine
+
+SUITES = {"formats": formats.run}
+
+
+def main(names: list[str]) -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    chosen = names or list(SUITES)
+    tables: list[Table] = []
+    for name in chosen:
+        tables.extend(SUITES[name]())
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    text = f"Measured {stamp} on {machine()}.\n\n" + "\n\n".join(t.markdown() for t in tables)
+    (results / "latest.md").write_text(text + "\n", encoding="utf-8")
+    print()
+    print(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
