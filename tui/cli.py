@@ -7,29 +7,27 @@ not run — with one line on stderr that says why. Tracebacks go to the log file
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from core.errors import ScheduleFlowError
 from core.formats import DEFAULT_LIMIT, FORMATS
-from core.inspection import inspect_file
 from core.logs import configure_logging
 from core.paths import home, log_folder
+from core.store import EXPORT_FORMATS
+from tui.commands.context import Context
+from tui.commands.database import run_db
+from tui.commands.files import run_export, run_import, run_inspect
 
 __all__ = ["build_parser", "main"]
 
 log = logging.getLogger("scheduleflow.cli")
 
 _GLOBAL_FLAGS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
-    (
-        ("--db",),
-        {"metavar": "PATH", "help": "the database (default: $SCHEDULEFLOW_HOME/scheduleflow.db)"},
-    ),
-    (("--home",), {"metavar": "DIR", "help": "the data directory (default: $SCHEDULEFLOW_HOME)"}),
+    (("--db",), {"metavar": "PATH", "help": "the database (default: $SCHEDULEFLOW_HOME/…db)"}),
+    (("--home",), {"metavar": "DIR", "help": "the data directory ($SCHEDULEFLOW_HOME)"}),
     (("--read-only",), {"action": "store_true", "help": "work as a viewer: change nothing"}),
     (("--log-format",), {"choices": ["text", "json"], "help": "log file lines as text or JSON"}),
     (("--log-level",), {"choices": ["DEBUG", "INFO", "WARNING", "ERROR"], "type": str.upper}),
@@ -39,7 +37,7 @@ _GLOBAL_FLAGS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
 def _add_globals(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     for flags, options in _GLOBAL_FLAGS:
         extra = {"default": argparse.SUPPRESS} if suppress else {}
-        parser.add_argument(*flags, **options, **extra)  # type: ignore[arg-type]
+        parser.add_argument(*flags, **options, **extra)
 
 
 def _megabytes(text: str) -> int:
@@ -49,56 +47,71 @@ def _megabytes(text: str) -> int:
     return int(value * 1024 * 1024)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: global options before or after the command."""
-    parser = argparse.ArgumentParser(
-        prog="scheduleflow",
-        description="Build, check and fix linear channel schedules.",
-    )
-    _add_globals(parser, suppress=False)
-    parser.add_argument("--theme", help="TUI theme name")
-    parser.add_argument("--no-mouse", action="store_true", help="TUI: no mouse reporting")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    inspect = commands.add_parser(
-        "inspect", help="parse a file and say what it holds (stores nothing)"
-    )
-    inspect.add_argument("path", type=Path)
-    inspect.add_argument("--format", default="auto", choices=["auto", *FORMATS])
-    inspect.add_argument("--json", action="store_true", help="print JSON (see README)")
-    inspect.add_argument(
+def _max_size(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--max-size",
         type=_megabytes,
         default=DEFAULT_LIMIT,
         metavar="MB",
         help=f"refuse inputs larger than this (default {DEFAULT_LIMIT // 1024 // 1024} MB)",
     )
-    _add_globals(inspect, suppress=True)
+
+
+Handler = Callable[[Context], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: global options before or after the command."""
+    parser = argparse.ArgumentParser(
+        prog="scheduleflow", description="Build, check and fix linear channel schedules."
+    )
+    _add_globals(parser, suppress=False)
+    parser.add_argument("--theme", help="TUI theme name")
+    parser.add_argument("--no-mouse", action="store_true", help="TUI: no mouse reporting")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler)
+        _add_globals(sub, suppress=True)
+        return sub
+
+    inspect = command("inspect", run_inspect, "parse a file and say what it holds (stores nothing)")
+    inspect.add_argument("path")
+    inspect.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+    inspect.add_argument("--json", action="store_true", help="print JSON (see README)")
+    _max_size(inspect)
+
+    imports = command("import", run_import, "import a file into the store (one transaction)")
+    imports.add_argument("path")
+    imports.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+    imports.add_argument("--channel", metavar="ID", help="import only this channel (or: the "
+                         "channel an ffplayout playlist belongs to)")  # fmt: skip
+    imports.add_argument("--replace", action="store_true",
+                         help="replace the channels' programmes inside the file's time range")  # fmt: skip
+    imports.add_argument("--json", action="store_true", help="print JSON (see README)")
+    _max_size(imports)
+
+    exports = command("export", run_export, "write channels and a time range to a file")
+    exports.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    exports.add_argument("--channel", metavar="ID")
+    exports.add_argument("--from", dest="from_", metavar="T", help="ISO 8601, now, today, +6h")
+    exports.add_argument("--to", metavar="T")
+    exports.add_argument("-o", "--output", required=True, metavar="PATH")
+    exports.add_argument("--force", action="store_true", help="replace an existing file")
+    exports.add_argument("--keep-unknown", action="store_true",
+                         help="XMLTV: also write elements the DTD does not define")  # fmt: skip
+    exports.add_argument("--guide-url", default="guide.xml",
+                         help="M3U line-up: the url-tvg header (default guide.xml)")  # fmt: skip
+    exports.add_argument("--library", action="store_true",
+                         help="M3U: write the library instead of the channel line-up")  # fmt: skip
+    exports.add_argument("--group", metavar="G", help="M3U: write one library group")
+    exports.add_argument("--json", action="store_true", help="print JSON (see README)")
+
+    database = command("db", run_db, "check, back up or restore the database")
+    database.add_argument("action", choices=["check", "backup", "restore"])
+    database.add_argument("path", nargs="?", help="backup: where to; restore: which backup")
     return parser
-
-
-def _print_inspection(args: argparse.Namespace, out: TextIO) -> int:
-    result = inspect_file(args.path, args.format, limit=args.max_size)
-    if args.json:
-        json.dump(result.to_json(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
-        return 0
-    out.write(f"{result.path}: {result.format}\n")
-    out.write(f"  channels:   {result.channels}\n")
-    out.write(f"  programmes: {result.programmes}\n")
-    out.write(f"  entries:    {result.entries}\n")
-    if result.start is not None:
-        out.write(f"  range:      {result.start.isoformat()} → {result.stop.isoformat()}\n")  # type: ignore[union-attr]
-    if result.warnings_total:
-        out.write(f"  warnings:   {result.warnings_total}\n")
-        for warning in result.warnings:
-            out.write(f"    {warning}\n")
-        if result.warnings_total > len(result.warnings):
-            out.write(f"    … and {result.warnings_total - len(result.warnings)} more\n")
-    return 0
-
-
-_HANDLERS = {"inspect": _print_inspection}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,15 +126,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             format=getattr(args, "log_format", None) or "text",
         )
     except OSError as error:
-        print(
-            f"scheduleflow: cannot write logs under {home_dir}: {error.strerror}", file=sys.stderr
-        )
+        print(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}", file=sys.stderr)
         return 2
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    context = Context(args)
     try:
-        return _HANDLERS[args.command](args, sys.stdout)
+        return int(args.handler(context))
     except ScheduleFlowError as error:
         log.info("%s failed: %s", args.command, error)
         print(f"scheduleflow {args.command}: {error}", file=sys.stderr)
@@ -137,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    finally:
+        context.close()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,105 @@
+"""The audit trail: who changed what, when, in which job, with counts before and after.
+
+Every change is recorded twice: in the database (inside the change's own transaction, so a
+rolled-back change leaves no record) and, once committed, appended to ``logs/audit.jsonl``
+for tools that tail files.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from core.identity import Actor
+
+__all__ = ["AuditRecord", "append_jsonl", "insert_audit", "read_audit"]
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One change."""
+
+    action: str
+    summary: str
+    who: str
+    ssh_client: str | None = None
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    job_id: str | None = None
+    channel: str | None = None
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def by(cls, actor: Actor, action: str, summary: str, **fields: Any) -> AuditRecord:
+        """A record of ``action`` done by ``actor``."""
+        return cls(action, summary, actor.user, actor.ssh_client, **fields)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``audit --json`` shape of one record."""
+        return {
+            "at": self.at.isoformat(),
+            "who": self.who,
+            "ssh_client": self.ssh_client,
+            "action": self.action,
+            "job_id": self.job_id,
+            "channel": self.channel,
+            "summary": self.summary,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+def insert_audit(connection: sqlite3.Connection, record: AuditRecord) -> None:
+    """Store a record inside the caller's transaction."""
+    connection.execute(
+        "INSERT INTO audit (at, who, ssh_client, action, job_id, channel, summary, before, after)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            int(record.at.timestamp() * 1000),
+            record.who,
+            record.ssh_client,
+            record.action,
+            record.job_id,
+            record.channel,
+            record.summary,
+            json.dumps(record.before, ensure_ascii=False),
+            json.dumps(record.after, ensure_ascii=False),
+        ),
+    )
+
+
+def append_jsonl(folder: Path, record: AuditRecord) -> None:
+    """Append the record to ``folder/audit.jsonl`` (one JSON object per line)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "audit.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+
+
+def read_audit(
+    connection: sqlite3.Connection, since: datetime | None = None, limit: int = 1000
+) -> list[AuditRecord]:
+    """Records newest first, optionally only those since an instant."""
+    floor = int(since.timestamp() * 1000) if since else -(2**62)
+    rows = connection.execute(
+        "SELECT at, who, ssh_client, action, job_id, channel, summary, before, after FROM audit"
+        " WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?",
+        (floor, limit),
+    ).fetchall()
+    return [
+        AuditRecord(
+            action=row[3],
+            summary=row[6],
+            who=row[1],
+            ssh_client=row[2],
+            at=datetime.fromtimestamp(row[0] / 1000, UTC),
+            job_id=row[4],
+            channel=row[5],
+            before=json.loads(row[7]),
+            after=json.loads(row[8]),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,23 @@
+"""The schedule store: one SQLite database as the single source of truth.
+
+No SQL lives outside this package. :class:`Store` answers queries; :func:`import_file` and
+:func:`export` move files in and out, each change in one transaction.
+"""
+
+from core.store.database import Database
+from core.store.exporter import EXPORT_FORMATS, ExportResult, export
+from core.store.importer import ImportResult, import_file
+from core.store.store import ChannelSummary, Cursor, Page, Store
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "ChannelSummary",
+    "Cursor",
+    "Database",
+    "ExportResult",
+    "ImportResult",
+    "Page",
+    "Store",
+    "export",
+    "import_file",
+]

@@ -1,0 +1,227 @@
+"""Models to rows and back: the only place that knows how a programme is laid out in SQL.
+
+A programme row holds what queries and rules need as columns (channel, start, stop, title,
+episode, fingerprint, locator) and the rest as one compact JSON array (``body``), so a
+round trip through the store loses nothing and a page of rows decodes quickly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
+from typing import Any
+
+from core.models import (
+    Asset,
+    Channel,
+    EpisodeNum,
+    Icon,
+    Programme,
+    Rating,
+    RawElement,
+    Text,
+    Url,
+)
+from core.timestamps import fixed_zone
+
+__all__ = [
+    "ProgrammeRow",
+    "asset_from_row",
+    "asset_row",
+    "channel_from_row",
+    "channel_row",
+    "from_ms",
+    "offset_minutes",
+    "programme_from_row",
+    "programme_row",
+    "to_ms",
+]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_decode = json.JSONDecoder().decode
+_new = tuple.__new__
+
+ProgrammeRow = tuple[
+    int, int, int | None, int, int | None, str, str, str | None, str | None, str, str
+]
+"""(channel_id, start, stop, start_offset, stop_offset, title, episode, fingerprint, locator,
+body, content_hash)"""
+
+
+def to_ms(value: datetime) -> int:
+    """An aware datetime as UTC milliseconds since the epoch."""
+    if value.microsecond:
+        return (value - _EPOCH) // _MS  # exact for fractions of a second
+    return int(value.timestamp()) * 1000  # whole seconds: exact, and 4x faster
+
+
+_OFFSETS: dict[tzinfo, int] = {}
+
+
+def offset_minutes(value: datetime) -> int:
+    """The UTC offset a datetime carries, in minutes."""
+    zone = value.tzinfo
+    minutes = _OFFSETS.get(zone) if type(zone) is timezone else None
+    if minutes is None:
+        offset = value.utcoffset()
+        minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
+        if type(zone) is timezone:
+            _OFFSETS[zone] = minutes
+    return minutes
+
+
+def from_ms(milliseconds: int, offset: int) -> datetime:
+    """UTC milliseconds back to an aware datetime in the offset it was given in."""
+    return (_EPOCH + milliseconds * _MS).astimezone(fixed_zone(offset))
+
+
+def _body(programme: Programme) -> str:
+    parts: list[Any] = [
+        programme.titles,
+        programme.sub_titles,
+        programme.descs,
+        programme.categories,
+        programme.episode_nums,
+        programme.icons,
+        programme.ratings,
+        programme.attrs,
+        programme.extras,
+    ]
+    while parts and not parts[-1]:
+        parts.pop()
+    return _encode(parts)
+
+
+def programme_row(programme: Programme, channel_id: int) -> ProgrammeRow:
+    """The row of a programme on the channel with database id ``channel_id``."""
+    start = programme.start
+    stop = programme.stop
+    start_ms = to_ms(start)
+    stop_ms = to_ms(stop) if stop is not None else None
+    start_offset = offset_minutes(start)
+    stop_offset = offset_minutes(stop) if stop is not None else None
+    body = _body(programme)
+    locator = programme.locator
+    identity = f"{start_ms}|{stop_ms}|{start_offset}|{stop_offset}|{locator}|{body}"
+    return (
+        channel_id,
+        start_ms,
+        stop_ms,
+        start_offset,
+        stop_offset,
+        programme.title,
+        programme.episode,
+        programme.fingerprint,
+        locator,
+        body,
+        hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest(),
+    )
+
+
+def _texts(items: Sequence[Sequence[Any]]) -> tuple[Text, ...]:
+    return tuple(_new(Text, item) for item in items)
+
+
+def _icons(items: Sequence[Sequence[Any]]) -> tuple[Icon, ...]:
+    return tuple(_new(Icon, item) for item in items)
+
+
+def programme_from_row(row: Sequence[Any], channel: str) -> Programme:
+    """A programme from ``(id, start, stop, start_offset, stop_offset, fingerprint, locator,
+    body)`` on the channel with XMLTV id ``channel``."""
+    identifier, start, stop, start_offset, stop_offset, fingerprint, locator, body = row
+    parts = _decode(body)
+    parts += [[]] * (9 - len(parts))
+    titles, sub_titles, descs, categories, episodes, icons, ratings, attrs, extras = parts
+    return Programme(
+        channel,
+        from_ms(start, start_offset),
+        from_ms(stop, stop_offset) if stop is not None else None,
+        _texts(titles),
+        _texts(sub_titles),
+        _texts(descs),
+        _texts(categories),
+        tuple(_new(EpisodeNum, item) for item in episodes),
+        _icons(icons),
+        tuple(Rating(value, system, _icons(rating_icons)) for value, system, rating_icons in ratings),
+        locator,
+        fingerprint,
+        tuple(tuple(pair) for pair in attrs),
+        tuple(_new(RawElement, item) for item in extras),
+        identifier,
+        None,
+    )
+
+
+def channel_row(channel: Channel) -> dict[str, Any]:
+    """The column values of a channel (without its database id and revision)."""
+    return {
+        "xmltv_id": channel.id,
+        "name": channel.name,
+        "number": channel.number,
+        "display_names": _encode(channel.display_names),
+        "icons": _encode(channel.icons),
+        "urls": _encode(channel.urls),
+        "extras": _encode(channel.extras),
+        "timezone": channel.timezone,
+        "day_start": channel.day_start.isoformat(),
+    }
+
+
+def channel_from_row(row: sqlite3.Row) -> Channel:
+    """A channel from a row with the columns of :func:`channel_row`."""
+    names = _texts(_decode(row["display_names"]))
+    if not names and row["name"] != row["xmltv_id"]:
+        names = (Text(row["name"]),)
+    return Channel(
+        id=row["xmltv_id"],
+        display_names=names,
+        icons=_icons(_decode(row["icons"])),
+        urls=tuple(_new(Url, item) for item in _decode(row["urls"])),
+        number=row["number"],
+        timezone=row["timezone"],
+        day_start=time.fromisoformat(row["day_start"]),
+        extras=tuple(_new(RawElement, item) for item in _decode(row["extras"])),
+    )
+
+
+def asset_row(asset: Asset, source_id: int | None) -> tuple[Any, ...]:
+    """(fingerprint, title, locator, duration, extinf, tags, extinf_duration, tvg_id,
+    content_hash, source_id) of an asset."""
+    tags = _encode(asset.tags)
+    identity = "|".join(
+        (asset.title, asset.locator, str(asset.duration), asset.extinf, tags, asset.extinf_duration)
+    )
+    return (
+        asset.fingerprint,
+        asset.title,
+        asset.locator,
+        asset.duration,
+        asset.extinf,
+        tags,
+        asset.extinf_duration,
+        asset.attr("tvg-id"),
+        hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest(),
+        source_id,
+    )
+
+
+def asset_from_row(row: Sequence[Any]) -> Asset:
+    """An asset from ``(id, fingerprint, title, locator, duration, extinf, tags,
+    extinf_duration)``."""
+    identifier, fingerprint, title, locator, duration, extinf, tags, extinf_duration = row
+    return Asset(
+        title,
+        locator,
+        fingerprint,
+        duration,
+        extinf,
+        tuple(_decode(tags)),
+        extinf_duration,
+        identifier,
+    )

@@ -1,0 +1,234 @@
+"""Exporting from the store: streamed, written to a temporary file and renamed into place.
+
+Memory stays flat whatever the size: programmes come from the store a window at a time and
+go straight to the writer. An existing file is replaced only with ``force``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.atomic import atomic_text_file
+from core.errors import InputError
+from core.formats import XmltvWriter, write_ffplayout, write_json, write_m3u
+from core.models import Asset, Channel, Programme
+from core.store.store import Store
+
+__all__ = ["EXPORT_FORMATS", "ExportResult", "broadcast_days", "export"]
+
+EXPORT_FORMATS = ("xmltv", "json", "m3u", "ffplayout")
+GENERATOR = (("generator-info-name", "ScheduleFlow"),)
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote."""
+
+    format: str
+    files: list[Path] = field(default_factory=list)
+    channels: int = 0
+    programmes: int = 0
+    assets: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``export --json`` shape (see the README)."""
+        return {
+            "format": self.format,
+            "files": [str(path) for path in self.files],
+            "channels": self.channels,
+            "programmes": self.programmes,
+            "assets": self.assets,
+            "warnings": self.warnings,
+        }
+
+
+def _counting(programmes: Iterator[Programme], result: ExportResult) -> Iterator[Programme]:
+    for programme in programmes:
+        result.programmes += 1
+        yield programme
+
+
+def _chosen_channels(store: Store, channels: list[str] | None) -> list[Channel]:
+    if channels is None:
+        return store.channels()
+    return [store.channel(channel) for channel in channels]
+
+
+def _xmltv(
+    store: Store, target: Path, channels: list[Channel], start: datetime | None,
+    stop: datetime | None, force: bool, keep_unknown: bool, result: ExportResult,
+) -> None:  # fmt: skip
+    with atomic_text_file(target, force=force) as out:
+        writer = XmltvWriter(out, strict=not keep_unknown)
+        writer.start(GENERATOR)
+        for channel in channels:
+            writer.channel(channel)
+        ids = [channel.id for channel in channels]
+        for programme in _counting(store.iter_programmes(ids, start, stop), result):
+            writer.programme(programme)
+        writer.finish()
+    result.channels = writer.channels
+    if writer.not_dns_like:
+        shown = ", ".join(writer.not_dns_like[:5])
+        result.warnings.append(
+            f"{len(writer.not_dns_like)} channel ids are not DNS-like ({shown}); "
+            "tv_validate_file and some guide consumers reject them"
+        )
+    if writer.dropped:
+        shown = ", ".join(f"{what} ×{count}" for what, count in writer.dropped.most_common(6))
+        result.warnings.append(
+            f"left out what the XMLTV DTD does not allow: {shown} "
+            "(kept in the store; --keep-unknown writes it)"
+        )
+
+
+def _json(
+    store: Store, target: Path, channels: list[Channel], start: datetime | None,
+    stop: datetime | None, force: bool, with_library: bool, result: ExportResult,
+) -> None:  # fmt: skip
+    assets: Iterator[Asset] = store.assets() if with_library else iter(())
+    with atomic_text_file(target, force=force) as out:
+        result.channels, result.assets, _ = write_json(
+            out,
+            channels,
+            assets,
+            _counting(store.iter_programmes([c.id for c in channels], start, stop), result),
+        )
+
+
+def _lineup(
+    store: Store, target: Path, channels: list[Channel], force: bool, guide_url: str | None,
+    result: ExportResult,
+) -> None:  # fmt: skip
+    entries: list[Asset] = []
+    for channel in channels:
+        stream = store.stream_for(channel.id)
+        if stream is None and channel.urls:
+            stream = channel.urls[0].value
+        if stream is None:
+            result.warnings.append(
+                f"channel '{channel.id}' has no stream URL (import an M3U entry with "
+                f'tvg-id="{channel.id}"); left out of the line-up'
+            )
+            continue
+        attrs = [("tvg-id", channel.id), ("tvg-name", channel.name)]
+        if channel.icons:
+            attrs.append(("tvg-logo", channel.icons[0].src))
+        if channel.number:
+            attrs.append(("tvg-chno", channel.number))
+        entries.append(Asset.from_attrs(channel.name, stream, None, tuple(attrs)))
+    header = [("url-tvg", guide_url)] if guide_url else []
+    with atomic_text_file(target, force=force) as out:
+        result.channels = write_m3u(out, entries, header)
+
+
+def broadcast_days(
+    channel: Channel, start: datetime, stop: datetime
+) -> list[tuple[date, datetime, datetime]]:
+    """The channel's broadcast days that meet ``[start, stop)``: (date, day start, next start).
+
+    Days run from the channel's day start to the next day's, in its time zone, so a DST day
+    lasts 23 or 25 hours.
+    """
+    zone = ZoneInfo(channel.timezone) if channel.timezone else UTC
+    local = start.astimezone(zone)
+    day = local.date()
+    if local.time() < channel.day_start:
+        day -= timedelta(days=1)
+    days = []
+    while True:
+        begin = datetime.combine(day, channel.day_start, tzinfo=zone)
+        end = datetime.combine(day + timedelta(days=1), channel.day_start, tzinfo=zone)
+        if begin >= stop:
+            break
+        days.append((day, begin.astimezone(UTC), end.astimezone(UTC)))
+        day += timedelta(days=1)
+    return days
+
+
+def _ffplayout(
+    store: Store, target: Path, channels: list[Channel], start: datetime | None,
+    stop: datetime | None, force: bool, result: ExportResult,
+) -> None:  # fmt: skip
+    single = target.suffix == ".json"
+    for channel in channels:
+        first, last = store.time_range(channel.id)
+        low, high = start or first, stop or last
+        if low is None or high is None:
+            continue
+        days = broadcast_days(channel, low, high)
+        if single and (len(channels) > 1 or len(days) > 1):
+            raise InputError(
+                f"would write {len(days)} day playlists for {len(channels)} channels",
+                path=target,
+                hint="give a folder to -o, or choose one channel and one day",
+            )
+        for day, begin, end in days:
+            programmes = [
+                p for p in store.programmes(channel.id, begin, end) if p.start >= begin
+            ]
+            if not programmes:
+                continue
+            folder = target if len(channels) == 1 else target / channel.id
+            path = target if single else folder / f"{day:%Y}" / f"{day:%m}" / f"{day}.json"
+            with atomic_text_file(path, force=force) as out:
+                result.programmes += write_ffplayout(out, channel.name, day, programmes)
+            result.files.append(path)
+            gaps = sum(
+                1 for before, after in zip(programmes, programmes[1:], strict=False)
+                if before.stop is not None and after.start > before.stop
+            )  # fmt: skip
+            if gaps:
+                result.warnings.append(
+                    f"{path.name}: {gaps} gaps between programmes; ffplayout plays the next "
+                    "item early (fill them with `scheduleflow fix gap`)"
+                )
+        result.channels += 1
+
+
+def export(
+    store: Store,
+    format: str,
+    target: str | Path,
+    *,
+    channels: list[str] | None = None,
+    start: datetime | None = None,
+    stop: datetime | None = None,
+    force: bool = False,
+    keep_unknown: bool = False,
+    guide_url: str | None = "guide.xml",
+    library: bool = False,
+    group: str | None = None,
+) -> ExportResult:
+    """Write the chosen channels and time range in ``format`` to ``target``.
+
+    ``m3u`` writes the channel line-up, or with ``library``/``group`` the library's assets.
+    """
+    target = Path(target)
+    result = ExportResult(format=format)
+    chosen = _chosen_channels(store, channels)
+    if format == "xmltv":
+        _xmltv(store, target, chosen, start, stop, force, keep_unknown, result)
+    elif format == "json":
+        _json(store, target, chosen, start, stop, force, channels is None, result)
+    elif format == "m3u" and (library or group is not None):
+        with atomic_text_file(target, force=force) as out:
+            result.assets = write_m3u(out, store.assets(group))
+    elif format == "m3u":
+        _lineup(store, target, chosen, force, guide_url, result)
+    elif format == "ffplayout":
+        _ffplayout(store, target, chosen, start, stop, force, result)
+        return result
+    else:
+        raise InputError(
+            f"'{format}' export is not available here",
+            hint=f"choose one of: {', '.join(EXPORT_FORMATS)}",
+        )
+    result.files.append(target)
+    return result

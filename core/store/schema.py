@@ -1,0 +1,158 @@
+"""The database schema, versioned with ``PRAGMA user_version`` and migrated forward.
+
+Each migration is a list of statements applied in one transaction; a database made by any
+earlier version opens and is brought up to date (``tests/store/test_schema.py`` keeps a
+version-1 database to prove it). Never edit a migration that has shipped: add a new one.
+
+Instants are UTC milliseconds since the epoch plus the offset (minutes) they were given in,
+so an export writes back the offsets it read and ffplayout's fractional seconds survive.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+_V1 = [
+    """CREATE TABLE channel (
+        id INTEGER PRIMARY KEY,
+        xmltv_id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        number TEXT,
+        display_names TEXT NOT NULL DEFAULT '[]',
+        icons TEXT NOT NULL DEFAULT '[]',
+        urls TEXT NOT NULL DEFAULT '[]',
+        extras TEXT NOT NULL DEFAULT '[]',
+        timezone TEXT,
+        day_start TEXT NOT NULL DEFAULT '00:00:00',
+        declared INTEGER NOT NULL DEFAULT 1,
+        max_length_ms INTEGER NOT NULL DEFAULT 0,
+        programme_count INTEGER NOT NULL DEFAULT 0,
+        revision INTEGER NOT NULL DEFAULT 0,
+        changed_by TEXT,
+        changed_at INTEGER
+    )""",
+    """CREATE TABLE import_source (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL,
+        md5 TEXT NOT NULL,
+        format TEXT NOT NULL,
+        imported_at INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        added INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        replaced INTEGER NOT NULL DEFAULT 0,
+        warnings INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE asset (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        title TEXT NOT NULL,
+        locator TEXT NOT NULL,
+        duration REAL,
+        extinf TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        extinf_duration TEXT NOT NULL DEFAULT '-1',
+        tvg_id TEXT,
+        content_hash TEXT NOT NULL UNIQUE,
+        source_id INTEGER REFERENCES import_source(id) ON DELETE SET NULL
+    )""",
+    "CREATE INDEX asset_fingerprint ON asset(fingerprint)",
+    "CREATE INDEX asset_tvg_id ON asset(tvg_id) WHERE tvg_id IS NOT NULL",
+    """CREATE TABLE asset_group (
+        name TEXT NOT NULL,
+        asset_id INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+        PRIMARY KEY (name, asset_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX asset_group_asset ON asset_group(asset_id)",
+    """CREATE TABLE programme (
+        id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL REFERENCES channel(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        stop INTEGER,
+        start_offset INTEGER NOT NULL DEFAULT 0,
+        stop_offset INTEGER,
+        title TEXT NOT NULL DEFAULT '',
+        episode TEXT NOT NULL DEFAULT '',
+        fingerprint TEXT,
+        locator TEXT,
+        body TEXT NOT NULL DEFAULT '[]',
+        content_hash TEXT NOT NULL,
+        source_id INTEGER REFERENCES import_source(id) ON DELETE SET NULL
+    )""",
+    # "channel between two times", in (start, id) order: keyset pagination walks this.
+    "CREATE INDEX programme_window ON programme(channel_id, start)",
+    "CREATE UNIQUE INDEX programme_identity ON programme(channel_id, start, content_hash)",
+    "CREATE INDEX programme_fingerprint ON programme(fingerprint) WHERE fingerprint IS NOT NULL",
+    """CREATE TABLE job (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        who TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        progress REAL NOT NULL DEFAULT 0,
+        error_category TEXT,
+        error_message TEXT,
+        result TEXT
+    )""",
+    "CREATE INDEX job_created ON job(created_at)",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        ssh_client TEXT,
+        action TEXT NOT NULL,
+        job_id TEXT,
+        channel TEXT,
+        summary TEXT NOT NULL,
+        before TEXT NOT NULL DEFAULT '{}',
+        after TEXT NOT NULL DEFAULT '{}'
+    )""",
+    "CREATE INDEX audit_at ON audit(at)",
+    """CREATE TABLE setting (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+]
+
+# Version 2: undo. Each change that can be undone stores its inverse here.
+_V2 = [
+    """CREATE TABLE undo_entry (
+        id INTEGER PRIMARY KEY,
+        channel TEXT,
+        at INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        undone INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX undo_entry_channel ON undo_entry(channel, id)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(connection: sqlite3.Connection) -> int:
+    """Bring the database to :data:`SCHEMA_VERSION`; returns the version it started at.
+
+    Runs inside the caller's write transaction.
+    """
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        from core.errors import StoreError
+
+        raise StoreError(
+            f"the database is at schema version {version}, newer than this ScheduleFlow "
+            f"({SCHEMA_VERSION})",
+            hint="upgrade ScheduleFlow, or open a backup made by this version",
+        )
+    for number in range(version, SCHEMA_VERSION):
+        for statement in MIGRATIONS[number]:
+            connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {number + 1}")
+    return version

@@ -1,0 +1,348 @@
+"""The schedule store: the query API that the rules, the command line and the TUI share.
+
+Reads never load a whole channel: a window of programmes is found through the
+``(channel, start)`` index, and pages are keyset-paginated (``start, id`` after a cursor), so
+the page after row 600,000 costs what the first page costs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from core.audit import AuditRecord, append_jsonl, insert_audit, read_audit
+from core.errors import StoreError
+from core.models import Asset, Channel, Programme
+from core.store.codec import asset_from_row, channel_from_row, from_ms, programme_from_row, to_ms
+from core.store.database import Database
+
+__all__ = ["ChannelSummary", "Cursor", "Page", "Store"]
+
+_PROGRAMME_COLUMNS = "id, start, stop, start_offset, stop_offset, fingerprint, locator, body"
+_ASSET_COLUMNS = "id, fingerprint, title, locator, duration, extinf, tags, extinf_duration"
+_FAR_PAST = -(2**62)
+_FAR_FUTURE = 2**62
+
+
+@dataclass(frozen=True)
+class ChannelSummary:
+    """What the channel list shows."""
+
+    id: str
+    name: str
+    number: str | None
+    programmes: int
+    revision: int
+    declared: bool
+    timezone: str | None
+    changed_by: str | None
+    changed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in a channel's schedule: the (start, row id) of a programme."""
+
+    start_ms: int
+    row_id: int
+
+    @classmethod
+    def of(cls, programme: Programme) -> Cursor:
+        """The cursor at a stored programme."""
+        if programme.id is None:
+            raise ValueError("only stored programmes have a place in the store")
+        return cls(to_ms(programme.start), programme.id)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Consecutive programmes of one channel."""
+
+    programmes: list[Programme]
+    has_more: bool
+
+    @property
+    def last(self) -> Cursor | None:
+        """The cursor of the last programme, to ask for the next page."""
+        return Cursor.of(self.programmes[-1]) if self.programmes else None
+
+    @property
+    def first(self) -> Cursor | None:
+        """The cursor of the first programme, to ask for the previous page."""
+        return Cursor.of(self.programmes[0]) if self.programmes else None
+
+
+class Store:
+    """The open store. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, database: Database, log_folder: Path | None = None) -> None:
+        self.database = database
+        self.log_folder = log_folder or database.path.parent / "logs"
+        self.connection = database.connection
+        self.connection.row_factory = None
+        self._channel_ids: dict[str, int] | None = None
+        self._channel_names: dict[int, str] | None = None
+
+    @classmethod
+    def open(cls, path: Path, *, log_folder: Path | None = None, check: bool = True) -> Store:
+        """Open (and create or migrate) the store at ``path``."""
+        return cls(Database(path, check=check), log_folder)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.database.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self.database.path
+
+    # -- channels -------------------------------------------------------------------------
+    def forget_channel_cache(self) -> None:
+        """Drop cached channel ids after a change that adds or removes channels."""
+        self._channel_ids = None
+        self._channel_names = None
+
+    def channel_ids(self) -> dict[str, int]:
+        """XMLTV channel id → database id, for every channel."""
+        if self._channel_ids is None:
+            rows = self.connection.execute("SELECT xmltv_id, id FROM channel").fetchall()
+            self._channel_ids = dict(rows)
+            self._channel_names = {number: name for name, number in rows}
+        return self._channel_ids
+
+    def channel_key(self, channel: str) -> int:
+        """The database id of a channel; ``StoreError`` names the channel when it is unknown."""
+        key = self.channel_ids().get(channel)
+        if key is None:
+            raise StoreError(
+                f"there is no channel '{channel}'",
+                hint="`scheduleflow check` or the TUI's channel list shows the channels",
+            )
+        return key
+
+    def _channel_name(self, key: int) -> str:
+        self.channel_ids()
+        assert self._channel_names is not None
+        return self._channel_names[key]
+
+    def channel(self, channel: str) -> Channel:
+        """The channel with this XMLTV id."""
+        self.connection.row_factory = sqlite3.Row
+        try:
+            row = self.connection.execute(
+                "SELECT * FROM channel WHERE xmltv_id = ?", (channel,)
+            ).fetchone()
+        finally:
+            self.connection.row_factory = None
+        if row is None:
+            self.channel_key(channel)  # raises with the message
+        return channel_from_row(row)
+
+    def channels(self) -> list[Channel]:
+        """Every channel, in channel-number then id order."""
+        self.connection.row_factory = sqlite3.Row
+        try:
+            rows = self.connection.execute(
+                "SELECT * FROM channel ORDER BY CAST(number AS INTEGER) IS NULL, "
+                "CAST(number AS INTEGER), xmltv_id"
+            ).fetchall()
+        finally:
+            self.connection.row_factory = None
+        return [channel_from_row(row) for row in rows]
+
+    def channel_summaries(self) -> list[ChannelSummary]:
+        """What the channel list shows, for every channel (no programme is read)."""
+        rows = self.connection.execute(
+            "SELECT xmltv_id, name, number, programme_count, revision, declared, timezone,"
+            " changed_by, changed_at FROM channel ORDER BY CAST(number AS INTEGER) IS NULL,"
+            " CAST(number AS INTEGER), xmltv_id"
+        ).fetchall()
+        return [
+            ChannelSummary(
+                row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7],
+                from_ms(row[8], 0) if row[8] is not None else None,
+            )  # fmt: skip
+            for row in rows
+        ]
+
+    def revision(self, channel: str) -> int:
+        """The channel's current revision (bumped by every change to it)."""
+        row = self.connection.execute(
+            "SELECT revision FROM channel WHERE id = ?", (self.channel_key(channel),)
+        ).fetchone()
+        return int(row[0])
+
+    # -- programmes -----------------------------------------------------------------------
+    def _decode(self, rows: Iterable[tuple[object, ...]], channel: str) -> list[Programme]:
+        return [programme_from_row(row, channel) for row in rows]
+
+    def page(
+        self,
+        channel: str,
+        *,
+        after: Cursor | None = None,
+        before: Cursor | None = None,
+        limit: int = 50,
+    ) -> Page:
+        """``limit`` programmes after (or before) a cursor, in (start, id) order."""
+        key = self.channel_key(channel)
+        if before is not None:
+            rows = self.connection.execute(
+                f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE channel_id = ? AND "
+                "(start < ? OR (start = ? AND id < ?)) ORDER BY start DESC, id DESC LIMIT ?",
+                (key, before.start_ms, before.start_ms, before.row_id, limit + 1),
+            ).fetchall()
+            more = len(rows) > limit
+            return Page(self._decode(reversed(rows[:limit]), channel), more)
+        if after is None:
+            after = Cursor(_FAR_PAST, -1)
+        rows = self.connection.execute(
+            f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE channel_id = ? AND "
+            "(start > ? OR (start = ? AND id > ?)) ORDER BY start, id LIMIT ?",
+            (key, after.start_ms, after.start_ms, after.row_id, limit + 1),
+        ).fetchall()
+        return Page(self._decode(rows[:limit], channel), len(rows) > limit)
+
+    def page_at(self, channel: str, instant: datetime, limit: int = 50) -> Page:
+        """A page that starts with the programme on air at ``instant`` (or the next one)."""
+        key = self.channel_key(channel)
+        moment = to_ms(instant)
+        row = self.connection.execute(
+            "SELECT start, id FROM programme WHERE channel_id = ? AND start <= ? "
+            "ORDER BY start DESC, id DESC LIMIT 1",
+            (key, moment),
+        ).fetchone()
+        # every programme with that start, then the rest: (start, -1) precedes them all
+        after = Cursor(row[0], -1) if row else None
+        return self.page(channel, after=after, limit=limit)
+
+    def programmes(
+        self, channel: str, start: datetime | None = None, stop: datetime | None = None
+    ) -> Iterator[Programme]:
+        """Programmes of one channel that overlap ``[start, stop)``, in time order.
+
+        A programme that began before ``start`` but is still on is included: the query
+        reaches back by the channel's longest programme, so it stays on the index.
+        """
+        key = self.channel_key(channel)
+        low = to_ms(start) if start is not None else _FAR_PAST
+        high = to_ms(stop) if stop is not None else _FAR_FUTURE
+        reach = self.connection.execute(
+            "SELECT max_length_ms FROM channel WHERE id = ?", (key,)
+        ).fetchone()[0]
+        cursor = self.connection.execute(
+            f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE channel_id = ? AND start >= ? "
+            "AND start < ? ORDER BY start, id",
+            (key, low - reach if low != _FAR_PAST else low, high),
+        )
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                stop_ms = row[2]
+                if start is not None and row[1] < low and (stop_ms is None or stop_ms <= low):
+                    continue
+                yield programme_from_row(row, channel)
+
+    def count(self, channel: str | None = None) -> int:
+        """How many programmes one channel (or the whole store) holds."""
+        if channel is None:
+            row = self.connection.execute("SELECT sum(programme_count) FROM channel").fetchone()
+            return int(row[0] or 0)
+        row = self.connection.execute(
+            "SELECT programme_count FROM channel WHERE id = ?", (self.channel_key(channel),)
+        ).fetchone()
+        return int(row[0])
+
+    def time_range(self, channel: str | None = None) -> tuple[datetime | None, datetime | None]:
+        """The first start and the last stop (or start) of one channel or the whole store."""
+        where, parameters = ("WHERE channel_id = ?", (self.channel_key(channel),)) if channel else (
+            "", ()
+        )  # fmt: skip
+        row = self.connection.execute(
+            f"SELECT min(start), max(coalesce(stop, start)) FROM programme {where}", parameters
+        ).fetchone()
+        if row[0] is None:
+            return None, None
+        return from_ms(row[0], 0), from_ms(row[1], 0)
+
+    def search(self, text: str, channel: str | None = None, limit: int = 100) -> list[Programme]:
+        """Programmes whose title contains ``text`` (case-insensitive), in time order."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = "title LIKE ? ESCAPE '\\'"
+        parameters: tuple[object, ...] = (pattern,)
+        if channel is not None:
+            where += " AND channel_id = ?"
+            parameters += (self.channel_key(channel),)
+        rows = self.connection.execute(
+            f"SELECT channel_id, {_PROGRAMME_COLUMNS} FROM programme WHERE {where} "
+            "ORDER BY start, id LIMIT ?",
+            (*parameters, limit),
+        ).fetchall()
+        return [programme_from_row(row[1:], self._channel_name(row[0])) for row in rows]
+
+    def iter_programmes(
+        self,
+        channels: Iterable[str] | None = None,
+        start: datetime | None = None,
+        stop: datetime | None = None,
+    ) -> Iterator[Programme]:
+        """Every programme of the chosen channels (all when ``None``), channel by channel."""
+        names = list(channels) if channels is not None else sorted(self.channel_ids())
+        for channel in names:
+            yield from self.programmes(channel, start, stop)
+
+    # -- library --------------------------------------------------------------------------
+    def assets(self, group: str | None = None) -> Iterator[Asset]:
+        """The library, optionally one group of it, in the order it was imported."""
+        if group is None:
+            cursor = self.connection.execute(f"SELECT {_ASSET_COLUMNS} FROM asset ORDER BY id")
+        else:
+            cursor = self.connection.execute(
+                f"SELECT {_ASSET_COLUMNS} FROM asset WHERE id IN "
+                "(SELECT asset_id FROM asset_group WHERE name = ?) ORDER BY id",
+                (group,),
+            )
+        while rows := cursor.fetchmany(2000):
+            yield from (asset_from_row(row) for row in rows)
+
+    def groups(self) -> list[tuple[str, int]]:
+        """Library groups with how many assets each holds."""
+        return [
+            (str(name), int(count))
+            for name, count in self.connection.execute(
+                "SELECT name, count(*) FROM asset_group GROUP BY name ORDER BY name"
+            )
+        ]
+
+    def asset_count(self) -> int:
+        """How many assets the library holds."""
+        return int(self.connection.execute("SELECT count(*) FROM asset").fetchone()[0])
+
+    def stream_for(self, channel: str) -> str | None:
+        """The stream locator of a channel: a library entry whose tvg-id is the channel id."""
+        row = self.connection.execute(
+            "SELECT locator FROM asset WHERE tvg_id = ? ORDER BY id LIMIT 1", (channel,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    # -- audit ----------------------------------------------------------------------------
+    def record(self, connection: sqlite3.Connection, record: AuditRecord) -> None:
+        """Store an audit record in the current transaction (see :meth:`publish`)."""
+        insert_audit(connection, record)
+
+    def publish(self, record: AuditRecord) -> None:
+        """After the transaction committed: append the record to ``logs/audit.jsonl``."""
+        append_jsonl(self.log_folder, record)
+
+    def audit(self, since: datetime | None = None, limit: int = 1000) -> list[AuditRecord]:
+        """Audit records, newest first."""
+        return read_audit(self.connection, since, limit)
