@@ -16,11 +16,25 @@ from xml.sax.saxutils import escape
 __all__ = ["write_bench_m3u", "write_bench_xmltv"]
 
 _SHOWS = [
-    "Morning Magazine", "Evening News", "Weather", "Harbour Lives", "The Quiz Hour",
-    "Garden Patrol", "City Council Live", "Local Sports Roundup", "Kids' Corner",
-    "Cooking with Ana", "Documentary: Rivers", "Late Movie", "Jazz Nights", "Tech Today",
-    "Café Société", "Ünïcode Straße", "Road Trip, Again", "History & Mystery",
-]  # fmt: skip
+    "Morning Magazine",
+    "Evening News",
+    "Weather",
+    "Harbour Lives",
+    "The Quiz Hour",
+    "Garden Patrol",
+    "City Council Live",
+    "Local Sports Roundup",
+    "Kids' Corner",
+    "Cooking with Ana",
+    "Documentary: Rivers",
+    "Late Movie",
+    "Jazz Nights",
+    "Tech Today",
+    "Café Société",
+    "Ünïcode Straße",
+    "Road Trip, Again",
+    "History & Mystery",
+]
 _CATEGORIES = ["News", "Magazine", "Sports", "Kids", "Movie", "Music", "Documentary", "Talk"]
 _WORDS = [
     "the",

@@ -20,7 +20,9 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2) or "s"])
 
 
-def parse_instant(text: str, *, now: datetime | None = None, zone: tzinfo | None = None) -> datetime:
+def parse_instant(
+    text: str, *, now: datetime | None = None, zone: tzinfo | None = None
+) -> datetime:
     """Turn what the operator typed into an aware datetime.
 
     ``today`` is local midnight in ``zone`` (the machine's zone when not given); an ISO time

@@ -21,15 +21,39 @@ __all__ = [
 # Abbreviations seen in real XMLTV (the DTD's own example is 'BST'). Ambiguous names such
 # as 'IST' are left out on purpose: guessing an offset is worse than a clear warning.
 NAMED_ZONES: dict[str, int] = {
-    "UTC": 0, "UT": 0, "GMT": 0, "Z": 0, "WET": 0,
-    "BST": 60, "WEST": 60, "CET": 60, "MET": 60,
-    "CEST": 120, "MEST": 120, "EET": 120,
-    "EEST": 180, "MSK": 180,
-    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300,
-    "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
-    "AKST": -540, "AKDT": -480, "HST": -600,
-    "AEST": 600, "AEDT": 660, "ACST": 570, "AWST": 480, "JST": 540, "NZST": 720, "NZDT": 780,
-}  # fmt: skip
+    "UTC": 0,
+    "UT": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "BST": 60,
+    "WEST": 60,
+    "CET": 60,
+    "MET": 60,
+    "CEST": 120,
+    "MEST": 120,
+    "EET": 120,
+    "EEST": 180,
+    "MSK": 180,
+    "EST": -300,
+    "EDT": -240,
+    "CST": -360,
+    "CDT": -300,
+    "MST": -420,
+    "MDT": -360,
+    "PST": -480,
+    "PDT": -420,
+    "AKST": -540,
+    "AKDT": -480,
+    "HST": -600,
+    "AEST": 600,
+    "AEDT": 660,
+    "ACST": 570,
+    "AWST": 480,
+    "JST": 540,
+    "NZST": 720,
+    "NZDT": 780,
+}
 
 _ZONES: dict[int, timezone] = {}
 _ZONE_TEXT: dict[tzinfo, str] = {}
@@ -54,10 +78,14 @@ def parse_xmltv_time(text: str) -> datetime:
         try:
             minutes = int(text[16:18]) * 60 + int(text[18:20])
             return datetime(
-                int(text[0:4]), int(text[4:6]), int(text[6:8]),
-                int(text[8:10]), int(text[10:12]), int(text[12:14]),
+                int(text[0:4]),
+                int(text[4:6]),
+                int(text[6:8]),
+                int(text[8:10]),
+                int(text[10:12]),
+                int(text[12:14]),
                 tzinfo=fixed_zone(-minutes if text[15] == "-" else minutes),
-            )  # fmt: skip
+            )
         except ValueError:
             pass  # the slow path below explains what is wrong
     return _parse_slow(text.strip())

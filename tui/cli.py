@@ -85,10 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     imports = command("import", run_import, "import a file into the store (one transaction)")
     imports.add_argument("path")
     imports.add_argument("--format", default="auto", choices=["auto", *FORMATS])
-    imports.add_argument("--channel", metavar="ID", help="import only this channel (or: the "
-                         "channel an ffplayout playlist belongs to)")  # fmt: skip
-    imports.add_argument("--replace", action="store_true",
-                         help="replace the channels' programmes inside the file's time range")  # fmt: skip
+    imports.add_argument(
+        "--channel",
+        metavar="ID",
+        help="import only this channel (or: the channel an ffplayout playlist belongs to)",
+    )
+    imports.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the channels' programmes inside the file's time range",
+    )
     imports.add_argument("--json", action="store_true", help="print JSON (see README)")
     _max_size(imports)
 
@@ -99,12 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
     exports.add_argument("--to", metavar="T")
     exports.add_argument("-o", "--output", required=True, metavar="PATH")
     exports.add_argument("--force", action="store_true", help="replace an existing file")
-    exports.add_argument("--keep-unknown", action="store_true",
-                         help="XMLTV: also write elements the DTD does not define")  # fmt: skip
-    exports.add_argument("--guide-url", default="guide.xml",
-                         help="M3U line-up: the url-tvg header (default guide.xml)")  # fmt: skip
-    exports.add_argument("--library", action="store_true",
-                         help="M3U: write the library instead of the channel line-up")  # fmt: skip
+    exports.add_argument(
+        "--keep-unknown",
+        action="store_true",
+        help="XMLTV: also write elements the DTD does not define",
+    )
+    exports.add_argument(
+        "--guide-url",
+        default="guide.xml",
+        help="M3U line-up: the url-tvg header (default guide.xml)",
+    )
+    exports.add_argument(
+        "--library",
+        action="store_true",
+        help="M3U: write the library instead of the channel line-up",
+    )
     exports.add_argument("--group", metavar="G", help="M3U: write one library group")
     exports.add_argument("--json", action="store_true", help="print JSON (see README)")
 

@@ -84,9 +84,11 @@ class FfplayoutReader:
         except UnicodeDecodeError as error:
             line = raw.count(b"\n", 0, error.start) + 1
             raise ParseError(
-                "is not valid UTF-8", path=self.source.name, line=line,
+                "is not valid UTF-8",
+                path=self.source.name,
+                line=line,
                 hint="save the playlist as UTF-8",
-            ) from None  # fmt: skip
+            ) from None
         except json.JSONDecodeError as error:
             raise ParseError(
                 f"is not valid JSON ({error.msg})",

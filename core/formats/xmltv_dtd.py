@@ -46,13 +46,32 @@ def _lang() -> dict[str, frozenset[str] | None]:
 _PERSON = ElementSpec(content="mixed", children=(("image", "*"), ("url", "*")))
 
 PROGRAMME_ORDER: tuple[tuple[str, Occurs], ...] = (
-    ("title", "+"), ("sub-title", "*"), ("desc", "*"), ("credits", "?"), ("date", "?"),
-    ("category", "*"), ("keyword", "*"), ("language", "?"), ("orig-language", "?"),
-    ("length", "?"), ("icon", "*"), ("url", "*"), ("country", "*"), ("episode-num", "*"),
-    ("video", "?"), ("audio", "?"), ("previously-shown", "?"), ("premiere", "?"),
-    ("last-chance", "?"), ("new", "?"), ("subtitles", "*"), ("rating", "*"),
-    ("star-rating", "*"), ("review", "*"), ("image", "*"),
-)  # fmt: skip
+    ("title", "+"),
+    ("sub-title", "*"),
+    ("desc", "*"),
+    ("credits", "?"),
+    ("date", "?"),
+    ("category", "*"),
+    ("keyword", "*"),
+    ("language", "?"),
+    ("orig-language", "?"),
+    ("length", "?"),
+    ("icon", "*"),
+    ("url", "*"),
+    ("country", "*"),
+    ("episode-num", "*"),
+    ("video", "?"),
+    ("audio", "?"),
+    ("previously-shown", "?"),
+    ("premiere", "?"),
+    ("last-chance", "?"),
+    ("new", "?"),
+    ("subtitles", "*"),
+    ("rating", "*"),
+    ("star-rating", "*"),
+    ("review", "*"),
+    ("image", "*"),
+)
 CHANNEL_ORDER: tuple[tuple[str, Occurs], ...] = (("display-name", "+"), ("icon", "*"), ("url", "*"))
 PROGRAMME_ATTRIBUTES = frozenset(
     ["start", "stop", "pdc-start", "vps-start", "showview", "videoplus", "channel", "clumpidx"]

@@ -22,7 +22,7 @@ from pathlib import Path
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.store.schema import migrate
 
-__all__ = ["BACKUPS_KEPT", "Database"]
+__all__ = ["BACKUPS_KEPT", "Database", "restore_database"]
 
 log = logging.getLogger("scheduleflow.store")
 
@@ -189,29 +189,8 @@ class Database:
 
         Returns the backup taken of the current state.
         """
-        source = Path(source)
-        if not source.exists():
-            raise FileProblem("no such backup", path=source, hint="list backups/ for the files")
+        other = _open_backup(Path(source))
         try:
-            other = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        except sqlite3.Error as error:
-            raise FileProblem(f"cannot open the backup ({error})", path=source) from None
-        try:
-            try:
-                rows = other.execute("PRAGMA quick_check").fetchall()
-                version = other.execute("PRAGMA user_version").fetchone()[0]
-            except sqlite3.DatabaseError as error:
-                raise StoreCorrupt(
-                    f"is not a usable backup ({error})", path=source, hint="choose another backup"
-                ) from None
-            if [row[0] for row in rows] != ["ok"]:
-                raise StoreCorrupt(
-                    "is damaged too", path=source, hint="choose an older backup from backups/"
-                )
-            if version == 0:
-                raise StoreError(
-                    "is not a ScheduleFlow database", path=source, hint="choose a backup file"
-                )
             before = self.automatic_backup("before-restore")
             other.backup(self.connection)
         finally:
@@ -223,3 +202,53 @@ class Database:
     def close(self) -> None:
         """Close the connection (WAL content is checkpointed into the file)."""
         self.connection.close()
+
+
+def _open_backup(source: Path) -> sqlite3.Connection:
+    """A read-only connection to a backup that passed its integrity check."""
+    if not source.exists():
+        raise FileProblem("no such backup", path=source, hint="list backups/ for the files")
+    try:
+        other = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        rows = other.execute("PRAGMA quick_check").fetchall()
+        version = other.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise StoreCorrupt(
+            f"is not a usable backup ({error})", path=source, hint="choose another backup"
+        ) from None
+    if [row[0] for row in rows] != ["ok"]:
+        other.close()
+        raise StoreCorrupt("is damaged too", path=source, hint="choose an older backup")
+    if version == 0:
+        other.close()
+        raise StoreError("is not a ScheduleFlow database", path=source, hint="choose a backup")
+    return other
+
+
+def restore_database(path: Path, source: Path) -> Path | None:
+    """Restore ``path`` from the backup ``source``, whatever state ``path`` is in.
+
+    A healthy database is backed up first and then overwritten in place (returns that
+    backup). A damaged one was already copied aside as ``*.corrupt`` when it failed its
+    check, so it is replaced by the backup (returns ``None``).
+    """
+    try:
+        database = Database(path)
+    except StoreCorrupt:
+        other = _open_backup(Path(source))
+        partial = path.with_name(f".{path.name}.restoring")
+        partial.unlink(missing_ok=True)
+        copy = sqlite3.connect(partial)
+        try:
+            other.backup(copy)
+        finally:
+            copy.close()
+            other.close()
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        partial.replace(path)
+        return None
+    try:
+        return database.restore_from(source)
+    finally:
+        database.close()

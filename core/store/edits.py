@@ -139,9 +139,12 @@ def _check_revision(
 
 
 def _apply(
-    connection: sqlite3.Connection, key: int, channel: str, changes: list[Change],
+    connection: sqlite3.Connection,
+    key: int,
+    channel: str,
+    changes: list[Change],
     result: EditResult,
-) -> tuple[list[Change], int]:  # fmt: skip
+) -> tuple[list[Change], int]:
     inverse: list[Change] = []
     longest = 0
     for change in changes:
@@ -225,16 +228,27 @@ def apply_changes(
                 connection.execute(
                     "INSERT INTO undo_entry (channel, at, who, action, summary, changes) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (channel, now, str(actor), action, summary,
-                     json.dumps([_encode(c) for c in inverse], ensure_ascii=False)),
-                ).lastrowid or 0
-            )  # fmt: skip
+                    (
+                        channel,
+                        now,
+                        str(actor),
+                        action,
+                        summary,
+                        json.dumps([_encode(c) for c in inverse], ensure_ascii=False),
+                    ),
+                ).lastrowid
+                or 0
+            )
         count_after = count_before + len(result.inserted) - result.deleted
         record = AuditRecord.by(
-            actor, action, summary, job_id=job_id, channel=channel,
+            actor,
+            action,
+            summary,
+            job_id=job_id,
+            channel=channel,
             before={"programmes": count_before, "revision": revision},
             after={"programmes": count_after, "revision": revision + 1},
-        )  # fmt: skip
+        )
         store.record(connection, record)
     store.publish(record)
     return result

@@ -6,6 +6,7 @@ go straight to the writer. An existing file is replaced only with ``force``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -61,9 +62,15 @@ def _chosen_channels(store: Store, channels: list[str] | None) -> list[Channel]:
 
 
 def _xmltv(
-    store: Store, target: Path, channels: list[Channel], start: datetime | None,
-    stop: datetime | None, force: bool, keep_unknown: bool, result: ExportResult,
-) -> None:  # fmt: skip
+    store: Store,
+    target: Path,
+    channels: list[Channel],
+    start: datetime | None,
+    stop: datetime | None,
+    force: bool,
+    keep_unknown: bool,
+    result: ExportResult,
+) -> None:
     with atomic_text_file(target, force=force) as out:
         writer = XmltvWriter(out, strict=not keep_unknown)
         writer.start(GENERATOR)
@@ -89,9 +96,15 @@ def _xmltv(
 
 
 def _json(
-    store: Store, target: Path, channels: list[Channel], start: datetime | None,
-    stop: datetime | None, force: bool, with_library: bool, result: ExportResult,
-) -> None:  # fmt: skip
+    store: Store,
+    target: Path,
+    channels: list[Channel],
+    start: datetime | None,
+    stop: datetime | None,
+    force: bool,
+    with_library: bool,
+    result: ExportResult,
+) -> None:
     assets: Iterator[Asset] = store.assets() if with_library else iter(())
     with atomic_text_file(target, force=force) as out:
         result.channels, result.assets, _ = write_json(
@@ -103,9 +116,13 @@ def _json(
 
 
 def _lineup(
-    store: Store, target: Path, channels: list[Channel], force: bool, guide_url: str | None,
+    store: Store,
+    target: Path,
+    channels: list[Channel],
+    force: bool,
+    guide_url: str | None,
     result: ExportResult,
-) -> None:  # fmt: skip
+) -> None:
     entries: list[Asset] = []
     for channel in channels:
         stream = store.stream_for(channel.id)
@@ -153,9 +170,14 @@ def broadcast_days(
 
 
 def _ffplayout(
-    store: Store, target: Path, channels: list[Channel], start: datetime | None,
-    stop: datetime | None, force: bool, result: ExportResult,
-) -> None:  # fmt: skip
+    store: Store,
+    target: Path,
+    channels: list[Channel],
+    start: datetime | None,
+    stop: datetime | None,
+    force: bool,
+    result: ExportResult,
+) -> None:
     single = target.suffix == ".json"
     for channel in channels:
         first, last = store.time_range(channel.id)
@@ -170,9 +192,7 @@ def _ffplayout(
                 hint="give a folder to -o, or choose one channel and one day",
             )
         for day, begin, end in days:
-            programmes = [
-                p for p in store.programmes(channel.id, begin, end) if p.start >= begin
-            ]
+            programmes = [p for p in store.programmes(channel.id, begin, end) if p.start >= begin]
             if not programmes:
                 continue
             folder = target if len(channels) == 1 else target / channel.id
@@ -181,9 +201,10 @@ def _ffplayout(
                 result.programmes += write_ffplayout(out, channel.name, day, programmes)
             result.files.append(path)
             gaps = sum(
-                1 for before, after in zip(programmes, programmes[1:], strict=False)
+                1
+                for before, after in itertools.pairwise(programmes)
                 if before.stop is not None and after.start > before.stop
-            )  # fmt: skip
+            )
             if gaps:
                 result.warnings.append(
                     f"{path.name}: {gaps} gaps between programmes; ffplayout plays the next "

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from core.audit import AuditRecord
 from core.errors import Cancelled, InputError
-from core.formats import DEFAULT_LIMIT, FfplayoutReader, InputWarning, M3uReader, open_reader
+from core.formats import DEFAULT_LIMIT, InputWarning, M3uReader, open_reader
 from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
@@ -31,7 +31,7 @@ from core.store.store import Store
 __all__ = ["ImportResult", "import_file"]
 
 Progress = Callable[[int], None]
-"""Called with the number of items read so far, every few thousand items."""
+"""Called with the number of items read so far, every thousand items."""
 ShouldStop = Callable[[], bool]
 """Polled as often as progress; True cancels the import (nothing is kept)."""
 
@@ -95,8 +95,11 @@ def _file_md5(path: Path) -> str:
 class _Import:
     """The state of one import inside its transaction."""
 
-    def __init__(self, store: Store, connection: Any, source_id: int, replace: bool) -> None:
+    def __init__(
+        self, store: Store, connection: Any, source_id: int, replace: bool, format: str
+    ) -> None:
         self.store = store
+        self.carries_settings = format == "json"
         self.connection = connection
         self.source_id = source_id
         self.replace = replace
@@ -106,19 +109,28 @@ class _Import:
         self.rows: list[tuple[Any, ...]] = []
         self.attempted = 0
         self.inserted = 0
-        self.touched: dict[int, list[int]] = {}  # channel key -> [low, high, longest]
+        self.touched: set[int] = set()  # channel keys
         self.channels_added = 0
         self.channels_updated = 0
         self.assets_added = 0
         self.assets_skipped = 0
         if replace:
-            connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT {_COLUMNS} "
-                               "FROM programme WHERE 0")  # fmt: skip
+            connection.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT {_COLUMNS} "
+                "FROM programme WHERE 0"
+            )
             connection.execute("DELETE FROM staging")
 
     def channel(self, channel: Channel) -> None:
         values = channel_row(channel)
         key = self.keys.get(channel.id)
+        if key is not None:
+            # Only ScheduleFlow JSON carries time zones and day starts; other formats must
+            # not reset what the operator set. A missing number keeps the stored one.
+            if not self.carries_settings:
+                del values["timezone"], values["day_start"]
+            if values["number"] is None:
+                del values["number"]
         if key is None:
             cursor = self.connection.execute(
                 f"INSERT INTO channel ({', '.join(values)}) VALUES "
@@ -149,21 +161,11 @@ class _Import:
         return key
 
     def programme(self, programme: Programme) -> None:
-        key = self._key(programme.channel)
-        row = programme_row(programme, key)
-        self.rows.append((*row, self.source_id))
-        start, stop = row[1], row[2]
-        end = stop if stop is not None else start
-        span = self.touched.get(key)
-        if span is None:
-            self.touched[key] = [start, end, end - start]
-        else:
-            if start < span[0]:
-                span[0] = start
-            if end > span[1]:
-                span[1] = end
-            if end - start > span[2]:
-                span[2] = end - start
+        key = self.keys.get(programme.channel)
+        if key is None:
+            key = self._key(programme.channel)
+        self.touched.add(key)
+        self.rows.append(programme_row(programme, key, self.source_id))
         if len(self.rows) >= _BATCH:
             self.flush()
 
@@ -199,7 +201,11 @@ class _Import:
         self.flush()
         replaced = 0
         if self.replace:
-            for key, (low, high, _) in self.touched.items():
+            spans = self.connection.execute(
+                "SELECT channel_id, min(start), max(coalesce(stop, start)) FROM staging "
+                "GROUP BY channel_id"
+            ).fetchall()
+            for key, low, high in spans:
                 replaced += self.connection.execute(
                     "DELETE FROM programme WHERE channel_id = ? AND start >= ? AND start < ?",
                     (key, low, max(high, low + 1)),
@@ -212,12 +218,13 @@ class _Import:
             self.inserted = self.connection.total_changes - before
             self.connection.execute("DELETE FROM staging")
         now = int(time.time() * 1000)
-        for key, (_, _, longest) in self.touched.items():
+        for key in self.touched:
             self.connection.execute(
-                "UPDATE channel SET max_length_ms = max(max_length_ms, ?), programme_count ="
-                " (SELECT count(*) FROM programme WHERE channel_id = ?), revision = revision + 1,"
-                " changed_by = ?, changed_at = ? WHERE id = ?",
-                (longest, key, str(actor), now, key),
+                "UPDATE channel SET max_length_ms = max(max_length_ms, coalesce((SELECT"
+                " max(stop - start) FROM programme WHERE channel_id = ?1 AND source_id = ?2), 0)),"
+                " programme_count = (SELECT count(*) FROM programme WHERE channel_id = ?1),"
+                " revision = revision + 1, changed_by = ?3, changed_at = ?4 WHERE id = ?1",
+                (key, self.source_id, str(actor), now),
             )
         return replaced
 
@@ -268,7 +275,7 @@ def import_file(
             ).lastrowid
             or 0
         )
-        state = _Import(store, connection, source_id, replace)
+        state = _Import(store, connection, source_id, replace, reader.format)
         seen = 0
         for item in reader:
             if isinstance(item, Programme):
@@ -279,7 +286,7 @@ def import_file(
             elif only is None or item.id == only:
                 state.channel(item)
             seen += 1
-            if seen % 5000 == 0:
+            if seen % 1000 == 0:
                 if should_stop is not None and should_stop():
                     raise Cancelled("the import was cancelled; nothing was stored")
                 if progress is not None:

@@ -169,9 +169,16 @@ class Store:
         ).fetchall()
         return [
             ChannelSummary(
-                row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7],
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                bool(row[5]),
+                row[6],
+                row[7],
                 from_ms(row[8], 0) if row[8] is not None else None,
-            )  # fmt: skip
+            )
             for row in rows
         ]
 
@@ -198,8 +205,8 @@ class Store:
         key = self.channel_key(channel)
         if before is not None:
             rows = self.connection.execute(
-                f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE channel_id = ? AND "
-                "(start < ? OR (start = ? AND id < ?)) ORDER BY start DESC, id DESC LIMIT ?",
+                f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE channel_id = ? AND start <= ?"
+                " AND (start < ? OR id < ?) ORDER BY start DESC, id DESC LIMIT ?",
                 (key, before.start_ms, before.start_ms, before.row_id, limit + 1),
             ).fetchall()
             more = len(rows) > limit
@@ -207,8 +214,9 @@ class Store:
         if after is None:
             after = Cursor(_FAR_PAST, -1)
         rows = self.connection.execute(
-            f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE channel_id = ? AND "
-            "(start > ? OR (start = ? AND id > ?)) ORDER BY start, id LIMIT ?",
+            # "start >= ?" keeps SQLite on the index range; the OR only sorts out ties.
+            f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE channel_id = ? AND start >= ? "
+            "AND (start > ? OR id > ?) ORDER BY start, id LIMIT ?",
             (key, after.start_ms, after.start_ms, after.row_id, limit + 1),
         ).fetchall()
         return Page(self._decode(rows[:limit], channel), len(rows) > limit)
@@ -264,9 +272,9 @@ class Store:
 
     def time_range(self, channel: str | None = None) -> tuple[datetime | None, datetime | None]:
         """The first start and the last stop (or start) of one channel or the whole store."""
-        where, parameters = ("WHERE channel_id = ?", (self.channel_key(channel),)) if channel else (
-            "", ()
-        )  # fmt: skip
+        where, parameters = (
+            ("WHERE channel_id = ?", (self.channel_key(channel),)) if channel else ("", ())
+        )
         row = self.connection.execute(
             f"SELECT min(start), max(coalesce(stop, start)) FROM programme {where}", parameters
         ).fetchone()

@@ -9,16 +9,19 @@ from tests.conftest import corpus_path, run_cli
 
 
 def test_inspect_json_reports_counts_range_and_warnings(sf_home: Path) -> None:
-    result = run_cli("inspect", str(corpus_path("xmltv", "t_data", "x-whatever.xml")), "--json",
-                     home=sf_home)  # fmt: skip
+    result = run_cli(
+        "inspect", str(corpus_path("xmltv", "t_data", "x-whatever.xml")), "--json", home=sf_home
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["format"] == "xmltv"
     assert (report["channels"], report["programmes"], report["entries"]) == (0, 2, 0)
     assert report["start"] == "2001-08-29T00:05:00+01:00"
     assert report["stop"] == "2001-08-29T09:55:00+01:00"
-    assert {"line": 14, "message": "<x-random> is not part of XMLTV; kept, but left out of "
-            "DTD-valid exports"} in report["warnings"]  # fmt: skip
+    assert {
+        "line": 14,
+        "message": "<x-random> is not part of XMLTV; kept, but left out of DTD-valid exports",
+    } in report["warnings"]
 
 
 def test_inspect_counts_playlist_entries(sf_home: Path) -> None:
@@ -69,8 +72,9 @@ def test_size_limit_is_configurable(sf_home: Path, tmp_path: Path) -> None:
 def test_global_options_may_come_after_the_command(sf_home: Path, tmp_path: Path) -> None:
     other = tmp_path / "elsewhere"
     playlist = str(corpus_path("threadfin", "test_list_1.m3u"))
-    result = run_cli("inspect", playlist, "--home", str(other),
-                     "--log-format", "json", home=sf_home)  # fmt: skip
+    result = run_cli(
+        "inspect", playlist, "--home", str(other), "--log-format", "json", home=sf_home
+    )
     assert result.returncode == 0
     assert (other / "logs" / "scheduleflow.log").exists()
 

@@ -50,11 +50,27 @@ def mutated(draw: st.DrawFn) -> bytes:
                 st.one_of(
                     st.binary(max_size=8),
                     st.sampled_from(
-                        [b"<", b"&", b"&lt;", b'"', b",", b"\n", b"#EXTINF:", b"<!ENTITY x 'y'>",
-                         b"]]>", b"\xff\xfe", b"{", b"}", b"[", b"\x00", b"#EXT-X-", b"<tv>"]
+                        [
+                            b"<",
+                            b"&",
+                            b"&lt;",
+                            b'"',
+                            b",",
+                            b"\n",
+                            b"#EXTINF:",
+                            b"<!ENTITY x 'y'>",
+                            b"]]>",
+                            b"\xff\xfe",
+                            b"{",
+                            b"}",
+                            b"[",
+                            b"\x00",
+                            b"#EXT-X-",
+                            b"<tv>",
+                        ]
                     ),
                 )
-            )  # fmt: skip
+            )
             data[position:position] = junk
         elif kind == "delete":
             del data[position : position + draw(st.integers(1, 40))]

@@ -46,9 +46,13 @@ def _export(path: Path, out: Path, *, strict: bool = True) -> tuple[list[Channel
     declared = channels + stand_in_channels((c.id for c in channels), reader.undeclared_channels)
     with out.open("w", encoding="utf-8") as handle:
         writer = write_xmltv(
-            handle, declared, programmes, strict=strict, header=reader.header,
+            handle,
+            declared,
+            programmes,
+            strict=strict,
+            header=reader.header,
             extras=reader.extras,
-        )  # fmt: skip
+        )
     return declared, writer
 
 
@@ -90,11 +94,12 @@ def test_dns_like_guides_export_valid_for_xmllint_and_tv_validate_file(
         ["tv_validate_file", "--dtd-file", str(DTD), str(out)], capture_output=True, text=True
     )
     complaints = [
-        line for line in validate.stdout.splitlines() + validate.stderr.splitlines()
+        line
+        for line in validate.stdout.splitlines() + validate.stderr.splitlines()
         if line.strip()
         and line != "Validated ok."
         and not line.endswith(("error found.", "errors found."))
-    ]  # fmt: skip
+    ]
     # tv_validate_file also calls a declared channel with nothing scheduled an error. Such a
     # channel is true data (its names and logo map the guide to the tuner), so an export keeps
     # it rather than drop it to please the validator; every other complaint fails the test.
@@ -133,9 +138,13 @@ def test_dns_like_guides_read_write_read_identically_in_strict_mode(
 def test_strict_export_drops_what_the_dtd_forbids_and_says_so(tmp_path: Path) -> None:
     _, writer = _export(corpus_path("xmltv", "t_data", "x-whatever.xml"), tmp_path / "g.xml")
     assert set(writer.dropped) == {  # type: ignore[attr-defined]
-        "programme/@x-foo", "<x-extra>", "<x-fig-roll> inside <desc>", "actor/@x-attr",
-        "<x-random>", "<x-whatever>",
-    }  # fmt: skip
+        "programme/@x-foo",
+        "<x-extra>",
+        "<x-fig-roll> inside <desc>",
+        "actor/@x-attr",
+        "<x-random>",
+        "<x-whatever>",
+    }
     text = (tmp_path / "g.xml").read_text()
     assert "x-" not in text.replace("xmltv", "")
     assert "Bobby tours with a comedy troupe" in text

@@ -69,8 +69,9 @@ def test_strict_xmltv_export_from_the_store_is_dtd_valid(path: Path, tmp_path: P
     import_file(store, path, actor=ACTOR)
     out = tmp_path / "out.xml"
     export(store, "xmltv", out)
-    result = subprocess.run(["xmllint", "--noout", "--dtdvalid", str(DTD), str(out)],
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        ["xmllint", "--noout", "--dtdvalid", str(DTD), str(out)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     store.close()
 
@@ -90,11 +91,17 @@ def test_ffplayout_through_the_store_loses_nothing(path: Path, tmp_path: Path) -
 
 @pytest.mark.parametrize(
     "parts",
-    [("ipytv", "iptv-org.m3u"), ("iptv-playlist-parser", "input__kodi.m3u"),
-     ("threadfin", "test_list_1.m3u"), ("iptv-org-iptv", "streams", "us_pluto.m3u")],
+    [
+        ("ipytv", "iptv-org.m3u"),
+        ("iptv-playlist-parser", "input__kodi.m3u"),
+        ("threadfin", "test_list_1.m3u"),
+        ("iptv-org-iptv", "streams", "us_pluto.m3u"),
+    ],
     ids=lambda parts: parts[-1],
-)  # fmt: skip
-def test_m3u_library_through_the_store_loses_nothing(parts: tuple[str, ...], tmp_path: Path) -> None:
+)
+def test_m3u_library_through_the_store_loses_nothing(
+    parts: tuple[str, ...], tmp_path: Path
+) -> None:
     _, _, assets = _items(corpus_path(*parts))
     store = new_store(tmp_path)
     result = import_file(store, corpus_path(*parts), actor=ACTOR)

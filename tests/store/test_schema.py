@@ -30,8 +30,12 @@ def test_a_version_one_database_is_migrated_and_keeps_its_data(tmp_path: Path) -
     with Store.open(path) as store:
         assert store.channel("old.example.org").name == "Old Channel"
         version = store.connection.execute("PRAGMA user_version").fetchone()[0]
-        tables = {row[0] for row in store.connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
+        tables = {
+            row[0]
+            for row in store.connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            )
+        }
     assert version == SCHEMA_VERSION >= 2
     assert "undo_entry" in tables
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from core.audit import AuditRecord
 from core.store import Database
+from core.store.database import restore_database
 from tui.commands.context import Context
 
 __all__ = ["run_db"]
@@ -16,39 +17,43 @@ def run_db(context: Context) -> int:
     """Check, back up or restore the database."""
     args = context.args
     if args.action == "check":
-        database = Database(context.database)  # checks on open; damaged → StoreCorrupt
+        # Opening runs the integrity check; a damaged file raises StoreCorrupt (exit 2).
+        database = Database(context.database)
         try:
-            result = database.quick_check()
             foreign = database.connection.execute("PRAGMA foreign_key_check").fetchall()
         finally:
             database.close()
-        if result != "ok" or foreign:
-            context.say(f"{context.database}: {result}; {len(foreign)} broken references")
+        if foreign:
+            context.say(f"{context.database}: {len(foreign)} broken references")
             return 1
         context.say(f"{context.database}: ok")
         return 0
-    store = context.store
     if args.action == "backup":
+        store = context.store
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = Path(args.path) if args.path else store.database.backups / (
-            f"{store.path.stem}-{stamp}-manual.db"
-        )  # fmt: skip
+        target = (
+            Path(args.path)
+            if args.path
+            else store.database.backups / (f"{store.path.stem}-{stamp}-manual.db")
+        )
         store.database.backup_to(target)
         context.say(f"backed up {store.path} to {target}")
         return 0
     if not args.path:
         context.say("db restore needs the backup to restore: scheduleflow db restore PATH")
         return 2
-    before = store.database.restore_from(Path(args.path))
+    context.close()
+    before = restore_database(context.database, Path(args.path))
+    kept = f"the previous state is in {before}" if before else "the damaged file was kept aside"
     record = AuditRecord.by(
         context.actor,
         "restore",
-        f"restored {store.path} from {args.path}",
-        before={"backup_of_previous_state": str(before)},
+        f"restored {context.database} from {args.path}",
+        before={"previous_state": str(before) if before else "damaged"},
     )
+    store = context.store
     with store.database.write() as connection:
         store.record(connection, record)
     store.publish(record)
-    context.say(f"restored {store.path} from {args.path}; the previous state is in {before}")
+    context.say(f"restored {context.database} from {args.path}; {kept}")
     return 0
-

@@ -55,16 +55,13 @@ def run_import(context: Context) -> int:
         return 0
     context.say(f"imported {result.path} ({result.format}) in {result.seconds:.1f} s")
     context.say(
-        f"  programmes: {result.added} added, {result.skipped} skipped, "
-        f"{result.replaced} replaced"
+        f"  programmes: {result.added} added, {result.skipped} skipped, {result.replaced} replaced"
     )
     if result.assets_added or result.assets_skipped:
         context.say(
             f"  library:    {result.assets_added} assets added, {result.assets_skipped} skipped"
         )
-    context.say(
-        f"  channels:   {result.channels_added} added, {result.channels_updated} updated"
-    )
+    context.say(f"  channels:   {result.channels_added} added, {result.channels_updated} updated")
     if result.backup is not None:
         context.say(f"  backup:     {result.backup}")
     _warnings(context, list(result.warnings), result.warnings_total)
