@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
-from bench import formats, store
+from bench import formats, rules, store
 from bench.harness import DATA, ROOT, Table, machine
 
-SUITES = {"formats": formats.run, "store": store.run}
+SUITES = {"formats": formats.run, "store": store.run, "rules": rules.run}
 
 
 def main(names: list[str]) -> None:

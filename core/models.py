@@ -83,7 +83,11 @@ class RawElement(NamedTuple):
 
 @dataclass(slots=True)
 class Channel:
-    """One linear stream, identified by its XMLTV channel id (``news.example.org``)."""
+    """One linear stream, identified by its XMLTV channel id (``news.example.org``).
+
+    The rule settings (cooldown, its scope, gap tolerance) are ``None`` where the channel
+    uses the config file's defaults.
+    """
 
     id: str
     display_names: tuple[Text, ...] = ()
@@ -94,6 +98,9 @@ class Channel:
     day_start: time = time(0, 0)
     extras: tuple[RawElement, ...] = ()
     line: int | None = field(default=None, compare=False)
+    cooldown_hours: float | None = None
+    cooldown_scope: str | None = None
+    gap_tolerance_seconds: float | None = None
 
     @property
     def name(self) -> str:

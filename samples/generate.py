@@ -169,7 +169,7 @@ def music() -> None:
     rng = random.Random(5)
     clips = [(f"Artist {n % 23 + 1} - Song {n + 1}", rng.randrange(170, 290)) for n in range(60)]
     library = [
-        (title, "Music videos", seconds, f"/srv/media/music/{n:03d}.mp4")
+        (title, "Music videos", seconds, f"{MEDIA}/music/{n:03d}.mp4")
         for n, (title, seconds) in enumerate(clips)
     ]
     program = []
@@ -296,6 +296,7 @@ def channels() -> None:
                 "number": "33",
                 "timezone": "Europe/Paris",
                 "day_start": "00:00:00",
+                "cooldown_hours": 3,
             },
             {
                 "id": "kids.example.org",

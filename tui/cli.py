@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,10 +17,12 @@ from core.errors import ScheduleFlowError
 from core.formats import DEFAULT_LIMIT, FORMATS
 from core.logs import configure_logging
 from core.paths import home, log_folder
+from core.rules.findings import FIXES
 from core.store import EXPORT_FORMATS
 from tui.commands.context import Context
 from tui.commands.database import run_db
 from tui.commands.files import run_export, run_import, run_inspect
+from tui.commands.rules import run_check, run_dedupe, run_fix, run_undo
 
 __all__ = ["build_parser", "main"]
 
@@ -123,6 +126,30 @@ def build_parser() -> argparse.ArgumentParser:
     exports.add_argument("--group", metavar="G", help="M3U: write one library group")
     exports.add_argument("--json", action="store_true", help="print JSON (see README)")
 
+    check = command("check", run_check, "find overlaps, gaps, repeats, duplicates…")
+    check.add_argument("--channel", metavar="ID")
+    check.add_argument("--from", dest="from_", metavar="T")
+    check.add_argument("--to", metavar="T")
+    check.add_argument("--json", action="store_true", help="print JSON (see README)")
+    check.add_argument("--limit", type=int, default=20, help="findings shown per kind (text)")
+
+    fix = command("fix", run_fix, "preview and apply fixes of one kind of finding")
+    fix.add_argument("kind", choices=[kind for kind, policies in FIXES.items() if policies])
+    fix.add_argument("--policy", required=True, help="e.g. trim, ripple, drop, fill, placeholder")
+    fix.add_argument("--channel", metavar="ID")
+    fix.add_argument("--from", dest="from_", metavar="T")
+    fix.add_argument("--to", metavar="T")
+    fix.add_argument("--group", metavar="G", help="gap fill: the library group to fill from")
+    fix.add_argument("--dry-run", action="store_true", help="show the changes, apply nothing")
+    fix.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON")
+
+    dedupe = command("dedupe", run_dedupe, "merge duplicate library assets")
+    dedupe.add_argument("--content", action="store_true", help="compare local files' bytes")
+    dedupe.add_argument("--dry-run", action="store_true")
+
+    undo = command("undo", run_undo, "undo the newest change")
+    undo.add_argument("--channel", metavar="ID")
+
     database = command("db", run_db, "check, back up or restore the database")
     database.add_argument("action", choices=["check", "backup", "restore"])
     database.add_argument("path", nargs="?", help="backup: where to; restore: which backup")
@@ -156,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"scheduleflow {args.command}: interrupted", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader of our output went away (`| head`); that is not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("unexpected failure in %s", args.command)
         print(

@@ -249,6 +249,9 @@ class JsonReader:
             day_start=model.day_start,
             extras=_raw(model.extras),
             line=line,
+            cooldown_hours=model.cooldown_hours,
+            cooldown_scope=model.cooldown_scope,
+            gap_tolerance_seconds=model.gap_tolerance_seconds,
         )
 
     @staticmethod
@@ -328,6 +331,9 @@ def channel_record(channel: Channel) -> dict[str, Any]:
             "number": channel.number,
             "timezone": channel.timezone,
             "extras": [{"tag": r.tag, "xml": r.xml} for r in channel.extras],
+            "cooldown_hours": channel.cooldown_hours,
+            "cooldown_scope": channel.cooldown_scope,
+            "gap_tolerance_seconds": channel.gap_tolerance_seconds,
         }
     )
     if channel.day_start != time(0):

@@ -96,6 +96,13 @@ class ChannelModel(_Model):
     ] = None
     day_start: Annotated[time, Field(description="broadcast-day start, HH:MM[:SS]")] = time(0)
     extras: list[RawElementModel] = []
+    cooldown_hours: Annotated[
+        float | None, Field(ge=0, description="repeat cooldown; default from the config")
+    ] = None
+    cooldown_scope: Literal["channel", "network"] | None = None
+    gap_tolerance_seconds: Annotated[
+        float | None, Field(ge=0, description="dead air tolerated; default from the config")
+    ] = None
 
     @field_validator("timezone")
     @classmethod

@@ -195,6 +195,9 @@ def channel_row(channel: Channel) -> dict[str, Any]:
         "extras": _encode(channel.extras),
         "timezone": channel.timezone,
         "day_start": channel.day_start.isoformat(),
+        "cooldown_hours": channel.cooldown_hours,
+        "cooldown_scope": channel.cooldown_scope,
+        "gap_tolerance_seconds": channel.gap_tolerance_seconds,
     }
 
 
@@ -212,6 +215,9 @@ def channel_from_row(row: sqlite3.Row) -> Channel:
         timezone=row["timezone"],
         day_start=time.fromisoformat(row["day_start"]),
         extras=tuple(_new(RawElement, item) for item in _decode(row["extras"])),
+        cooldown_hours=row["cooldown_hours"],
+        cooldown_scope=row["cooldown_scope"],
+        gap_tolerance_seconds=row["gap_tolerance_seconds"],
     )
 
 

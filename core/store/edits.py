@@ -21,6 +21,7 @@ from core.formats.json_models import ProgrammeModel
 from core.identity import Actor
 from core.models import EpisodeNum, Icon, Programme, Rating, RawElement, Text
 from core.store.codec import from_ms, programme_from_row, programme_row
+from core.store.library import undo_merge
 from core.store.store import Store
 
 __all__ = ["Change", "Delete", "EditResult", "Insert", "Replace", "apply_changes", "undo"]
@@ -268,6 +269,13 @@ def undo(
         scope = f"on channel '{channel}'" if channel else "in this store"
         raise StoreError(f"there is nothing to undo {scope}")
     entry_id, target, action, summary, encoded = row
+    if target is None:  # a library change (dedupe)
+        record = AuditRecord.by(actor, "undo", f"undid {action}: {summary}", job_id=job_id)
+        with store.database.write() as connection:
+            undo_merge(entry_id, encoded, connection)
+            store.record(connection, record)
+        store.publish(record)
+        return EditResult(channel="", revision=0)
     changes = [_decode(item) for item in json.loads(encoded)]
     result = apply_changes(
         store,

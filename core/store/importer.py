@@ -36,6 +36,7 @@ ShouldStop = Callable[[], bool]
 """Polled as often as progress; True cancels the import (nothing is kept)."""
 
 _BATCH = 2000
+_SETTINGS = ("timezone", "day_start", "cooldown_hours", "cooldown_scope", "gap_tolerance_seconds")
 _PROGRAMME_INSERT = (
     "INSERT OR IGNORE INTO {table} (channel_id, start, stop, start_offset, stop_offset, title,"
     " episode, fingerprint, locator, body, content_hash, source_id)"
@@ -128,7 +129,8 @@ class _Import:
             # Only ScheduleFlow JSON carries time zones and day starts; other formats must
             # not reset what the operator set. A missing number keeps the stored one.
             if not self.carries_settings:
-                del values["timezone"], values["day_start"]
+                for name in _SETTINGS:
+                    del values[name]
             if values["number"] is None:
                 del values["number"]
         if key is None:

@@ -118,8 +118,12 @@ _V1 = [
     )""",
 ]
 
-# Version 2: undo. Each change that can be undone stores its inverse here.
+# Version 2: undo (each change that can be undone stores its inverse) and per-channel rule
+# settings (NULL: the config file's default).
 _V2 = [
+    "ALTER TABLE channel ADD COLUMN cooldown_hours REAL",
+    "ALTER TABLE channel ADD COLUMN cooldown_scope TEXT",
+    "ALTER TABLE channel ADD COLUMN gap_tolerance_seconds REAL",
     """CREATE TABLE undo_entry (
         id INTEGER PRIMARY KEY,
         channel TEXT,

@@ -10,8 +10,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 from core.audit import AuditRecord, append_jsonl, insert_audit, read_audit
 from core.errors import StoreError
@@ -19,7 +20,7 @@ from core.models import Asset, Channel, Programme
 from core.store.codec import asset_from_row, channel_from_row, from_ms, programme_from_row, to_ms
 from core.store.database import Database
 
-__all__ = ["ChannelSummary", "Cursor", "Page", "Store"]
+__all__ = ["ChannelFacts", "ChannelSummary", "Cursor", "Page", "Store"]
 
 _PROGRAMME_COLUMNS = "id, start, stop, start_offset, stop_offset, fingerprint, locator, body"
 _ASSET_COLUMNS = "id, fingerprint, title, locator, duration, extinf, tags, extinf_duration"
@@ -40,6 +41,23 @@ class ChannelSummary:
     timezone: str | None
     changed_by: str | None
     changed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    """What the rules need to know about a channel besides its programmes.
+
+    The rule settings are ``None`` where the channel uses the config file's default.
+    """
+
+    id: str
+    timezone: str | None
+    day_start: time
+    declared: bool
+    max_length_ms: int
+    cooldown_hours: float | None
+    cooldown_scope: str | None
+    gap_tolerance_seconds: float | None
 
 
 @dataclass(frozen=True)
@@ -260,6 +278,16 @@ class Store:
                     continue
                 yield programme_from_row(row, channel)
 
+    def programme(self, programme_id: int) -> Programme:
+        """One stored programme, whole."""
+        row = self.connection.execute(
+            f"SELECT channel_id, {_PROGRAMME_COLUMNS} FROM programme WHERE id = ?",
+            (programme_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"there is no programme {programme_id}", hint="reload the channel")
+        return programme_from_row(row[1:], self._channel_name(row[0]))
+
     def count(self, channel: str | None = None) -> int:
         """How many programmes one channel (or the whole store) holds."""
         if channel is None:
@@ -307,6 +335,73 @@ class Store:
         names = list(channels) if channels is not None else sorted(self.channel_ids())
         for channel in names:
             yield from self.programmes(channel, start, stop)
+
+    def rule_rows(
+        self, channel: str, low_ms: int | None = None, high_ms: int | None = None
+    ) -> list[tuple[Any, ...]]:
+        """What the rules read of a channel's programmes starting in ``[low, high)``, in order.
+
+        ``(id, start, stop, start_offset, title, episode, fingerprint, locator, body)`` where
+        ``body`` is only filled for the rare programme that belongs to an XMLTV clump.
+        """
+        return self.connection.execute(
+            "SELECT id, start, stop, start_offset, title, episode, fingerprint, locator, "
+            "CASE WHEN instr(body, 'clumpidx') THEN body END FROM programme "
+            "WHERE channel_id = ? AND start >= ? AND start < ? ORDER BY start, id",
+            (
+                self.channel_key(channel),
+                low_ms if low_ms is not None else _FAR_PAST,
+                high_ms if high_ms is not None else _FAR_FUTURE,
+            ),
+        ).fetchall()
+
+    def channel_facts(self) -> dict[str, ChannelFacts]:
+        """Time zone, day start, declared flag, longest programme and rule settings of each
+        channel (what the rules need besides the programmes)."""
+        rows = self.connection.execute(
+            "SELECT xmltv_id, timezone, day_start, declared, max_length_ms, cooldown_hours,"
+            " cooldown_scope, gap_tolerance_seconds FROM channel"
+        ).fetchall()
+        return {
+            row[0]: ChannelFacts(
+                row[0],
+                row[1],
+                time.fromisoformat(row[2]),
+                bool(row[3]),
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+            )
+            for row in rows
+        }
+
+    def set_rule_settings(
+        self,
+        channel: str,
+        *,
+        cooldown_hours: float | None = None,
+        cooldown_scope: str | None = None,
+        gap_tolerance_seconds: float | None = None,
+    ) -> None:
+        """Set (or with ``None``, reset to the config default) a channel's rule settings."""
+        key = self.channel_key(channel)
+        with self.database.write() as connection:
+            connection.execute(
+                "UPDATE channel SET cooldown_hours = ?, cooldown_scope = ?, "
+                "gap_tolerance_seconds = ?, revision = revision + 1 WHERE id = ?",
+                (cooldown_hours, cooldown_scope, gap_tolerance_seconds, key),
+            )
+
+    def asset_durations(self) -> dict[str, float]:
+        """Known durations (seconds) of the library's assets, by fingerprint."""
+        return {
+            str(fingerprint): float(duration)
+            for fingerprint, duration in self.connection.execute(
+                "SELECT fingerprint, max(duration) FROM asset WHERE duration IS NOT NULL "
+                "GROUP BY fingerprint"
+            )
+        }
 
     # -- library --------------------------------------------------------------------------
     def assets(self, group: str | None = None) -> Iterator[Asset]:

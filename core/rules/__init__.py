@@ -1,0 +1,34 @@
+"""Schedule rules: what is wrong with a schedule (findings) and how to fix it.
+
+One function per kind of finding — :func:`find_overlaps`, :func:`find_gaps`,
+:func:`find_cooldown_violations`, :func:`find_duplicates`, :func:`find_invalid`,
+:func:`find_unplayable`, :func:`find_dst_days` — each over a channel's prepared slots;
+:func:`check_store` runs them all over the store in one pass per channel.
+"""
+
+from core.rules.check import CheckReport, FindingIndex, check_programmes, check_store
+from core.rules.cooldown import find_cooldown_violations
+from core.rules.findings import FIXES, KINDS, Finding
+from core.rules.intervals import find_duplicates, find_gaps, find_overlaps
+from core.rules.slots import ChannelView, Slot, prepare
+from core.rules.validity import find_dst_days, find_invalid, find_unplayable
+
+__all__ = [
+    "FIXES",
+    "KINDS",
+    "ChannelView",
+    "CheckReport",
+    "Finding",
+    "FindingIndex",
+    "Slot",
+    "check_programmes",
+    "check_store",
+    "find_cooldown_violations",
+    "find_dst_days",
+    "find_duplicates",
+    "find_gaps",
+    "find_invalid",
+    "find_overlaps",
+    "find_unplayable",
+    "prepare",
+]

@@ -1,0 +1,212 @@
+"""Invalid and unplayable programmes, and broadcast days that DST makes 23 or 25 hours long."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from core.locators import local_path
+from core.rules.findings import FIXES, SEVERITY, Finding
+from core.rules.slots import ChannelView, clock, day_clock
+
+__all__ = ["find_dst_days", "find_invalid", "find_unplayable"]
+
+
+def _title(title: str, identifier: int) -> str:
+    return f"'{title}'" if title.strip() else f"programme #{identifier}"
+
+
+def find_invalid(view: ChannelView, *, declared: bool = True) -> list[Finding]:
+    """Stop not after start, no title, undeclared channel (errors); missing stop (info)."""
+    findings: list[Finding] = []
+    slots, ends = view.slots, view.ends
+    if not declared and slots:
+        first, last = slots[0], slots[-1]
+        begin_at = view.when(first.start, first.offset)
+        stop_at = view.when(ends[-1] or last.start, last.offset)
+        findings.append(
+            Finding(
+                "invalid",
+                "error",
+                view.channel,
+                begin_at,
+                stop_at,
+                f"{len(slots)} programmes are on {view.channel}, which no guide declares "
+                "(no <channel> entry)",
+                (),
+                (),
+            )
+        )
+    for index, slot in enumerate(slots):
+        begin_at = view.when(slot.start, slot.offset)
+        if index in view.empty:
+            assert slot.stop is not None
+            what = "is zero-length" if slot.stop == slot.start else "stops before it starts"
+            findings.append(
+                Finding(
+                    "invalid",
+                    "error",
+                    view.channel,
+                    begin_at,
+                    begin_at,
+                    f"{_title(slot.title, slot.id)} at {clock(begin_at)} on {view.channel} {what}",
+                    (slot.id,),
+                    FIXES["invalid"],
+                )
+            )
+        if not slot.title.strip():
+            end = ends[index]
+            stop_at = view.when(end, slot.offset) if end is not None else begin_at
+            findings.append(
+                Finding(
+                    "invalid",
+                    "error",
+                    view.channel,
+                    begin_at,
+                    stop_at,
+                    f"the programme at {day_clock(begin_at)} on {view.channel} has no title",
+                    (slot.id,),
+                    (),
+                )
+            )
+        if slot.stop is None:
+            end = ends[index]
+            if end is not None:
+                stop_at = view.when(end, slot.offset)
+                message = (
+                    f"{_title(slot.title, slot.id)} at {clock(begin_at)} has no stop; "
+                    f"taken as {clock(stop_at)}, the next start"
+                )
+            else:
+                stop_at = begin_at
+                message = (
+                    f"{_title(slot.title, slot.id)} at {clock(begin_at)} has no stop "
+                    "and nothing follows it: its end is unknown"
+                )
+            findings.append(
+                Finding("invalid", "info", view.channel, begin_at, stop_at, message, (slot.id,))
+            )
+    return findings
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f} s" if value < 120 else f"{value / 60:.0f} min"
+
+
+def find_unplayable(
+    view: ChannelView,
+    durations: dict[str, float],
+    *,
+    tolerance_s: float = 1.0,
+    exists: Callable[[str], bool] = os.path.exists,
+) -> list[Finding]:
+    """No video, a local file that is not there, or an asset shorter or longer than its slot.
+
+    ``durations`` maps fingerprints to the library's known durations. A channel without any
+    video locator (a guide-only channel) gets one finding, not one per programme.
+    """
+    findings: list[Finding] = []
+    slots, ends = view.slots, view.ends
+    if slots and not any(slot.locator for slot in slots):
+        first, last = slots[0], slots[-1]
+        findings.append(
+            Finding(
+                "unplayable",
+                SEVERITY["unplayable"],
+                view.channel,
+                view.when(first.start, first.offset),
+                view.when(ends[-1] or last.start, last.offset),
+                f"none of the {len(slots)} programmes on {view.channel} has a video to "
+                "play (a guide-only channel?)",
+                (),
+            )
+        )
+        return findings
+    present: dict[str, bool] = {}
+    skip = view.empty | view.duplicates.keys()
+    for index, slot in enumerate(slots):
+        if index in skip:
+            continue
+        begin_at = view.when(slot.start, slot.offset)
+        end = ends[index]
+        stop_at = view.when(end, slot.offset) if end is not None else begin_at
+        name = _title(slot.title, slot.id)
+        problem = None
+        if not slot.locator:
+            problem = f"{name} at {day_clock(begin_at)} on {view.channel} has no video to play"
+        else:
+            path = local_path(slot.locator)
+            if path is not None:
+                key = str(path)
+                if key not in present:
+                    present[key] = exists(key)
+                if not present[key]:
+                    problem = f"{name} at {day_clock(begin_at)}: the file {key} does not exist"
+            known = durations.get(slot.fingerprint or "")
+            if problem is None and known is not None and end is not None:
+                slot_seconds = (end - slot.start) / 1000
+                if known < slot_seconds - tolerance_s:
+                    problem = (
+                        f"{name} at {day_clock(begin_at)} runs {_seconds(known)}, "
+                        f"{_seconds(slot_seconds - known)} short of its slot: dead air "
+                        "at the end"
+                    )
+                elif known > slot_seconds + tolerance_s:
+                    problem = (
+                        f"{name} at {day_clock(begin_at)} runs {_seconds(known)}, "
+                        f"{_seconds(known - slot_seconds)} longer than its slot: it will "
+                        "be cut"
+                    )
+        if problem is not None:
+            findings.append(
+                Finding(
+                    "unplayable",
+                    SEVERITY["unplayable"],
+                    view.channel,
+                    begin_at,
+                    stop_at,
+                    problem,
+                    (slot.id,),
+                    FIXES["unplayable"],
+                )
+            )
+    return findings
+
+
+def find_dst_days(
+    channel: str,
+    timezone: str | None,
+    day_start: time,
+    start: datetime,
+    stop: datetime,
+) -> list[Finding]:
+    """Broadcast days of 23 or 25 hours in the channel's time zone, between two instants."""
+    if timezone is None:
+        return []
+    zone = ZoneInfo(timezone)
+    findings: list[Finding] = []
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    last = stop.astimezone(zone).date()
+    while day <= last:
+        begin = datetime.combine(day, day_start, tzinfo=zone)
+        end = datetime.combine(day + timedelta(days=1), day_start, tzinfo=zone)
+        length = end.astimezone(UTC) - begin.astimezone(UTC)
+        if length != timedelta(hours=24) and begin < stop and end > start:
+            hours = length.total_seconds() / 3600
+            change = "go forward" if hours < 24 else "go back"
+            findings.append(
+                Finding(
+                    "dst",
+                    "info",
+                    channel,
+                    begin,
+                    end,
+                    f"the broadcast day of {day:%a %d %b %Y} on {channel} lasts "
+                    f"{hours:g} hours (the clocks {change})",
+                    (),
+                )
+            )
+        day += timedelta(days=1)
+    return findings

@@ -1,0 +1,121 @@
+"""``check``, ``fix``, ``dedupe`` and ``undo``."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from core.config import load_config
+from core.rules import check_store
+from core.rules.findings import Finding
+from core.rules.fixes import apply_fix, plan_fix
+from core.store.edits import undo
+from core.store.library import apply_merges, find_duplicate_assets
+from tui.commands.context import Context
+
+__all__ = ["run_check", "run_dedupe", "run_fix", "run_undo"]
+
+
+def _grouped(findings: list[Finding]) -> dict[str, dict[str, list[Finding]]]:
+    groups: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for finding in findings:
+        groups[finding.channel][finding.kind].append(finding)
+    return groups
+
+
+def run_check(context: Context) -> int:
+    """Report what is wrong; exit 1 when there is an error-severity finding."""
+    args = context.args
+    config = load_config(context.home)
+    report = check_store(
+        context.store,
+        config.rules,
+        channels=[args.channel] if args.channel else None,
+        start=context.instant("from_"),
+        stop=context.instant("to"),
+    )
+    if args.json:
+        context.print_json(report.to_json())
+        return 1 if report.errors else 0
+    counts = ", ".join(f"{count} {kind}" for kind, count in report.counts.items() if count)
+    context.say(
+        f"checked {report.programmes} programmes on {report.channels} channels: "
+        f"{counts or 'nothing to report'}"
+    )
+    severities = Counter(finding.severity for finding in report.findings)
+    context.say(
+        f"  {severities['error']} errors, {severities['warning']} warnings, "
+        f"{severities['info']} notes"
+    )
+    limit = args.limit
+    for channel, kinds in sorted(_grouped(report.findings).items()):
+        context.say("")
+        summary = ", ".join(f"{len(items)} {kind}" for kind, items in kinds.items())
+        context.say(f"{channel}: {summary}")
+        for kind, items in kinds.items():
+            for finding in items[:limit]:
+                fixes = f"  [fix: {', '.join(finding.fixes)}]" if finding.fixes else ""
+                context.say(f"  {finding.severity:7} {kind:10} {finding.message}{fixes}")
+            if len(items) > limit:
+                context.say(f"  … and {len(items) - limit} more {kind} findings (--limit)")
+    return 1 if report.errors else 0
+
+
+def run_fix(context: Context) -> int:
+    """Preview (``--dry-run``) or apply one kind of fix."""
+    args = context.args
+    config = load_config(context.home)
+    plan = plan_fix(
+        context.store,
+        args.kind,
+        args.policy,
+        defaults=config.rules,
+        channels=[args.channel] if args.channel else None,
+        start=context.instant("from_"),
+        stop=context.instant("to"),
+        group=args.group,
+    )
+    if args.json and args.dry_run:
+        context.print_json(plan.to_json())
+        return 0
+    for line in plan.preview():
+        context.say(line)
+    if not plan.changes:
+        context.say(f"nothing to fix: no {args.kind} findings that --policy {args.policy} changes")
+        return 0
+    if args.dry_run:
+        context.say(f"dry run: {plan.changes} changes previewed, nothing applied")
+        return 0
+    results = apply_fix(context.store, plan, actor=context.actor)
+    context.say(
+        f"applied {plan.changes} changes to {len(results)} channels "
+        "(a backup was taken; `scheduleflow undo` reverts the last one)"
+    )
+    return 0
+
+
+def run_dedupe(context: Context) -> int:
+    """Merge library assets that are the same file or stream."""
+    args = context.args
+    merges = find_duplicate_assets(context.store, content=args.content)
+    for merge in merges:
+        context.say(merge.describe())
+    if not merges:
+        context.say("no duplicate assets")
+        return 0
+    if args.dry_run:
+        context.say(f"dry run: {len(merges)} sets of duplicates, nothing merged")
+        return 0
+    counts = apply_merges(context.store, merges, actor=context.actor)
+    context.say(
+        f"merged {counts['assets_removed']} duplicate assets and re-pointed "
+        f"{counts['programmes_repointed']} programmes (undo with `scheduleflow undo`)"
+    )
+    return 0
+
+
+def run_undo(context: Context) -> int:
+    """Undo the newest change (of one channel, or of any)."""
+    result = undo(context.store, actor=context.actor, channel=context.args.channel)
+    what = f"on {result.channel}" if result.channel else "in the library"
+    context.say(f"undone {what}")
+    return 0
