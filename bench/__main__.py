@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
-from bench import formats, rules, store
+from bench import engine, formats, rules, store
 from bench.harness import DATA, ROOT, Table, machine
 
-SUITES = {"formats": formats.run, "store": store.run, "rules": rules.run}
+SUITES = {"formats": formats.run, "store": store.run, "rules": rules.run, "engine": engine.run}
 
 
 def main(names: list[str]) -> None:

@@ -10,7 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
+import threading
+from collections import deque
+from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,12 +69,84 @@ def configure_logging(
     handler.addFilter(_JobIdFilter())
     handler.setFormatter(JsonFormatter() if format == "json" else logging.Formatter(_TEXT_FORMAT))
     root = logging.getLogger("scheduleflow")
-    for old in list(root.handlers):
-        if getattr(old, "_scheduleflow_file", False):
-            root.removeHandler(old)
-            old.close()
+    warnings_log = logging.getLogger("py.warnings")
+    for logger in (root, warnings_log):
+        for old in list(logger.handlers):
+            if getattr(old, "_scheduleflow_file", False):
+                logger.removeHandler(old)
+                old.close()
     handler._scheduleflow_file = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level.upper())
     root.propagate = False
+    logging.captureWarnings(True)  # warnings go to the file, never to the terminal
+    warnings_log.addHandler(handler)
     return path
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One log record as the live log panel shows it (no traceback: that stays in the file)."""
+
+    time: float
+    level: str
+    logger: str
+    job_id: str
+    message: str
+
+
+class LogBus(logging.Handler):
+    """A handler that keeps the last lines and tells subscribers of each new one.
+
+    The TUI subscribes its live log panel here; the core never imports Textual.
+    Subscribers are called in the thread that logged: they must hand the line over to their
+    own loop (Textual's ``call_from_thread``).
+    """
+
+    def __init__(self, keep: int = 2000) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: deque[LogLine] = deque(maxlen=keep)
+        self._subscribers: list[Callable[[LogLine], None]] = []
+        self._lock = threading.Lock()
+        self.addFilter(_JobIdFilter())
+
+    def subscribe(self, subscriber: Callable[[LogLine], None]) -> Callable[[], None]:
+        """Receive every new line; returns the unsubscribe."""
+        with self._lock:
+            self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if subscriber in self._subscribers:
+                    self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = LogLine(
+            record.created,
+            record.levelname,
+            record.name,
+            getattr(record, "job_id", "-"),
+            record.getMessage(),
+        )
+        with self._lock:
+            self.lines.append(line)
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            try:
+                subscriber(line)
+            except Exception:
+                continue
+
+
+_BUS: LogBus | None = None
+
+
+def log_bus() -> LogBus:
+    """The process's log bus, attached to the ``scheduleflow`` loggers on first use."""
+    global _BUS
+    if _BUS is None:
+        _BUS = LogBus()
+        logging.getLogger("scheduleflow").addHandler(_BUS)
+    return _BUS

@@ -21,6 +21,7 @@ from core.rules.findings import FIXES
 from core.store import EXPORT_FORMATS
 from tui.commands.context import Context
 from tui.commands.database import run_db
+from tui.commands.engine import run_audit, run_health, run_jobs
 from tui.commands.files import run_export, run_import, run_inspect
 from tui.commands.rules import run_check, run_dedupe, run_fix, run_undo
 
@@ -149,6 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     undo = command("undo", run_undo, "undo the newest change")
     undo.add_argument("--channel", metavar="ID")
+
+    jobs = command("jobs", run_jobs, "list recent jobs (of every process)")
+    jobs.add_argument("--json", action="store_true")
+    jobs.add_argument("--limit", type=int, default=50)
+
+    health = command("health", run_health, "healthy (exit 0) or degraded (exit 1)")
+    health.add_argument("--json", action="store_true")
+
+    audit = command("audit", run_audit, "who changed what, newest first")
+    audit.add_argument("--since", metavar="T")
+    audit.add_argument("--json", action="store_true")
+    audit.add_argument("--limit", type=int, default=1000)
 
     database = command("db", run_db, "check, back up or restore the database")
     database.add_argument("action", choices=["check", "backup", "restore"])

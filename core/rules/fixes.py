@@ -396,6 +396,7 @@ def apply_fix(
     store: Store, plan: FixPlan, *, actor: Actor, job_id: str | None = None
 ) -> list[EditResult]:
     """Apply a plan channel by channel (each one transaction), after one backup."""
+    store.require("fix")
     results = []
     for number, fix in enumerate(plan.channels):
         results.append(
@@ -409,6 +410,7 @@ def apply_fix(
                 expected_revision=fix.revision,
                 job_id=job_id,
                 backup=number == 0,
+                operation="fix",
             )
         )
     return results

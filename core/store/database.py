@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import FileProblem, StoreCorrupt, StoreError
+from core.roles import Role, require
 from core.store.schema import migrate
 
 __all__ = ["BACKUPS_KEPT", "Database", "restore_database"]
@@ -225,13 +226,14 @@ def _open_backup(source: Path) -> sqlite3.Connection:
     return other
 
 
-def restore_database(path: Path, source: Path) -> Path | None:
+def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Path | None:
     """Restore ``path`` from the backup ``source``, whatever state ``path`` is in.
 
     A healthy database is backed up first and then overwritten in place (returns that
     backup). A damaged one was already copied aside as ``*.corrupt`` when it failed its
     check, so it is replaced by the backup (returns ``None``).
     """
+    require(role, "restore")
     try:
         database = Database(path)
     except StoreCorrupt:

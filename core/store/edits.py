@@ -190,6 +190,7 @@ def apply_changes(
     undoable: bool = True,
     backup: bool = False,
     undoes: int | None = None,
+    operation: str = "edit",
 ) -> EditResult:
     """Apply ``changes`` to ``channel`` in one transaction, or refuse them all.
 
@@ -198,6 +199,7 @@ def apply_changes(
     first (fixes and plans do). ``undoes`` marks that undo entry as done, in the same
     transaction.
     """
+    store.require(operation)
     key = store.channel_key(channel)
     if backup:
         store.database.automatic_backup(f"before-{action}")
@@ -259,6 +261,7 @@ def undo(
     store: Store, *, actor: Actor, channel: str | None = None, job_id: str | None = None
 ) -> EditResult:
     """Undo the newest change (of ``channel``, or of any channel) that is not undone yet."""
+    store.require("undo")
     where, parameters = ("AND channel = ?", (channel,)) if channel else ("", ())
     row = store.connection.execute(
         "SELECT id, channel, action, summary, changes FROM undo_entry WHERE undone = 0 "
@@ -288,5 +291,6 @@ def undo(
         job_id=job_id,
         undoable=False,
         undoes=entry_id,
+        operation="undo",
     )
     return result

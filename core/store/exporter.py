@@ -7,7 +7,7 @@ go straight to the writer. An existing file is replaced only with ``force``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.atomic import atomic_text_file
-from core.errors import InputError
+from core.errors import Cancelled, InputError
 from core.formats import XmltvWriter, write_ffplayout, write_json, write_m3u
 from core.models import Asset, Channel, Programme
 from core.store.store import Store
@@ -36,6 +36,7 @@ class ExportResult:
     programmes: int = 0
     assets: int = 0
     warnings: list[str] = field(default_factory=list)
+    should_stop: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The ``export --json`` shape (see the README)."""
@@ -50,8 +51,11 @@ class ExportResult:
 
 
 def _counting(programmes: Iterator[Programme], result: ExportResult) -> Iterator[Programme]:
+    should_stop = result.should_stop
     for programme in programmes:
         result.programmes += 1
+        if should_stop is not None and result.programmes % 1000 == 0 and should_stop():
+            raise Cancelled("the export was stopped; the target file was left as it was")
         yield programme
 
 
@@ -226,13 +230,15 @@ def export(
     guide_url: str | None = "guide.xml",
     library: bool = False,
     group: str | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ExportResult:
     """Write the chosen channels and time range in ``format`` to ``target``.
 
     ``m3u`` writes the channel line-up, or with ``library``/``group`` the library's assets.
     """
+    store.require("export")
     target = Path(target)
-    result = ExportResult(format=format)
+    result = ExportResult(format=format, should_stop=should_stop)
     chosen = _chosen_channels(store, channels)
     if format == "xmltv":
         _xmltv(store, target, chosen, start, stop, force, keep_unknown, result)

@@ -245,6 +245,7 @@ def import_file(
     should_stop: ShouldStop | None = None,
 ) -> ImportResult:
     """Import one file in one transaction; see the module docstring for the rules."""
+    store.require("import")
     started = time.monotonic()
     path = Path(path)
     chosen = detect_format(Source(path, limit)) if format == "auto" else format
@@ -293,6 +294,8 @@ def import_file(
                     raise Cancelled("the import was cancelled; nothing was stored")
                 if progress is not None:
                     progress(seen)
+        if should_stop is not None and should_stop():
+            raise Cancelled("the import was stopped; nothing was stored")
         result.replaced = state.finish(actor)
         result.added = state.inserted
         result.skipped = state.attempted - state.inserted

@@ -71,6 +71,7 @@ def apply_merges(
     store: Store, merges: list[AssetMerge], *, actor: Actor, job_id: str | None = None
 ) -> dict[str, int]:
     """Merge the duplicates; returns counts (assets removed, programmes re-pointed)."""
+    store.require("dedupe")
     if not merges:
         return {"assets_removed": 0, "programmes_repointed": 0}
     store.database.automatic_backup("before-dedupe")

@@ -124,6 +124,9 @@ _V2 = [
     "ALTER TABLE channel ADD COLUMN cooldown_hours REAL",
     "ALTER TABLE channel ADD COLUMN cooldown_scope TEXT",
     "ALTER TABLE channel ADD COLUMN gap_tolerance_seconds REAL",
+    "ALTER TABLE job ADD COLUMN label TEXT",
+    "ALTER TABLE job ADD COLUMN pid INTEGER",
+    "ALTER TABLE job ADD COLUMN items INTEGER NOT NULL DEFAULT 0",
     """CREATE TABLE undo_entry (
         id INTEGER PRIMARY KEY,
         channel TEXT,

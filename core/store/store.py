@@ -17,6 +17,7 @@ from typing import Any
 from core.audit import AuditRecord, append_jsonl, insert_audit, read_audit
 from core.errors import StoreError
 from core.models import Asset, Channel, Programme
+from core.roles import Role, require
 from core.store.codec import asset_from_row, channel_from_row, from_ms, programme_from_row, to_ms
 from core.store.database import Database
 
@@ -96,8 +97,11 @@ class Page:
 class Store:
     """The open store. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, database: Database, log_folder: Path | None = None) -> None:
+    def __init__(
+        self, database: Database, log_folder: Path | None = None, role: Role = Role.OPERATOR
+    ) -> None:
         self.database = database
+        self.role = role
         self.log_folder = log_folder or database.path.parent / "logs"
         self.connection = database.connection
         self.connection.row_factory = None
@@ -105,9 +109,20 @@ class Store:
         self._channel_names: dict[int, str] | None = None
 
     @classmethod
-    def open(cls, path: Path, *, log_folder: Path | None = None, check: bool = True) -> Store:
-        """Open (and create or migrate) the store at ``path``."""
-        return cls(Database(path, check=check), log_folder)
+    def open(
+        cls,
+        path: Path,
+        *,
+        log_folder: Path | None = None,
+        check: bool = True,
+        role: Role = Role.OPERATOR,
+    ) -> Store:
+        """Open (and create or migrate) the store at ``path``, working with ``role``."""
+        return cls(Database(path, check=check), log_folder, role)
+
+    def require(self, operation: str) -> None:
+        """Refuse ``operation`` when this store's role does not allow it."""
+        require(self.role, operation)
 
     def close(self) -> None:
         """Close the database."""
@@ -385,6 +400,7 @@ class Store:
         gap_tolerance_seconds: float | None = None,
     ) -> None:
         """Set (or with ``None``, reset to the config default) a channel's rule settings."""
+        self.require("settings")
         key = self.channel_key(channel)
         with self.database.write() as connection:
             connection.execute(

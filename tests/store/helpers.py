@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from core.identity import Actor
+from core.roles import Role
 from core.store import Store
 
 ACTOR = Actor("tester", "192.0.2.7")
@@ -26,6 +27,8 @@ def snapshot(database: Path) -> dict[str, str]:
         connection.close()
 
 
-def new_store(tmp: Path) -> Store:
-    """An empty store in a temporary folder."""
-    return Store.open(tmp / "home" / "scheduleflow.db", log_folder=tmp / "home" / "logs")
+def new_store(tmp: Path, role: Role = Role.ADMIN) -> Store:
+    """An empty store in a temporary folder (worked by an admin unless told otherwise)."""
+    return Store.open(
+        tmp / "home" / "scheduleflow.db", log_folder=tmp / "home" / "logs", role=role
+    )

@@ -147,6 +147,7 @@ def test_a_damaged_database_is_kept_aside_untouched_and_the_message_says_how_to_
     assert database.read_bytes() == damaged  # nothing overwrote the damaged file
     backup = next((home / "backups").glob("*.db"))
     assert backup.name in message
+    (home / "config.toml").write_text('[roles]\ndefault = "admin"\n')  # restoring is for admins
     fixed = run_cli("db", "restore", str(backup), home=home)
     assert fixed.returncode == 0, fixed.stderr
     assert "the damaged file was kept aside" in fixed.stdout

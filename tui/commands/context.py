@@ -1,16 +1,20 @@
-"""What every command needs: the data directory, the store, the actor, output helpers."""
+"""What every command needs: the session (engine), the arguments, output helpers."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from core.config import load_config
+from core.engine import Engine, StoreOperation, outcome
 from core.errors import InputError
 from core.identity import Actor, current_actor
 from core.paths import database_path, home
+from core.roles import Role, role_for
 from core.store import Store
 from core.timeargs import parse_instant
 
@@ -18,7 +22,7 @@ __all__ = ["Context"]
 
 
 class Context:
-    """The parsed arguments and the resources they point at."""
+    """The parsed arguments and the resources they point at, opened when first used."""
 
     def __init__(
         self, args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr
@@ -29,23 +33,45 @@ class Context:
         self.home: Path = home(getattr(args, "home", None))
         self.database: Path = database_path(self.home, getattr(args, "db", None))
         self.actor: Actor = current_actor()
-        self._store: Store | None = None
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The session: config, role, the checked store, jobs."""
+        if self._engine is None:
+            self._engine = Engine(
+                self.home, self.database, read_only=bool(getattr(self.args, "read_only", False))
+            )
+        return self._engine
 
     @property
     def store(self) -> Store:
-        """The store, opened (and checked) on first use."""
-        if self._store is None:
-            self._store = Store.open(self.database, log_folder=self.home / "logs")
-        return self._store
+        """The session's store connection (for reads)."""
+        return self.engine.store
+
+    @property
+    def role(self) -> Role:
+        """The role, without opening the store (for restoring a damaged one)."""
+        if self._engine is not None:
+            return self._engine.role
+        config = load_config(self.home)
+        return role_for(
+            config.roles, self.actor, read_only=bool(getattr(self.args, "read_only", False))
+        )
+
+    def run(self, kind: str, operation: StoreOperation, label: str = "", **options: Any) -> Any:
+        """Run ``operation`` as a job (recorded, timed out, role-checked); its result."""
+        job = self.engine.run(kind, operation, label=label or kind, **options)
+        return outcome(job)
 
     def close(self) -> None:
         """Close what was opened."""
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
 
-    def instant(self, name: str) -> Any:
-        """An optional time argument (``--from``/``--to``), parsed; ``None`` when absent."""
+    def instant(self, name: str) -> datetime | None:
+        """An optional time argument (``--from``/``--to``/``--since``), parsed."""
         text = getattr(self.args, name, None)
         if text is None:
             return None

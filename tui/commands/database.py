@@ -29,21 +29,17 @@ def run_db(context: Context) -> int:
         context.say(f"{context.database}: ok")
         return 0
     if args.action == "backup":
-        store = context.store
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = (
-            Path(args.path)
-            if args.path
-            else store.database.backups / (f"{store.path.stem}-{stamp}-manual.db")
-        )
-        store.database.backup_to(target)
-        context.say(f"backed up {store.path} to {target}")
+        default = context.store.database.backups / f"{context.database.stem}-{stamp}-manual.db"
+        target = Path(args.path) if args.path else default
+        context.run("backup", lambda store, job: store.database.backup_to(target))
+        context.say(f"backed up {context.database} to {target}")
         return 0
     if not args.path:
         context.say("db restore needs the backup to restore: scheduleflow db restore PATH")
         return 2
     context.close()
-    before = restore_database(context.database, Path(args.path))
+    before = restore_database(context.database, Path(args.path), context.role)
     kept = f"the previous state is in {before}" if before else "the damaged file was kept aside"
     record = AuditRecord.by(
         context.actor,

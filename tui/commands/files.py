@@ -41,14 +41,21 @@ def _warnings(context: Context, warnings: list[object], total: int) -> None:
 def run_import(context: Context) -> int:
     """Import a file into the store in one transaction."""
     args = context.args
-    result = import_file(
-        context.store,
-        args.path,
-        actor=context.actor,
-        format=args.format,
-        channel=args.channel,
-        replace=args.replace,
-        limit=args.max_size,
+    result = context.run(
+        "import",
+        lambda store, job: import_file(
+            store,
+            args.path,
+            actor=context.actor,
+            format=args.format,
+            channel=args.channel,
+            replace=args.replace,
+            limit=args.max_size,
+            job_id=job.job.id,
+            progress=job.progress,
+            should_stop=job.should_stop,
+        ),
+        label=f"import {Path(args.path).name}",
     )
     if args.json:
         context.print_json(result.to_json())
@@ -71,18 +78,24 @@ def run_import(context: Context) -> int:
 def run_export(context: Context) -> int:
     """Export channels and a time range to a file (or a folder for ffplayout)."""
     args = context.args
-    result = export(
-        context.store,
-        args.format,
-        Path(args.output),
-        channels=[args.channel] if args.channel else None,
-        start=context.instant("from_"),
-        stop=context.instant("to"),
-        force=args.force,
-        keep_unknown=args.keep_unknown,
-        guide_url=args.guide_url,
-        library=args.library,
-        group=args.group,
+    start, stop = context.instant("from_"), context.instant("to")
+    result = context.run(
+        "export",
+        lambda store, job: export(
+            store,
+            args.format,
+            Path(args.output),
+            channels=[args.channel] if args.channel else None,
+            start=start,
+            stop=stop,
+            force=args.force,
+            keep_unknown=args.keep_unknown,
+            guide_url=args.guide_url,
+            library=args.library,
+            group=args.group,
+            should_stop=job.should_stop,
+        ),
+        label=f"export {args.format} to {Path(args.output).name}",
     )
     for warning in result.warnings:
         print(f"warning: {warning}", file=context.err)

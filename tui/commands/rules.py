@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from core.config import load_config
 from core.rules import check_store
 from core.rules.findings import Finding
 from core.rules.fixes import apply_fix, plan_fix
@@ -25,13 +24,17 @@ def _grouped(findings: list[Finding]) -> dict[str, dict[str, list[Finding]]]:
 def run_check(context: Context) -> int:
     """Report what is wrong; exit 1 when there is an error-severity finding."""
     args = context.args
-    config = load_config(context.home)
-    report = check_store(
-        context.store,
-        config.rules,
-        channels=[args.channel] if args.channel else None,
-        start=context.instant("from_"),
-        stop=context.instant("to"),
+    defaults = context.engine.config.rules
+    start, stop = context.instant("from_"), context.instant("to")
+    report = context.run(
+        "check",
+        lambda store, job: check_store(
+            store,
+            defaults,
+            channels=[args.channel] if args.channel else None,
+            start=start,
+            stop=stop,
+        ),
     )
     if args.json:
         context.print_json(report.to_json())
@@ -63,12 +66,12 @@ def run_check(context: Context) -> int:
 def run_fix(context: Context) -> int:
     """Preview (``--dry-run``) or apply one kind of fix."""
     args = context.args
-    config = load_config(context.home)
+    context.engine.store.require("fix")
     plan = plan_fix(
         context.store,
         args.kind,
         args.policy,
-        defaults=config.rules,
+        defaults=context.engine.config.rules,
         channels=[args.channel] if args.channel else None,
         start=context.instant("from_"),
         stop=context.instant("to"),
@@ -85,7 +88,11 @@ def run_fix(context: Context) -> int:
     if args.dry_run:
         context.say(f"dry run: {plan.changes} changes previewed, nothing applied")
         return 0
-    results = apply_fix(context.store, plan, actor=context.actor)
+    results = context.run(
+        "fix",
+        lambda store, job: apply_fix(store, plan, actor=context.actor, job_id=job.job.id),
+        label=f"fix {args.kind} --policy {args.policy}",
+    )
     context.say(
         f"applied {plan.changes} changes to {len(results)} channels "
         "(a backup was taken; `scheduleflow undo` reverts the last one)"
@@ -96,6 +103,7 @@ def run_fix(context: Context) -> int:
 def run_dedupe(context: Context) -> int:
     """Merge library assets that are the same file or stream."""
     args = context.args
+    context.engine.store.require("dedupe")
     merges = find_duplicate_assets(context.store, content=args.content)
     for merge in merges:
         context.say(merge.describe())
@@ -105,7 +113,10 @@ def run_dedupe(context: Context) -> int:
     if args.dry_run:
         context.say(f"dry run: {len(merges)} sets of duplicates, nothing merged")
         return 0
-    counts = apply_merges(context.store, merges, actor=context.actor)
+    counts = context.run(
+        "dedupe",
+        lambda store, job: apply_merges(store, merges, actor=context.actor, job_id=job.job.id),
+    )
     context.say(
         f"merged {counts['assets_removed']} duplicate assets and re-pointed "
         f"{counts['programmes_repointed']} programmes (undo with `scheduleflow undo`)"
@@ -115,7 +126,11 @@ def run_dedupe(context: Context) -> int:
 
 def run_undo(context: Context) -> int:
     """Undo the newest change (of one channel, or of any)."""
-    result = undo(context.store, actor=context.actor, channel=context.args.channel)
+    channel = context.args.channel
+    result = context.run(
+        "undo",
+        lambda store, job: undo(store, actor=context.actor, channel=channel, job_id=job.job.id),
+    )
     what = f"on {result.channel}" if result.channel else "in the library"
     context.say(f"undone {what}")
     return 0

@@ -1,0 +1,135 @@
+"""One ScheduleFlow session: who is working, with which role, on which store, running jobs.
+
+The command line and the TUI both go through an :class:`Engine`: it resolves the role from
+the config, opens the store (integrity-checked once), keeps the job queue and its history,
+and measures health. Each job opens its own store connection, so jobs never share a
+transaction with each other or with the TUI's reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from core.config import Config, load_config
+from core.errors import Cancelled, OperationTimeout
+from core.health import Health, measure_health
+from core.history import JobHistory
+from core.identity import Actor, current_actor
+from core.jobs import Job, JobContext, JobQueue, JobState
+from core.paths import database_path, log_folder
+from core.roles import require, role_for
+from core.store import Store
+
+__all__ = ["Engine", "StoreOperation", "outcome"]
+
+T = TypeVar("T")
+StoreOperation = Callable[[Store, JobContext], Any]
+"""A job's work: given its own store connection and the job's context."""
+
+
+class Engine:
+    """The services of one session."""
+
+    def __init__(
+        self,
+        home: Path,
+        database: Path | None = None,
+        *,
+        read_only: bool = False,
+        config: Config | None = None,
+        actor: Actor | None = None,
+        check: bool = True,
+    ) -> None:
+        self.home = home
+        self.database = database or database_path(home)
+        self.config = config or load_config(home)
+        self.actor = actor or current_actor()
+        self.role = role_for(self.config.roles, self.actor, read_only=read_only)
+        self.started_at = time.time()
+        self.store = self.open_store(check=check)  # creates, migrates and checks the database
+        self.history = JobHistory(self.database, keep=self.config.jobs.history)
+        self.queue = JobQueue(
+            max_active=self.config.jobs.max_active,
+            timeouts=self.config.jobs.timeouts,
+            who=str(self.actor),
+            record=self.history.record,
+        )
+
+    def open_store(self, *, check: bool = False) -> Store:
+        """A store connection working with this session's role."""
+        return Store.open(
+            self.database, log_folder=log_folder(self.home), check=check, role=self.role
+        )
+
+    def close(self) -> None:
+        """Close the session's connections (running job threads keep their own)."""
+        self.store.close()
+        self.history.close()
+
+    def may(self, operation: str) -> bool:
+        """Whether this session's role allows ``operation`` (the TUI hides what it may not)."""
+        try:
+            require(self.role, operation)
+        except Exception:
+            return False
+        return True
+
+    def submit(
+        self,
+        kind: str,
+        operation: StoreOperation,
+        *,
+        label: str = "",
+        permission: str | None = None,
+        timeout: float | None = None,
+    ) -> Job:
+        """Queue ``operation`` as a job of ``kind`` (refused at once if the role forbids it)."""
+        require(self.role, permission or kind)
+
+        def run(context: JobContext) -> Any:
+            with self.open_store() as store:
+                return operation(store, context)
+
+        return self.queue.submit(kind, run, label=label or kind, timeout=timeout)
+
+    def run(
+        self,
+        kind: str,
+        operation: StoreOperation,
+        *,
+        label: str = "",
+        permission: str | None = None,
+    ) -> Job:
+        """Run one job to its end on a fresh event loop (the command line's way)."""
+
+        async def main() -> Job:
+            job = self.submit(kind, operation, label=label, permission=permission)
+            return await self.queue.wait(job)
+
+        return asyncio.run(main())
+
+    def health(self) -> Health:
+        """Health now: job history of every process, this queue, and the store's check."""
+        return measure_health(
+            self.history,
+            store_check=self.store.database.quick_check(),
+            queue=self.queue,
+            started_at=self.started_at,
+            failure_threshold=self.config.jobs.degraded_after_failures,
+        )
+
+
+def outcome(job: Job) -> Any:
+    """The job's result, or its error raised again (for callers that wait on one job)."""
+    if job.state is JobState.SUCCEEDED:
+        return job.result
+    if job.error is not None:
+        raise job.error
+    message = job.error_message or str(job.state)
+    if job.state is JobState.TIMED_OUT:
+        raise OperationTimeout(message)
+    raise Cancelled(message)

@@ -1,0 +1,83 @@
+"""Health: healthy or degraded, with the numbers behind it.
+
+Degraded when, within the last hour, failed or timed-out jobs reach the configured threshold
+(three by default), or when the store fails its integrity check.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from core.history import JobHistory
+from core.jobs import JobQueue, JobState
+
+__all__ = ["Health", "measure_health"]
+
+
+@dataclass(frozen=True)
+class Health:
+    """The health numbers of ``health --json`` and the TUI's header."""
+
+    status: Literal["healthy", "degraded"]
+    uptime_seconds: float
+    active: int
+    queued: int
+    peak_active: int
+    completed: int
+    failed: int
+    timed_out: int
+    total_errors: int
+    store: str
+    reasons: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``health --json`` shape."""
+        return {
+            "status": self.status,
+            "uptime_seconds": round(self.uptime_seconds, 1),
+            "active": self.active,
+            "queued": self.queued,
+            "peak_active": self.peak_active,
+            "completed": self.completed,
+            "failed": self.failed,
+            "timed_out": self.timed_out,
+            "total_errors": self.total_errors,
+            "store": self.store,
+            "reasons": list(self.reasons),
+        }
+
+
+def measure_health(
+    history: JobHistory,
+    *,
+    store_check: str,
+    queue: JobQueue | None = None,
+    started_at: float,
+    failure_threshold: int = 3,
+) -> Health:
+    """Health from the job history (all processes), this process's queue and the store."""
+    stats = history.stats()
+    active, queued, peak = stats.running, stats.queued, stats.running
+    if queue is not None:
+        mine_running = sum(1 for j in queue.jobs.values() if j.state is JobState.RUNNING)
+        peak = max(peak, queue.peak_active, mine_running)
+    reasons = []
+    if stats.recent_failures >= failure_threshold:
+        reasons.append(f"{stats.recent_failures} jobs failed or timed out in the last hour")
+    if store_check != "ok":
+        reasons.append(f"the store failed its check: {store_check}")
+    return Health(
+        status="degraded" if reasons else "healthy",
+        uptime_seconds=time.time() - started_at,
+        active=active,
+        queued=queued,
+        peak_active=peak,
+        completed=stats.succeeded,
+        failed=stats.failed,
+        timed_out=stats.timed_out,
+        total_errors=stats.failed + stats.timed_out,
+        store=store_check,
+        reasons=tuple(reasons),
+    )

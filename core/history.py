@@ -1,0 +1,165 @@
+"""Job history in the store, on a connection of its own.
+
+Jobs are recorded as they start and finish from the event loop while their own work runs in
+transactions on other connections: sharing a connection would put the record inside (and
+roll it back with) the job's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.jobs import Job, JobState
+
+__all__ = ["HistoryStats", "JobHistory"]
+
+
+@dataclass(frozen=True)
+class HistoryStats:
+    """Counts of recorded jobs (the health numbers from history)."""
+
+    running: int
+    queued: int
+    succeeded: int
+    failed: int
+    timed_out: int
+    cancelled: int
+    recent_failures: int
+
+
+class JobHistory:
+    """Recorded jobs, newest first, the last ``keep`` of them kept."""
+
+    def __init__(self, database: Path, keep: int = 500) -> None:
+        self.keep = keep
+        self.connection = sqlite3.connect(
+            database, isolation_level=None, timeout=30, check_same_thread=False
+        )
+        self.connection.execute("PRAGMA busy_timeout=30000")
+
+    def close(self) -> None:
+        """Close the history's connection."""
+        self.connection.close()
+
+    def record(self, job: Job) -> None:
+        """Store the job's current state (insert or update), pruning old jobs."""
+        result = job.result
+        summary = result.to_json() if hasattr(result, "to_json") else result
+        try:
+            encoded = json.dumps(summary, default=str) if summary is not None else None
+        except (TypeError, ValueError):
+            encoded = json.dumps(str(summary))
+        self.connection.execute(
+            "INSERT OR REPLACE INTO job (id, kind, state, who, created_at, started_at, ended_at,"
+            " progress, error_category, error_message, result, label, pid, items) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                job.id,
+                job.kind,
+                str(job.state),
+                job.who,
+                _ms(job.created),
+                _ms(job.started),
+                _ms(job.ended),
+                job.fraction or 0.0,
+                job.error_category,
+                job.error_message,
+                encoded,
+                job.label,
+                os.getpid(),
+                job.done,
+            ),
+        )
+        if job.state.finished:
+            self.connection.execute(
+                "DELETE FROM job WHERE id IN (SELECT id FROM job ORDER BY created_at DESC "
+                "LIMIT -1 OFFSET ?)",
+                (self.keep,),
+            )
+
+    def recent(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest jobs, as ``jobs --json`` shows them."""
+        rows = self.connection.execute(
+            "SELECT id, kind, label, state, who, created_at, started_at, ended_at, progress,"
+            " items, error_category, error_message, pid FROM job ORDER BY created_at DESC,"
+            " rowid DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        jobs = []
+        for row in rows:
+            state = row[3]
+            if state in (JobState.RUNNING, JobState.QUEUED) and not _alive(row[12]):
+                state = "abandoned"  # its process is gone (killed, or the machine rebooted)
+            jobs.append(
+                {
+                    "id": row[0],
+                    "kind": row[1],
+                    "label": row[2],
+                    "state": state,
+                    "who": row[4],
+                    "created": _seconds(row[5]),
+                    "started": _seconds(row[6]),
+                    "ended": _seconds(row[7]),
+                    "progress": row[8],
+                    "items": row[9],
+                    "error_category": row[10],
+                    "error_message": row[11],
+                }
+            )
+        return jobs
+
+    def stats(self, window_seconds: float = 3600) -> HistoryStats:
+        """Counts over the history, and the failures and timeouts of the last window."""
+        counts: dict[str, int] = {}
+        running = queued = 0
+        for state, pid, count in self.connection.execute(
+            "SELECT state, pid, count(*) FROM job GROUP BY state, pid"
+        ):
+            if state in (JobState.RUNNING, JobState.QUEUED):
+                if _alive(pid):
+                    running += count if state == JobState.RUNNING else 0
+                    queued += count if state == JobState.QUEUED else 0
+                continue
+            counts[state] = counts.get(state, 0) + count
+        since = _ms(time.time() - window_seconds)
+        recent = self.connection.execute(
+            "SELECT count(*) FROM job WHERE state IN (?, ?) AND ended_at >= ?",
+            (str(JobState.FAILED), str(JobState.TIMED_OUT), since),
+        ).fetchone()[0]
+        return HistoryStats(
+            running,
+            queued,
+            counts.get(JobState.SUCCEEDED, 0),
+            counts.get(JobState.FAILED, 0),
+            counts.get(JobState.TIMED_OUT, 0),
+            counts.get(JobState.CANCELLED, 0),
+            int(recent),
+        )
+
+
+def _ms(seconds: float | None) -> int | None:
+    return int(seconds * 1000) if seconds is not None else None
+
+
+def _seconds(milliseconds: int | None) -> float | None:
+    return milliseconds / 1000 if milliseconds is not None else None
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

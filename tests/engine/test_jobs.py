@@ -1,0 +1,155 @@
+"""The job queue with injected operations: timeouts, failures, queueing, cancelling."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.generate import write_bench_xmltv
+from core.engine import Engine
+from core.errors import InputError
+from core.jobs import Job, JobContext, JobQueue, JobState
+from core.store import import_file
+from tests.store.helpers import ACTOR, snapshot
+
+
+async def _until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+async def test_a_job_that_hangs_forever_is_timed_out_and_the_queue_carries_on() -> None:
+    queue = JobQueue(max_active=1)
+    forever = threading.Event()
+    hung = queue.submit("check", lambda ctx: forever.wait(), timeout=0.3)
+    after = queue.submit("check", lambda ctx: "done", timeout=5)
+    await queue.wait(hung)
+    await queue.wait(after)
+    assert hung.state is JobState.TIMED_OUT and hung.error_category == "timeout"
+    assert "stopped after 0.3 s" in (hung.error_message or "")
+    assert after.state is JobState.SUCCEEDED and after.result == "done"
+    forever.set()
+
+
+async def test_a_job_that_raises_fails_with_the_error_category() -> None:
+    queue = JobQueue()
+
+    def bad_input(ctx: JobContext) -> None:
+        raise InputError("guide.xml:3: broken")
+
+    def bug(ctx: JobContext) -> None:
+        raise ValueError("oops")
+
+    first = await queue.wait(queue.submit("import", bad_input))
+    second = await queue.wait(queue.submit("import", bug))
+    assert (first.state, first.error_category) == (JobState.FAILED, "parse")
+    assert first.error_message == "guide.xml:3: broken"
+    assert (second.state, second.error_category) == (JobState.FAILED, "unexpected")
+    assert "oops" in (second.error_message or "")
+
+
+async def test_four_long_jobs_run_and_the_fifth_waits_its_turn() -> None:
+    queue = JobQueue(max_active=4)
+    release = threading.Event()
+    jobs = [queue.submit("check", lambda ctx: release.wait(10)) for _ in range(5)]
+    await _until(lambda: queue.active == 4)
+    assert [job.state for job in jobs] == [JobState.RUNNING] * 4 + [JobState.QUEUED]
+    assert queue.queued == 1
+    release.set()
+    for job in jobs:
+        await queue.wait(job)
+    assert all(job.state is JobState.SUCCEEDED for job in jobs)
+    assert queue.peak_active == 4
+
+
+async def test_cancelling_a_queued_and_a_running_job() -> None:
+    queue = JobQueue(max_active=1)
+    started = threading.Event()
+    stopped = threading.Event()
+
+    def polite(ctx: JobContext) -> None:
+        started.set()
+        while True:
+            ctx.check()  # raises once cancelled
+            time.sleep(0.01)
+
+    running = queue.submit("import", polite)
+    waiting = queue.submit("import", lambda ctx: stopped.set())
+    await _until(started.is_set)
+    assert queue.cancel(waiting.id) and waiting.state is JobState.CANCELLED
+    assert queue.cancel(running.id) and running.state is JobState.CANCELLED
+    await queue.wait(running)
+    assert not stopped.is_set()  # the queued job never ran
+    assert not queue.cancel(running.id)  # already finished
+
+
+async def test_progress_is_coalesced_for_listeners() -> None:
+    queue = JobQueue()
+    heard: list[int] = []
+    queue.subscribe(lambda job: heard.append(job.done))
+
+    def fast(ctx: JobContext) -> int:
+        for item in range(200_000):
+            ctx.progress(item, 200_000)
+        return 1
+
+    job = await queue.wait(queue.submit("import", fast))
+    await asyncio.sleep(0.05)
+    assert job.state is JobState.SUCCEEDED
+    assert len(heard) < 100  # not 200,000 notifications
+
+
+async def test_a_timed_out_import_leaves_the_store_unchanged(tmp_path: Path) -> None:
+    engine = Engine(tmp_path / "home", actor=ACTOR)
+    guide = tmp_path / "big.xml"
+    write_bench_xmltv(guide, channels=30, days=21)
+    before = snapshot(engine.database)
+    job: Job = engine.submit(
+        "import",
+        lambda store, ctx: import_file(store, guide, actor=ACTOR, should_stop=ctx.should_stop),
+        timeout=0.5,
+    )
+    await engine.queue.wait(job)
+    assert job.state is JobState.TIMED_OUT
+    await asyncio.sleep(1.5)  # the thread notices the stop and rolls back
+    assert snapshot(engine.database) == before
+    engine.close()
+
+
+async def test_job_history_is_kept_in_the_store_newest_first(tmp_path: Path) -> None:
+    engine = Engine(tmp_path / "home", actor=ACTOR)
+    for number in range(3):
+        await engine.queue.wait(
+            engine.submit("check", lambda store, ctx, n=number: n, label=f"check {number}")
+        )
+    labels = [job["label"] for job in engine.history.recent()]
+    assert labels == ["check 2", "check 1", "check 0"]
+    engine.close()
+
+
+@pytest.mark.parametrize("state", ["failed", "timed out"])
+async def test_health_degrades_after_repeated_failures(tmp_path: Path, state: str) -> None:
+    engine = Engine(tmp_path / "home", actor=ACTOR)
+    assert engine.health().status == "healthy"
+    never = threading.Event()
+
+    def failing(store: object, ctx: JobContext) -> None:
+        if state == "failed":
+            raise InputError("bad")
+        never.wait(5)
+
+    for _ in range(3):
+        await engine.queue.wait(engine.submit("check", failing, timeout=0.2))
+    health = engine.health()
+    assert health.status == "degraded"
+    assert (health.failed if state == "failed" else health.timed_out) == 3
+    assert health.total_errors == 3
+    never.set()
+    engine.close()

@@ -1,0 +1,70 @@
+"""Logs: a rotating file with the job id on every line, JSON on request, live lines for the
+TUI, and tracebacks in the file only."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+
+from core.jobs import JobQueue
+from core.logs import LogLine, configure_logging, log_bus
+from tests.conftest import corpus_path, run_cli
+
+
+async def test_the_job_id_follows_the_work_into_its_thread(tmp_path: Path) -> None:
+    path = configure_logging(tmp_path, format="json")
+    queue = JobQueue()
+    job = queue.submit("check", lambda ctx: logging.getLogger("scheduleflow.test").info("inside"))
+    await queue.wait(job)
+    logging.getLogger("scheduleflow.test").info("outside")
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    inside = next(line for line in lines if line["message"] == "inside")
+    outside = next(line for line in lines if line["message"] == "outside")
+    assert inside["job_id"] == job.id and outside["job_id"] == "-"
+    assert {"time", "level", "logger", "job_id", "message"} <= set(inside)
+
+
+def test_text_lines_carry_time_level_logger_and_job_id(tmp_path: Path) -> None:
+    path = configure_logging(tmp_path)
+    logging.getLogger("scheduleflow.test").warning("hello")
+    line = path.read_text().splitlines()[-1]
+    assert " WARNING scheduleflow.test job=- hello" in line
+
+
+def test_the_log_bus_hands_new_lines_to_subscribers() -> None:
+    bus = log_bus()
+    heard: list[LogLine] = []
+    unsubscribe = bus.subscribe(heard.append)
+    done = threading.Thread(target=lambda: logging.getLogger("scheduleflow.x").error("from thread"))
+    done.start()
+    done.join()
+    unsubscribe()
+    logging.getLogger("scheduleflow.x").error("after")
+    assert [line.message for line in heard] == ["from thread"]
+    assert heard[0].level == "ERROR"
+    assert bus.lines[-1].message == "after"
+
+
+def test_a_failure_shows_one_line_and_keeps_the_traceback_in_the_file(sf_home: Path) -> None:
+    (sf_home / "scheduleflow.db").write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
+    result = run_cli("check", home=sf_home)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_json_log_format_option(sf_home: Path) -> None:
+    run_cli(
+        "--log-format",
+        "json",
+        "import",
+        str(corpus_path("xmltv", "t_data", "simple.xml")),
+        home=sf_home,
+    )
+    run_cli("import", "/no/such/file.xml", "--log-format", "json", home=sf_home)
+    lines = (sf_home / "logs" / "scheduleflow.log").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    failure = [r for r in records if "no such file" in r["message"]]
+    assert failure and failure[0]["job_id"] != "-"

@@ -1,0 +1,60 @@
+"""``jobs``, ``health`` and ``audit``."""
+
+from __future__ import annotations
+
+import time
+
+from tui.commands.context import Context
+
+__all__ = ["run_audit", "run_health", "run_jobs"]
+
+
+def run_jobs(context: Context) -> int:
+    """Recent jobs of every process, newest first."""
+    jobs = context.engine.history.recent(context.args.limit)
+    if context.args.json:
+        context.print_json(jobs)
+        return 0
+    if not jobs:
+        context.say("no jobs yet")
+    for job in jobs:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(job["created"]))
+        took = (
+            f" in {job['ended'] - job['started']:.1f} s" if job["ended"] and job["started"] else ""
+        )
+        error = f" — {job['error_message']}" if job["error_message"] else ""
+        context.say(f"{when}  {job['state']:10} {job['label']}{took}  [{job['id']}]{error}")
+    return 0
+
+
+def run_health(context: Context) -> int:
+    """Healthy (exit 0) or degraded (exit 1), with the numbers."""
+    health = context.engine.health()
+    if context.args.json:
+        context.print_json(health.to_json())
+    else:
+        context.say(
+            f"{health.status}: {health.active} active, {health.queued} queued, "
+            f"{health.completed} completed, {health.failed} failed, "
+            f"{health.timed_out} timed out; store {health.store}"
+        )
+        for reason in health.reasons:
+            context.say(f"  {reason}")
+    return 0 if health.status == "healthy" else 1
+
+
+def run_audit(context: Context) -> int:
+    """Who changed what, newest first."""
+    context.engine.store.require("audit")
+    records = context.store.audit(context.instant("since"), context.args.limit)
+    if context.args.json:
+        context.print_json([record.to_json() for record in records])
+        return 0
+    for record in records:
+        where = f" on {record.channel}" if record.channel else ""
+        ssh = f" from {record.ssh_client}" if record.ssh_client else ""
+        context.say(
+            f"{record.at:%Y-%m-%d %H:%M:%S} UTC  {record.who}{ssh}  {record.action}"
+            f"{where}: {record.summary}"
+        )
+    return 0
