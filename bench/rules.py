@@ -62,8 +62,8 @@ def run() -> list[Table]:
     big = big_store()
     with Store.open(big) as store:
         started = time.perf_counter()
-        index = FindingIndex(store)
-        full_report = index.refresh()
+        index = FindingIndex()
+        full_report = index.refresh(store)
         full = time.perf_counter() - started
         imported = import_670k_seconds()
         table.add(
@@ -101,7 +101,7 @@ def run() -> list[Table]:
                 undoable=False,
             )
             started = time.perf_counter()
-            index.recheck(channel, current.start, moved.stop or moved.start)
+            index.recheck(store, channel, current.start, moved.stop or moved.start)
             timings.append(time.perf_counter() - started)
 
         timings: list[float] = []

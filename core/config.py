@@ -22,7 +22,7 @@ _PREFIX = "SCHEDULEFLOW_"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class RuleDefaults(_Section):

@@ -50,6 +50,7 @@ class Engine:
         self.actor = actor or current_actor()
         self.role = role_for(self.config.roles, self.actor, read_only=read_only)
         self.started_at = time.time()
+        self.store_state: str | None = "ok" if check else None
         self.store = self.open_store(check=check)  # creates, migrates and checks the database
         self.history = JobHistory(self.database, keep=self.config.jobs.history)
         self.queue = JobQueue(
@@ -112,11 +113,17 @@ class Engine:
 
         return asyncio.run(main())
 
-    def health(self) -> Health:
-        """Health now: job history of every process, this queue, and the store's check."""
+    def health(self, *, check_store: bool = True) -> Health:
+        """Health now: job history of every process, this queue, and the store's check.
+
+        ``check_store=False`` reuses the last check's answer (the TUI refreshes its header
+        every few seconds; a big store's check takes seconds).
+        """
+        if check_store or self.store_state is None:
+            self.store_state = self.store.database.quick_check()
         return measure_health(
             self.history,
-            store_check=self.store.database.quick_check(),
+            store_check=self.store_state,
             queue=self.queue,
             started_at=self.started_at,
             failure_threshold=self.config.jobs.degraded_after_failures,

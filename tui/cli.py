@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_globals(parser, suppress=False)
     parser.add_argument("--theme", help="TUI theme name")
     parser.add_argument("--no-mouse", action="store_true", help="TUI: no mouse reporting")
+    parser.add_argument(
+        "--no-samples", action="store_true", help="TUI: do not load the demo schedules"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
@@ -169,6 +172,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_tui(args: argparse.Namespace) -> int:
+    """Open the TUI; the first start on an empty store loads the demo schedules."""
+    context = Context(args)
+    try:
+        engine = context.engine
+    except ScheduleFlowError as error:
+        print(f"scheduleflow: {error}", file=sys.stderr)
+        return 2
+    from tui.app import ScheduleFlowApp  # Textual is loaded only for the TUI
+
+    app = ScheduleFlowApp(engine, theme=args.theme, load_samples=not args.no_samples)
+    try:
+        app.run(mouse=not args.no_mouse)
+    except Exception:
+        log.exception("the TUI failed")
+        details = log_folder(context.home) / "scheduleflow.log"
+        print(f"scheduleflow: unexpected error; details in {details}", file=sys.stderr)
+        return 2
+    finally:
+        context.close()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -184,8 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}", file=sys.stderr)
         return 2
     if args.command is None:
-        parser.print_help(sys.stderr)
-        return 2
+        return _run_tui(args)
     context = Context(args)
     try:
         return int(args.handler(context))

@@ -36,7 +36,7 @@ _FINGERPRINT = re.compile(r"^[0-9a-f]{32}$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class TextModel(_Model):

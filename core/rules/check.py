@@ -210,30 +210,32 @@ def check_programmes(
 
 
 class FindingIndex:
-    """A full check's findings, kept current by re-checking only what an edit touched."""
+    """A full check's findings, kept current by re-checking only what an edit touched.
 
-    def __init__(self, store: Store, defaults: RuleDefaults | None = None) -> None:
-        self.store = store
+    It holds no connection: each call gets the store to read (a job's own).
+    """
+
+    def __init__(self, defaults: RuleDefaults | None = None) -> None:
         self.defaults = defaults or RuleDefaults()
         self.findings: list[Finding] = []
 
-    def refresh(self) -> CheckReport:
+    def refresh(self, store: Store) -> CheckReport:
         """Check everything again."""
-        report = check_store(self.store, self.defaults)
+        report = check_store(store, self.defaults)
         self.findings = report.findings
         return report
 
-    def recheck(self, channel: str, start: datetime, stop: datetime) -> list[Finding]:
+    def recheck(self, store: Store, channel: str, start: datetime, stop: datetime) -> list[Finding]:
         """Re-check one channel around ``[start, stop)`` after an edit; returns its findings.
 
         The window is widened by the cooldown on both sides (a moved repeat can break or heal
         the cooldown of airings that far away) and the findings there are replaced.
         """
-        facts = self.store.channel_facts()[channel]
+        facts = store.channel_facts()[channel]
         cooldown, _, _ = _settings(facts, self.defaults)
         margin = timedelta(hours=cooldown) + timedelta(milliseconds=facts.max_length_ms)
         low, high = start - margin, stop + margin
-        fresh = check_store(self.store, self.defaults, channels=[channel], start=low, stop=high)
+        fresh = check_store(store, self.defaults, channels=[channel], start=low, stop=high)
         kept = [
             f
             for f in self.findings

@@ -9,6 +9,8 @@ backup to restore.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import random
 import shutil
@@ -84,11 +86,34 @@ class Database:
             raise
 
     # -- integrity ------------------------------------------------------------------------
+    def _signature(self) -> list[int]:
+        parts: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                stat = path.stat()
+                parts += [stat.st_size, stat.st_mtime_ns]
+            except FileNotFoundError:
+                parts += [-1, -1]
+        return parts
+
+    @property
+    def _marker(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.verified")
+
     def _check_on_open(self) -> None:
+        # A database that has not changed since it last passed is not checked again: on a
+        # 250 MB store the check takes seconds, and the TUI must open in one.
+        try:
+            if json.loads(self._marker.read_text()) == self._signature():
+                return
+        except (OSError, ValueError):
+            pass
         result = self.quick_check()
         if result != "ok":
             self.connection.close()
             raise self._quarantine(result)
+        with contextlib.suppress(OSError):  # a read-only folder: check again next time
+            self._marker.write_text(json.dumps(self._signature()))
 
     def quick_check(self) -> str:
         """``ok``, or what SQLite's quick check found wrong."""

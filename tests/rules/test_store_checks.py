@@ -63,8 +63,8 @@ def test_a_channel_setting_overrides_the_default_cooldown(tmp_path: Path) -> Non
 def test_after_an_edit_only_the_affected_window_is_rechecked(tmp_path: Path) -> None:
     store = new_store(tmp_path)
     load_samples(store, ACTOR)
-    index = FindingIndex(store)
-    index.refresh()
+    index = FindingIndex()
+    index.refresh(store)
     full = list(index.findings)
     channel = "sports.example.org"
     tennis = next(p for p in store.programmes(channel) if p.title.startswith("Tennis"))
@@ -83,14 +83,14 @@ def test_after_an_edit_only_the_affected_window_is_rechecked(tmp_path: Path) -> 
         summary="moved",
         expected_revision=store.revision(channel),
     )
-    index.recheck(channel, tennis.start, moved.stop or moved.start)
+    index.recheck(store, channel, tennis.start, moved.stop or moved.start)
     assert index.findings == check_store(store).findings
     assert (
         len([f for f in index.findings if f.kind == "overlap"])
         == len([f for f in full if f.kind == "overlap"]) - 1
     )
     undo(store, actor=ACTOR, channel=channel)
-    index.recheck(channel, tennis.start, moved.stop or moved.start)
+    index.recheck(store, channel, tennis.start, moved.stop or moved.start)
     assert index.findings == full
 
 

@@ -29,6 +29,4 @@ def snapshot(database: Path) -> dict[str, str]:
 
 def new_store(tmp: Path, role: Role = Role.ADMIN) -> Store:
     """An empty store in a temporary folder (worked by an admin unless told otherwise)."""
-    return Store.open(
-        tmp / "home" / "scheduleflow.db", log_folder=tmp / "home" / "logs", role=role
-    )
+    return Store.open(tmp / "home" / "scheduleflow.db", log_folder=tmp / "home" / "logs", role=role)

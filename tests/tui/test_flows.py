@@ -1,0 +1,214 @@
+"""The operator's flows, driven through the real app with Pilot."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from core.jobs import JobState
+from core.store import Store
+from core.store.edits import Replace, apply_changes
+from tests.conftest import corpus_path
+from tests.store.helpers import ACTOR
+from tests.tui.conftest import wait_for
+from tui.dialogs.editing import EditDialog
+from tui.dialogs.files import ImportDialog
+from tui.dialogs.fixing import FixDialog
+from tui.widgets.activity import JobsTable
+from tui.widgets.channels import ChannelList
+from tui.widgets.findings import FindingsTree
+from tui.widgets.programmes import ProgrammeTable
+from tui.widgets.timeline import Timeline
+
+
+def _screen(app):  # type: ignore[no-untyped-def]
+    return app.screen_stack[1]
+
+
+def _job_states(app, kind: str) -> list[JobState]:  # type: ignore[no-untyped-def]
+    return [job.state for job in app.engine.queue.jobs.values() if job.kind == kind]
+
+
+async def test_startup_shows_channels_timeline_programmes_and_findings(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        screen = _screen(app)
+        assert screen.query_one(ChannelList).option_count == 5
+        assert screen.query_one(Timeline).channels
+        assert screen.query_one(ProgrammeTable).rows
+        findings = screen.query_one(FindingsTree).findings
+        assert {f.kind for f in findings} >= {"overlap", "gap", "cooldown", "invalid", "dst"}
+
+
+async def test_import_through_the_dialog_runs_a_job_and_updates_the_screen(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    guide = corpus_path("jellyfin-xmltv", "schedulesdirect.xml")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        await pilot.press("I")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportDialog))
+        dialog = app.screen
+        dialog.query_one("#path").value = str(guide)
+        await pilot.press("enter")  # preview
+        await wait_for(pilot, lambda: not dialog.query_one("#import").disabled)
+        assert "2 programmes" in str(dialog.query_one("#preview").render())
+        await pilot.click("#import")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "import"))
+        await wait_for(pilot, lambda: _screen(app).query_one(ChannelList).option_count == 7)
+        table = _screen(app).query_one(JobsTable)
+        assert any(
+            "import schedulesdirect.xml" in str(table.get_row_at(i)[0])
+            for i in range(table.row_count)
+        )
+        checks = _job_states(app, "check")
+        await wait_for(
+            pilot,
+            lambda: (
+                len(_job_states(app, "check")) > len(checks) - 1
+                and all(s.finished for s in _job_states(app, "check"))
+            ),
+        )
+
+
+async def test_enter_on_a_finding_jumps_the_timeline_and_the_table_to_it(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        screen = _screen(app)
+        tree = screen.query_one(FindingsTree)
+        overlap = next(f for f in tree.findings if f.kind == "overlap")
+        tree.focus()
+        node = next(n for n in tree._tree_nodes.values() if n.data is overlap)
+        node.parent.expand()
+        await pilot.pause()
+        tree.move_cursor(node)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.query_one(Timeline).channel == overlap.channel)
+        table = screen.query_one(ProgrammeTable)
+        await wait_for(
+            pilot, lambda: table.current is not None and table.current.id in overlap.programmes
+        )
+        assert screen.query_one(Timeline).start <= overlap.start < screen.query_one(Timeline).stop
+
+
+async def test_fix_with_preview_then_undo(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        screen = _screen(app)
+        tree = screen.query_one(FindingsTree)
+        before = sum(1 for f in tree.findings if f.kind == "overlap")
+        overlap = next(f for f in tree.findings if f.kind == "overlap")
+        tree.focus()
+        node = next(n for n in tree._tree_nodes.values() if n.data is overlap)
+        node.parent.expand()
+        await pilot.pause()
+        tree.move_cursor(node)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FixDialog))
+        dialog = app.screen
+        await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
+        preview = str(dialog.query_one("#preview").render())
+        assert "changes" in preview and "change #" in preview
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "fix"))
+        await wait_for(pilot, lambda: sum(1 for f in tree.findings if f.kind == "overlap") < before)
+        await pilot.press("4")  # the findings pane
+        tree.focus()
+        await pilot.press("u")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "undo"))
+        await wait_for(
+            pilot, lambda: sum(1 for f in tree.findings if f.kind == "overlap") == before
+        )
+
+
+async def test_cancelling_a_running_job_from_the_jobs_table(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    release = threading.Event()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+
+        def slow(store, job):  # type: ignore[no-untyped-def]
+            while not release.wait(0.02):
+                job.check()
+
+        job = app.engine.submit("import", slow, label="a slow import")
+        await wait_for(pilot, lambda: job.state is JobState.RUNNING)
+        table = _screen(app).query_one(JobsTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(job.id))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: job.state is JobState.CANCELLED)
+        assert "cancelled" in str(table.get_cell(job.id, "state"))
+        release.set()
+
+
+async def test_a_timed_out_job_is_shown_as_such(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    never = threading.Event()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        job = app.engine.submit(
+            "export", lambda store, ctx: never.wait(10), label="stuck export", timeout=0.3
+        )
+        await wait_for(pilot, lambda: job.state is JobState.TIMED_OUT)
+        table = _screen(app).query_one(JobsTable)
+        await wait_for(pilot, lambda: "timed out" in str(table.get_cell(job.id, "state")))
+        assert "stopped after 0.3 s" in str(table.get_cell(job.id, "error"))
+        never.set()
+
+
+async def test_read_only_mode_hides_changes_and_the_core_refuses_them(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(read_only=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        await pilot.press("I")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, ImportDialog)
+        assert "role viewer" in str(_screen(app).query_one("#status").render())
+        assert _screen(app).run_job("import", lambda s, j: None, "sneaky") is None
+        assert not _job_states(app, "import")
+
+
+async def test_an_edit_based_on_a_stale_revision_is_refused_and_the_screen_reloads(
+    make_app,
+    home: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        screen = _screen(app)
+        table = screen.query_one(ProgrammeTable)
+        table.focus()
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditDialog))
+        dialog = app.screen
+        # meanwhile, another operator moves a programme of the same channel
+        with Store.open(home / "scheduleflow.db") as other:
+            channel = table.channel
+            victim = list(other.programmes(channel))[-1]
+            moved = replace(
+                victim,
+                start=victim.start + timedelta(minutes=1),
+                stop=victim.stop + timedelta(minutes=1),
+                id=None,
+            )
+            apply_changes(
+                other,
+                channel,
+                [Replace(victim.id, moved)],
+                actor=ACTOR.__class__("maria"),
+                action="move",
+                summary="moved",
+                expected_revision=other.revision(channel),
+            )
+        start = table.current.start + timedelta(minutes=5)
+        dialog.query_one("#start").value = start.isoformat()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: JobState.FAILED in _job_states(app, "edit"))
+        job = next(j for j in app.engine.queue.jobs.values() if j.kind == "edit")
+        assert "was changed by maria" in (job.error_message or "")
+        await wait_for(pilot, lambda: any("maria" in str(n.message) for n in app._notifications))

@@ -1,0 +1,111 @@
+"""The Textual app: one session (engine), themes, the live log, jobs, and the main screen."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from core.engine import Engine
+from core.jobs import Job
+from core.logs import LogLine, log_bus
+from core.paths import log_folder
+from tui.commands_palette import ScheduleFlowCommands
+from tui.themes import DEFAULT_THEME, load_themes
+
+__all__ = ["ScheduleFlowApp"]
+
+CSS_PATH = Path(__file__).with_name("scheduleflow.tcss")
+
+
+class ScheduleFlowApp(App[None]):
+    """ScheduleFlow in the terminal."""
+
+    TITLE = "ScheduleFlow"
+    CSS_PATH = CSS_PATH
+    COMMANDS = App.COMMANDS | {ScheduleFlowCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("colon", "command_palette", "Commands", show=False, id="app.commands"),
+    ]
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        theme: str | None = None,
+        load_samples: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.engine = engine
+        self.load_samples = load_samples
+        self.wanted_theme = theme or engine.config.theme or DEFAULT_THEME
+        themes, self.theme_problems = load_themes(engine.home / "themes")
+        for item in themes:
+            self.register_theme(item)
+        self._unsubscribe_jobs = engine.queue.subscribe(self._job_changed)
+        self._unsubscribe_log = log_bus().subscribe(self._log_line)
+
+    def on_mount(self) -> None:
+        if self.wanted_theme in self.available_themes:
+            self.theme = self.wanted_theme
+        else:
+            self.theme_problems.append(f"there is no theme '{self.wanted_theme}'")
+            self.theme = DEFAULT_THEME
+        if self.theme_problems:
+            self.notify(
+                "Some themes could not be loaded:\n" + "\n".join(self.theme_problems),
+                title="Themes",
+                severity="warning",
+                timeout=10,
+            )
+        from tui.screens.main import MainScreen
+
+        self.push_screen(MainScreen(self.engine, load_samples=self.load_samples))
+        loop = self._event_loop = asyncio.get_running_loop()
+        # A dropped SSH connection hangs up the terminal: end the process, do not linger.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGHUP, self.exit)
+
+    def _job_changed(self, job: Job) -> None:
+        screen = self.screen
+        handler = getattr(screen, "job_changed", None)
+        if handler is not None:
+            handler(job)
+
+    def _log_line(self, line: LogLine) -> None:
+        # Log lines come from any thread; hand them to the event loop.
+        loop = getattr(self, "_event_loop", None)
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # closing
+            loop.call_soon_threadsafe(self._show_log_line, line)
+
+    def _show_log_line(self, line: LogLine) -> None:
+        for screen in self.screen_stack:
+            handler = getattr(screen, "log_line", None)
+            if handler is not None:
+                handler(line)
+
+    def action_help(self) -> None:
+        from tui.dialogs.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        self._unsubscribe_jobs()
+        self._unsubscribe_log()
+        self.exit()
+
+    @property
+    def log_file(self) -> Path:
+        """Where the tracebacks are."""
+        return log_folder(self.engine.home) / "scheduleflow.log"

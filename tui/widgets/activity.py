@@ -1,0 +1,117 @@
+"""The jobs table (``x`` cancels) and the live log (``1``–``4`` choose the level)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, RichLog
+
+from core.jobs import Job, JobState
+from core.logs import LogLine
+
+__all__ = ["JobsTable", "LogPanel"]
+
+_STATE_STYLE = {
+    JobState.QUEUED: "dim",
+    JobState.RUNNING: "bold cyan",
+    JobState.SUCCEEDED: "green",
+    JobState.FAILED: "bold red",
+    JobState.CANCELLED: "yellow",
+    JobState.TIMED_OUT: "bold magenta",
+}
+
+
+def _bar(fraction: float | None, width: int = 12) -> str:
+    if fraction is None:
+        return "…".ljust(width)
+    filled = round(fraction * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+class JobsTable(DataTable[Text | str]):
+    """Every job of this session: state, progress, rate, elapsed, error."""
+
+    BINDINGS = [Binding("x", "cancel_job", "Cancel job", id="jobs.cancel")]
+
+    class CancelRequested(Message):
+        """Cancel this job."""
+
+        def __init__(self, job_id: str) -> None:
+            self.job_id = job_id
+            super().__init__()
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        for column, width in (
+            ("Job", 36),
+            ("State", 10),
+            ("Progress", 22),
+            ("Items/s", 9),
+            ("Elapsed", 9),
+            ("Error", None),
+        ):
+            self.add_column(column, key=column.lower(), width=width)
+
+    def show(self, job: Job) -> None:
+        """Add or update the row of a job (newest at the top)."""
+        state = Text(str(job.state), style=_STATE_STYLE[job.state])
+        progress = f"{_bar(job.fraction)} {job.done:,}"
+        rate = f"{job.rate:,.0f}" if job.state is JobState.RUNNING else ""
+        elapsed = "<1 s" if job.elapsed < 1 else f"{job.elapsed:.0f} s"
+        error = job.error_message or ""
+        values = (job.label, state, progress, rate, elapsed, error)
+        if job.id in self.rows:
+            for column, value in zip(
+                ("job", "state", "progress", "items/s", "elapsed", "error"), values, strict=True
+            ):
+                self.update_cell(job.id, column, value)
+        else:
+            self.add_row(*values, key=job.id)
+            self.move_cursor(row=self.row_count - 1)
+
+    def action_cancel_job(self) -> None:
+        if self.row_count:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+            if key is not None:
+                self.post_message(self.CancelRequested(key))
+
+
+class LogPanel(RichLog):
+    """The live tail of the log, at a chosen level."""
+
+    BINDINGS = [
+        Binding("1", "level('DEBUG')", "Debug", show=False, id="log.debug"),
+        Binding("2", "level('INFO')", "Info", show=False, id="log.info"),
+        Binding("3", "level('WARNING')", "Warnings", show=False, id="log.warning"),
+        Binding("4", "level('ERROR')", "Errors", show=False, id="log.error"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(max_lines=2000, wrap=False, markup=False, **kwargs)  # type: ignore[arg-type]
+        self.level = logging.INFO
+        self.lines_seen: list[LogLine] = []
+
+    def add(self, line: LogLine) -> None:
+        """A new line from the log bus."""
+        self.lines_seen.append(line)
+        del self.lines_seen[:-2000]
+        if logging.getLevelName(line.level) >= self.level:
+            self._write(line)
+
+    def _write(self, line: LogLine) -> None:
+        style = {"ERROR": "bold red", "WARNING": "yellow", "DEBUG": "dim"}.get(line.level, "")
+        when = time.strftime("%H:%M:%S", time.localtime(line.time))
+        job = f" [{line.job_id}]" if line.job_id != "-" else ""
+        self.write(Text(f"{when} {line.level:<7}{job} {line.message}", style=style))
+
+    def action_level(self, name: str) -> None:
+        self.level = logging.getLevelName(name)
+        self.clear()
+        for line in self.lines_seen:
+            if logging.getLevelName(line.level) >= self.level:
+                self._write(line)
+        self.notify(f"log level: {name.lower()} and above", timeout=2)

@@ -1,0 +1,310 @@
+"""The programmes of one channel, drawn a screenful at a time from the store's keyset pages.
+
+No row count decides the cost: the table holds a few pages around its cursor, asks the store
+for the next page (``after`` the last row) or the previous one (``before`` the first) as the
+cursor moves, and draws only the rows on screen. Opening a channel of 600,000 programmes
+costs what opening one of 100 costs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.segment import Segment
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from core.models import Programme
+from core.rules.findings import Finding
+from core.store import Cursor, Store
+
+__all__ = ["ProgrammeTable"]
+
+_PAGE = 60
+_END = Cursor(2**62, 2**62)  # after every programme
+_KEEP = 4 * _PAGE
+_COLUMNS = (
+    ("Start", 16),
+    ("Stop", 5),
+    ("Length", 7),
+    ("Title", 0),
+    ("Episode", 9),
+    ("Locator", 0),
+    ("Flags", 6),
+)
+_FLAGS = {
+    "overlap": "⇄",
+    "cooldown": "↻",
+    "duplicate": "≡",
+    "invalid": "✗",
+    "unplayable": "▶",
+    "gap": "░",
+}
+
+
+def _length(programme: Programme) -> str:
+    if programme.stop is None:
+        return "?"
+    seconds = int((programme.stop - programme.start).total_seconds())
+    hours, rest = divmod(abs(seconds), 3600)
+    sign = "-" if seconds < 0 else ""
+    if hours:
+        return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{sign}{rest // 60}:{rest % 60:02d}"
+
+
+class ProgrammeTable(Widget, can_focus=True):
+    """A cursor over one channel's schedule, in time order."""
+
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Down", show=False, id="programmes.down"),
+        Binding("k,up", "move(-1)", "Up", show=False, id="programmes.up"),
+        Binding("pagedown,ctrl+d", "move(20)", "Page down", show=False, id="programmes.page_down"),
+        Binding("pageup,ctrl+u", "move(-20)", "Page up", show=False, id="programmes.page_up"),
+        Binding("g,home", "first", "Top", show=False, id="programmes.top"),
+        Binding("G,end", "last", "Bottom", show=False, id="programmes.bottom"),
+        Binding("slash", "filter", "Filter", id="programmes.filter"),
+        Binding("a", "edit('insert')", "Add", id="programmes.insert"),
+        Binding("m", "edit('move')", "Move", id="programmes.move"),
+        Binding("e", "edit('trim')", "Trim", id="programmes.trim"),
+        Binding("d", "edit('delete')", "Delete", id="programmes.delete"),
+    ]
+
+    class EditRequested(Message):
+        """The operator asked to change the programme under the cursor."""
+
+        def __init__(self, kind: str, programme: Programme | None, channel: str) -> None:
+            self.kind = kind
+            self.programme = programme
+            self.channel = channel
+            super().__init__()
+
+    class FilterRequested(Message):
+        """The operator pressed ``/``."""
+
+    class Moved(Message):
+        """The cursor is on another programme."""
+
+        def __init__(self, programme: Programme) -> None:
+            self.programme = programme
+            super().__init__()
+
+    cursor: reactive[int] = reactive(0)
+
+    def __init__(self, store: Store, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.store = store
+        self.channel: str | None = None
+        self.rows: list[Programme] = []
+        self.top = 0
+        self.more_before = False
+        self.more_after = False
+        self.filter_text: str | None = None
+        self.flags: dict[int, str] = {}
+        self.total = 0
+        self.wanted: int | None = None  # put the cursor on this programme when it shows
+        self.pages_read = 0  # store pages fetched (the bench reads this)
+
+    # -- loading --------------------------------------------------------------------------
+    def open_at(self, channel: str, moment: datetime | None = None) -> None:
+        """Show ``channel`` from the programme on air at ``moment`` (or its first)."""
+        self.channel = channel
+        self.filter_text = None
+        self.total = self.store.count(channel)
+        if moment is None:
+            page = self.store.page(channel, limit=_PAGE)
+        else:
+            page = self.store.page_at(channel, moment, limit=_PAGE)
+        self.pages_read += 1
+        self.rows = page.programmes
+        self.more_after = page.has_more
+        self.more_before = (
+            bool(self.rows)
+            and self.store.page(channel, before=page.first, limit=1).programmes != []
+        )
+        self.top = 0
+        self.cursor = 0
+        if self.wanted is not None:
+            for index, row in enumerate(self.rows):
+                if row.id == self.wanted:
+                    self.cursor = index
+                    break
+        self.refresh()
+
+    def show_search(self, channel: str, text: str) -> None:
+        """Only the programmes whose title contains ``text`` (searched in the core)."""
+        self.channel = channel
+        self.filter_text = text
+        self.rows = self.store.search(text, channel, limit=500)
+        self.more_before = self.more_after = False
+        self.top = 0
+        self.cursor = 0
+        self.refresh()
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        """Flag the rows that findings name."""
+        flags: dict[int, str] = {}
+        for finding in findings:
+            for identifier in finding.programmes:
+                flags[identifier] = flags.get(identifier, "") + _FLAGS.get(finding.kind, "")
+        self.flags = flags
+        self.refresh()
+
+    def reload(self) -> None:
+        """Read the rows again (after a change), keeping the cursor's time."""
+        if self.channel is None:
+            return
+        current = self.current
+        if self.filter_text is not None:
+            self.show_search(self.channel, self.filter_text)
+        else:
+            self.open_at(self.channel, current.start if current else None)
+
+    @property
+    def current(self) -> Programme | None:
+        """The programme under the cursor."""
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def _extend_after(self) -> bool:
+        if not self.more_after or not self.rows or self.channel is None:
+            return False
+        page = self.store.page(self.channel, after=Cursor.of(self.rows[-1]), limit=_PAGE)
+        self.pages_read += 1
+        self.rows.extend(page.programmes)
+        self.more_after = page.has_more
+        if len(self.rows) > _KEEP:
+            drop = len(self.rows) - _KEEP
+            self.rows = self.rows[drop:]
+            self.cursor -= drop
+            self.top = max(self.top - drop, 0)
+            self.more_before = True
+        return bool(page.programmes)
+
+    def _extend_before(self) -> bool:
+        if not self.more_before or not self.rows or self.channel is None:
+            return False
+        page = self.store.page(self.channel, before=Cursor.of(self.rows[0]), limit=_PAGE)
+        self.pages_read += 1
+        added = len(page.programmes)
+        self.rows = page.programmes + self.rows
+        self.cursor += added
+        self.top += added
+        self.more_before = page.has_more
+        if len(self.rows) > _KEEP:
+            self.rows = self.rows[:_KEEP]
+            self.more_after = True
+        return added > 0
+
+    # -- actions --------------------------------------------------------------------------
+    def action_move(self, step: int) -> None:
+        self.wanted = None
+        target = self.cursor + step
+        while target >= len(self.rows) and self._extend_after():
+            target = self.cursor + step
+        while target < 0 and self._extend_before():
+            target = self.cursor + step
+        self.cursor = max(0, min(len(self.rows) - 1, target))
+
+    def action_first(self) -> None:
+        if self.channel is not None:
+            self.open_at(self.channel)
+
+    def action_last(self) -> None:
+        if self.channel is None:
+            return
+        page = self.store.page(self.channel, before=_END, limit=_PAGE)
+        self.pages_read += 1
+        self.rows = page.programmes
+        self.more_before = page.has_more
+        self.more_after = False
+        self.cursor = len(self.rows) - 1
+        self.top = max(len(self.rows) - self._visible, 0)
+        self.refresh()
+
+    def action_filter(self) -> None:
+        self.post_message(self.FilterRequested())
+
+    def action_edit(self, kind: str) -> None:
+        if self.channel is not None:
+            self.post_message(self.EditRequested(kind, self.current, self.channel))
+
+    def watch_cursor(self, cursor: int) -> None:
+        visible = self._visible
+        if cursor < self.top:
+            self.top = cursor
+        elif cursor >= self.top + visible:
+            self.top = cursor - visible + 1
+        current = self.current
+        if current is not None:
+            self.post_message(self.Moved(current))
+        self.refresh()
+
+    @property
+    def _visible(self) -> int:
+        return max(self.size.height - 1, 1)
+
+    # -- drawing --------------------------------------------------------------------------
+    def _widths(self, width: int) -> list[int]:
+        # Title and locator share what the fixed columns leave, the title getting more.
+        fixed = sum(w for _, w in _COLUMNS) + len(_COLUMNS)
+        free = max(width - fixed, 20)
+        locator = free * 2 // 5
+        return [w or (free - locator) for _, w in _COLUMNS[:-2]] + [locator, _COLUMNS[-1][1]]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        widths = self._widths(width)
+        if y == 0:
+            header = " ".join(
+                name.ljust(w)[:w] for (name, _), w in zip(_COLUMNS, widths, strict=True)
+            )
+            note = f"  [{self.filter_text}]" if self.filter_text else f"  {self.total:,}"
+            style = self.get_component_rich_style("programmes--header")
+            return Strip([Segment((header + note).ljust(width)[:width], style)])
+        index = self.top + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width)
+        programme = self.rows[index]
+        cells = [
+            f"{programme.start:%a %d %b %H:%M}",
+            f"{programme.stop:%H:%M}" if programme.stop else "",
+            _length(programme),
+            programme.title or "(no title)",
+            programme.episode,
+            (programme.locator or "—")[-widths[5] :],
+            self.flags.get(programme.id or -1, ""),
+        ]
+        text = " ".join(cell.ljust(w)[:w] for cell, w in zip(cells, widths, strict=True))
+        if index == self.cursor:
+            name = "programmes--cursor" if self.has_focus else "programmes--cursor-blurred"
+        elif self.flags.get(programme.id or -1):
+            name = "programmes--flagged"
+        else:
+            name = "programmes--row"
+        style = self.get_component_rich_style(name)
+        return Strip([Segment(text.ljust(width)[:width], style)])
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    COMPONENT_CLASSES = {
+        "programmes--header",
+        "programmes--row",
+        "programmes--cursor",
+        "programmes--cursor-blurred",
+        "programmes--flagged",
+    }
+    DEFAULT_CSS = """
+    ProgrammeTable { background: $surface; }
+    ProgrammeTable > .programmes--header { color: $text-muted; text-style: bold; }
+    ProgrammeTable > .programmes--row { color: $text; }
+    ProgrammeTable > .programmes--flagged { color: $warning; }
+    ProgrammeTable > .programmes--cursor { background: $accent; color: $background; }
+    ProgrammeTable > .programmes--cursor-blurred { background: $panel; color: $text; }
+    """
