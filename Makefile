@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # command:debian-package pairs the tests use; installed with apt-get when missing
-SYSTEM_TOOLS := xmllint:libxml2-utils tv_validate_file:xmltv-util
+SYSTEM_TOOLS := xmllint:libxml2-utils tv_validate_file:xmltv-util tmux:tmux
 
 .PHONY: install run test bench lint system-tools schema clean
 

@@ -1,0 +1,128 @@
+"""Snapshots of the main screen (80×24 and 160×48, every shipped theme) and of each dialog.
+
+Update them after a deliberate change of the look with ``pytest --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.engine import Engine
+from tests.store.helpers import ACTOR
+from tests.tui.conftest import _template, wait_for
+from tui.app import ScheduleFlowApp
+
+HOME = Path("/tmp/scheduleflow-snapshots/home")  # fixed: the path shows in the header
+THEMES = ["scheduleflow-dark", "scheduleflow-light", "scheduleflow-high-contrast"]
+
+
+@pytest.fixture
+def snapshot_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    shutil.rmtree(HOME, ignore_errors=True)
+    HOME.mkdir(parents=True)
+    shutil.copy(_template(tmp_path_factory), HOME / "scheduleflow.db")
+    engines: list[Engine] = []
+
+    def make(theme: str = "scheduleflow-dark") -> ScheduleFlowApp:
+        engine = Engine(HOME, actor=ACTOR)
+        engines.append(engine)
+        return ScheduleFlowApp(engine, theme=theme, load_samples=False)
+
+    yield make
+    for engine in engines:
+        engine.close()
+
+
+async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await wait_for(pilot, lambda: len(app.screen_stack) > 1 and app.screen_stack[1].checked)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_main_screen(snap_compare, snapshot_app, theme: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(snapshot_app(theme), terminal_size=size, run_before=_ready)
+
+
+def test_main_screen_narrow_findings_tab(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        await pilot.press("4")
+
+    assert snap_compare(snapshot_app(), terminal_size=(80, 24), run_before=before)
+
+
+def _dialog(keys: list[str], *, setup=None):  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        for key in keys:
+            await pilot.press(key)
+        if setup is not None:
+            await setup(pilot)
+        await pilot.pause()
+
+    return before
+
+
+def test_import_dialog_with_a_preview(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    async def fill(pilot) -> None:  # type: ignore[no-untyped-def]
+        dialog = pilot.app.screen
+        dialog.query_one("#path").value = "samples/sports-day.xml"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not dialog.query_one("#import").disabled)
+
+    assert snap_compare(
+        snapshot_app(), terminal_size=(120, 36), run_before=_dialog(["I"], setup=fill)
+    )
+
+
+def test_export_dialog(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(snapshot_app(), terminal_size=(120, 36), run_before=_dialog(["E"]))
+
+
+def test_fix_dialog_preview(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    async def open_fix(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = pilot.app.screen_stack[1]
+        from tui.widgets.findings import FindingsTree
+
+        tree = screen.query_one(FindingsTree)
+        overlap = next(f for f in tree.findings if f.kind == "overlap")
+        node = next(n for n in tree._tree_nodes.values() if n.data is overlap)
+        node.parent.expand()
+        await pilot.pause()
+        tree.focus()
+        tree.move_cursor(node)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: not pilot.app.screen.query_one("#apply").disabled)
+
+    assert snap_compare(
+        snapshot_app(), terminal_size=(120, 36), run_before=_dialog([], setup=open_fix)
+    )
+
+
+def test_settings_dialog(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(snapshot_app(), terminal_size=(120, 36), run_before=_dialog(["S"]))
+
+
+def test_help_screen(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        snapshot_app(), terminal_size=(120, 36), run_before=_dialog(["question_mark"])
+    )
+
+
+def test_edit_dialog(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    async def focus_table(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.screen_stack[1].query_one("#programmes").focus()
+        await pilot.press("e")
+
+    assert snap_compare(
+        snapshot_app(), terminal_size=(120, 36), run_before=_dialog([], setup=focus_table)
+    )
+
+
+def test_go_to_dialog(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(snapshot_app(), terminal_size=(120, 36), run_before=_dialog(["t"]))
