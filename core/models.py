@@ -15,6 +15,7 @@ Whatever a format carries that is not modelled here is kept verbatim (``attrs``,
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = [
     "RawElement",
     "Text",
     "Url",
+    "airing",
 ]
 
 
@@ -339,3 +341,32 @@ class Programme:
 
 Item = Channel | Asset | Programme
 """What a reader yields."""
+
+
+def airing(
+    channel: str, asset: Asset, start: datetime, stop: datetime, category: str | None = None
+) -> Programme:
+    """A programme that plays ``asset`` from ``start`` to ``stop``.
+
+    When the slot is shorter than the asset, the programme carries an out point (ffplayout's
+    ``in``/``out``/``duration``), so playout cuts it there and the rules know it is cut on
+    purpose rather than a video that runs too long.
+    """
+    attrs: tuple[tuple[str, str], ...] = ()
+    seconds = (stop - start).total_seconds()
+    if asset.duration and seconds < asset.duration - 0.001:
+        attrs = (
+            ("ffplayout:in", "0"),
+            ("ffplayout:out", json.dumps(round(seconds, 3))),
+            ("ffplayout:duration", json.dumps(round(asset.duration, 3))),
+        )
+    return Programme(
+        channel,
+        start,
+        stop,
+        titles=(Text(asset.title),),
+        categories=(Text(category),) if category else (),
+        locator=asset.locator,
+        fingerprint=asset.fingerprint,
+        attrs=attrs,
+    )

@@ -26,7 +26,14 @@ from core.store import Store
 from core.store.codec import from_ms, to_ms
 from core.store.store import ChannelFacts
 
-__all__ = ["REPORT_VERSION", "CheckReport", "FindingIndex", "check_programmes", "check_store"]
+__all__ = [
+    "REPORT_VERSION",
+    "CheckReport",
+    "FindingIndex",
+    "channel_settings",
+    "check_programmes",
+    "check_store",
+]
 
 REPORT_VERSION = 1
 _ORDER = {kind: rank for rank, kind in enumerate(KINDS)}
@@ -67,7 +74,10 @@ def _sort(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.channel, _ORDER[f.kind], f.start, f.programmes))
 
 
-def _settings(facts: ChannelFacts | None, defaults: RuleDefaults) -> tuple[float, str, float]:
+def channel_settings(
+    facts: ChannelFacts | None, defaults: RuleDefaults
+) -> tuple[float, str, float]:
+    """A channel's cooldown hours, cooldown scope and gap tolerance (its own, else defaults)."""
     if facts is None:
         return defaults.cooldown_hours, defaults.cooldown_scope, defaults.gap_tolerance_seconds
     return (
@@ -90,10 +100,7 @@ def _clump(body: str | None) -> str | None:
 
 def _slots(rows: Iterable[tuple[Any, ...]]) -> list[Slot]:
     new = tuple.__new__
-    return [
-        new(Slot, (row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], _clump(row[8])))
-        for row in rows
-    ]
+    return [new(Slot, (*row[:8], _clump(row[8]), bool(row[9]))) for row in rows]
 
 
 def _meets(finding: Finding, start: datetime | None, stop: datetime | None) -> bool:
@@ -111,7 +118,7 @@ def _channel_findings(
     *,
     with_cooldown: bool,
 ) -> list[Finding]:
-    cooldown, _, tolerance = _settings(facts, defaults)
+    cooldown, _, tolerance = channel_settings(facts, defaults)
     findings = find_overlaps(view)
     findings += find_gaps(view, round(tolerance * 1000))
     findings += find_duplicates(view)
@@ -152,7 +159,7 @@ def check_store(
     network_cooldown = 0.0
     for channel in chosen:
         known = facts[channel]
-        cooldown, scope, _ = _settings(known, defaults)
+        cooldown, scope, _ = channel_settings(known, defaults)
         reach = known.max_length_ms + round(cooldown * 3_600_000)
         low = to_ms(start) - reach if start is not None else None
         view = prepare(channel, _slots(store.rule_rows(channel, low, _ms(stop))), known.timezone)
@@ -232,7 +239,7 @@ class FindingIndex:
         the cooldown of airings that far away) and the findings there are replaced.
         """
         facts = store.channel_facts()[channel]
-        cooldown, _, _ = _settings(facts, self.defaults)
+        cooldown, _, _ = channel_settings(facts, self.defaults)
         margin = timedelta(hours=cooldown) + timedelta(milliseconds=facts.max_length_ms)
         low, high = start - margin, stop + margin
         fresh = check_store(store, self.defaults, channels=[channel], start=low, stop=high)

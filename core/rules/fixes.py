@@ -23,7 +23,7 @@ from core.config import RuleDefaults
 from core.errors import InputError
 from core.identity import Actor
 from core.models import Asset, Programme, Text
-from core.rules.check import _settings, _slots, check_store
+from core.rules.check import _slots, channel_settings, check_store
 from core.rules.cooldown import repeat_key
 from core.rules.findings import FIXES
 from core.rules.slots import ChannelView, prepare
@@ -364,7 +364,7 @@ def plan_fix(
         store.channel_key(channel)
         planner = _Planner(store, channel, plan.notes)
         if kind == "cooldown":
-            cooldown, _, _ = _settings(facts[channel], defaults)
+            cooldown, _, _ = channel_settings(facts[channel], defaults)
             reach = round(cooldown * 3_600_000) + facts[channel].max_length_ms
             low = to_ms(start) - reach if start else None
             high = to_ms(stop) + reach if stop else None

@@ -32,6 +32,7 @@ class Slot(NamedTuple):
     fingerprint: str | None
     locator: str | None
     clump: str | None = None
+    cut: bool = False  # plays a set part of its video (ffplayout in/out): shorter on purpose
 
 
 def slot_of(programme: Programme, identifier: int = 0) -> Slot:
@@ -47,6 +48,7 @@ def slot_of(programme: Programme, identifier: int = 0) -> Slot:
         programme.fingerprint,
         programme.locator,
         clump,
+        any(key == "ffplayout:out" for key, _ in programme.attrs),
     )
 
 

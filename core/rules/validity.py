@@ -104,6 +104,9 @@ def find_unplayable(
 ) -> list[Finding]:
     """No video, a local file that is not there, or an asset shorter or longer than its slot.
 
+    A programme with an out point (ffplayout's ``out``, the planner's trimmed items) is cut
+    on purpose: a video longer than its slot is then not a finding.
+
     ``durations`` maps fingerprints to the library's known durations. A channel without any
     video locator (a guide-only channel) gets one finding, not one per programme.
     """
@@ -153,7 +156,7 @@ def find_unplayable(
                         f"{_seconds(slot_seconds - known)} short of its slot: dead air "
                         "at the end"
                     )
-                elif known > slot_seconds + tolerance_s:
+                elif known > slot_seconds + tolerance_s and not slot.cut:
                     problem = (
                         f"{name} at {day_clock(begin_at)} runs {_seconds(known)}, "
                         f"{_seconds(known - slot_seconds)} longer than its slot: it will "

@@ -19,8 +19,8 @@ from core.errors import StaleRevision, StoreError
 from core.formats.json_format import programme_record
 from core.formats.json_models import ProgrammeModel
 from core.identity import Actor
-from core.models import EpisodeNum, Icon, Programme, Rating, RawElement, Text
-from core.store.codec import from_ms, programme_from_row, programme_row
+from core.models import Channel, EpisodeNum, Icon, Programme, Rating, RawElement, Text
+from core.store.codec import channel_row, from_ms, programme_from_row, programme_row
 from core.store.library import undo_merge
 from core.store.store import Store
 
@@ -123,6 +123,15 @@ def _decode(data: dict[str, Any]) -> Change:
     return Insert(_programme(data["insert"]))
 
 
+def _insert_channel(connection: sqlite3.Connection, channel: Channel) -> int:
+    values = channel_row(channel)
+    cursor = connection.execute(
+        f"INSERT INTO channel ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
+        tuple(values.values()),
+    )
+    return int(cursor.lastrowid or 0)
+
+
 def _check_revision(
     connection: sqlite3.Connection, key: int, channel: str, expected: int | None
 ) -> int:
@@ -191,20 +200,27 @@ def apply_changes(
     backup: bool = False,
     undoes: int | None = None,
     operation: str = "edit",
+    create: Channel | None = None,
 ) -> EditResult:
     """Apply ``changes`` to ``channel`` in one transaction, or refuse them all.
 
     ``expected_revision`` is the revision the changes were worked out from (``None`` only
     for changes that do not depend on what was there). ``backup`` takes an automatic backup
     first (fixes and plans do). ``undoes`` marks that undo entry as done, in the same
-    transaction.
+    transaction. ``create`` adds the channel (in the same transaction) when it is new, as a
+    plan on a channel that only exists in the operator's head does.
     """
     store.require(operation)
-    key = store.channel_key(channel)
+    creating = create is not None and channel not in store.channel_ids()
+    key = 0 if creating else store.channel_key(channel)
     if backup:
         store.database.automatic_backup(f"before-{action}")
     result = EditResult(channel=channel, revision=0)
     with store.database.write() as connection:
+        if creating:
+            assert create is not None
+            key = _insert_channel(connection, create)
+            store.forget_channel_cache()
         revision = _check_revision(connection, key, channel, expected_revision)
         count_before = connection.execute(
             "SELECT programme_count FROM channel WHERE id = ?", (key,)

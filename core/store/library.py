@@ -127,9 +127,13 @@ def apply_merges(
             (int(time.time() * 1000), str(actor), summary, json.dumps(inverse)),
         )
         record = AuditRecord.by(
-            actor, "dedupe", summary, job_id=job_id,
-            before={"assets": before}, after={"assets": before - removed},
-        )  # fmt: skip
+            actor,
+            "dedupe",
+            summary,
+            job_id=job_id,
+            before={"assets": before},
+            after={"assets": before - removed},
+        )
         store.record(connection, record)
     store.publish(record)
     return {"assets_removed": removed, "programmes_repointed": repointed}
@@ -153,7 +157,9 @@ def undo_merge(entry_id: int, encoded: str, connection: Any) -> None:
     )
     connection.executemany(
         "UPDATE programme SET fingerprint = ?, locator = ? WHERE id = ?",
-        [(fingerprint, locator, identifier) for identifier, fingerprint, locator in
-         inverse["programmes"]],
-    )  # fmt: skip
+        [
+            (fingerprint, locator, identifier)
+            for identifier, fingerprint, locator in inverse["programmes"]
+        ],
+    )
     connection.execute("UPDATE undo_entry SET undone = 1 WHERE id = ?", (entry_id,))

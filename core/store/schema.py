@@ -140,7 +140,17 @@ _V2 = [
     "CREATE INDEX undo_entry_channel ON undo_entry(channel, id)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+# Version 3: durations measured with ffprobe, by fingerprint (a cache the planner reads; never
+# a schedule change, so it is not audited or undone).
+_V3 = [
+    """CREATE TABLE probe (
+        fingerprint TEXT PRIMARY KEY,
+        seconds REAL,
+        probed_at INTEGER NOT NULL
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -8,6 +8,7 @@ the page after row 600,000 costs what the first page costs.
 from __future__ import annotations
 
 import sqlite3
+import time as _time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -356,12 +357,14 @@ class Store:
     ) -> list[tuple[Any, ...]]:
         """What the rules read of a channel's programmes starting in ``[low, high)``, in order.
 
-        ``(id, start, stop, start_offset, title, episode, fingerprint, locator, body)`` where
-        ``body`` is only filled for the rare programme that belongs to an XMLTV clump.
+        ``(id, start, stop, start_offset, title, episode, fingerprint, locator, body, cut)``
+        where ``body`` is only filled for the rare programme that belongs to an XMLTV clump,
+        and ``cut`` says the programme plays a set part of its video (an ffplayout ``out``).
         """
         return self.connection.execute(
             "SELECT id, start, stop, start_offset, title, episode, fingerprint, locator, "
-            "CASE WHEN instr(body, 'clumpidx') THEN body END FROM programme "
+            "CASE WHEN instr(body, 'clumpidx') THEN body END, "
+            "instr(body, 'ffplayout:out') > 0 FROM programme "
             "WHERE channel_id = ? AND start >= ? AND start < ? ORDER BY start, id",
             (
                 self.channel_key(channel),
@@ -401,6 +404,13 @@ class Store:
     ) -> None:
         """Set (or with ``None``, reset to the config default) a channel's rule settings."""
         self.require("settings")
+        if cooldown_scope not in (None, "channel", "network"):
+            raise StoreError(
+                f"'{cooldown_scope}' is not a cooldown scope", hint="use channel or network"
+            )
+        for name, value in (("cooldown", cooldown_hours), ("gap tolerance", gap_tolerance_seconds)):
+            if value is not None and not value >= 0:
+                raise StoreError(f"the {name} must be zero or more, not {value}")
         key = self.channel_key(channel)
         with self.database.write() as connection:
             connection.execute(
@@ -418,6 +428,30 @@ class Store:
                 "GROUP BY fingerprint"
             )
         }
+
+    def probed_durations(self, fingerprints: Iterable[str]) -> dict[str, float | None]:
+        """Durations ffprobe measured before (``None``: it could not), by fingerprint."""
+        wanted = list(fingerprints)
+        found: dict[str, float | None] = {}
+        for first in range(0, len(wanted), 500):
+            chunk = wanted[first : first + 500]
+            found.update(
+                self.connection.execute(
+                    "SELECT fingerprint, seconds FROM probe WHERE fingerprint IN "
+                    f"({', '.join('?' for _ in chunk)})",
+                    chunk,
+                ).fetchall()
+            )
+        return found
+
+    def remember_durations(self, measured: Iterable[tuple[str, float | None]]) -> None:
+        """Keep what ffprobe measured (a cache: no role, audit or undo)."""
+        now = int(_time.time() * 1000)
+        with self.database.write() as connection:
+            connection.executemany(
+                "INSERT OR REPLACE INTO probe (fingerprint, seconds, probed_at) VALUES (?, ?, ?)",
+                [(fingerprint, seconds, now) for fingerprint, seconds in measured],
+            )
 
     # -- library --------------------------------------------------------------------------
     def assets(self, group: str | None = None) -> Iterator[Asset]:
