@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # command:debian-package pairs the tests use; installed with apt-get when missing
-SYSTEM_TOOLS := xmllint:libxml2-utils tv_validate_file:xmltv-util tmux:tmux
+SYSTEM_TOOLS := xmllint:libxml2-utils tv_validate_file:xmltv-util tmux:tmux ffmpeg:ffmpeg \
+  ffprobe:ffmpeg mpv:mpv
 
 .PHONY: install run test bench lint system-tools schema clean
 

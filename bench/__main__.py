@@ -9,10 +9,17 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
-from bench import engine, formats, rules, store
+from bench import engine, formats, planner, rules, store, tui
 from bench.harness import DATA, ROOT, Table, machine
 
-SUITES = {"formats": formats.run, "store": store.run, "rules": rules.run, "engine": engine.run}
+SUITES = {
+    "formats": formats.run,
+    "store": store.run,
+    "rules": rules.run,
+    "engine": engine.run,
+    "tui": tui.run,
+    "planner": planner.run,
+}
 
 
 def main(names: list[str]) -> None:

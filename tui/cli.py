@@ -23,6 +23,7 @@ from tui.commands.context import Context
 from tui.commands.database import run_db
 from tui.commands.engine import run_audit, run_health, run_jobs
 from tui.commands.files import run_export, run_import, run_inspect
+from tui.commands.playout import run_now, run_plan, run_play
 from tui.commands.rules import run_check, run_dedupe, run_fix, run_undo
 
 __all__ = ["build_parser", "main"]
@@ -128,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="M3U: write the library instead of the channel line-up",
     )
     exports.add_argument("--group", metavar="G", help="M3U: write one library group")
+    exports.add_argument(
+        "--filler", metavar="G", help="playlist/ffplayout: fill gaps and short days from group G"
+    )
     exports.add_argument("--json", action="store_true", help="print JSON (see README)")
 
     check = command("check", run_check, "find overlaps, gaps, repeats, duplicates…")
@@ -153,6 +157,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     undo = command("undo", run_undo, "undo the newest change")
     undo.add_argument("--channel", metavar="ID")
+
+    plan = command("plan", run_plan, "fill a window from a library group or a template")
+    plan.add_argument("--channel", required=True, metavar="ID")
+    plan.add_argument("--from", dest="from_", required=True, metavar="T")
+    plan.add_argument("--to", required=True, metavar="T")
+    plan.add_argument("--group", metavar="G", help="the library group to play")
+    plan.add_argument("--template", metavar="FILE", help="day-of-week template (TOML)")
+    plan.add_argument("--order", choices=["sequential", "shuffle"], default="sequential")
+    plan.add_argument("--seed", type=int, help="shuffle: the same seed, the same schedule")
+    plan.add_argument("--grid", metavar="D", help="start items on a grid: 15m, 30m, 1h")
+    plan.add_argument("--filler", metavar="G", help="fill the rest of grid slots from G")
+    plan.add_argument(
+        "--timezone", metavar="ZONE", help="a new channel's IANA time zone (default UTC)"
+    )
+    plan.add_argument("--dry-run", action="store_true", help="preview, write nothing")
+    plan.add_argument("--json", action="store_true")
+    plan.add_argument("--limit", type=int, default=200, help="programmes shown (text)")
+
+    now = command("now", run_now, "what is on air, its offset, what comes next")
+    now.add_argument("--channel", metavar="ID")
+    now.add_argument("--at", metavar="T")
+    now.add_argument("--json", action="store_true")
+
+    play = command("play", run_play, "play the channel from what is on air, in mpv")
+    play.add_argument("--channel", required=True, metavar="ID")
+    play.add_argument("--at", metavar="T")
+    play.add_argument("--print", action="store_true", help="print the mpv command, do not run it")
 
     jobs = command("jobs", run_jobs, "list recent jobs (of every process)")
     jobs.add_argument("--json", action="store_true")

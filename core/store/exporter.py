@@ -6,7 +6,6 @@ go straight to the writer. An existing file is replaced only with ``force``.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -16,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 from core.atomic import atomic_text_file
 from core.errors import Cancelled, InputError
-from core.formats import XmltvWriter, write_ffplayout, write_json, write_m3u
+from core.formats import XmltvWriter, write_json, write_m3u
 from core.models import Asset, Channel, Programme
+from core.store.playout import day_items, filler_assets, write_ffplayout_day, write_playlist
 from core.store.store import Store
 
 __all__ = ["EXPORT_FORMATS", "ExportResult", "broadcast_days", "export"]
 
-EXPORT_FORMATS = ("xmltv", "json", "m3u", "ffplayout")
+EXPORT_FORMATS = ("xmltv", "json", "m3u", "playlist", "ffplayout")
 GENERATOR = (("generator-info-name", "ScheduleFlow"),)
 
 
@@ -180,9 +180,11 @@ def _ffplayout(
     start: datetime | None,
     stop: datetime | None,
     force: bool,
+    filler: str | None,
     result: ExportResult,
 ) -> None:
     single = target.suffix == ".json"
+    assets = filler_assets(store, filler)
     for channel in channels:
         first, last = store.time_range(channel.id)
         low, high = start or first, stop or last
@@ -195,26 +197,36 @@ def _ffplayout(
                 path=target,
                 hint="give a folder to -o, or choose one channel and one day",
             )
-        for day, begin, end in days:
-            programmes = [p for p in store.programmes(channel.id, begin, end) if p.start >= begin]
-            if not programmes:
+        for day, begin, _ in days:
+            items = day_items(store, channel, begin, assets, result.warnings)
+            if not items:
                 continue
             folder = target if len(channels) == 1 else target / channel.id
             path = target if single else folder / f"{day:%Y}" / f"{day:%m}" / f"{day}.json"
-            with atomic_text_file(path, force=force) as out:
-                result.programmes += write_ffplayout(out, channel.name, day, programmes)
+            result.programmes += write_ffplayout_day(path, channel, day, items, force)
             result.files.append(path)
-            gaps = sum(
-                1
-                for before, after in itertools.pairwise(programmes)
-                if before.stop is not None and after.start > before.stop
-            )
-            if gaps:
-                result.warnings.append(
-                    f"{path.name}: {gaps} gaps between programmes; ffplayout plays the next "
-                    "item early (fill them with `scheduleflow fix gap`)"
-                )
         result.channels += 1
+
+
+def _playlist(
+    store: Store,
+    target: Path,
+    channels: list[Channel],
+    start: datetime | None,
+    stop: datetime | None,
+    force: bool,
+    filler: str | None,
+    result: ExportResult,
+) -> None:
+    if len(channels) != 1:
+        raise InputError("a playlist plays one channel", hint="add --channel ID")
+    channel = channels[0]
+    begin = start or datetime.now(UTC)
+    end = stop or begin + timedelta(hours=24)
+    result.programmes = write_playlist(
+        store, target, channel, begin, end, filler_assets(store, filler), force, result.warnings
+    )
+    result.channels = 1
 
 
 def export(
@@ -231,10 +243,12 @@ def export(
     library: bool = False,
     group: str | None = None,
     should_stop: Callable[[], bool] | None = None,
+    filler: str | None = None,
 ) -> ExportResult:
     """Write the chosen channels and time range in ``format`` to ``target``.
 
-    ``m3u`` writes the channel line-up, or with ``library``/``group`` the library's assets.
+    ``m3u`` writes the channel line-up, or with ``library``/``group`` the library's assets;
+    ``playlist`` and ``ffplayout`` fill gaps from the ``filler`` group.
     """
     store.require("export")
     target = Path(target)
@@ -250,8 +264,10 @@ def export(
     elif format == "m3u":
         _lineup(store, target, chosen, force, guide_url, result)
     elif format == "ffplayout":
-        _ffplayout(store, target, chosen, start, stop, force, result)
+        _ffplayout(store, target, chosen, start, stop, force, filler, result)
         return result
+    elif format == "playlist":
+        _playlist(store, target, chosen, start, stop, force, filler, result)
     else:
         raise InputError(
             f"'{format}' export is not available here",

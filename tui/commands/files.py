@@ -94,6 +94,7 @@ def run_export(context: Context) -> int:
             library=args.library,
             group=args.group,
             should_stop=job.should_stop,
+            filler=args.filler,
         ),
         label=f"export {args.format} to {Path(args.output).name}",
     )

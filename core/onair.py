@@ -1,0 +1,113 @@
+"""What is on air: the programme at an instant, its offset, and what comes next; and the mpv
+command that joins a channel there."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from core.models import Programme
+from core.store import Store
+
+__all__ = ["OnAir", "mpv_command", "on_air", "shell_line"]
+
+
+@dataclass(frozen=True)
+class OnAir:
+    """One channel at one instant."""
+
+    channel: str
+    programme: Programme | None
+    offset: timedelta
+    next: Programme | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``now --json`` shape of one channel."""
+        current = self.programme
+        return {
+            "channel": self.channel,
+            "title": current.title if current else None,
+            "start": current.start.isoformat() if current else None,
+            "stop": current.stop.isoformat() if current and current.stop else None,
+            "offset_seconds": round(self.offset.total_seconds(), 3) if current else None,
+            "locator": current.locator if current else None,
+            "next": _brief(self.next),
+        }
+
+
+def _brief(programme: Programme | None) -> dict[str, Any] | None:
+    if programme is None:
+        return None
+    return {
+        "title": programme.title,
+        "start": programme.start.isoformat(),
+        "stop": programme.stop.isoformat() if programme.stop else None,
+        "locator": programme.locator,
+    }
+
+
+def on_air(store: Store, at: datetime, channels: list[str] | None = None) -> list[OnAir]:
+    """For each channel: the programme on air at ``at`` (its offset), and the next one."""
+    result = []
+    for channel in channels if channels is not None else sorted(store.channel_ids()):
+        page = store.page_at(channel, at, limit=3).programmes
+        current = None
+        following = None
+        for index, programme in enumerate(page):
+            stop = programme.stop or (page[index + 1].start if index + 1 < len(page) else None)
+            if programme.start <= at and (stop is None or at < stop):
+                current = programme
+                following = page[index + 1] if index + 1 < len(page) else None
+                break
+            if programme.start > at:
+                following = programme
+                break
+        offset = at - current.start if current else timedelta(0)
+        result.append(OnAir(channel, current, offset, following))
+    return result
+
+
+def _seconds(attrs: dict[str, str], key: str) -> float | None:
+    value = attrs.get(f"ffplayout:{key}")
+    try:
+        return float(json.loads(value)) if value is not None else None
+    except (ValueError, TypeError):
+        return None
+
+
+def _entry(programme: Programme, offset: float = 0.0) -> list[str]:
+    """One playlist entry: the file, with its start and end points when it is cut."""
+    assert programme.locator is not None
+    attrs = dict(programme.attrs)
+    begin = (_seconds(attrs, "in") or 0.0) + offset
+    end = _seconds(attrs, "out")
+    options = [f"--start={begin:.3f}"] if begin else []
+    options += [f"--end={end:.3f}"] if end is not None else []
+    return ["--{", *options, programme.locator, "--}"] if options else [programme.locator]
+
+
+def mpv_command(
+    store: Store, channel: str, at: datetime, *, horizon: timedelta = timedelta(hours=6)
+) -> list[str]:
+    """``mpv`` playing the item on air from its offset, then the rest of the schedule.
+
+    Each file's own start and end points (cut items) go in ``--{ … --}`` groups: mpv takes
+    per-file options there, not from playlist files.
+    """
+    (now,) = on_air(store, at, [channel])
+    arguments = ["mpv", "--force-window=yes", f"--title=ScheduleFlow · {channel}"]
+    upcoming = [p for p in store.programmes(channel, at, at + horizon) if p.locator]
+    if now.programme is not None and now.programme.locator:
+        arguments += _entry(now.programme, now.offset.total_seconds())
+        upcoming = [p for p in upcoming if p.start > now.programme.start]
+    for programme in upcoming:
+        arguments += _entry(programme)
+    return arguments
+
+
+def shell_line(arguments: list[str]) -> str:
+    """The command as one line to copy into a shell."""
+    return " ".join(shlex.quote(argument) for argument in arguments)

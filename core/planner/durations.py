@@ -1,0 +1,81 @@
+"""How long assets run: the library's durations, and ffprobe for local files without one.
+
+Probing a file costs tens of milliseconds, so results are cached by fingerprint in the store
+(``probe`` table) — a cache, not a schedule change, so no role is needed to fill it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+from core.locators import local_path
+from core.models import Asset
+from core.store import Store
+
+__all__ = ["ffprobe_seconds", "known_durations"]
+
+
+def ffprobe_seconds(path: Path, timeout: float = 20) -> float | None:
+    """The duration of a media file according to ffprobe, or None."""
+    command = shutil.which("ffprobe")
+    if command is None:
+        return None
+    try:
+        result = subprocess.run(
+            [
+                command,
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "default=noprint_wrappers=1:nokey=1",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    try:
+        seconds = float(result.stdout.strip())
+    except ValueError:
+        return None
+    return seconds if seconds > 0 else None
+
+
+def known_durations(
+    store: Store, assets: Iterable[Asset], *, probe: bool = True
+) -> dict[str, float]:
+    """Durations (seconds) by fingerprint of ``assets``: the library's, else ffprobe's."""
+    durations: dict[str, float] = {}
+    missing: dict[str, Path] = {}
+    for asset in assets:
+        if asset.duration:
+            durations[asset.fingerprint] = asset.duration
+        else:
+            path = local_path(asset.locator)
+            if path is not None:
+                missing[asset.fingerprint] = path
+    if not missing:
+        return durations
+    cached = store.probed_durations(missing)
+    measured: list[tuple[str, float | None]] = []
+    for fingerprint, path in missing.items():
+        if fingerprint in cached:
+            seconds = cached[fingerprint]
+        elif probe and path.is_file():
+            seconds = ffprobe_seconds(path)
+            measured.append((fingerprint, seconds))
+        else:
+            seconds = None
+        if seconds:
+            durations[fingerprint] = float(seconds)
+    if measured:
+        store.remember_durations(measured)
+    return durations

@@ -1,0 +1,423 @@
+"""Filling a channel's window from the library, keeping the cooldown.
+
+The planner walks the window from its start: at each point the template (or the one group of
+``--group``) names a group; the next asset of that group — in order, or shuffled with a seed
+— that keeps the cooldown against everything aired before and after the window (and what
+the plan already placed) goes there. With a grid, each slot starts on a grid line with an
+item of the group; the rest of the slot takes more of the group while whole items fit, then
+a filler group (looped, the last item trimmed) or a placeholder.
+The last item before the window's end (or a fixed block) is trimmed to fit when nothing
+shorter fits. Nothing is written: :func:`apply_plan` does that, in one transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.config import RuleDefaults
+from core.errors import InputError
+from core.identity import Actor
+from core.models import Asset, Channel, Programme, Text, airing
+from core.planner.durations import known_durations
+from core.planner.templates import Order, Template
+from core.rules.check import channel_settings
+from core.store import Store
+from core.store.codec import from_ms, to_ms
+from core.store.edits import Change, Delete, EditResult, Insert, apply_changes
+from core.store.store import ChannelFacts
+
+__all__ = ["PLACEHOLDER", "Plan", "apply_plan", "make_plan"]
+
+PLACEHOLDER = "Off air"
+_MS = timedelta(milliseconds=1)
+
+
+@dataclass
+class Plan:
+    """What planning a window would do."""
+
+    channel: str
+    revision: int
+    start: datetime
+    stop: datetime
+    removed: list[Programme] = field(default_factory=list)
+    added: list[Programme] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    creates: Channel | None = None
+
+    def preview(self, limit: int = 200) -> list[str]:
+        """The changes as lines (the first ``limit`` additions)."""
+        lines = [
+            f"{self.channel}: plan {self.start:%a %d %b %H:%M} – {self.stop:%a %d %b %H:%M}"
+            f" (revision {self.revision}): {len(self.added)} programmes, "
+            f"{len(self.removed)} replaced"
+        ]
+        lines += [f"  - remove '{p.title}' {p.start:%a %d %b %H:%M}" for p in self.removed[:20]]
+        if len(self.removed) > 20:
+            lines.append(f"  … and {len(self.removed) - 20} more removed")
+        for programme in self.added[:limit]:
+            stop = programme.stop or programme.start
+            lines.append(
+                f"  + {programme.start:%a %d %b %H:%M:%S}–{stop:%H:%M:%S} '{programme.title}'"
+            )
+        if len(self.added) > limit:
+            lines.append(f"  … and {len(self.added) - limit} more")
+        lines += [f"note: {note}" for note in self.notes]
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``plan --json`` shape."""
+        return {
+            "channel": self.channel,
+            "revision": self.revision,
+            "start": self.start.isoformat(),
+            "stop": self.stop.isoformat(),
+            "added": [
+                {
+                    "start": p.start.isoformat(),
+                    "stop": p.stop.isoformat() if p.stop else None,
+                    "title": p.title,
+                    "locator": p.locator,
+                }
+                for p in self.added
+            ],
+            "removed": [p.id for p in self.removed],
+            "creates_channel": self.creates is not None,
+            "notes": self.notes,
+        }
+
+
+class _Picker:
+    """Hands out a group's assets in order or shuffled, keeping the cooldown."""
+
+    def __init__(
+        self,
+        assets: list[Asset],
+        order: Order,
+        seed: int | None,
+        cooldown_ms: int,
+        shortest_ms: int,
+        airings: dict[str, list[tuple[int, int]]],
+    ) -> None:
+        self.assets = assets
+        self.order = order
+        self.random = random.Random(seed)
+        self.sequence = list(range(len(assets)))
+        if order == "shuffle":
+            self.random.shuffle(self.sequence)
+        self.position = 0
+        self.cooldown = cooldown_ms
+        self.shortest = shortest_ms
+        self.airings = airings
+
+    def _keeps_cooldown(self, asset: Asset, start: int, end: int) -> bool:
+        if end - start < self.shortest:
+            return True
+        for other_start, other_end in self.airings.get(asset.fingerprint, ()):
+            if not (other_end <= start - self.cooldown or other_start >= end + self.cooldown):
+                return False
+        return True
+
+    def pick(self, start: int, room: int, *, whole: bool = False) -> Asset | None:
+        """The next asset that keeps the cooldown at ``start``, preferring one that fits in
+        ``room`` (with ``whole``, only one that fits)."""
+        fallback: Asset | None = None
+        count = len(self.sequence)
+        for step in range(count):
+            index = self.sequence[(self.position + step) % count]
+            asset = self.assets[index]
+            assert asset.duration is not None
+            length = round(asset.duration * 1000)
+            if not self._keeps_cooldown(asset, start, start + min(length, room)):
+                continue
+            if length <= room:
+                self._advance(step)
+                return asset
+            if fallback is None and not whole:
+                fallback = asset
+                fallback_step = step
+        if fallback is not None:
+            self._advance(fallback_step)
+        return fallback
+
+    def _advance(self, step: int) -> None:
+        self.position += step + 1
+        if self.position >= len(self.sequence):
+            self.position %= len(self.sequence)
+            if self.order == "shuffle":
+                self.random.shuffle(self.sequence)
+
+    def air(self, asset: Asset, start: int, end: int) -> None:
+        self.airings.setdefault(asset.fingerprint, []).append((start, end))
+
+
+def _programme(
+    channel: str, asset: Asset, start: int, end: int, zone: tzinfo, category: str | None
+) -> Programme:
+    return airing(
+        channel,
+        asset,
+        from_ms(start, 0).astimezone(zone),
+        from_ms(end, 0).astimezone(zone),
+        category,
+    )
+
+
+def _existing_airings(
+    store: Store, channels: list[str], planned: str, low: int, high: int, start: int, stop: int
+) -> dict[str, list[tuple[int, int]]]:
+    """Airings (by fingerprint) near the window on ``channels``; the planned channel's
+    programmes inside the window are left out, since the plan replaces them."""
+    airings: dict[str, list[tuple[int, int]]] = {}
+    for channel in channels:
+        for row in store.rule_rows(channel, low, high):
+            begin, end, fingerprint = row[1], row[2], row[6]
+            if fingerprint is None or end is None:
+                continue
+            if channel == planned and start <= begin < stop:
+                continue
+            airings.setdefault(fingerprint, []).append((begin, end))
+    return airings
+
+
+def _cooldown_channels(
+    facts: dict[str, ChannelFacts], channel: str, scope: str, defaults: RuleDefaults
+) -> list[str]:
+    """The channels whose airings count against the plan: itself, or the whole network."""
+    if scope != "network":
+        return [channel] if channel in facts else []
+    return [
+        name for name, known in facts.items() if channel_settings(known, defaults)[1] == "network"
+    ]
+
+
+def _day_origin(moment: datetime, zone: tzinfo) -> int:
+    """Local midnight of ``moment``'s day: grid lines fall on the clock (:00, :30…)."""
+    local = moment.astimezone(zone)
+    return to_ms(datetime.combine(local.date(), datetime.min.time(), tzinfo=zone))
+
+
+def _grid_after(moment: int, grid: int | None, origin: int) -> int:
+    if not grid:
+        return moment
+    return origin + -(-(moment - origin) // grid) * grid
+
+
+def make_plan(
+    store: Store,
+    channel: str,
+    start: datetime,
+    stop: datetime,
+    template: Template,
+    *,
+    defaults: RuleDefaults | None = None,
+    seed: int | None = None,
+    grid: timedelta | None = None,
+    filler: str | None = None,
+    probe: bool = True,
+    timezone: str | None = None,
+) -> Plan:
+    """Work out the programmes that fill ``[start, stop)`` on ``channel`` (nothing is written).
+
+    A channel the store does not have yet is created when the plan is applied, in
+    ``timezone`` (UTC when not given) — building a new channel starts here.
+    """
+    defaults = defaults or RuleDefaults()
+    if stop <= start:
+        raise InputError("the window is empty: --to must come after --from")
+    facts = store.channel_facts()
+    known = facts.get(channel)
+    creates = None
+    if known is None:
+        creates = Channel(channel, timezone=timezone)
+        zone_name = timezone
+    else:
+        zone_name = known.timezone
+    try:
+        zone: tzinfo = ZoneInfo(zone_name) if zone_name else UTC
+    except (ValueError, ZoneInfoNotFoundError):
+        raise InputError(f"'{zone_name}' is not an IANA time zone (Europe/London)") from None
+    cooldown_hours, scope, _ = channel_settings(known, defaults)
+    cooldown = round(cooldown_hours * 3_600_000)
+    shortest = round(defaults.cooldown_min_seconds * 1000)
+    if creates is not None:
+        plan = Plan(channel, 0, start, stop, creates=creates)
+        plan.notes.append(f"{channel} is a new channel ({zone_name or 'UTC'}); applying creates it")
+        existing: list[Programme] = []
+    else:
+        plan = Plan(channel, store.revision(channel), start, stop)
+        existing = list(store.programmes(channel, start, stop))
+    plan.removed = [p for p in existing if start <= p.start < stop]
+    running = [p for p in existing if p.start < start and p.stop and p.stop > start]
+    if running:  # a programme runs into the window: the plan starts when it ends
+        start = plan.start = max(p.stop for p in running if p.stop)
+        plan.notes.append(
+            f"'{running[-1].title}' runs until {start:%H:%M:%S}; the plan starts there"
+        )
+        if start >= stop:
+            raise InputError(
+                f"'{running[-1].title}' on {channel} runs past the whole window",
+                hint="choose a later --from",
+            )
+    begin, end = to_ms(start), to_ms(stop)
+    longest = max((f.max_length_ms for f in facts.values()), default=0)
+    airings = _existing_airings(
+        store,
+        _cooldown_channels(facts, channel, scope, defaults),
+        channel,
+        begin - cooldown - longest,
+        end + cooldown,
+        begin,
+        end,
+    )
+    groups = set(template.groups) | ({filler} if filler else set())
+    library = {group: list(store.assets(group)) for group in sorted(groups)}
+    durations = known_durations(store, itertools.chain(*library.values()), probe=probe)
+    pickers: dict[str, _Picker] = {}
+    unplaced: dict[str, list[str]] = {}
+    for group, members in library.items():
+        if not members:
+            raise InputError(
+                f"the library has no group '{group}'",
+                hint="`scheduleflow export --format m3u --library` lists it",
+            )
+        playable = [a.replace(duration=durations.get(a.fingerprint)) for a in members]
+        unplaced[group] = [a.title for a in playable if not a.duration]
+        playable = [a for a in playable if a.duration]
+        if not playable:
+            raise InputError(
+                f"no asset of group '{group}' has a known duration",
+                hint="give #EXTINF durations, or install ffprobe for local files",
+            )
+        block_orders = {b.group: b.order for b in template.blocks if b.order}
+        order = block_orders.get(group, template.order)
+        pickers[group] = _Picker(playable, order, seed, cooldown, shortest, airings)
+    for group, titles in unplaced.items():
+        if titles:
+            shown = ", ".join(titles[:5]) + (
+                f" and {len(titles) - 5} more" if len(titles) > 5 else ""
+            )
+            plan.notes.append(
+                f"{len(titles)} assets of '{group}' have no known duration and "
+                f"were not placed: {shown} (local files are measured with ffprobe "
+                "when it is installed; for streams give #EXTINF durations)"
+            )
+    grid_ms = round(grid / _MS) if grid else None
+    origin = _day_origin(start, zone)
+    stuck: list[str] = []
+    moment = begin
+    first_line = min(_grid_after(moment, grid_ms, origin), end)
+    if first_line > moment:  # the window starts between grid lines: fill up to the first
+        moment = _fill(plan, channel, moment, first_line, zone, pickers.get(filler or ""))
+    while moment < end:
+        here = from_ms(moment, 0)
+        fixed = template.fixed_at(here, zone)
+        if fixed is not None:
+            for _ in range(fixed.items or 0):
+                asset = pickers[fixed.group].pick(moment, end - moment)
+                if asset is None:
+                    stuck.append(fixed.group)
+                    break
+                length = min(round((asset.duration or 0) * 1000), end - moment)
+                plan.added.append(
+                    _programme(channel, asset, moment, moment + length, zone, fixed.group)
+                )
+                pickers[fixed.group].air(asset, moment, moment + length)
+                moment += length
+            continue
+        playing, _ = template.group_at(here.astimezone(zone))
+        limit = to_ms(template.span_end(here, zone, stop))
+        if playing is None:  # no rule here: leave it empty up to the next block
+            moment = limit
+            continue
+        asset = pickers[playing].pick(moment, limit - moment)
+        if asset is None:
+            stuck.append(playing)
+            break
+        length = min(round((asset.duration or 0) * 1000), limit - moment)
+        plan.added.append(_programme(channel, asset, moment, moment + length, zone, playing))
+        pickers[playing].air(asset, moment, moment + length)
+        moment += length
+        slot_end = min(_grid_after(moment, grid_ms, origin), limit)
+        # the rest of the grid slot: more of the group while whole items fit, then filler
+        while slot_end > moment and (
+            more := pickers[playing].pick(moment, slot_end - moment, whole=True)
+        ):
+            length = round((more.duration or 0) * 1000)
+            plan.added.append(_programme(channel, more, moment, moment + length, zone, playing))
+            pickers[playing].air(more, moment, moment + length)
+            moment += length
+        if slot_end > moment:
+            moment = _fill(plan, channel, moment, slot_end, zone, pickers.get(filler or ""))
+    if stuck:
+        group = stuck[0]
+        lengths = sorted((a.duration or 0) for a in pickers[group].assets)
+        # Played in turn, an asset comes back after all the others: the longest cooldown
+        # the group can keep is the sum of all lengths but the longest.
+        hours = (sum(lengths) - lengths[-1]) / 3600
+        if hours >= cooldown_hours:
+            reason = (
+                f"every asset of the group has aired within {cooldown_hours:g} h of the "
+                f"point it got to ({from_ms(moment, 0).astimezone(zone):%a %d %b %H:%M}), "
+                "before or after the window"
+            )
+        else:
+            reason = f"the longest cooldown it could keep is about {hours:.1f} h"
+        raise InputError(
+            f"group '{group}' ({len(lengths)} assets) cannot fill {channel} from "
+            f"{start:%a %d %b %H:%M} to {stop:%a %d %b %H:%M} with a {cooldown_hours:g} h "
+            f"cooldown: {reason}; nothing was planned",
+            hint="add assets to the group, shorten the window or lower the channel's cooldown",
+        )
+    return plan
+
+
+def _fill(
+    plan: Plan, channel: str, start: int, end: int, zone: tzinfo, picker: _Picker | None
+) -> int:
+    """Fill ``[start, end)`` from the filler group (looped, last trimmed) or a placeholder."""
+    moment = start
+    if picker is None:
+        placeholder = Programme(
+            channel,
+            from_ms(start, 0).astimezone(zone),
+            from_ms(end, 0).astimezone(zone),
+            titles=(Text(PLACEHOLDER),),
+            categories=(Text(PLACEHOLDER),),
+        )
+        plan.added.append(placeholder)
+        return end
+    while moment < end:
+        asset = picker.pick(moment, end - moment)
+        if asset is None:
+            break
+        length = min(round((asset.duration or 0) * 1000), end - moment)
+        plan.added.append(_programme(channel, asset, moment, moment + length, zone, "Filler"))
+        picker.air(asset, moment, moment + length)
+        moment += length
+    return moment
+
+
+def apply_plan(store: Store, plan: Plan, *, actor: Actor, job_id: str | None = None) -> EditResult:
+    """Write a plan: its removals and additions in one transaction, after a backup."""
+    changes: list[Change] = [Delete(p.id or 0) for p in plan.removed]
+    changes += [Insert(p) for p in plan.added]
+    return apply_changes(
+        store,
+        plan.channel,
+        changes,
+        actor=actor,
+        action="plan",
+        summary=f"planned {len(plan.added)} programmes from {plan.start:%Y-%m-%d %H:%M} to "
+        f"{plan.stop:%Y-%m-%d %H:%M}",
+        expected_revision=None if plan.creates else plan.revision,
+        job_id=job_id,
+        backup=True,
+        operation="plan",
+        create=plan.creates,
+    )

@@ -1,0 +1,202 @@
+"""Day-of-week templates: which library group plays when, from a small TOML file.
+
+::
+
+    # weekdays 06:00–09:00 from News; Saturday 20:00 one item from Movies; else Music
+    [default]
+    group = "Music"
+
+    [[block]]
+    days = "weekdays"
+    start = "06:00"
+    end = "09:00"
+    group = "News"
+
+    [[block]]
+    days = "sat"
+    start = "20:00"
+    items = 1
+    group = "Movies"
+
+``days`` is ``daily``, ``weekdays``, ``weekends``, a day (``mon`` … ``sun``) or a list of
+days. Times are the channel's local time; a block that ends before it starts runs across
+midnight, and its hours after midnight belong to the day it started (``fri 22:00–02:00``
+covers Saturday 01:00). A block with ``items`` starts exactly at its start
+and plays that many items (its end is where they end); a block with ``end`` fills the span.
+Where blocks overlap, the one listed first wins; outside every block, the default plays.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, tzinfo
+from pathlib import Path
+from typing import Any, Literal
+
+from core.errors import InputError
+
+__all__ = ["Block", "Template", "load_template", "single_group"]
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SETS = {
+    "daily": set(range(7)),
+    "weekdays": set(range(5)),
+    "weekends": {5, 6},
+}
+
+Order = Literal["sequential", "shuffle"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A part of the day that plays from one group."""
+
+    days: frozenset[int]
+    start: time
+    end: time | None
+    group: str
+    items: int | None = None
+    order: Order | None = None
+
+    def covers(self, moment: datetime) -> bool:
+        """Whether ``moment`` (local) falls in this block's span (``end`` blocks only)."""
+        if self.end is None:
+            return False
+        clock, day = moment.time(), moment.weekday()
+        if self.start <= self.end:
+            return day in self.days and self.start <= clock < self.end
+        # across midnight: the hours after midnight belong to the day the block started
+        if clock >= self.start:
+            return day in self.days
+        return clock < self.end and (day - 1) % 7 in self.days
+
+
+@dataclass(frozen=True)
+class Template:
+    """Blocks in priority order, and the default group."""
+
+    blocks: tuple[Block, ...]
+    default: str | None
+    order: Order = "sequential"
+
+    def group_at(self, moment: datetime) -> tuple[str | None, Block | None]:
+        """The group playing at ``moment`` (local), and its block (``None``: the default)."""
+        for block in self.blocks:
+            if block.covers(moment):
+                return block.group, block
+        return self.default, None
+
+    def span_end(self, moment: datetime, zone: tzinfo, limit: datetime) -> datetime:
+        """Where the rule playing at ``moment`` stops: a block's end, or the next block."""
+        _, block = self.group_at(moment)
+        local = moment.astimezone(zone)
+        candidates = [limit]
+        if block is not None and block.end is not None:
+            end = datetime.combine(local.date(), block.end, tzinfo=zone)
+            if end <= local:
+                end += timedelta(days=1)
+            candidates.append(end)
+        for start in self.starts_between(moment, limit, zone):
+            if start > moment:
+                candidates.append(start)
+                break
+        return min(candidates)
+
+    def starts_between(self, start: datetime, stop: datetime, zone: tzinfo) -> list[datetime]:
+        """Every block start (as an instant) in ``[start, stop)``, in order."""
+        found = []
+        day = start.astimezone(zone).date() - timedelta(days=1)
+        last = stop.astimezone(zone).date()
+        while day <= last:
+            for block in self.blocks:
+                if day.weekday() in block.days:
+                    moment = datetime.combine(day, block.start, tzinfo=zone)
+                    if start <= moment < stop:
+                        found.append(moment)
+            day += timedelta(days=1)
+        return sorted(set(found))
+
+    def fixed_at(self, moment: datetime, zone: tzinfo) -> Block | None:
+        """The ``items`` block starting exactly at ``moment``, if any."""
+        local = moment.astimezone(zone)
+        for block in self.blocks:
+            if block.items and local.weekday() in block.days and local.time() == block.start:
+                return block
+        return None
+
+    @property
+    def groups(self) -> set[str]:
+        """Every group the template names."""
+        names = {block.group for block in self.blocks}
+        if self.default:
+            names.add(self.default)
+        return names
+
+
+def single_group(group: str, order: Order = "sequential") -> Template:
+    """The template of ``plan --group G``: one group all day."""
+    return Template((), group, order)
+
+
+def _days(value: Any, where: str) -> frozenset[int]:
+    items = value if isinstance(value, list) else [value]
+    days: set[int] = set()
+    for item in items:
+        name = (
+            str(item).strip().lower()[:3] if str(item).lower() not in _SETS else str(item).lower()
+        )
+        if name in _SETS:
+            days |= _SETS[name]
+        elif name in _DAYS:
+            days.add(_DAYS.index(name))
+        else:
+            raise ValueError(
+                f"{where}: '{item}' is not a day (mon … sun, weekdays, weekends, daily)"
+            )
+    return frozenset(days)
+
+
+def _time(value: Any, where: str) -> time:
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{where}: '{value}' is not a time of day (HH:MM)") from None
+
+
+def load_template(path: Path) -> Template:
+    """Read a template file; ``InputError`` names the file and the block that is wrong."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("no such template", path=path) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"is not valid TOML ({error})", path=path) from None
+    try:
+        blocks = []
+        for number, raw in enumerate(data.get("block", []), 1):
+            where = f"block {number}"
+            if "group" not in raw or "start" not in raw:
+                raise ValueError(f"{where}: needs a group and a start")
+            if ("end" in raw) == ("items" in raw):
+                raise ValueError(f"{where}: give either an end or a number of items")
+            order = raw.get("order")
+            if order not in (None, "sequential", "shuffle"):
+                raise ValueError(f"{where}: order must be sequential or shuffle")
+            blocks.append(
+                Block(
+                    _days(raw.get("days", "daily"), where),
+                    _time(raw["start"], where),
+                    _time(raw["end"], where) if "end" in raw else None,
+                    str(raw["group"]),
+                    int(raw["items"]) if "items" in raw else None,
+                    order,
+                )
+            )
+        default = data.get("default", {}).get("group")
+        order = data.get("default", {}).get("order", "sequential")
+        if order not in ("sequential", "shuffle"):
+            raise ValueError("default: order must be sequential or shuffle")
+    except (ValueError, TypeError) as error:
+        raise InputError(str(error), path=path, hint="see the template format in README") from None
+    return Template(tuple(blocks), default, order)

@@ -1,0 +1,108 @@
+"""``plan``, ``now`` and ``play``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.errors import InputError
+from core.onair import mpv_command, on_air, shell_line
+from core.planner import apply_plan, load_template, make_plan, single_group
+from core.timeargs import parse_duration
+from tui.commands.context import Context
+
+__all__ = ["run_now", "run_plan", "run_play"]
+
+
+def run_plan(context: Context) -> int:
+    """Fill a window from the library (``--dry-run`` previews)."""
+    args = context.args
+    start, stop = context.instant("from_"), context.instant("to")
+    if start is None or stop is None:
+        raise InputError("plan needs a window", hint="give --from T and --to T")
+    if args.template:
+        template = load_template(Path(args.template))
+    elif args.group:
+        template = single_group(args.group, args.order)
+    else:
+        raise InputError("plan needs --group G or --template FILE")
+    try:
+        grid = parse_duration(args.grid) if args.grid else None
+    except ValueError as error:
+        raise InputError(f"--grid: {error}") from None
+    context.engine.store.require("plan")
+    plan = make_plan(
+        context.store,
+        args.channel,
+        start,
+        stop,
+        template,
+        defaults=context.engine.config.rules,
+        seed=args.seed,
+        grid=grid,
+        filler=args.filler,
+        timezone=args.timezone,
+    )
+    if args.json:
+        context.print_json(plan.to_json())
+    else:
+        for line in plan.preview(limit=args.limit):
+            context.say(line)
+    if args.dry_run:
+        if not args.json:
+            context.say(f"dry run: {len(plan.added)} programmes planned, nothing written")
+        return 0
+    context.run(
+        "plan",
+        lambda store, job: apply_plan(store, plan, actor=context.actor, job_id=job.job.id),
+        label=f"plan {args.channel}",
+    )
+    if not args.json:
+        context.say(
+            f"planned {len(plan.added)} programmes on {args.channel} "
+            "(a backup was taken; `scheduleflow undo` reverts it)"
+        )
+    return 0
+
+
+def run_now(context: Context) -> int:
+    """What is on air now (or ``--at``), and what comes next."""
+    args = context.args
+    at = context.instant("at") or datetime.now(UTC)
+    channels = [args.channel] if args.channel else None
+    states = on_air(context.store, at, channels)
+    if args.json:
+        context.print_json([state.to_json() for state in states])
+        return 0
+    for state in states:
+        if state.programme is None:
+            after = (
+                f"; next '{state.next.title}' at {state.next.start:%a %H:%M}" if state.next else ""
+            )
+            context.say(f"{state.channel}: nothing on air{after}")
+            continue
+        minutes = state.offset.total_seconds() / 60
+        upcoming = f"; next '{state.next.title}' at {state.next.start:%H:%M}" if state.next else ""
+        context.say(
+            f"{state.channel}: '{state.programme.title}' since "
+            f"{state.programme.start:%H:%M} ({minutes:.0f} min in){upcoming}"
+        )
+    return 0
+
+
+def run_play(context: Context) -> int:
+    """Hand the item on air, at its offset, and what follows to mpv."""
+    args = context.args
+    at = context.instant("at") or datetime.now(UTC)
+    arguments = mpv_command(context.store, args.channel, at)
+    if len(arguments) <= 3:
+        raise InputError(f"nothing with a video is on {args.channel} from {at:%Y-%m-%d %H:%M}")
+    if args.print or shutil.which("mpv") is None:
+        if not args.print:
+            print("mpv is not installed; this command plays the channel:", file=sys.stderr)
+        context.say(shell_line(arguments))
+        return 0
+    return subprocess.run(arguments, check=False).returncode
