@@ -56,6 +56,12 @@ class JobState(StrEnum):
 
 _ids = itertools.count(1)
 
+
+def wall_clock() -> float:
+    """Seconds since the epoch: when jobs are created, start and end (tests freeze it)."""
+    return time.time()
+
+
 # Job threads are reused (starting a thread per job made 1,000 small jobs cost half a second
 # here). The pool is larger than any sane max_active: a job abandoned after its timeout keeps
 # its worker until its operation returns, and the queue must not run short meanwhile.
@@ -76,7 +82,7 @@ class Job:
     id: str = field(default_factory=_new_id)
     who: str = ""
     state: JobState = JobState.QUEUED
-    created: float = field(default_factory=time.time)
+    created: float = field(default_factory=lambda: wall_clock())
     started: float | None = None
     ended: float | None = None
     done: int = 0
@@ -101,7 +107,7 @@ class Job:
         """Seconds since the job started (until it ended)."""
         if self.started is None:
             return 0.0
-        return (self.ended or time.time()) - self.started
+        return (self.ended or wall_clock()) - self.started
 
     def to_json(self) -> dict[str, Any]:
         """The ``jobs --json`` shape of one job."""
@@ -158,7 +164,7 @@ class JobContext:
         if total is not None:
             job.total = total
         if job.started:
-            job.rate = done / max(time.time() - job.started, 1e-6)
+            job.rate = done / max(wall_clock() - job.started, 1e-6)
         now = time.monotonic()
         if now - self._last_report >= 0.1:
             self._last_report = now
@@ -193,7 +199,7 @@ class JobQueue:
         self._record = record
         self._outcomes: dict[str, asyncio.Future[Any]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.started_at = time.time()
+        self.started_at = wall_clock()
         self.peak_active = 0
         self._counts: Counter[JobState] = Counter()
 
@@ -277,7 +283,7 @@ class JobQueue:
             if job.state.finished:  # cancelled while queued
                 return
             self._move(job, JobState.RUNNING)
-            job.started = time.time()
+            job.started = wall_clock()
             self.peak_active = max(self.peak_active, self.active)
             self._changed(job)
             loop = asyncio.get_running_loop()
@@ -345,7 +351,7 @@ class JobQueue:
         if job.state.finished:
             return
         self._move(job, state)
-        job.ended = time.time()
+        job.ended = wall_clock()
         job.error_category = category
         job.error_message = message
         self._changed(job)

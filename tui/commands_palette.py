@@ -11,6 +11,7 @@ __all__ = ["ScheduleFlowCommands"]
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Import a file…", "import", "read a playlist, guide or schedule into the store"),
     ("Export…", "export", "write XMLTV, JSON, an M3U line-up or ffplayout playlists"),
+    ("Plan from the library…", "plan", "fill a window from a group or a day-of-week template"),
     ("Check the schedule", "check", "find overlaps, gaps, repeats, duplicates…"),
     ("Undo the last change", "undo", "put back what the last edit or fix changed"),
     ("Settings…", "settings", "rule settings of the channel and the theme"),

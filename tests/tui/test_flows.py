@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core.jobs import JobState
@@ -16,6 +16,7 @@ from tests.tui.conftest import wait_for
 from tui.dialogs.editing import EditDialog
 from tui.dialogs.files import ImportDialog
 from tui.dialogs.fixing import FixDialog
+from tui.dialogs.planning import PlanDialog
 from tui.widgets.activity import JobsTable
 from tui.widgets.channels import ChannelList
 from tui.widgets.findings import FindingsTree
@@ -212,3 +213,79 @@ async def test_an_edit_based_on_a_stale_revision_is_refused_and_the_screen_reloa
         job = next(j for j in app.engine.queue.jobs.values() if j.kind == "edit")
         assert "was changed by maria" in (job.error_message or "")
         await wait_for(pilot, lambda: any("maria" in str(n.message) for n in app._notifications))
+
+
+async def test_plan_through_the_dialog_previews_then_creates_the_channel(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlanDialog))
+        dialog = app.screen
+        dialog.query_one("#channel").value = "loop.example.org"
+        dialog.query_one("#from").value = "2026-12-07T06:00Z"
+        dialog.query_one("#to").value = "2026-12-07T07:00Z"
+        dialog.query_one("#group").value = "Movies"
+        dialog.query_one("#template").value = ""
+        dialog.query_one("#grid").value = "30m"
+        dialog.query_one("#filler").value = "Filler"
+        await pilot.click("#preview-button")
+        await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
+        preview = str(dialog.query_one("#preview").render())
+        assert "loop.example.org: plan Mon 07 Dec 06:00 – Mon 07 Dec 07:00" in preview
+        assert "loop.example.org is a new channel (UTC); applying creates it" in preview
+        dialog.query_one("#to").value = "2026-12-07T07:30Z"  # a change makes the preview stale
+        await pilot.pause()
+        assert dialog.query_one("#apply").disabled
+        dialog.query_one("#to").focus()
+        await pilot.press("enter")  # enter in a field previews too
+        await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "plan"))
+        channels = _screen(app).query_one(ChannelList)
+        await wait_for(pilot, lambda: "loop.example.org" in [s.id for s in channels.summaries])
+        start = datetime(2026, 12, 7, 6, tzinfo=UTC)
+        planned = list(
+            app.engine.store.programmes("loop.example.org", start, start + timedelta(hours=2))
+        )
+        assert planned[0].start == start and planned[-1].stop == start + timedelta(minutes=90)
+
+
+async def test_the_plan_dialog_says_what_is_wrong_and_applies_nothing(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlanDialog))
+        dialog = app.screen
+        dialog.query_one("#channel").value = "loop.example.org"
+        dialog.query_one("#from").value = "2026-12-07T06:00Z"
+        dialog.query_one("#to").value = "2026-12-10T06:00Z"
+        dialog.query_one("#group").value = "Movies"  # 12 films cannot fill 3 days with 48 h
+        await pilot.click("#preview-button")
+        await wait_for(pilot, lambda: "cannot fill" in str(dialog.query_one("#preview").render()))
+        assert dialog.query_one("#apply").disabled
+        dialog.query_one("#from").value = "next tuesday"
+        dialog.query_one("#from").focus()
+        await pilot.press("enter")  # enter in a field previews too
+        await wait_for(pilot, lambda: "next tuesday" in str(dialog.query_one("#preview").render()))
+        assert dialog.query_one("#apply").disabled
+
+
+async def test_settings_saved_by_an_admin_keep_empty_fields_as_the_defaults(make_app, home) -> None:  # type: ignore[no-untyped-def]
+    (home / "config.toml").write_text('[roles]\ndefault = "admin"\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        channel = _screen(app).query_one(Timeline).channel
+        await pilot.press("S")
+        await wait_for(pilot, lambda: app.screen.query("#cooldown"))
+        app.screen.query_one("#cooldown").value = "24"
+        await pilot.click("#save")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "settings"))
+        facts = app.engine.store.channel_facts()[channel]
+        assert (facts.cooldown_hours, facts.cooldown_scope, facts.gap_tolerance_seconds) == (
+            24,
+            None,
+            None,
+        )

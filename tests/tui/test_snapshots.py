@@ -20,7 +20,9 @@ THEMES = ["scheduleflow-dark", "scheduleflow-light", "scheduleflow-high-contrast
 
 
 @pytest.fixture
-def snapshot_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def snapshot_app(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    # Jobs show how long they took; a frozen clock keeps that out of the pictures.
+    monkeypatch.setattr("core.jobs.wall_clock", lambda: 1_800_000_000.0)
     shutil.rmtree(HOME, ignore_errors=True)
     HOME.mkdir(parents=True)
     shutil.copy(_template(tmp_path_factory), HOME / "scheduleflow.db")
@@ -126,3 +128,21 @@ def test_edit_dialog(snap_compare, snapshot_app) -> None:  # type: ignore[no-unt
 
 def test_go_to_dialog(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(snapshot_app(), terminal_size=(120, 36), run_before=_dialog(["t"]))
+
+
+def test_plan_dialog_preview(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    async def fill(pilot) -> None:  # type: ignore[no-untyped-def]
+        dialog = pilot.app.screen
+        dialog.query_one("#channel").value = "loop.example.org"
+        dialog.query_one("#from").value = "2026-12-07T06:00Z"  # fixed: the default is "now"
+        dialog.query_one("#to").value = "2026-12-07T08:00Z"
+        dialog.query_one("#group").value = "Music videos"
+        dialog.query_one("#grid").value = "30m"
+        dialog.query_one("#filler").value = "Filler"
+        dialog.query_one("#to").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
+
+    assert snap_compare(
+        snapshot_app(), terminal_size=(120, 36), run_before=_dialog(["P"], setup=fill)
+    )

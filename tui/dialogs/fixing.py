@@ -80,7 +80,7 @@ class FixDialog(ModalScreen[FixPlan | None]):
         group = None
         if self.query("#group"):
             value = self.query_one("#group", Select).value
-            group = None if value is Select.BLANK else str(value)
+            group = None if value is Select.NULL else str(value)
         self.query_one("#apply", Button).disabled = True
         self.query_one("#preview", Static).update("working out the changes …")
         self._plan(policy, None if scope == "*" else scope, group)

@@ -57,7 +57,7 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
                 )
                 yield Select(
                     [("channel", "channel"), ("network", "network")],
-                    value=facts.cooldown_scope or Select.BLANK,
+                    value=facts.cooldown_scope or Select.NULL,
                     prompt="scope (default)",
                     id="scope",
                     disabled=not self.may_edit_rules,
@@ -98,7 +98,7 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
         return SettingsResult(
             self.facts.id,
             self._number("cooldown"),
-            None if scope is Select.BLANK else str(scope),
+            None if scope is Select.NULL else str(scope),
             self._number("tolerance"),
             theme,
         )

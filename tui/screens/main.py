@@ -22,6 +22,7 @@ from core.errors import ScheduleFlowError, StaleRevision
 from core.jobs import Job, JobContext, JobState
 from core.logs import LogLine
 from core.models import Programme
+from core.planner import Plan, apply_plan
 from core.rules import FindingIndex
 from core.rules.findings import Finding
 from core.rules.fixes import FixPlan, apply_fix
@@ -32,6 +33,7 @@ from core.timeargs import parse_instant
 from tui.dialogs.editing import EditDialog, EditResult
 from tui.dialogs.files import ExportDialog, ExportRequest, ImportDialog, ImportRequest
 from tui.dialogs.fixing import FixDialog
+from tui.dialogs.planning import PlanDialog
 from tui.dialogs.settings import SettingsDialog, SettingsResult
 from tui.dialogs.simple import Ask, Confirm
 from tui.widgets.activity import JobsTable, LogPanel
@@ -57,6 +59,7 @@ class MainScreen(Screen[None]):
         Binding("I", "import", "Import", id="main.import"),
         Binding("E", "export", "Export", id="main.export"),
         Binding("c", "check", "Check", id="main.check"),
+        Binding("P", "plan", "Plan", id="main.plan"),
         Binding("S", "settings", "Settings", id="main.settings"),
         Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("1", "pane('channels')", "Channels", show=False, id="main.pane_channels"),
@@ -556,6 +559,32 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             SettingsDialog(facts, themes, self.app.theme, self.engine.may("settings")), chosen
         )
+
+    def action_plan(self) -> None:
+        if not self.engine.may("plan"):
+            self.notify(f"role {self.engine.role} may not plan", severity="warning")
+            return
+        groups = [name for name, _ in self.store.groups()]
+        if not groups:
+            self.notify("the library is empty: import an M3U library first (I)", severity="warning")
+            return
+
+        def chosen(plan: Plan | None) -> None:
+            if plan is None:
+                return
+            job = self.run_job(
+                "plan",
+                lambda store, ctx: apply_plan(
+                    store, plan, actor=self.engine.actor, job_id=ctx.job.id
+                ),
+                f"plan {plan.channel}: {len(plan.added)} programmes",
+            )
+            if job is not None:
+                job.channel_hint = plan.channel  # type: ignore[attr-defined]
+                job.window_hint = (plan.start, plan.stop)  # type: ignore[attr-defined]
+
+        channel = self.query_one(Timeline).channel
+        self.app.push_screen(PlanDialog(self.engine, channel, groups), chosen)
 
 
 def _recent_lines() -> list[LogLine]:
