@@ -276,10 +276,30 @@ def make_plan(
         end,
     )
     groups = set(template.groups) | ({filler} if filler else set())
+    pickers = _pickers(store, groups, template, plan, seed, cooldown, shortest, airings, probe)
+    layout = _Layout(plan, channel, zone, pickers, pickers.get(filler or ""))
+    moment = layout.walk(template, begin, end, round(grid / _MS) if grid else None)
+    if layout.stuck is not None:
+        raise _too_small(layout.stuck, pickers[layout.stuck], plan, moment, zone, cooldown_hours)
+    return plan
+
+
+def _pickers(
+    store: Store,
+    groups: set[str],
+    template: Template,
+    plan: Plan,
+    seed: int | None,
+    cooldown: int,
+    shortest: int,
+    airings: dict[str, list[tuple[int, int]]],
+    probe: bool,
+) -> dict[str, _Picker]:
+    """A picker per group, of its assets with a known duration (the others noted)."""
     library = {group: list(store.assets(group)) for group in sorted(groups)}
     durations = known_durations(store, itertools.chain(*library.values()), probe=probe)
+    block_orders = {b.group: b.order for b in template.blocks if b.order}
     pickers: dict[str, _Picker] = {}
-    unplaced: dict[str, list[str]] = {}
     for group, members in library.items():
         if not members:
             raise InputError(
@@ -287,120 +307,136 @@ def make_plan(
                 hint="`scheduleflow export --format m3u --library` lists it",
             )
         playable = [a.replace(duration=durations.get(a.fingerprint)) for a in members]
-        unplaced[group] = [a.title for a in playable if not a.duration]
+        unknown = [a.title for a in playable if not a.duration]
         playable = [a for a in playable if a.duration]
         if not playable:
             raise InputError(
                 f"no asset of group '{group}' has a known duration",
                 hint="give #EXTINF durations, or install ffprobe for local files",
             )
-        block_orders = {b.group: b.order for b in template.blocks if b.order}
         order = block_orders.get(group, template.order)
         pickers[group] = _Picker(playable, order, seed, cooldown, shortest, airings)
-    for group, titles in unplaced.items():
-        if titles:
-            shown = ", ".join(titles[:5]) + (
-                f" and {len(titles) - 5} more" if len(titles) > 5 else ""
-            )
+        if unknown:
+            shown = ", ".join(unknown[:5])
+            shown += f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
             plan.notes.append(
-                f"{len(titles)} assets of '{group}' have no known duration and "
+                f"{len(unknown)} assets of '{group}' have no known duration and "
                 f"were not placed: {shown} (local files are measured with ffprobe "
                 "when it is installed; for streams give #EXTINF durations)"
             )
-    grid_ms = round(grid / _MS) if grid else None
-    origin = _day_origin(start, zone)
-    stuck: list[str] = []
-    moment = begin
-    first_line = min(_grid_after(moment, grid_ms, origin), end)
-    if first_line > moment:  # the window starts between grid lines: fill up to the first
-        moment = _fill(plan, channel, moment, first_line, zone, pickers.get(filler or ""))
-    while moment < end:
-        here = from_ms(moment, 0)
-        fixed = template.fixed_at(here, zone)
-        if fixed is not None:
-            for _ in range(fixed.items or 0):
-                asset = pickers[fixed.group].pick(moment, end - moment)
-                if asset is None:
-                    stuck.append(fixed.group)
-                    break
-                length = min(round((asset.duration or 0) * 1000), end - moment)
-                plan.added.append(
-                    _programme(channel, asset, moment, moment + length, zone, fixed.group)
-                )
-                pickers[fixed.group].air(asset, moment, moment + length)
-                moment += length
-            continue
-        playing, _ = template.group_at(here.astimezone(zone))
-        limit = to_ms(template.span_end(here, zone, stop))
-        if playing is None:  # no rule here: leave it empty up to the next block
-            moment = limit
-            continue
-        asset = pickers[playing].pick(moment, limit - moment)
-        if asset is None:
-            stuck.append(playing)
-            break
-        length = min(round((asset.duration or 0) * 1000), limit - moment)
-        plan.added.append(_programme(channel, asset, moment, moment + length, zone, playing))
-        pickers[playing].air(asset, moment, moment + length)
-        moment += length
-        slot_end = min(_grid_after(moment, grid_ms, origin), limit)
-        # the rest of the grid slot: more of the group while whole items fit, then filler
-        while slot_end > moment and (
-            more := pickers[playing].pick(moment, slot_end - moment, whole=True)
-        ):
-            length = round((more.duration or 0) * 1000)
-            plan.added.append(_programme(channel, more, moment, moment + length, zone, playing))
-            pickers[playing].air(more, moment, moment + length)
-            moment += length
-        if slot_end > moment:
-            moment = _fill(plan, channel, moment, slot_end, zone, pickers.get(filler or ""))
-    if stuck:
-        group = stuck[0]
-        lengths = sorted((a.duration or 0) for a in pickers[group].assets)
-        # Played in turn, an asset comes back after all the others: the longest cooldown
-        # the group can keep is the sum of all lengths but the longest.
-        hours = (sum(lengths) - lengths[-1]) / 3600
-        if hours >= cooldown_hours:
-            reason = (
-                f"every asset of the group has aired within {cooldown_hours:g} h of the "
-                f"point it got to ({from_ms(moment, 0).astimezone(zone):%a %d %b %H:%M}), "
-                "before or after the window"
-            )
-        else:
-            reason = f"the longest cooldown it could keep is about {hours:.1f} h"
-        raise InputError(
-            f"group '{group}' ({len(lengths)} assets) cannot fill {channel} from "
-            f"{start:%a %d %b %H:%M} to {stop:%a %d %b %H:%M} with a {cooldown_hours:g} h "
-            f"cooldown: {reason}; nothing was planned",
-            hint="add assets to the group, shorten the window or lower the channel's cooldown",
-        )
-    return plan
+    return pickers
 
 
-def _fill(
-    plan: Plan, channel: str, start: int, end: int, zone: tzinfo, picker: _Picker | None
-) -> int:
-    """Fill ``[start, end)`` from the filler group (looped, last trimmed) or a placeholder."""
-    moment = start
-    if picker is None:
-        placeholder = Programme(
-            channel,
-            from_ms(start, 0).astimezone(zone),
-            from_ms(end, 0).astimezone(zone),
-            titles=(Text(PLACEHOLDER),),
-            categories=(Text(PLACEHOLDER),),
-        )
-        plan.added.append(placeholder)
+@dataclass
+class _Layout:
+    """Lays programmes out along the window, one after another."""
+
+    plan: Plan
+    channel: str
+    zone: tzinfo
+    pickers: dict[str, _Picker]
+    filler: _Picker | None
+    stuck: str | None = None
+
+    def place(self, group: str, asset: Asset, moment: int, limit: int, category: str) -> int:
+        """Air ``asset`` at ``moment`` (cut at ``limit``); returns where it ends."""
+        end = moment + min(round((asset.duration or 0) * 1000), limit - moment)
+        self.plan.added.append(_programme(self.channel, asset, moment, end, self.zone, category))
+        self.pickers[group].air(asset, moment, end)
         return end
-    while moment < end:
-        asset = picker.pick(moment, end - moment)
+
+    def next(self, group: str, moment: int, limit: int, *, whole: bool = False) -> int | None:
+        """Place the next asset of ``group``; ``None`` when none keeps the cooldown."""
+        asset = self.pickers[group].pick(moment, limit - moment, whole=whole)
         if asset is None:
-            break
-        length = min(round((asset.duration or 0) * 1000), end - moment)
-        plan.added.append(_programme(channel, asset, moment, moment + length, zone, "Filler"))
-        picker.air(asset, moment, moment + length)
-        moment += length
-    return moment
+            if not whole:
+                self.stuck = group
+            return None
+        return self.place(group, asset, moment, limit, group)
+
+    def fill(self, start: int, end: int) -> int:
+        """Fill ``[start, end)`` from the filler group (looped, last cut) or a placeholder."""
+        if self.filler is None:
+            self.plan.added.append(
+                Programme(
+                    self.channel,
+                    from_ms(start, 0).astimezone(self.zone),
+                    from_ms(end, 0).astimezone(self.zone),
+                    titles=(Text(PLACEHOLDER),),
+                    categories=(Text(PLACEHOLDER),),
+                )
+            )
+            return end
+        moment = start
+        while moment < end and (asset := self.filler.pick(moment, end - moment)):
+            end_of = moment + min(round((asset.duration or 0) * 1000), end - moment)
+            self.plan.added.append(
+                _programme(self.channel, asset, moment, end_of, self.zone, "Filler")
+            )
+            self.filler.air(asset, moment, end_of)
+            moment = end_of
+        return moment
+
+    def walk(self, template: Template, begin: int, end: int, grid: int | None) -> int:
+        """Lay out ``[begin, end)``; returns where it stopped (``end`` unless stuck)."""
+        origin = _day_origin(from_ms(begin, 0), self.zone)
+        stop = from_ms(end, 0)
+        moment = begin
+        first_line = min(_grid_after(moment, grid, origin), end)
+        if first_line > moment:  # the window starts between grid lines: fill up to the first
+            moment = self.fill(moment, first_line)
+        while moment < end:
+            here = from_ms(moment, 0)
+            fixed = template.fixed_at(here, self.zone)
+            if fixed is not None:  # a fixed block: its items, starting right here
+                for _ in range(fixed.items or 0):
+                    placed = self.next(fixed.group, moment, end)
+                    if placed is None:
+                        return moment
+                    moment = placed
+                continue
+            playing, _ = template.group_at(here.astimezone(self.zone))
+            limit = to_ms(template.span_end(here, self.zone, stop))
+            if playing is None:  # no rule here: leave it empty up to the next block
+                moment = limit
+                continue
+            placed = self.next(playing, moment, limit)
+            if placed is None:
+                return moment
+            moment = placed
+            # the rest of the grid slot: more of the group while whole items fit, then filler
+            slot_end = min(_grid_after(moment, grid, origin), limit)
+            while slot_end > moment and (
+                placed := self.next(playing, moment, slot_end, whole=True)
+            ):
+                moment = placed
+            if slot_end > moment:
+                moment = self.fill(moment, slot_end)
+        return moment
+
+
+def _too_small(
+    group: str, picker: _Picker, plan: Plan, moment: int, zone: tzinfo, cooldown_hours: float
+) -> InputError:
+    """Why ``group`` could not go on: too small for the cooldown, or hemmed in by airings."""
+    lengths = sorted((a.duration or 0) for a in picker.assets)
+    # Played in turn, an asset comes back after all the others: the longest cooldown the
+    # group can keep is the sum of all lengths but the longest.
+    hours = (sum(lengths) - lengths[-1]) / 3600
+    if hours >= cooldown_hours:
+        reason = (
+            f"every asset of the group has aired within {cooldown_hours:g} h of the "
+            f"point it got to ({from_ms(moment, 0).astimezone(zone):%a %d %b %H:%M}), "
+            "before or after the window"
+        )
+    else:
+        reason = f"the longest cooldown it could keep is about {hours:.1f} h"
+    return InputError(
+        f"group '{group}' ({len(lengths)} assets) cannot fill {plan.channel} from "
+        f"{plan.start:%a %d %b %H:%M} to {plan.stop:%a %d %b %H:%M} with a "
+        f"{cooldown_hours:g} h cooldown: {reason}; nothing was planned",
+        hint="add assets to the group, shorten the window or lower the channel's cooldown",
+    )
 
 
 def apply_plan(store: Store, plan: Plan, *, actor: Actor, job_id: str | None = None) -> EditResult:

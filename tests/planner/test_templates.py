@@ -12,11 +12,11 @@ import pytest
 from core.config import RuleDefaults
 from core.errors import InputError
 from core.models import Programme
-from core.planner import load_template, make_plan
+from core.planner import Plan, apply_plan, load_template, make_plan
 from core.rules import check_store
 from core.store import Store
 from tests.planner.helpers import add_library, back_to_back, clips
-from tests.store.helpers import new_store
+from tests.store.helpers import ACTOR, new_store
 
 LONDON = ZoneInfo("Europe/London")
 CHANNEL = "community.example.org"
@@ -68,11 +68,12 @@ def _morning(programmes: list[Programme], day: int) -> list[Programme]:
     ]
 
 
-def _week(store: Store, tmp_path: Path) -> list[Programme]:
+def _week_plan(store: Store, tmp_path: Path) -> Plan:
+    """The template over the week of the spring clock change, in Europe/London."""
     path = tmp_path / "week.toml"
     path.write_text(TEMPLATE, encoding="utf-8")
     start = datetime(2027, 3, 22, tzinfo=LONDON)  # Monday; the clocks go forward on Sunday 28
-    plan = make_plan(
+    return make_plan(
         store,
         CHANNEL,
         start,
@@ -81,6 +82,11 @@ def _week(store: Store, tmp_path: Path) -> list[Programme]:
         defaults=RuleDefaults(cooldown_hours=1),
         timezone="Europe/London",
     )
+
+
+def _week(store: Store, tmp_path: Path) -> list[Programme]:
+    plan = _week_plan(store, tmp_path)
+    start = datetime(2027, 3, 22, tzinfo=LONDON)
     assert plan.added[0].start == start and back_to_back(plan.added)
     assert plan.added[-1].stop == datetime(2027, 3, 30, tzinfo=LONDON)
     return plan.added
@@ -118,25 +124,9 @@ def test_saturday_evening_plays_exactly_one_movie_starting_on_the_hour(
 
 
 def test_the_planned_week_passes_the_checks_when_applied(store: Store, tmp_path: Path) -> None:
-    from core.planner import apply_plan
-    from tests.store.helpers import ACTOR
-
-    path = tmp_path / "week.toml"
-    path.write_text(TEMPLATE, encoding="utf-8")
-    start = datetime(2027, 3, 22, tzinfo=LONDON)
-    defaults = RuleDefaults(cooldown_hours=1)
-    plan = make_plan(
-        store,
-        CHANNEL,
-        start,
-        start + timedelta(days=8),
-        load_template(path),
-        defaults=defaults,
-        timezone="Europe/London",
-    )
-    apply_plan(store, plan, actor=ACTOR)
+    apply_plan(store, _week_plan(store, tmp_path), actor=ACTOR)
     assert store.channel(CHANNEL).timezone == "Europe/London"
-    report = check_store(store, defaults)
+    report = check_store(store, RuleDefaults(cooldown_hours=1))
     assert {k: v for k, v in report.counts.items() if v and k != "dst"} == {}
 
 

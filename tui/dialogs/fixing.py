@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -106,11 +107,11 @@ class FixDialog(ModalScreen[FixPlan | None]):
         self.plan = plan
         preview = self.query_one("#preview", Static)
         if plan is None:
-            preview.update(f"[b red]{problem}[/]")
+            preview.update(f"[b red]{escape(problem or '')}[/]")
             return
         lines = plan.preview()
         if not plan.changes:
             lines.append("nothing to change")
         shown = lines[:400] + ([f"… and {len(lines) - 400} more lines"] if len(lines) > 400 else [])
-        preview.update("\n".join(shown).replace("[", r"\["))
+        preview.update(escape("\n".join(shown)))
         self.query_one("#apply", Button).disabled = plan.changes == 0
