@@ -73,7 +73,9 @@ def _dialog(keys: list[str], *, setup=None):  # type: ignore[no-untyped-def]
 def test_import_dialog_with_a_preview(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
     async def fill(pilot) -> None:  # type: ignore[no-untyped-def]
         dialog = pilot.app.screen
-        dialog.query_one("#path").value = "samples/sports-day.xml"
+        path = dialog.query_one("#path")
+        path.value = "samples/sports-day.xml"
+        path.cursor_position = len(path.value)  # not where the checkout's path left it
         await pilot.press("enter")
         await wait_for(pilot, lambda: not dialog.query_one("#import").disabled)
 
