@@ -91,7 +91,7 @@ async def _moves_and_pans(database: Path) -> dict[str, float]:
         screen = app.screen_stack[1]
         table = screen.query_one(ProgrammeTable)
         timeline = screen.query_one(Timeline)
-        while not table.rows:
+        while not (table.rows and screen.checked):  # the first check would share the CPU
             await pilot.pause(0.01)
         channel = table.channel
         assert channel is not None

@@ -68,8 +68,8 @@ class Engine:
 
     def close(self) -> None:
         """Close the session's connections (running job threads keep their own)."""
+        self.history.close()  # first: the store's close remembers the file as it is left
         self.store.close()
-        self.history.close()
 
     def may(self, operation: str) -> bool:
         """Whether this session's role allows ``operation`` (the TUI hides what it may not)."""

@@ -51,6 +51,7 @@ class Database:
         self.path = Path(path)
         self.backups = self.path.parent / "backups"
         existed = self.path.exists() and self.path.stat().st_size > 0
+        self._verified = not existed  # a database we create is sound; one we find, once checked
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -101,10 +102,13 @@ class Database:
         return self.path.with_name(f".{self.path.name}.verified")
 
     def _check_on_open(self) -> None:
-        # A database that has not changed since it last passed is not checked again: on a
-        # 250 MB store the check takes seconds, and the TUI must open in one.
+        # A database that has not changed since it last passed, or since ScheduleFlow last
+        # closed it cleanly, is not checked again: on a 250 MB store the check takes seconds,
+        # and the TUI must open in one. A crash, or any other program writing to the file,
+        # leaves a signature that no longer matches, and the next open checks.
         try:
             if json.loads(self._marker.read_text()) == self._signature():
+                self._verified = True
                 return
         except (OSError, ValueError):
             pass
@@ -112,6 +116,10 @@ class Database:
         if result != "ok":
             self.connection.close()
             raise self._quarantine(result)
+        self._verified = True
+        self._remember_verified()
+
+    def _remember_verified(self) -> None:
         with contextlib.suppress(OSError):  # a read-only folder: check again next time
             self._marker.write_text(json.dumps(self._signature()))
 
@@ -226,8 +234,11 @@ class Database:
         return before
 
     def close(self) -> None:
-        """Close the connection (WAL content is checkpointed into the file)."""
+        """Close the connection (WAL content is checkpointed into the file); a database that
+        passed its check when opened is remembered as sound in the state we leave it in."""
         self.connection.close()
+        if self._verified:
+            self._remember_verified()
 
 
 def _open_backup(source: Path) -> sqlite3.Connection:

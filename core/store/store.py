@@ -315,16 +315,37 @@ class Store:
         return int(row[0])
 
     def time_range(self, channel: str | None = None) -> tuple[datetime | None, datetime | None]:
-        """The first start and the last stop (or start) of one channel or the whole store."""
-        where, parameters = (
-            ("WHERE channel_id = ?", (self.channel_key(channel),)) if channel else ("", ())
-        )
-        row = self.connection.execute(
-            f"SELECT min(start), max(coalesce(stop, start)) FROM programme {where}", parameters
-        ).fetchone()
-        if row[0] is None:
+        """The first start and the last stop (or start) of one channel or the whole store.
+
+        For one channel both ends come from the (channel, start) index: the last stop is
+        among the programmes that start within the channel's longest programme of its last
+        start, so a channel of 600,000 programmes costs what one of 100 does.
+        """
+        if channel is None:
+            row = self.connection.execute(
+                "SELECT min(start), max(coalesce(stop, start)) FROM programme"
+            ).fetchone()
+            first, last = row
+        else:
+            key = self.channel_key(channel)
+            first, last_start, longest = self.connection.execute(
+                "SELECT (SELECT min(start) FROM programme WHERE channel_id = ?1),"
+                " (SELECT max(start) FROM programme WHERE channel_id = ?1),"
+                " max_length_ms FROM channel WHERE id = ?1",
+                (key,),
+            ).fetchone()
+            last = (
+                None
+                if last_start is None
+                else self.connection.execute(
+                    "SELECT max(coalesce(stop, start)) FROM programme "
+                    "WHERE channel_id = ? AND start >= ?",
+                    (key, last_start - longest),
+                ).fetchone()[0]
+            )
+        if first is None:
             return None, None
-        return from_ms(row[0], 0), from_ms(row[1], 0)
+        return from_ms(first, 0), from_ms(last, 0)
 
     def search(self, text: str, channel: str | None = None, limit: int = 100) -> list[Programme]:
         """Programmes whose title contains ``text`` (case-insensitive), in time order."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -188,3 +189,31 @@ def test_restoring_a_damaged_backup_is_refused(tmp_path: Path) -> None:
     with pytest.raises((StoreCorrupt, StoreError)):
         store.database.restore_from(junk)
     store.close()
+
+
+def test_the_open_check_is_skipped_only_for_a_file_left_as_scheduleflow_closed_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.store.database import Database
+
+    checks: list[Path] = []
+    real = Database.quick_check
+
+    def counted(self: Database) -> str:
+        checks.append(self.path)
+        return real(self)
+
+    monkeypatch.setattr(Database, "quick_check", counted)
+    store = new_store(tmp_path)  # created here: sound
+    import_file(store, corpus_path("xmltv", "t_data", "simple.xml"), actor=ACTOR)
+    store.close()
+    new_store(tmp_path).close()
+    assert checks == []  # closed cleanly, opened again: no check
+    other = sqlite3.connect(tmp_path / "home" / "scheduleflow.db")  # another program writes
+    other.execute("UPDATE channel SET name = name || '!'")
+    other.commit()
+    other.close()
+    new_store(tmp_path).close()
+    assert len(checks) == 1
+    new_store(tmp_path).close()
+    assert len(checks) == 1  # and once passed, not again

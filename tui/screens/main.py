@@ -122,7 +122,9 @@ class MainScreen(Screen[None]):
         if self.load_samples_first and not self.store.channel_ids():
             self.run_job("import", self._load_samples, "load the demo schedules")
         else:
-            self.run_check()
+            # after the first paint: the check's thread would otherwise hold the GIL while
+            # the first screen is drawn (seconds on a store of 670,000 programmes)
+            self.call_after_refresh(self.run_check)
 
     def _load_samples(self, store: Store, job: JobContext) -> object:
         return load_samples(store, self.engine.actor)
