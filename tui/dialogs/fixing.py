@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.markup import escape
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,11 +12,12 @@ from textual.widgets import Button, Label, Select, Static
 from core.engine import Engine
 from core.rules.findings import FIXES
 from core.rules.fixes import FixPlan, plan_fix
+from tui.dialogs.simple import PreviewInThread
 
 __all__ = ["FixDialog"]
 
 
-class FixDialog(ModalScreen[FixPlan | None]):
+class FixDialog(PreviewInThread, ModalScreen[FixPlan | None]):
     """Preview a fix of ``kind`` on one channel (or all) and confirm it."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
@@ -84,24 +84,16 @@ class FixDialog(ModalScreen[FixPlan | None]):
             group = None if value is Select.NULL else str(value)
         self.query_one("#apply", Button).disabled = True
         self.query_one("#preview", Static).update("working out the changes …")
-        self._plan(policy, None if scope == "*" else scope, group)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="fix-preview")
-    def _plan(self, policy: str, channel: str | None, group: str | None) -> None:
-        try:
-            with self.engine.open_store() as store:
-                plan = plan_fix(
-                    store,
-                    self.kind,
-                    policy,
-                    defaults=self.engine.config.rules,
-                    channels=[channel] if channel else None,
-                    group=group,
-                )
-        except Exception as error:
-            self.app.call_from_thread(self._show, None, str(error))
-            return
-        self.app.call_from_thread(self._show, plan, None)
+        self.work_out(
+            lambda store: plan_fix(
+                store,
+                self.kind,
+                policy,
+                defaults=self.engine.config.rules,
+                channels=None if scope == "*" else [scope],
+                group=group,
+            )
+        )
 
     def _show(self, plan: FixPlan | None, problem: str | None) -> None:
         self.plan = plan

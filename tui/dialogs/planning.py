@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rich.markup import escape
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,6 +17,7 @@ from core.engine import Engine
 from core.planner import Plan, load_template, make_plan, single_group
 from core.planner.templates import Template
 from core.timeargs import parse_duration, parse_instant
+from tui.dialogs.simple import PreviewInThread
 
 __all__ = ["PlanDialog", "default_window"]
 
@@ -33,7 +33,7 @@ def default_window(last_stop: datetime | None, now: datetime) -> tuple[datetime,
     return start, start + timedelta(days=1)
 
 
-class PlanDialog(ModalScreen[Plan | None]):
+class PlanDialog(PreviewInThread, ModalScreen[Plan | None]):
     """Choose what fills which window; preview; confirm."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
@@ -131,36 +131,20 @@ class PlanDialog(ModalScreen[Plan | None]):
             return
         self._stale()
         self.query_one("#preview", Static).update("working out the plan …")
-        self._plan(channel, start, stop, template, seed, grid, self._value("#filler") or None)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="plan-preview")
-    def _plan(
-        self,
-        channel: str,
-        start: datetime,
-        stop: datetime,
-        template: Template,
-        seed: int | None,
-        grid: timedelta | None,
-        filler: str | None,
-    ) -> None:
-        try:
-            with self.engine.open_store() as store:
-                plan = make_plan(
-                    store,
-                    channel,
-                    start,
-                    stop,
-                    template,
-                    defaults=self.engine.config.rules,
-                    seed=seed,
-                    grid=grid,
-                    filler=filler,
-                )
-        except Exception as error:
-            self.app.call_from_thread(self._show, None, str(error))
-            return
-        self.app.call_from_thread(self._show, plan, None)
+        filler = self._value("#filler") or None
+        self.work_out(
+            lambda store: make_plan(
+                store,
+                channel,
+                start,
+                stop,
+                template,
+                defaults=self.engine.config.rules,
+                seed=seed,
+                grid=grid,
+                filler=filler,
+            )
+        )
 
     def _show(self, plan: Plan | None, problem: str | None) -> None:
         self.plan = plan

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-__all__ = ["Ask", "Confirm"]
+__all__ = ["Ask", "Confirm", "PreviewInThread"]
 
 
 class Ask(ModalScreen[str | None]):
@@ -58,3 +62,25 @@ class Confirm(ModalScreen[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class PreviewInThread:
+    """For dialogs that work out a preview (a fix, a plan) on a store connection of their own,
+    off the event loop; ``_show(result, problem)`` gets the result or the error's one line."""
+
+    engine: Any
+    app: Any
+
+    def _show(self, result: Any, problem: str | None) -> None:
+        raise NotImplementedError
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
+    def work_out(self, compute: Callable[[Any], Any]) -> None:
+        """Run ``compute(store)`` in a worker thread; a newer call replaces an older one."""
+        try:
+            with self.engine.open_store() as store:
+                result = compute(store)
+        except Exception as error:
+            self.app.call_from_thread(self._show, None, str(error))
+            return
+        self.app.call_from_thread(self._show, result, None)
