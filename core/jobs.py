@@ -21,13 +21,14 @@ import contextvars
 import itertools
 import logging
 import os
+import queue
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache, partial
 from typing import Any
 
 from core.errors import Cancelled, OperationTimeout, ScheduleFlowError
@@ -62,14 +63,52 @@ def wall_clock() -> float:
     return time.time()
 
 
-# Job threads are reused (starting a thread per job made 1,000 small jobs cost half a second
-# here). The pool is larger than any sane max_active: a job abandoned after its timeout keeps
-# its worker until its operation returns, and the queue must not run short meanwhile.
-_WORKERS = ThreadPoolExecutor(max_workers=64, thread_name_prefix="scheduleflow-job")
+class _Workers:
+    """Reused job threads, one more whenever none is idle.
+
+    Starting a thread per job made 1,000 small jobs cost half a second here, and a
+    ``ThreadPoolExecutor`` (a future, a lock and a condition per task) was still most of a
+    no-op job's cost; a ``SimpleQueue`` hand-off is what is left. The threads are daemons:
+    a job abandoned after its timeout may never return, and must not keep the process
+    alive at exit. ``limit`` is larger than any sane ``max_active`` for the same reason —
+    an abandoned job keeps its thread, and the queue must not run short meanwhile.
+    """
+
+    def __init__(self, limit: int = 64) -> None:
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self._threads = 0
+        self._limit = limit
+
+    def run(self, task: Callable[[], None]) -> None:
+        """Run ``task`` in an idle thread, or a new one."""
+        with self._lock:
+            if self._idle:
+                self._idle -= 1
+            elif self._threads < self._limit:
+                self._threads += 1
+                name = f"scheduleflow-job-{self._threads}"
+                threading.Thread(target=self._serve, name=name, daemon=True).start()
+        self._tasks.put(task)
+
+    def _serve(self) -> None:
+        while True:
+            self._tasks.get()()
+            with self._lock:
+                self._idle += 1
+
+
+_WORKERS = _Workers()
+
+
+@lru_cache(maxsize=1)
+def _stamp(second: int) -> str:
+    return time.strftime("%Y%m%d%H%M%S", time.localtime(second))
 
 
 def _new_id() -> str:
-    return f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{next(_ids)}"
+    return f"{_stamp(int(time.time()))}-{os.getpid()}-{next(_ids)}"
 
 
 @dataclass
@@ -134,19 +173,20 @@ class JobContext:
     def __init__(self, job: Job, notify: Callable[[Job], None]) -> None:
         self.job = job
         self._notify = notify
-        self._stop = threading.Event()
+        # A plain attribute, not a threading.Event: one thread sets it, the job's thread
+        # reads it, and an Event (a lock and a condition) per job was a tenth of a no-op
+        # job's cost.
         self._reason: ScheduleFlowError | None = None
         self._last_report = 0.0
 
     def stop(self, reason: ScheduleFlowError) -> None:
         """Ask the operation to stop (cancel or timeout)."""
         self._reason = reason
-        self._stop.set()
 
     @property
     def stopping(self) -> bool:
         """True once the job was asked to stop."""
-        return self._stop.is_set()
+        return self._reason is not None
 
     def check(self) -> None:
         """Raise the stop reason if the job was asked to stop: call this often."""
@@ -155,7 +195,7 @@ class JobContext:
 
     def should_stop(self) -> bool:
         """The import/export hook: True when the job should stop."""
-        return self._stop.is_set()
+        return self._reason is not None
 
     def progress(self, done: int, total: int | None = None) -> None:
         """Report progress; listeners hear of it at most ten times a second."""
@@ -177,8 +217,23 @@ Operation = Callable[[JobContext], Any]
 Listener = Callable[[Job], None]
 
 
+Run = Callable[[], "tuple[Any, BaseException | None]"]
+"""A queued job's operation, bound to its context: returns its value or its error."""
+
+
 class JobQueue:
-    """Runs jobs on the current event loop, ``max_active`` at a time, in order."""
+    """Runs jobs on the current event loop, ``max_active`` at a time, in order.
+
+    A job's thread, when its operation returns, takes the next waiting job itself rather
+    than waiting for the loop to hand it one: a burst of small jobs runs at the speed of
+    the threads, and the loop hears of what happened in one wake-up per batch. The lock
+    guards what both sides touch — the waiting line, the jobs' states and the slots in
+    use; listeners, history, timers and waiters are only ever called on the loop.
+
+    A slot belongs to a running job until its operation returns (the thread then hands it
+    to the next waiting job) or until the loop gives the job up (timeout, cancel): a job
+    given up keeps its thread until its operation looks, but not its slot.
+    """
 
     def __init__(
         self,
@@ -193,11 +248,18 @@ class JobQueue:
         self.who = who
         self.jobs: dict[str, Job] = {}
         self._contexts: dict[str, JobContext] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._slots: asyncio.Semaphore | None = None
+        self._lock = threading.Lock()
+        self._waiting: deque[tuple[Job, Run]] = deque()
+        self._slots_used = 0
+        self._returned: set[str] = set()  # operation returned, not yet settled on the loop
+        # what the threads did, for the loop: a job started (None) or its outcome
+        self._events: deque[tuple[Job, tuple[Any, BaseException | None] | None]] = deque()
+        self._waking = False
+        self._starting = False
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._waiters: dict[str, list[asyncio.Future[Job]]] = {}
         self._listeners: list[Listener] = []
         self._record = record
-        self._outcomes: dict[str, asyncio.Future[Any]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self.started_at = wall_clock()
         self.peak_active = 0
@@ -217,16 +279,19 @@ class JobQueue:
                 log.exception("job listener failed")
 
     def _emit_threadsafe(self, job: Job) -> None:
+        self._from_thread(self._emit, job)
+
+    def _from_thread(self, callback: Callable[..., None], *args: Any) -> None:
         loop = self._loop
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # closed meanwhile
-                loop.call_soon_threadsafe(self._emit, job)
+                loop.call_soon_threadsafe(callback, *args)
 
     # -- counts ---------------------------------------------------------------------------
     @property
     def active(self) -> int:
-        """Jobs running now."""
-        return self._counts[JobState.RUNNING]
+        """Jobs running now (the slots in use)."""
+        return self._slots_used
 
     @property
     def queued(self) -> int:
@@ -237,24 +302,28 @@ class JobQueue:
     def submit(
         self, kind: str, operation: Operation, *, label: str = "", timeout: float | None = None
     ) -> Job:
-        """Queue ``operation`` as a job of ``kind``; returns at once."""
+        """Queue ``operation`` as a job of ``kind``; returns at once, the job still queued."""
         self._loop = asyncio.get_running_loop()
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.max_active)
         job = Job(kind, label or kind, timeout if timeout is not None else self.timeouts.get(kind))
         job.who = self.who
         self.jobs[job.id] = job
-        self._counts[JobState.QUEUED] += 1
-        self._contexts[job.id] = JobContext(job, self._emit_threadsafe)
-        self._tasks[job.id] = asyncio.create_task(self._run(job, operation))
+        context = self._contexts[job.id] = JobContext(job, self._emit_threadsafe)
+        # The job's thread sees the submitter's context variables (the log's job id too).
+        variables = contextvars.copy_context()
+        run = partial(variables.run, _run_operation, job, operation, context)
+        with self._lock:
+            self._counts[JobState.QUEUED] += 1
+            self._waiting.append((job, run))
         self._changed(job)
+        self._start_soon()
         return job
 
     async def wait(self, job: Job) -> Job:
         """Wait until the job has finished (whatever its outcome)."""
-        task = self._tasks.get(job.id)
-        if task is not None:
-            await asyncio.shield(task)
+        if not job.state.finished:
+            done: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
+            self._waiters.setdefault(job.id, []).append(done)
+            await done
         return job
 
     def cancel(self, job_id: str) -> bool:
@@ -264,97 +333,142 @@ class JobQueue:
         rolls back what it wrote.
         """
         job = self.jobs.get(job_id)
-        if job is None or job.state.finished:
+        if job is None:
             return False
         self._contexts[job_id].stop(Cancelled("the job was cancelled; nothing it did was kept"))
-        if job.state is JobState.QUEUED:
-            self._finish(job, JobState.CANCELLED, "unexpected", "cancelled before it started")
-        else:
-            self._finish(job, JobState.CANCELLED, "unexpected", "cancelled; nothing was kept")
-            outcome = self._outcomes.get(job_id)
-            if outcome is not None:
-                _settle(outcome, None, _CANCELLED)
-        return True
+        queued = job.state is JobState.QUEUED
+        message = "cancelled before it started" if queued else "cancelled; nothing was kept"
+        return self._give_up(job, JobState.CANCELLED, "unexpected", message)
 
-    async def _run(self, job: Job, operation: Operation) -> None:
-        assert self._slots is not None
-        context = self._contexts[job.id]
-        async with self._slots:
-            if job.state.finished:  # cancelled while queued
+    # -- running --------------------------------------------------------------------------
+    def _start_soon(self) -> None:
+        """Start waiting jobs on the loop's next turn (one pass for a burst of calls)."""
+        if not self._starting and self._loop is not None:
+            self._starting = True
+            self._loop.call_soon(self._start_waiting)
+
+    def _start_waiting(self) -> None:
+        """Start waiting jobs, in order, while there are free slots."""
+        self._starting = False
+        while True:
+            with self._lock:
+                claimed = self._claim()
+            if claimed is None:
                 return
+            job, run = claimed
+            self._started(job)
+            _WORKERS.run(partial(self._serve, job, run))
+
+    def _claim(self) -> tuple[Job, Run] | None:
+        """With the lock held: the next waiting job, now running, when a slot is free."""
+        while self._waiting and self._slots_used < self.max_active:
+            job, run = self._waiting.popleft()
+            if job.state is not JobState.QUEUED:  # cancelled while it waited
+                continue
             self._move(job, JobState.RUNNING)
             job.started = wall_clock()
-            self.peak_active = max(self.peak_active, self.active)
-            self._changed(job)
-            loop = asyncio.get_running_loop()
-            # One future settles the job: the operation's end (from its thread), its
-            # timeout (a timer) or a cancel — whichever comes first.
-            outcome: asyncio.Future[Any] = loop.create_future()
-            # A job given up (timed out, cancelled) may still end later in its thread; its
-            # outcome is then never awaited, and must not be reported as "never retrieved".
-            outcome.add_done_callback(lambda done: done.cancelled() or done.exception())
-            self._outcomes[job.id] = outcome
+            self._slots_used += 1
+            self.peak_active = max(self.peak_active, self._slots_used)
+            return job, run
+        return None
 
-            def work() -> None:
-                token = JOB_ID.set(job.id)
-                value: Any = None
-                error: BaseException | None = None
-                try:
-                    value = operation(context)
-                except BaseException as failure:
-                    error = failure
-                finally:
-                    JOB_ID.reset(token)
-                # a closed loop means nobody waits for this (abandoned) job any more
-                with contextlib.suppress(RuntimeError):
-                    loop.call_soon_threadsafe(_settle, outcome, value, error)
+    def _serve(self, job: Job, run: Run) -> None:
+        """In a job thread: run the job, then the next waiting ones while there are any."""
+        while True:
+            outcome = run()
+            with self._lock:
+                self._returned.add(job.id)
+                self._events.append((job, outcome))
+                if job.state is JobState.RUNNING:  # not given up: its slot is free now
+                    self._slots_used -= 1
+                claimed = self._claim()
+                if claimed is not None:
+                    self._events.append((claimed[0], None))
+                wake, self._waking = not self._waking, True
+            if wake:  # the loop has not been woken for earlier events yet
+                self._from_thread(self._settle_events)
+            if claimed is None:
+                return
+            job, run = claimed
 
-            _WORKERS.submit(contextvars.copy_context().run, work)
-            timer = (
-                loop.call_later(job.timeout, _settle, outcome, None, _TIMED_OUT)
-                if job.timeout is not None
-                else None
-            )
-            try:
-                result = await outcome
-            except _Stop as stop:
-                if stop is _TIMED_OUT:
-                    context.stop(
-                        OperationTimeout(f"{job.label} ran past its {job.timeout:g} s limit")
-                    )
-                    message = f"stopped after {job.timeout:g} s; nothing it did was kept"
-                    self._finish(job, JobState.TIMED_OUT, "timeout", message)
-                    _log(job, logging.WARNING, "%s timed out after %s s", job.label, job.timeout)
-                return  # a cancel() marked the job already
-            except Cancelled as error:
-                job.error = error
-                self._finish(job, JobState.CANCELLED, "unexpected", str(error))
-                return
-            except ScheduleFlowError as error:
-                job.error = error
-                self._finish(job, JobState.FAILED, error.category, str(error))
-                _log(job, logging.INFO, "%s failed: %s", job.label, error)
-                return
-            except Exception as error:
-                job.error = error
-                self._finish(job, JobState.FAILED, "unexpected", f"unexpected error: {error}")
-                _log(job, logging.ERROR, "%s failed", job.label, exc_info=error)
-                return
-            finally:
-                if timer is not None:
-                    timer.cancel()
-                self._outcomes.pop(job.id, None)
-            job.result = result
+    def _settle_events(self) -> None:
+        with self._lock:
+            self._waking = False
+            events = list(self._events)
+            self._events.clear()
+        for job, outcome in events:
+            if outcome is None:
+                self._started(job)
+            else:
+                self._settle(job, *outcome)
+
+    def _started(self, job: Job) -> None:
+        """On the loop: a job started; tell the listeners and start its timeout."""
+        self._changed(job)
+        running = job.state is JobState.RUNNING and job.id not in self._returned
+        if job.timeout is not None and running:
+            assert self._loop is not None
+            self._timers[job.id] = self._loop.call_later(job.timeout, self._time_out, job)
+
+    def _settle(self, job: Job, value: Any, error: BaseException | None) -> None:
+        self._returned.discard(job.id)
+        timer = self._timers.pop(job.id, None)
+        if timer is not None:
+            timer.cancel()
+        if job.state.finished:  # given up already (timed out or cancelled)
+            return
+        if error is None:
+            job.result = value
             self._finish(job, JobState.SUCCEEDED, None, None)
+        elif isinstance(error, Cancelled):
+            job.error = error
+            self._finish(job, JobState.CANCELLED, "unexpected", str(error))
+        elif isinstance(error, ScheduleFlowError):
+            job.error = error
+            self._finish(job, JobState.FAILED, error.category, str(error))
+            _log(job, logging.INFO, "%s failed: %s", job.label, error)
+        else:
+            job.error = error
+            self._finish(job, JobState.FAILED, "unexpected", f"unexpected error: {error}")
+            _log(job, logging.ERROR, "%s failed", job.label, exc_info=error)
+
+    def _time_out(self, job: Job) -> None:
+        self._timers.pop(job.id, None)
+        assert job.timeout is not None
+        # Stopped first: recording the give-up may wait for the store the job is writing.
+        self._contexts[job.id].stop(
+            OperationTimeout(f"{job.label} ran past its {job.timeout:g} s limit")
+        )
+        message = f"stopped after {job.timeout:g} s; nothing it did was kept"
+        if self._give_up(job, JobState.TIMED_OUT, "timeout", message):
+            _log(job, logging.WARNING, "%s timed out after %s s", job.label, job.timeout)
+
+    def _give_up(self, job: Job, state: JobState, category: str, message: str) -> bool:
+        """Stop waiting for a queued or running job; False when its outcome is in."""
+        with self._lock:
+            if job.state.finished or job.id in self._returned:
+                return False
+            if job.state is JobState.RUNNING:
+                self._slots_used -= 1
+            self._move(job, state)
+        self._done(job, category, message)
+        self._start_soon()  # its slot is free
+        return True
 
     def _finish(self, job: Job, state: JobState, category: str | None, message: str | None) -> None:
-        if job.state.finished:
-            return
-        self._move(job, state)
+        with self._lock:
+            self._move(job, state)
+        self._done(job, category, message)
+
+    def _done(self, job: Job, category: str | None, message: str | None) -> None:
+        """On the loop: a job has finished; record it and wake who waits for it."""
         job.ended = wall_clock()
         job.error_category = category
         job.error_message = message
         self._changed(job)
+        for waiter in self._waiters.pop(job.id, ()):
+            if not waiter.done():  # its waiter may have been cancelled
+                waiter.set_result(job)
 
     def _move(self, job: Job, state: JobState) -> None:
         self._counts[job.state] -= 1
@@ -371,12 +485,15 @@ class JobQueue:
                 log.exception("recording job %s failed", job.id)
 
 
-class _Stop(Exception):
-    """Why a job was given up before its operation ended."""
-
-
-_TIMED_OUT = _Stop("timed out")
-_CANCELLED = _Stop("cancelled")
+def _run_operation(
+    job: Job, operation: Operation, context: JobContext
+) -> tuple[Any, BaseException | None]:
+    """In the job's thread, in its own copy of the context variables."""
+    JOB_ID.set(job.id)
+    try:
+        return operation(context), None
+    except BaseException as failure:
+        return None, failure
 
 
 def _log(job: Job, level: int, message: str, *args: Any, exc_info: Any = None) -> None:
@@ -386,12 +503,3 @@ def _log(job: Job, level: int, message: str, *args: Any, exc_info: Any = None) -
         log.log(level, message, *args, exc_info=exc_info)
     finally:
         JOB_ID.reset(token)
-
-
-def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:
-    if future.done():  # the job was already given up (timeout)
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(value)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -36,6 +38,24 @@ async def test_a_job_that_hangs_forever_is_timed_out_and_the_queue_carries_on() 
     assert "stopped after 0.3 s" in (hung.error_message or "")
     assert after.state is JobState.SUCCEEDED and after.result == "done"
     forever.set()
+
+
+def test_a_job_abandoned_in_its_thread_does_not_keep_the_process_alive() -> None:
+    """A command whose job timed out exits; the hung operation dies with the process."""
+    script = (
+        "import asyncio, threading\n"
+        "from core.jobs import JobQueue\n"
+        "async def main():\n"
+        "    queue = JobQueue()\n"
+        "    job = queue.submit('check', lambda ctx: threading.Event().wait(), timeout=0.2)\n"
+        "    await queue.wait(job)\n"
+        "    print(job.state)\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert done.stdout.strip() == "timed out"
 
 
 async def test_a_job_that_raises_fails_with_the_error_category() -> None:
