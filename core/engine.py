@@ -116,10 +116,12 @@ class Engine:
     def health(self, *, check_store: bool = True) -> Health:
         """Health now: job history of every process, this queue, and the store's check.
 
-        ``check_store=False`` reuses the last check's answer (the TUI refreshes its header
-        every few seconds; a big store's check takes seconds).
+        ``check_store=False`` reuses the last check's answer and reads the job history as
+        written so far (the TUI refreshes its header every few seconds, and must not wait
+        for a big store's check, nor for job records queued behind an import's write lock).
         """
         if check_store or self.store_state is None:
+            self.history.flush()
             self.store_state = self.store.database.quick_check()
         return measure_health(
             self.history,

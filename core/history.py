@@ -1,15 +1,21 @@
-"""Job history in the store, on a connection of its own.
+"""Job history in the store, written by a thread of its own.
 
-Jobs are recorded as they start and finish from the event loop while their own work runs in
-transactions on other connections: sharing a connection would put the record inside (and
-roll it back with) the job's transaction.
+Jobs are recorded as they start and finish, from the event loop, while their own work runs
+in transactions on other connections: sharing a connection would put the record inside (and
+roll it back with) the job's transaction. And the record is not written on the loop: while
+an import holds the store's write lock, a job starting or ending would otherwise freeze the
+TUI until the import commits. ``record`` takes a copy of the row and returns; the writer
+thread stores rows in batches, one transaction each.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import queue
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +24,8 @@ from typing import Any
 from core.jobs import Job, JobState
 
 __all__ = ["HistoryStats", "JobHistory"]
+
+log = logging.getLogger("scheduleflow.history")
 
 
 @dataclass(frozen=True)
@@ -38,27 +46,31 @@ class JobHistory:
 
     def __init__(self, database: Path, keep: int = 500) -> None:
         self.keep = keep
-        self.connection = sqlite3.connect(
-            database, isolation_level=None, timeout=30, check_same_thread=False
-        )
-        self.connection.execute("PRAGMA busy_timeout=30000")
+        self.database = database
+        self.connection = _connect(database)  # for reading, on the caller's thread
+        self._rows: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
+        self._writer = threading.Thread(target=self._write, name="job-history", daemon=True)
+        self._writer.start()
 
     def close(self) -> None:
-        """Close the history's connection."""
+        """Write what is pending, stop the writer and close the connections."""
+        self._rows.put(None)
+        self._writer.join()
         self.connection.close()
 
+    def flush(self) -> None:
+        """Wait until every recorded state is written (a command's end, a full health)."""
+        self._rows.join()
+
     def record(self, job: Job) -> None:
-        """Store the job's current state (insert or update), pruning old jobs."""
+        """Store the job's current state (insert or update) soon, pruning old jobs."""
         result = job.result
         summary = result.to_json() if hasattr(result, "to_json") else result
         try:
             encoded = json.dumps(summary, default=str) if summary is not None else None
         except (TypeError, ValueError):
             encoded = json.dumps(str(summary))
-        self.connection.execute(
-            "INSERT OR REPLACE INTO job (id, kind, state, who, created_at, started_at, ended_at,"
-            " progress, error_category, error_message, result, label, pid, items) VALUES"
-            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._rows.put(
             (
                 job.id,
                 job.kind,
@@ -74,14 +86,45 @@ class JobHistory:
                 job.label,
                 os.getpid(),
                 job.done,
-            ),
-        )
-        if job.state.finished:
-            self.connection.execute(
-                "DELETE FROM job WHERE id IN (SELECT id FROM job ORDER BY created_at DESC "
-                "LIMIT -1 OFFSET ?)",
-                (self.keep,),
             )
+        )
+
+    def _write(self) -> None:
+        """The writer thread: store pending rows, a batch per transaction, until closed."""
+        connection = _connect(self.database)
+        try:
+            while True:
+                batch = [self._rows.get()]
+                while not self._rows.empty():
+                    batch.append(self._rows.get_nowait())
+                rows = [row for row in batch if row is not None]
+                try:
+                    if rows:
+                        self._store(connection, rows)
+                except sqlite3.Error:  # history is not worth failing a job over
+                    log.exception("recording %d job states failed", len(rows))
+                finally:
+                    for _ in batch:
+                        self._rows.task_done()
+                if len(rows) < len(batch):  # closed
+                    return
+        finally:
+            connection.close()
+
+    def _store(self, connection: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        with connection:
+            connection.executemany(
+                "INSERT OR REPLACE INTO job (id, kind, state, who, created_at, started_at,"
+                " ended_at, progress, error_category, error_message, result, label, pid,"
+                " items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            if any(JobState(row[2]).finished for row in rows):
+                connection.execute(
+                    "DELETE FROM job WHERE id IN (SELECT id FROM job ORDER BY created_at DESC "
+                    "LIMIT -1 OFFSET ?)",
+                    (self.keep,),
+                )
 
     def recent(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest jobs, as ``jobs --json`` shows them."""
@@ -141,6 +184,12 @@ class JobHistory:
             counts.get(JobState.CANCELLED, 0),
             int(recent),
         )
+
+
+def _connect(database: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(database, timeout=30, check_same_thread=False)
+    connection.execute("PRAGMA busy_timeout=30000")
+    return connection
 
 
 def _ms(seconds: float | None) -> int | None:

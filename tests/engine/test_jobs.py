@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ import pytest
 from bench.generate import write_bench_xmltv
 from core.engine import Engine
 from core.errors import InputError
+from core.history import JobHistory
 from core.jobs import Job, JobContext, JobQueue, JobState
 from core.store import import_file
 from tests.store.helpers import ACTOR, snapshot
@@ -149,9 +151,28 @@ async def test_job_history_is_kept_in_the_store_newest_first(tmp_path: Path) -> 
         await engine.queue.wait(
             engine.submit("check", lambda store, ctx, n=number: n, label=f"check {number}")
         )
-    labels = [job["label"] for job in engine.history.recent()]
-    assert labels == ["check 2", "check 1", "check 0"]
+    engine.close()  # a command's end: what it recorded is written
+    history = JobHistory(engine.database)
+    assert [job["label"] for job in history.recent()] == ["check 2", "check 1", "check 0"]
+    history.close()
+
+
+async def test_jobs_run_and_are_recorded_while_another_writer_holds_the_store(
+    tmp_path: Path,
+) -> None:
+    """Recording a job never waits on the loop for the write lock an import holds."""
+    engine = Engine(tmp_path / "home", actor=ACTOR)
+    importer = sqlite3.connect(engine.database, isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")  # the write lock, as a long import holds it
+    job = engine.queue.submit("check", lambda ctx: "done", label="quick check")
+    await engine.queue.wait(job)
+    assert job.state is JobState.SUCCEEDED  # while the lock is still held
+    importer.execute("ROLLBACK")
+    importer.close()
     engine.close()
+    history = JobHistory(engine.database)
+    assert [(j["label"], j["state"]) for j in history.recent()] == [("quick check", "succeeded")]
+    history.close()
 
 
 @pytest.mark.parametrize("state", ["failed", "timed out"])
