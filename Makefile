@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SYSTEM_TOOLS := xmllint:libxml2-utils tv_validate_file:xmltv-util tmux:tmux ffmpeg:ffmpeg \
   ffprobe:ffmpeg mpv:mpv
 
-.PHONY: install run test bench lint system-tools schema clean
+.PHONY: install bytecode run test bench lint system-tools schema clean
 
 $(BIN)/scheduleflow: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,12 @@ $(BIN)/scheduleflow: pyproject.toml
 
 install: $(BIN)/scheduleflow
 
-run: install
+# Bytecode written ahead, as a regular (non-editable) install does: with
+# PYTHONDONTWRITEBYTECODE set, compiling the sources made every start 0.2 s slower.
+bytecode: install
+	$(BIN)/python -m compileall -q core tui
+
+run: bytecode
 	$(BIN)/scheduleflow $(ARGS)
 
 system-tools:
@@ -34,7 +39,7 @@ system-tools:
 test: install system-tools
 	$(BIN)/pytest
 
-bench: install system-tools
+bench: bytecode system-tools
 	$(BIN)/python -m bench
 
 lint: install

@@ -1,79 +1,181 @@
-"""Settings: one pydantic model, read from a TOML file and ``SCHEDULEFLOW_…`` variables.
+"""Settings: frozen dataclasses, read from a TOML file and ``SCHEDULEFLOW_…`` variables.
 
 The file is ``$SCHEDULEFLOW_HOME/config.toml`` (``SCHEDULEFLOW_CONFIG`` names another). An
 environment variable overrides a file value: ``SCHEDULEFLOW_RULES__COOLDOWN_HOURS=24``.
 A broken file is one clear error naming the file and the setting, not a traceback.
+
+Plain dataclasses checked by :func:`_settings`, not pydantic models: every start of the
+TUI and of every command reads the settings, and importing pydantic for fifteen values cost
+a fifth of a second of a start that must stay under one and a half (``make bench``, "TUI").
+Each field says what it accepts in its metadata: ``minimum``/``maximum`` for numbers,
+``choices`` for words; a table of numbers or of roles says so in ``values``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any, Literal, TypeVar
 
 from core.errors import InputError
 
 __all__ = ["Config", "JobSettings", "RoleSettings", "RuleDefaults", "load_config"]
 
 _PREFIX = "SCHEDULEFLOW_"
+_ROLES = ("viewer", "operator", "admin")
+
+Role = Literal["viewer", "operator", "admin"]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-
-class RuleDefaults(_Section):
+@dataclass(frozen=True)
+class RuleDefaults:
     """Defaults of the schedule rules; each channel may override them in the store."""
 
-    cooldown_hours: float = Field(48.0, ge=0)
-    cooldown_scope: Literal["channel", "network"] = "channel"
-    gap_tolerance_seconds: float = Field(0.0, ge=0)
-    cooldown_min_seconds: float = Field(
-        120.0, ge=0, description="shorter items (bumpers, idents) are exempt from the cooldown"
+    cooldown_hours: float = field(default=48.0, metadata={"minimum": 0})
+    cooldown_scope: Literal["channel", "network"] = field(
+        default="channel", metadata={"choices": ("channel", "network")}
     )
-    duration_tolerance_seconds: float = Field(1.0, ge=0)
+    gap_tolerance_seconds: float = field(default=0.0, metadata={"minimum": 0})
+    # shorter items (bumpers, idents) are exempt from the cooldown
+    cooldown_min_seconds: float = field(default=120.0, metadata={"minimum": 0})
+    duration_tolerance_seconds: float = field(default=1.0, metadata={"minimum": 0})
 
 
-class JobSettings(_Section):
-    """How many jobs run at once, and how long each kind may take (seconds)."""
+_TIMEOUTS = {
+    "import": 1800.0,
+    "export": 1800.0,
+    "check": 600.0,
+    "fix": 600.0,
+    "dedupe": 600.0,
+    "plan": 900.0,
+    "backup": 600.0,
+    "edit": 60.0,
+    "undo": 60.0,
+}
 
-    max_active: int = Field(4, ge=1, le=64)
-    timeouts: dict[str, float] = Field(
-        default_factory=lambda: {
-            "import": 1800.0,
-            "export": 1800.0,
-            "check": 600.0,
-            "fix": 600.0,
-            "dedupe": 600.0,
-            "plan": 900.0,
-            "backup": 600.0,
-            "edit": 60.0,
-            "undo": 60.0,
-        }
+
+@dataclass(frozen=True)
+class JobSettings:
+    """How many jobs run at once, and how long each kind may take (seconds).
+
+    Timeouts given in the file change those kinds only; the others keep their defaults.
+    """
+
+    max_active: int = field(default=4, metadata={"minimum": 1, "maximum": 64})
+    timeouts: dict[str, float] = field(
+        default_factory=lambda: dict(_TIMEOUTS), metadata={"values": float, "minimum": 0}
     )
-    history: int = Field(500, ge=10)
-    degraded_after_failures: int = Field(3, ge=1)
+    history: int = field(default=500, metadata={"minimum": 10})
+    degraded_after_failures: int = field(default=3, metadata={"minimum": 1})
 
 
-class RoleSettings(_Section):
+@dataclass(frozen=True)
+class RoleSettings:
     """Who may do what: OS users and groups mapped to roles, a default for everyone else."""
 
-    default: Literal["viewer", "operator", "admin"] = "operator"
-    users: dict[str, Literal["viewer", "operator", "admin"]] = Field(default_factory=dict)
-    groups: dict[str, Literal["viewer", "operator", "admin"]] = Field(default_factory=dict)
+    default: Role = field(default="operator", metadata={"choices": _ROLES})
+    users: dict[str, Role] = field(default_factory=dict, metadata={"values": _ROLES})
+    groups: dict[str, Role] = field(default_factory=dict, metadata={"values": _ROLES})
 
 
-class Config(_Section):
+@dataclass(frozen=True)
+class Config:
     """Every setting of ScheduleFlow."""
 
-    rules: RuleDefaults = RuleDefaults()
-    jobs: JobSettings = JobSettings()
-    roles: RoleSettings = RoleSettings()
+    rules: RuleDefaults = field(default_factory=RuleDefaults)
+    jobs: JobSettings = field(default_factory=JobSettings)
+    roles: RoleSettings = field(default_factory=RoleSettings)
     theme: str = "scheduleflow-dark"
-    backups_kept: int = Field(10, ge=1)
+    backups_kept: int = field(default=10, metadata={"minimum": 1})
+
+
+class _Invalid(ValueError):
+    """One setting is wrong: where it is, and what is wrong with it."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+_Section = TypeVar("_Section")
+_SECTIONS: dict[str, type[Any]] = {
+    "rules": RuleDefaults,
+    "jobs": JobSettings,
+    "roles": RoleSettings,
+}
+
+
+def _settings(cls: type[_Section], data: Any, where: str) -> _Section:
+    """``cls`` from a table of the file, every value checked (with the setting's name)."""
+    if not isinstance(data, dict):
+        raise _Invalid(where, "must be a table of settings")
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        place = f"{where}.{key}" if where else key
+        if key not in fields:
+            known = ", ".join(fields)
+            raise _Invalid(place, f"is not a setting (known here: {known})")
+        if key in _SECTIONS and cls is Config:
+            values[key] = _settings(_SECTIONS[key], value, place)
+        else:
+            values[key] = _value(fields[key], value, place)
+    return cls(**values)
+
+
+def _value(spec: dataclasses.Field[Any], value: Any, where: str) -> Any:
+    rules = spec.metadata
+    default = spec.default_factory() if callable(spec.default_factory) else spec.default
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise _Invalid(where, "must be a table")
+        kind = rules["values"]
+        checked = {
+            str(key): _word(item, kind, f"{where}.{key}")
+            if isinstance(kind, tuple)
+            else _number(item, float, rules, f"{where}.{key}")
+            for key, item in value.items()
+        }
+        return {**default, **checked} if kind is float else checked
+    if "choices" in rules:
+        return _word(value, rules["choices"], where)
+    if isinstance(default, bool) or not isinstance(default, int | float):
+        if not isinstance(value, str):
+            raise _Invalid(where, "must be text")
+        return value
+    return _number(value, type(default), rules, where)
+
+
+def _word(value: Any, choices: tuple[str, ...], where: str) -> str:
+    if value not in choices:
+        raise _Invalid(where, f"'{value}' is not one of {', '.join(choices)}")
+    return str(value)
+
+
+def _number(value: Any, kind: type, rules: Any, where: str) -> float | int:
+    """A number of the setting's kind; text (from the environment) is read as one."""
+    if isinstance(value, bool):
+        raise _Invalid(where, "must be a number")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise _Invalid(where, f"'{value}' is not a number") from None
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise _Invalid(where, "must be a number")
+    if kind is int:
+        if value != int(value):
+            raise _Invalid(where, f"{value} is not a whole number")
+        value = int(value)
+    if "minimum" in rules and value < rules["minimum"]:
+        raise _Invalid(where, f"{value} is below the minimum of {rules['minimum']}")
+    if "maximum" in rules and value > rules["maximum"]:
+        raise _Invalid(where, f"{value} is above the maximum of {rules['maximum']}")
+    return float(value) if kind is float else value
 
 
 def _environment() -> dict[str, Any]:
@@ -115,12 +217,10 @@ def load_config(home_dir: Path) -> Config:
             ) from None
     data = _merge(data, _environment())
     try:
-        return Config.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
+        return _settings(Config, data, "")
+    except _Invalid as error:
         raise InputError(
-            f"setting '{where}': {first['msg']}",
+            f"setting '{error.where}': {error}",
             path=path,
             hint="see the README's Configuration section",
         ) from None

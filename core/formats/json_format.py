@@ -13,12 +13,14 @@ import codecs
 import json
 from collections.abc import Iterable, Iterator
 from datetime import time
-from typing import Any, TextIO
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TextIO
 
 from core.errors import ParseError, SchemaError
-from core.formats.json_models import FORMAT, AssetModel, ChannelModel, ProgrammeModel
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from core.formats.json_models import AssetModel, ChannelModel, ProgrammeModel
 from core.formats.source import Source, WarningLog
 from core.locators import fingerprint
 from core.models import (
@@ -34,8 +36,16 @@ from core.models import (
     Url,
 )
 
-__all__ = ["JsonReader", "asset_record", "channel_record", "programme_record", "write_json"]
+__all__ = [
+    "FORMAT",
+    "JsonReader",
+    "asset_record",
+    "channel_record",
+    "programme_record",
+    "write_json",
+]
 
+FORMAT = "scheduleflow/1"
 _CHUNK = 1 << 20
 _MAX_ELEMENT = 16 << 20
 _WHITESPACE = " \t\r\n"
@@ -147,6 +157,8 @@ class JsonReader:
         self.warnings = WarningLog()
 
     def _validate(self, model: type[BaseModel], data: Any, where: str, line: int) -> Any:
+        from pydantic import ValidationError
+
         try:
             return model.model_validate(data)
         except ValidationError as error:
@@ -216,6 +228,10 @@ class JsonReader:
         if top.peek() == "]":
             top.advance(top.pos + 1)
             return
+        # The pydantic models load with the first JSON document, not with the application:
+        # they are a fifth of a second of every start otherwise.
+        from core.formats.json_models import AssetModel, ChannelModel, ProgrammeModel
+
         index = 0
         folder = self.source.folder
         while True:

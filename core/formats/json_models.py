@@ -18,6 +18,8 @@ from zoneinfo import available_timezones
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from core.formats.json_format import FORMAT
+
 __all__ = [
     "FORMAT",
     "SCHEMA_PATH",
@@ -28,7 +30,6 @@ __all__ = [
     "schema_text",
 ]
 
-FORMAT = "scheduleflow/1"
 SCHEMA_PATH = Path(__file__).with_name("schema") / "scheduleflow-1.schema.json"
 
 _ZONES: frozenset[str] | None = None

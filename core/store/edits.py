@@ -17,7 +17,6 @@ from typing import Any
 from core.audit import AuditRecord
 from core.errors import StaleRevision, StoreError
 from core.formats.json_format import programme_record
-from core.formats.json_models import ProgrammeModel
 from core.identity import Actor
 from core.models import Channel, EpisodeNum, Icon, Programme, Rating, RawElement, Text
 from core.store.codec import channel_row, from_ms, programme_from_row, programme_row
@@ -93,6 +92,8 @@ def _encode(change: Change) -> dict[str, Any]:
 
 
 def _programme(data: dict[str, Any]) -> Programme:
+    from core.formats.json_models import ProgrammeModel  # pydantic only when undoing
+
     model = ProgrammeModel.model_validate(data)
     return Programme(
         model.channel,
