@@ -44,6 +44,34 @@ async def test_startup_shows_channels_timeline_programmes_and_findings(make_app)
         assert {f.kind for f in findings} >= {"overlap", "gap", "cooldown", "invalid", "dst"}
 
 
+async def test_the_channel_list_moves_filters_and_shows_badges(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        screen = _screen(app)
+        channels, timeline = screen.query_one(ChannelList), screen.query_one(Timeline)
+        ids = [s.id for s in channels.summaries]
+        await pilot.press("1", "j")
+        await wait_for(pilot, lambda: timeline.channel == ids[1])
+        await pilot.press("G")
+        await wait_for(pilot, lambda: timeline.channel == ids[-1])
+        await pilot.press("g")
+        await wait_for(pilot, lambda: timeline.channel == ids[0])
+        # badges: the kids channel breaks the cooldown, so its line carries an error count
+        kids = next(i for i, s in enumerate(channels.listed) if "kids" in s.id)
+        line = "".join(segment.text for segment in channels.render_line(kids))
+        assert f"●{channels.errors[ids[kids]]}" in line and channels.errors[ids[kids]] > 0
+        await pilot.press("slash", *"sport", "enter")
+        await wait_for(pilot, lambda: channels.option_count == 1)
+        sport = channels.listed[0].id
+        assert "sport" in sport and timeline.channel == sport
+        await pilot.press("slash", "escape")  # the filter cleared, the highlight stays
+        await wait_for(pilot, lambda: channels.option_count == len(ids))
+        assert channels.channel == sport
+        await pilot.click(ChannelList, offset=(2, 0))  # the first line
+        await wait_for(pilot, lambda: timeline.channel == ids[0])
+
+
 async def test_import_through_the_dialog_runs_a_job_and_updates_the_screen(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     guide = corpus_path("jellyfin-xmltv", "schedulesdirect.xml")
