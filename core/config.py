@@ -55,6 +55,7 @@ _TIMEOUTS = {
     "backup": 600.0,
     "edit": 60.0,
     "undo": 60.0,
+    "view": 120.0,
 }
 
 

@@ -476,13 +476,13 @@ class JobQueue:
         job.state = state
 
     def _changed(self, job: Job) -> None:
-        """A state change: tell the listeners and record it (job history)."""
-        self._emit(job)
+        """A state change: record it (job history), then tell the listeners."""
         if self._record is not None:
             try:
                 self._record(job)
             except Exception:
                 log.exception("recording job %s failed", job.id)
+        self._emit(job)
 
 
 def _run_operation(

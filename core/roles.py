@@ -32,6 +32,7 @@ class Role(IntEnum):
 
 OPERATIONS: dict[str, Role] = {
     "inspect": Role.VIEWER,
+    "view": Role.VIEWER,  # sort or filter a channel's programmes
     "check": Role.VIEWER,
     "now": Role.VIEWER,
     "play": Role.VIEWER,

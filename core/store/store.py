@@ -347,20 +347,17 @@ class Store:
             return None, None
         return from_ms(first, 0), from_ms(last, 0)
 
-    def search(self, text: str, channel: str | None = None, limit: int = 100) -> list[Programme]:
-        """Programmes whose title contains ``text`` (case-insensitive), in time order."""
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where = "title LIKE ? ESCAPE '\\'"
-        parameters: tuple[object, ...] = (pattern,)
-        if channel is not None:
-            where += " AND channel_id = ?"
-            parameters += (self.channel_key(channel),)
+    def programmes_by_id(self, channel: str, ids: list[int]) -> list[Programme]:
+        """These programmes of ``channel``, in the order given; ids no longer stored are skipped."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
         rows = self.connection.execute(
-            f"SELECT channel_id, {_PROGRAMME_COLUMNS} FROM programme WHERE {where} "
-            "ORDER BY start, id LIMIT ?",
-            (*parameters, limit),
+            f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE channel_id = ? AND id IN ({marks})",
+            (self.channel_key(channel), *ids),
         ).fetchall()
-        return [programme_from_row(row[1:], self._channel_name(row[0])) for row in rows]
+        found = {row[0]: row for row in rows}
+        return [programme_from_row(found[i], channel) for i in ids if i in found]
 
     def iter_programmes(
         self,

@@ -65,12 +65,6 @@ def test_a_window_includes_the_programme_already_on_at_its_start(tmp_path: Path)
     store.close()
 
 
-def test_search_finds_titles_case_insensitively(week: Store) -> None:
-    found = week.search("evening news", limit=5)
-    assert found and all(p.title == "Evening News" for p in found)
-    assert week.search("100%_") == []
-
-
 def test_counts_and_time_range(week: Store) -> None:
     assert week.count() == sum(week.count(c) for c in week.channel_ids())
     first, last = week.time_range(CHANNEL)

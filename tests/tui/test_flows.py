@@ -102,6 +102,40 @@ async def test_import_through_the_dialog_runs_a_job_and_updates_the_screen(make_
         )
 
 
+async def test_the_programmes_sort_and_filter_in_the_core_over_the_whole_channel(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        table = _screen(app).query_one(ProgrammeTable)
+        channel = table.channel
+        assert channel is not None
+        everything = list(app.engine.store.programmes(channel))
+        await pilot.press("3", "s")
+        await wait_for(pilot, lambda: table.order == "title")
+        assert table.total == len(everything)
+        titles = [p.title.casefold() for p in table.rows]
+        assert titles == sorted(titles) and titles[0] == min(p.title.casefold() for p in everything)
+        await pilot.press("G")  # the end of the view, read by position
+        assert table.current is not None
+        assert table.current.title.casefold() == max(p.title.casefold() for p in everything)
+        word = everything[len(everything) // 2].title.split()[0]
+        await pilot.press("slash", *word.lower(), "enter")
+        await wait_for(pilot, lambda: table.contains == word.lower())
+        matches = [p for p in everything if word.casefold() in p.title.casefold()]
+        assert table.order == "title" and table.total == len(matches)
+        assert all(word.casefold() in p.title.casefold() for p in table.rows)
+        await pilot.press("s")  # longest first, still filtered
+        await wait_for(pilot, lambda: table.order == "length")
+        lengths = [p.stop - p.start for p in table.rows if p.stop]
+        assert lengths == sorted(lengths, reverse=True) and table.contains == word.lower()
+        await pilot.press("slash", "enter")  # no filter: every programme, longest first
+        await wait_for(pilot, lambda: table.contains is None and table.total == len(everything))
+        await pilot.press("s")  # time order needs no view: the keyset pages again
+        await wait_for(pilot, lambda: table.order == "start" and table.view is None)
+        # title, filtered by title, filtered by length, by length: four views built as jobs
+        assert [j.kind for j in app.engine.queue.jobs.values()].count("view") == 4
+
+
 async def test_enter_on_a_finding_jumps_the_timeline_and_the_table_to_it(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:

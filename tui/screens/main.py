@@ -27,7 +27,7 @@ from core.rules import FindingIndex
 from core.rules.findings import Finding
 from core.rules.fixes import FixPlan, apply_fix
 from core.samples import load_samples
-from core.store import Store, export, import_file
+from core.store import ProgrammeView, Store, build_view, export, import_file
 from core.store.edits import Delete, Insert, Replace, apply_changes, undo
 from core.timeargs import parse_instant
 from tui.dialogs.editing import EditDialog, EditResult
@@ -239,6 +239,10 @@ class MainScreen(Screen[None]):
             self.checked = True
             self._apply_findings(job.result)
             return
+        if job.kind == "view" and job.state is JobState.SUCCEEDED:
+            self.query_one(ProgrammeTable).show_view(job.result)
+            job.result = None  # the table holds it; the job list must not keep every view
+            return
         if job.state is JobState.SUCCEEDED and job.kind in _CHANGES:
             self.notify(f"{job.label}: done", timeout=3)
             channel = getattr(job, "channel_hint", None)
@@ -298,7 +302,7 @@ class MainScreen(Screen[None]):
 
     @on(Timeline.TimeChosen)
     def _time_chosen(self, event: Timeline.TimeChosen) -> None:
-        self.query_one(ProgrammeTable).open_at(event.channel, event.moment)
+        self.query_one(ProgrammeTable).follow(event.channel, event.moment)
 
     @on(Timeline.GotoRequested)
     def _goto(self) -> None:
@@ -339,6 +343,16 @@ class MainScreen(Screen[None]):
     def _filter_channels(self) -> None:
         self._ask_filter("channels")
 
+    @on(ProgrammeTable.ViewWanted)
+    def _build_view(self, event: ProgrammeTable.ViewWanted) -> None:
+        def operation(store: Store, job: JobContext) -> ProgrammeView:
+            return build_view(
+                store, event.channel, event.order, event.contains, should_stop=job.should_stop
+            )
+
+        what = f"titles with '{event.contains}'" if event.contains else "programmes"
+        self.run_job("view", operation, f"{what} of {event.channel} by {event.order}")
+
     @on(ProgrammeTable.FilterRequested)
     def _filter_programmes(self) -> None:
         self._ask_filter("programmes")
@@ -360,11 +374,7 @@ class MainScreen(Screen[None]):
             self.query_one(ChannelList).focus()
         else:
             table = self.query_one(ProgrammeTable)
-            if table.channel is not None:
-                if text:
-                    table.show_search(table.channel, text)
-                else:
-                    table.reload() if table.filter_text is None else table.open_at(table.channel)
+            table.request(table.order, text or None)
             table.focus()
 
     def on_key(self, event: object) -> None:

@@ -4,6 +4,10 @@ No row count decides the cost: the table holds a few pages around its cursor, as
 for the next page (``after`` the last row) or the previous one (``before`` the first) as the
 cursor moves, and draws only the rows on screen. Opening a channel of 600,000 programmes
 costs what opening one of 100 costs.
+
+Another order (``s``: title, length) or a title filter (``/``) is a view built in the core
+as a job (:func:`core.store.build_view`); the table then reads it a page at a time by
+position, the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from textual.widget import Widget
 
 from core.models import Programme
 from core.rules.findings import Finding
-from core.store import Cursor, Store
+from core.store import ORDERS, Cursor, ProgrammeView, Store
 
 __all__ = ["ProgrammeTable"]
 
@@ -45,6 +49,9 @@ _FLAGS = {
 }
 
 
+_VIEW_NOTES = {"start": "", "title": " · by title", "length": " · longest first"}
+
+
 def _length(programme: Programme) -> str:
     if programme.stop is None:
         return "?"
@@ -67,6 +74,7 @@ class ProgrammeTable(Widget, can_focus=True):
         Binding("g,home", "first", "Top", show=False, id="programmes.top"),
         Binding("G,end", "last", "Bottom", show=False, id="programmes.bottom"),
         Binding("slash", "filter", "Filter", id="programmes.filter"),
+        Binding("s", "sort", "Sort", id="programmes.sort"),
         Binding("a", "edit('insert')", "Add", id="programmes.insert"),
         Binding("m", "edit('move')", "Move", id="programmes.move"),
         Binding("e", "edit('trim')", "Trim", id="programmes.trim"),
@@ -85,6 +93,15 @@ class ProgrammeTable(Widget, can_focus=True):
     class FilterRequested(Message):
         """The operator pressed ``/``."""
 
+    class ViewWanted(Message):
+        """Another order or a filter: the screen builds the view as a job."""
+
+        def __init__(self, channel: str, order: str, contains: str | None) -> None:
+            self.channel = channel
+            self.order = order
+            self.contains = contains
+            super().__init__()
+
     class Moved(Message):
         """The cursor is on another programme."""
 
@@ -102,7 +119,8 @@ class ProgrammeTable(Widget, can_focus=True):
         self.top = 0
         self.more_before = False
         self.more_after = False
-        self.filter_text: str | None = None
+        self.view: ProgrammeView | None = None  # when not in time order or filtered
+        self.view_start = 0  # the view's position of the first row held
         self.flags: dict[int, str] = {}
         self.total = 0
         self.wanted: int | None = None  # put the cursor on this programme when it shows
@@ -112,7 +130,7 @@ class ProgrammeTable(Widget, can_focus=True):
     def open_at(self, channel: str, moment: datetime | None = None) -> None:
         """Show ``channel`` from the programme on air at ``moment`` (or its first)."""
         self.channel = channel
-        self.filter_text = None
+        self.view = None
         self.total = self.store.count(channel)
         if moment is None:
             page = self.store.page(channel, limit=_PAGE)
@@ -134,12 +152,46 @@ class ProgrammeTable(Widget, can_focus=True):
                     break
         self.refresh()
 
-    def show_search(self, channel: str, text: str) -> None:
-        """Only the programmes whose title contains ``text`` (searched in the core)."""
-        self.channel = channel
-        self.filter_text = text
-        self.rows = self.store.search(text, channel, limit=500)
-        self.more_before = self.more_after = False
+    def follow(self, channel: str, moment: datetime) -> None:
+        """The timeline moved: show ``moment``, unless a view of this channel is up."""
+        if self.view is None or channel != self.channel:
+            self.open_at(channel, moment)
+
+    def show_view(self, view: ProgrammeView) -> None:
+        """Show a view the core built (ignored when another channel is open meanwhile)."""
+        if view.channel != self.channel:
+            return
+        self.view = view
+        self.total = len(view)
+        self._view_from(0)
+
+    def request(self, order: str, contains: str | None) -> None:
+        """Ask for this order and filter; time order without a filter needs no view."""
+        if self.channel is None:
+            return
+        if order == "start" and not contains:
+            current = self.current
+            self.open_at(self.channel, current.start if current else None)
+        else:
+            self.post_message(self.ViewWanted(self.channel, order, contains or None))
+
+    @property
+    def order(self) -> str:
+        """How the rows are sorted: a key of :data:`core.store.ORDERS`."""
+        return self.view.order if self.view is not None else "start"
+
+    @property
+    def contains(self) -> str | None:
+        """The title filter, if any."""
+        return self.view.contains if self.view is not None else None
+
+    def _view_from(self, offset: int) -> None:
+        assert self.view is not None
+        self.view_start = max(0, min(offset, len(self.view) - _PAGE))
+        self.rows = self.view.page(self.store, self.view_start, _PAGE)
+        self.pages_read += 1
+        self.more_before = self.view_start > 0
+        self.more_after = self.view_start + len(self.rows) < len(self.view)
         self.top = 0
         self.cursor = 0
         self.refresh()
@@ -158,8 +210,8 @@ class ProgrammeTable(Widget, can_focus=True):
         if self.channel is None:
             return
         current = self.current
-        if self.filter_text is not None:
-            self.show_search(self.channel, self.filter_text)
+        if self.view is not None:  # built again: the change may have moved or removed rows
+            self.post_message(self.ViewWanted(self.channel, self.order, self.contains))
         else:
             self.open_at(self.channel, current.start if current else None)
 
@@ -171,6 +223,8 @@ class ProgrammeTable(Widget, can_focus=True):
     def _extend_after(self) -> bool:
         if not self.more_after or not self.rows or self.channel is None:
             return False
+        if self.view is not None:
+            return self._view_after()
         page = self.store.page(self.channel, after=Cursor.of(self.rows[-1]), limit=_PAGE)
         self.pages_read += 1
         self.rows.extend(page.programmes)
@@ -186,6 +240,8 @@ class ProgrammeTable(Widget, can_focus=True):
     def _extend_before(self) -> bool:
         if not self.more_before or not self.rows or self.channel is None:
             return False
+        if self.view is not None:
+            return self._view_before()
         page = self.store.page(self.channel, before=Cursor.of(self.rows[0]), limit=_PAGE)
         self.pages_read += 1
         added = len(page.programmes)
@@ -198,6 +254,36 @@ class ProgrammeTable(Widget, can_focus=True):
             self.more_after = True
         return added > 0
 
+    def _view_after(self) -> bool:
+        assert self.view is not None
+        page = self.view.page(self.store, self.view_start + len(self.rows), _PAGE)
+        self.pages_read += 1
+        self.rows.extend(page)
+        self.more_after = self.view_start + len(self.rows) < len(self.view)
+        if len(self.rows) > _KEEP:
+            drop = len(self.rows) - _KEEP
+            self.rows = self.rows[drop:]
+            self.view_start += drop
+            self.cursor -= drop
+            self.top = max(self.top - drop, 0)
+            self.more_before = True
+        return bool(page)
+
+    def _view_before(self) -> bool:
+        assert self.view is not None
+        start = max(self.view_start - _PAGE, 0)
+        page = self.view.page(self.store, start, self.view_start - start)
+        self.pages_read += 1
+        self.rows = page + self.rows
+        self.view_start = start
+        self.cursor += len(page)
+        self.top += len(page)
+        self.more_before = start > 0
+        if len(self.rows) > _KEEP:
+            self.rows = self.rows[:_KEEP]
+            self.more_after = True
+        return bool(page)
+
     # -- actions --------------------------------------------------------------------------
     def action_move(self, step: int) -> None:
         self.wanted = None
@@ -209,10 +295,16 @@ class ProgrammeTable(Widget, can_focus=True):
         self.cursor = max(0, min(len(self.rows) - 1, target))
 
     def action_first(self) -> None:
-        if self.channel is not None:
+        if self.view is not None:
+            self._view_from(0)
+        elif self.channel is not None:
             self.open_at(self.channel)
 
     def action_last(self) -> None:
+        if self.view is not None:
+            self._view_from(len(self.view))
+            self.cursor = len(self.rows) - 1
+            return
         if self.channel is None:
             return
         page = self.store.page(self.channel, before=_END, limit=_PAGE)
@@ -226,6 +318,11 @@ class ProgrammeTable(Widget, can_focus=True):
 
     def action_filter(self) -> None:
         self.post_message(self.FilterRequested())
+
+    def action_sort(self) -> None:
+        """The next order: time, title, length, time again."""
+        orders = list(ORDERS)
+        self.request(orders[(orders.index(self.order) + 1) % len(orders)], self.contains)
 
     def action_edit(self, kind: str) -> None:
         if self.channel is not None:
@@ -261,7 +358,9 @@ class ProgrammeTable(Widget, can_focus=True):
             header = " ".join(
                 name.ljust(w)[:w] for (name, _), w in zip(_COLUMNS, widths, strict=True)
             )
-            note = f"  [{self.filter_text}]" if self.filter_text else f"  {self.total:,}"
+            note = f"  {self.total:,}" + _VIEW_NOTES[self.order]
+            if self.contains:
+                note += f" · titles with '{self.contains}'"
             style = self.get_component_rich_style("programmes--header")
             return Strip([Segment((header + note).ljust(width)[:width], style)])
         index = self.top + y - 1
