@@ -7,22 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.generate import write_bench_xmltv
 from core.errors import StoreError
 from core.store import Cursor, Store, import_file
 from tests.conftest import corpus_path
 from tests.store.helpers import ACTOR, new_store
-
-
-@pytest.fixture(scope="module")
-def week(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    folder = tmp_path_factory.mktemp("week")
-    path = folder / "week.xml"
-    write_bench_xmltv(path, channels=3, days=7, start=datetime(2026, 12, 1, tzinfo=UTC))
-    store = new_store(folder)
-    import_file(store, path, actor=ACTOR)
-    return store
-
 
 CHANNEL = "ch0001.bench.example.org"
 

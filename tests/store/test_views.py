@@ -17,16 +17,6 @@ from tests.store.helpers import ACTOR, new_store
 CHANNEL = "ch0001.bench.example.org"
 
 
-@pytest.fixture(scope="module")
-def week(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    folder = tmp_path_factory.mktemp("views")
-    path = folder / "week.xml"
-    write_bench_xmltv(path, channels=2, days=7, start=datetime(2026, 12, 1, tzinfo=UTC))
-    store = new_store(folder)
-    import_file(store, path, actor=ACTOR)
-    return store
-
-
 def _all(week: Store, view_order: str, contains: str | None = None) -> list[Programme]:
     view = build_view(week, CHANNEL, view_order, contains)
     rows: list[Programme] = []
