@@ -15,34 +15,42 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Check the schedule", "check", "find overlaps, gaps, repeats, duplicates…"),
     ("Undo the last change", "undo", "put back what the last edit or fix changed"),
     ("Settings…", "settings", "rule settings of the channel and the theme"),
-    ("Jump to now", "timeline_now", "move the timeline to the current time"),
-    ("Go to a date and time…", "timeline_goto", "move the timeline"),
-    ("Zoom in", "timeline_zoom_in", "show less time"),
-    ("Zoom out", "timeline_zoom_out", "show more time"),
+    ("Jump to now", "timeline:now", "move the timeline to the current time"),
+    ("Go to a date and time…", "timeline:goto", "move the timeline"),
+    ("Zoom in", "timeline:zoom(-1)", "show less time"),
+    ("Zoom out", "timeline:zoom(1)", "show more time"),
+    ("Filter channels…", "channels:filter", "only channels whose id, name or number has a text"),
+    ("Sort programmes", "programmes:sort", "by time, by title, longest first"),
+    ("Filter programmes…", "programmes:filter", "only programmes whose title has a text"),
+    ("Add a programme…", "programmes:edit('insert')", "insert one after the cursor"),
+    ("Move the programme…", "programmes:edit('move')", "the programme under the cursor"),
+    ("Trim the programme…", "programmes:edit('trim')", "change its start or stop"),
+    ("Delete the programme", "programmes:edit('delete')", "the programme under the cursor"),
+    ("Fix the finding…", "findings:fix", "preview the fixes that apply, then apply one"),
+    ("Cancel the job", "jobs:cancel_job", "the job selected in the jobs table"),
     ("Show channels", "pane('channels')", "the channel list"),
     ("Show timeline", "pane('timeline')", "the timeline"),
     ("Show programmes", "pane('programmes')", "the programme table"),
     ("Show findings", "pane('findings')", "the findings"),
     ("Show jobs and log", "pane('activity')", "jobs and the live log"),
-    ("Help: keys", "app.help", "every key of this screen"),
-    ("Quit", "app.quit", "leave ScheduleFlow"),
+    ("Help: keys", "app:help", "every key of this screen"),
+    ("Quit", "app:quit", "leave ScheduleFlow"),
 )
+"""(title, ``[where:]action``, help): where is ``app``, or the id of a widget on the main
+screen (the pane's own keys run there); without it, the action is the screen's."""
 
 
 class ScheduleFlowCommands(Provider):
     """ScheduleFlow's actions for the command palette."""
 
     async def _run(self, action: str) -> None:
-        screen = self.app.screen
-        if action.startswith("app."):
-            await self.app.run_action(action.removeprefix("app."))
-        elif action.startswith("timeline_"):
-            timeline = screen.query_one("#timeline")
-            name = action.removeprefix("timeline_")
-            target = {"zoom_in": "zoom(-1)", "zoom_out": "zoom(1)"}.get(name, name)
-            await timeline.run_action(target)
+        where, _, name = action.rpartition(":")
+        if where == "app":
+            await self.app.run_action(name)
+        elif where:
+            await self.app.screen.query_one(f"#{where}").run_action(name)
         else:
-            await screen.run_action(action)
+            await self.app.screen.run_action(name)
 
     async def discover(self) -> Hits:
         for title, action, help_text in ACTIONS:

@@ -7,12 +7,15 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual.command import CommandList, CommandPalette
+
 from core.jobs import JobState
 from core.store import Store
 from core.store.edits import Replace, apply_changes
 from tests.conftest import corpus_path
 from tests.store.helpers import ACTOR
 from tests.tui.conftest import wait_for
+from tui.commands_palette import ACTIONS
 from tui.dialogs.editing import EditDialog
 from tui.dialogs.files import ImportDialog
 from tui.dialogs.fixing import FixDialog
@@ -134,6 +137,32 @@ async def test_the_programmes_sort_and_filter_in_the_core_over_the_whole_channel
         await wait_for(pilot, lambda: table.order == "start" and table.view is None)
         # title, filtered by title, filtered by length, by length: four views built as jobs
         assert [j.kind for j in app.engine.queue.jobs.values()].count("view") == 4
+
+
+async def test_every_palette_entry_names_an_action_that_exists(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1)
+        screen = _screen(app)
+        for title, action, _ in ACTIONS:
+            where, _, name = action.rpartition(":")
+            target = app if where == "app" else screen.query_one(f"#{where}") if where else screen
+            method = name.partition("(")[0]
+            assert hasattr(target, f"action_{method}"), f"{title}: {action}"
+
+
+async def test_the_palette_runs_a_pane_action(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        table = _screen(app).query_one(ProgrammeTable)
+        await pilot.press("colon")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"sort programmes")
+        hits = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: hits.option_count > 0 and hits.highlighted is not None)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: table.order == "title")
 
 
 async def test_enter_on_a_finding_jumps_the_timeline_and_the_table_to_it(make_app) -> None:  # type: ignore[no-untyped-def]
