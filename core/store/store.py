@@ -353,8 +353,10 @@ class Store:
             return []
         marks = ",".join("?" * len(ids))
         rows = self.connection.execute(
-            f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE channel_id = ? AND id IN ({marks})",
-            (self.channel_key(channel), *ids),
+            # "+channel_id": look the ids up by primary key, not by walking the channel's
+            # index (which made a page of a 600,000-programme channel take 80 ms, not 1)
+            f"SELECT {_PROGRAMME_COLUMNS} FROM programme WHERE id IN ({marks}) AND +channel_id = ?",
+            (*ids, self.channel_key(channel)),
         ).fetchall()
         found = {row[0]: row for row in rows}
         return [programme_from_row(found[i], channel) for i in ids if i in found]

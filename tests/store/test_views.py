@@ -84,3 +84,17 @@ def test_an_unknown_order_and_a_stop_are_refused(week: Store) -> None:
         build_view(week, CHANNEL, "colour")
     with pytest.raises(Cancelled):
         build_view(week, CHANNEL, "title", should_stop=lambda: True)
+
+
+def test_a_page_looks_its_programmes_up_by_primary_key(week: Store) -> None:
+    """Not by walking the channel's index: that made a page of a big channel 80× slower."""
+    view = build_view(week, CHANNEL, "title")
+    statements: list[str] = []
+    week.connection.set_trace_callback(statements.append)
+    try:
+        view.page(week, 100, 10)
+    finally:
+        week.connection.set_trace_callback(None)
+    (statement,) = statements  # one query per page, values bound
+    plan = week.connection.execute("EXPLAIN QUERY PLAN " + statement).fetchall()
+    assert [row[3] for row in plan] == ["SEARCH programme USING INTEGER PRIMARY KEY (rowid=?)"]
