@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.command import CommandList, CommandPalette
 
 from core.jobs import JobState
-from core.store import Store
+from core.store import Store, build_view
 from core.store.edits import Replace, apply_changes
 from tests.conftest import corpus_path
 from tests.store.helpers import ACTOR
@@ -137,6 +137,9 @@ async def test_the_programmes_sort_and_filter_in_the_core_over_the_whole_channel
         await wait_for(pilot, lambda: table.order == "start" and table.view is None)
         # title, filtered by title, filtered by length, by length: four views built as jobs
         assert [j.kind for j in app.engine.queue.jobs.values()].count("view") == 4
+        # a view that arrives after the operator moved on is not shown
+        table.show_view(build_view(app.engine.store, channel, "title"))
+        assert table.view is None and table.order == "start"
 
 
 async def test_every_palette_entry_names_an_action_that_exists(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -374,7 +374,7 @@ class MainScreen(Screen[None]):
             self.query_one(ChannelList).focus()
         else:
             table = self.query_one(ProgrammeTable)
-            table.request(table.order, text or None)
+            table.request(table.asked[0], text or None)
             table.focus()
 
     def on_key(self, event: object) -> None:

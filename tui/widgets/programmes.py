@@ -120,6 +120,7 @@ class ProgrammeTable(Widget, can_focus=True):
         self.more_before = False
         self.more_after = False
         self.view: ProgrammeView | None = None  # when not in time order or filtered
+        self.asked: tuple[str, str | None] = ("start", None)  # the view last asked for
         self.view_start = 0  # the view's position of the first row held
         self.flags: dict[int, str] = {}
         self.total = 0
@@ -131,6 +132,7 @@ class ProgrammeTable(Widget, can_focus=True):
         """Show ``channel`` from the programme on air at ``moment`` (or its first)."""
         self.channel = channel
         self.view = None
+        self.asked = ("start", None)
         self.total = self.store.count(channel)
         if moment is None:
             page = self.store.page(channel, limit=_PAGE)
@@ -158,8 +160,8 @@ class ProgrammeTable(Widget, can_focus=True):
             self.open_at(channel, moment)
 
     def show_view(self, view: ProgrammeView) -> None:
-        """Show a view the core built (ignored when another channel is open meanwhile)."""
-        if view.channel != self.channel:
+        """Show a view the core built, unless the operator has moved on meanwhile."""
+        if view.channel != self.channel or (view.order, view.contains) != self.asked:
             return
         self.view = view
         self.total = len(view)
@@ -169,11 +171,13 @@ class ProgrammeTable(Widget, can_focus=True):
         """Ask for this order and filter; time order without a filter needs no view."""
         if self.channel is None:
             return
+        contains = contains.strip() if contains else None
         if order == "start" and not contains:
             current = self.current
             self.open_at(self.channel, current.start if current else None)
         else:
-            self.post_message(self.ViewWanted(self.channel, order, contains or None))
+            self.asked = (order, contains or None)
+            self.post_message(self.ViewWanted(self.channel, *self.asked))
 
     @property
     def order(self) -> str:
@@ -211,7 +215,8 @@ class ProgrammeTable(Widget, can_focus=True):
             return
         current = self.current
         if self.view is not None:  # built again: the change may have moved or removed rows
-            self.post_message(self.ViewWanted(self.channel, self.order, self.contains))
+            self.asked = (self.order, self.contains)
+            self.post_message(self.ViewWanted(self.channel, *self.asked))
         else:
             self.open_at(self.channel, current.start if current else None)
 
@@ -322,7 +327,8 @@ class ProgrammeTable(Widget, can_focus=True):
     def action_sort(self) -> None:
         """The next order: time, title, length, time again."""
         orders = list(ORDERS)
-        self.request(orders[(orders.index(self.order) + 1) % len(orders)], self.contains)
+        order, contains = self.asked  # a second press before the view is built moves on
+        self.request(orders[(orders.index(order) + 1) % len(orders)], contains)
 
     def action_edit(self, kind: str) -> None:
         if self.channel is not None:
