@@ -44,7 +44,7 @@ async def main():
         # check runs in its thread — it timed the check, not the screen.
         await pilot.pause(0)
         first_screen = time.time() - launched
-        while not screen.checked:
+        while WAIT_FOR_CHECK and not screen.checked:
             await pilot.pause(0.1)
         checked = time.time() - launched
     engine.close()
@@ -66,13 +66,22 @@ def _small_home() -> Path:
     return home
 
 
-def _startup(home: Path) -> dict[str, float]:
+def _start(home: Path, *, wait_for_check: bool) -> dict[str, float]:
+    code = _STARTUP.replace("sys.argv[1]", repr(str(home))).replace(
+        "WAIT_FOR_CHECK", repr(wait_for_check)
+    )
     return run_python(
-        _STARTUP.replace("sys.argv[1]", repr(str(home))).replace(
-            "float(sys.argv[2])", repr(time.time())
-        ),
+        code.replace("float(sys.argv[2])", repr(time.time())),
         timeout=600,  # a start-up that fails inside the app would otherwise wait forever
     )
+
+
+def _startup(home: Path) -> dict[str, float]:
+    """One start that waits for the first check (its peak memory), the first screen the
+    fastest of three starts — the least disturbed, as every other timing here."""
+    full = _start(home, wait_for_check=True)
+    quick = [_start(home, wait_for_check=False)["first_screen"] for _ in range(2)]
+    return {**full, "first_screen": min(full["first_screen"], *quick)}
 
 
 def _home_of(database: Path) -> Path:
