@@ -220,8 +220,11 @@ def load_config(home_dir: Path) -> Config:
     try:
         return _settings(Config, data, "")
     except _Invalid as error:
+        section, _, key = error.where.partition(".")
+        variable = f"{_PREFIX}{section}__{key}".upper()
+        given = f" (from ${variable})" if key and variable in os.environ else ""
         raise InputError(
-            f"setting '{error.where}': {error}",
-            path=path,
+            f"setting '{error.where}'{given}: {error}",
+            path=path if path.exists() else None,
             hint="see the README's Configuration section",
         ) from None

@@ -79,9 +79,10 @@ def test_a_wrong_environment_value_names_the_setting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SCHEDULEFLOW_JOBS__HISTORY", "3")
-    expected = "setting 'jobs.history': 3 is below the minimum of 10"
-    with pytest.raises(InputError, match=re.escape(expected)):
+    expected = "setting 'jobs.history' (from $SCHEDULEFLOW_JOBS__HISTORY): 3 is below the minimum"
+    with pytest.raises(InputError, match=re.escape(expected)) as raised:
         load_config(tmp_path)
+    assert "config.toml" not in str(raised.value)  # there is no file to blame
 
 
 def test_broken_toml_is_refused_with_the_file(tmp_path: Path) -> None:
