@@ -242,8 +242,10 @@ class JobQueue:
         timeouts: dict[str, float] | None = None,
         who: str = "",
         record: Listener | None = None,
+        keep: int = 200,
     ) -> None:
         self.max_active = max_active
+        self.keep = keep  # finished jobs kept in memory; the history in the store has them all
         self.timeouts = timeouts or {}
         self.who = who
         self.jobs: dict[str, Job] = {}
@@ -469,6 +471,19 @@ class JobQueue:
         for waiter in self._waiters.pop(job.id, ()):
             if not waiter.done():  # its waiter may have been cancelled
                 waiter.set_result(job)
+        if len(self.jobs) > self.keep + self.keep // 4:
+            self._forget_finished()
+
+    def _forget_finished(self) -> None:
+        """Drop the oldest finished jobs (and their results) down to ``keep``.
+
+        A TUI left open for days runs a check after every edit; each result is the list of
+        every finding, and keeping them all would grow without end.
+        """
+        excess = len(self.jobs) - self.keep
+        for job_id in [i for i, job in self.jobs.items() if job.state.finished][:excess]:
+            del self.jobs[job_id]
+            self._contexts.pop(job_id, None)
 
     def _move(self, job: Job, state: JobState) -> None:
         self._counts[job.state] -= 1

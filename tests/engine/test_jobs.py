@@ -60,6 +60,19 @@ def test_a_job_abandoned_in_its_thread_does_not_keep_the_process_alive() -> None
     assert done.stdout.strip() == "timed out"
 
 
+async def test_only_the_last_finished_jobs_are_kept_in_memory() -> None:
+    queue = JobQueue(keep=20)
+    release = threading.Event()
+    running = queue.submit("check", lambda ctx: release.wait(10))
+    done = [queue.submit("check", lambda ctx, n=n: n) for n in range(60)]
+    await queue.wait(done[-1])
+    assert len(queue.jobs) <= 25
+    assert running.id in queue.jobs  # unfinished jobs are never dropped
+    assert done[-1].id in queue.jobs and done[0].id not in queue.jobs
+    release.set()
+    await queue.wait(running)
+
+
 async def test_a_job_that_raises_fails_with_the_error_category() -> None:
     queue = JobQueue()
 
