@@ -71,8 +71,8 @@ async def test_the_channel_list_moves_filters_and_shows_badges(make_app) -> None
         await pilot.press("slash", "escape")  # the filter cleared, the highlight stays
         await wait_for(pilot, lambda: channels.option_count == len(ids))
         assert channels.channel == sport
-        await pilot.click(ChannelList, offset=(2, 0))  # the first line
-        await wait_for(pilot, lambda: timeline.channel == ids[0])
+        await pilot.click(ChannelList, offset=(2, 2))  # the second line, under the border
+        await wait_for(pilot, lambda: timeline.channel == ids[1])
 
 
 async def test_import_through_the_dialog_runs_a_job_and_updates_the_screen(make_app) -> None:  # type: ignore[no-untyped-def]

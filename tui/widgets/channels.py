@@ -147,9 +147,9 @@ class ChannelList(Widget, can_focus=True):
         self.post_message(self.FilterRequested())
 
     def on_click(self, event: events.Click) -> None:
-        index = self.top + event.y
-        if 0 <= index < len(self.listed):
-            self.highlighted = index
+        offset = event.get_content_offset(self)  # None on the border
+        if offset is not None and 0 <= self.top + offset.y < len(self.listed):
+            self.highlighted = self.top + offset.y
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
