@@ -133,7 +133,8 @@ class ChannelList(Widget, can_focus=True):
             self.highlighted = max(0, min(len(self.listed) - 1, current + step))
 
     def action_page(self, direction: int) -> None:
-        self.action_move(direction * max(self.size.height - 1, 1 if self.size.height else _PAGE))
+        height = self.size.height
+        self.action_move(direction * (height - 1 if height > 1 else _PAGE))
 
     def action_first(self) -> None:
         if self.listed:
