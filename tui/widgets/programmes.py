@@ -215,8 +215,7 @@ class ProgrammeTable(Widget, can_focus=True):
             return
         current = self.current
         if self.view is not None:  # built again: the change may have moved or removed rows
-            self.asked = (self.order, self.contains)
-            self.post_message(self.ViewWanted(self.channel, *self.asked))
+            self.request(self.order, self.contains)
         else:
             self.open_at(self.channel, current.start if current else None)
 
