@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
 
-from core.jobs import JobState
+from core.jobs import Job, JobState
 from core.store import Store, build_view
 from core.store.edits import Replace, apply_changes
 from tests.conftest import corpus_path
@@ -239,6 +239,23 @@ async def test_cancelling_a_running_job_from_the_jobs_table(make_app) -> None:  
         await wait_for(pilot, lambda: job.state is JobState.CANCELLED)
         assert "cancelled" in str(table.get_cell(job.id, "state"))
         release.set()
+
+
+async def test_the_jobs_table_keeps_the_last_finished_jobs_and_every_running_one(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        table = _screen(app).query_one(JobsTable)
+        running = Job("import", "still running", state=JobState.RUNNING)
+        table.show(running)
+        for number in range(table.KEEP + 50):
+            job = Job("check", f"check {number}", state=JobState.SUCCEEDED)
+            table.show(job)
+            table.show(job)  # shown again: still one row
+        await pilot.pause()
+        labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert table.row_count == table.KEEP + 1 and "still running" in labels
+        assert f"check {table.KEEP + 49}" in labels and "check 0" not in labels
 
 
 async def test_a_timed_out_job_is_shown_as_such(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -33,9 +33,19 @@ def _bar(fraction: float | None, width: int = 12) -> str:
 
 
 class JobsTable(DataTable[Text | str]):
-    """Every job of this session: state, progress, rate, elapsed, error."""
+    """The jobs of this session: state, progress, rate, elapsed, error.
+
+    The last ``KEEP`` finished ones stay (and every unfinished one): a session left open
+    for days runs a check after every edit, and a data table slows with its row count.
+    ``scheduleflow jobs`` lists the history in the store.
+    """
 
     BINDINGS = [Binding("x", "cancel_job", "Cancel job", id="jobs.cancel")]
+    KEEP = 200
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._finished: dict[str, None] = {}  # ids of finished jobs' rows, oldest first
 
     class CancelRequested(Message):
         """Cancel this job."""
@@ -57,7 +67,7 @@ class JobsTable(DataTable[Text | str]):
             self.add_column(column, key=column.lower(), width=width)
 
     def show(self, job: Job) -> None:
-        """Add or update the row of a job (newest at the top)."""
+        """Add or update the row of a job (newest at the bottom)."""
         state = Text(str(job.state), style=_STATE_STYLE[job.state])
         progress = f"{_bar(job.fraction)} {job.done:,}"
         rate = f"{job.rate:,.0f}" if job.state is JobState.RUNNING else ""
@@ -72,6 +82,12 @@ class JobsTable(DataTable[Text | str]):
         else:
             self.add_row(*values, key=job.id)
             self.move_cursor(row=self.row_count - 1)
+        if job.state.finished:
+            self._finished[job.id] = None
+            while len(self._finished) > self.KEEP:
+                oldest = next(iter(self._finished))
+                del self._finished[oldest]
+                self.remove_row(oldest)
 
     def action_cancel_job(self) -> None:
         if self.row_count:
