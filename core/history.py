@@ -101,7 +101,8 @@ class JobHistory:
                 try:
                     if rows:
                         self._store(connection, rows)
-                except sqlite3.Error:  # history is not worth failing a job over
+                except Exception:  # history is not worth failing a job over, and the
+                    # writer must live on: flush() waits for every row it was given
                     log.exception("recording %d job states failed", len(rows))
                 finally:
                     for _ in batch:

@@ -207,3 +207,32 @@ async def test_health_degrades_after_repeated_failures(tmp_path: Path, state: st
     assert health.total_errors == 3
     never.set()
     engine.close()
+
+
+def test_the_history_writer_outlives_a_failed_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = Engine(tmp_path / "home", actor=ACTOR)
+    store_rows = JobHistory._store
+    failures = iter([RuntimeError("disk on fire")])
+
+    def flaky(self: JobHistory, connection: sqlite3.Connection, rows: list[object]) -> None:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        store_rows(self, connection, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(JobHistory, "_store", flaky)
+
+    def flushed() -> bool:
+        waiter = threading.Thread(target=engine.history.flush, daemon=True)
+        waiter.start()
+        waiter.join(10)
+        return not waiter.is_alive()
+
+    engine.history.record(Job("check", "lost", state=JobState.SUCCEEDED))
+    assert flushed()
+    engine.history.record(Job("check", "kept", state=JobState.SUCCEEDED))
+    assert flushed()
+    assert [job["label"] for job in engine.history.recent()] == ["kept"]
+    engine.close()
