@@ -66,14 +66,6 @@ class FixDialog(PreviewInThread, ModalScreen[FixPlan | None]):
     def on_select_changed(self) -> None:
         self.refresh_preview()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "preview-button":
-            self.refresh_preview()
-        elif event.button.id == "apply" and self.plan is not None:
-            self.dismiss(self.plan)
-        else:
-            self.dismiss(None)
-
     def refresh_preview(self) -> None:
         """Work the plan out again for the chosen options."""
         policy = str(self.query_one("#policy", Select).value)
@@ -95,12 +87,8 @@ class FixDialog(PreviewInThread, ModalScreen[FixPlan | None]):
             )
         )
 
-    def _show(self, plan: FixPlan | None, problem: str | None) -> None:
-        self.plan = plan
+    def _show(self, plan: FixPlan) -> None:
         preview = self.query_one("#preview", Static)
-        if plan is None:
-            preview.update(f"[b red]{escape(problem or '')}[/]")
-            return
         lines = plan.preview()
         if not plan.changes:
             lines.append("nothing to change")

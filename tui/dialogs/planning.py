@@ -78,14 +78,6 @@ class PlanDialog(PreviewInThread, ModalScreen[Plan | None]):
                 yield Button("Apply", variant="primary", id="apply", disabled=True)
                 yield Button("Cancel", id="cancel")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "preview-button":
-            self.refresh_preview()
-        elif event.button.id == "apply" and self.plan is not None:
-            self.dismiss(self.plan)
-        else:
-            self.dismiss(None)
-
     def on_input_submitted(self) -> None:
         """Enter in any field previews (the keyboard way)."""
         self.refresh_preview()
@@ -127,7 +119,7 @@ class PlanDialog(PreviewInThread, ModalScreen[Plan | None]):
             seed = int(self._value("#seed")) if self._value("#seed") else None
             grid = parse_duration(self._value("#grid")) if self._value("#grid") else None
         except Exception as error:  # the form's own mistakes: said where the preview goes
-            self._show(None, str(error))
+            self._settle(None, str(error))
             return
         self._stale()
         self.query_one("#preview", Static).update("working out the plan …")
@@ -146,11 +138,7 @@ class PlanDialog(PreviewInThread, ModalScreen[Plan | None]):
             )
         )
 
-    def _show(self, plan: Plan | None, problem: str | None) -> None:
-        self.plan = plan
+    def _show(self, plan: Plan) -> None:
         preview = self.query_one("#preview", Static)
-        if plan is None:
-            preview.update(f"[b red]{escape(problem or '')}[/]")
-            return
         preview.update(escape("\n".join(plan.preview(limit=400))))
         self.query_one("#apply", Button).disabled = not plan.added

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -66,13 +67,37 @@ class Confirm(ModalScreen[bool]):
 
 class PreviewInThread:
     """For dialogs that work out a preview (a fix, a plan) on a store connection of their own,
-    off the event loop; ``_show(result, problem)`` gets the result or the error's one line."""
+    off the event loop, show it in ``#preview``, and dismiss with it when ``#apply`` is
+    pressed. ``refresh_preview`` starts the work; ``_show(result)`` draws a result; an error
+    is shown as its one line."""
 
     engine: Any
     app: Any
+    plan: Any
+    query_one: Any  # the screen's
+    dismiss: Any  # the screen's
 
-    def _show(self, result: Any, problem: str | None) -> None:
+    def refresh_preview(self) -> None:
         raise NotImplementedError
+
+    def _show(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "preview-button":
+            self.refresh_preview()
+        elif event.button.id == "apply" and self.plan is not None:
+            self.dismiss(self.plan)
+        else:
+            self.dismiss(None)
+
+    def _settle(self, result: Any, problem: str | None) -> None:
+        """The preview's outcome: the result to apply, or what is wrong."""
+        self.plan = result
+        if result is None:
+            self.query_one("#preview", Static).update(f"[b red]{escape(problem or '')}[/]")
+        else:
+            self._show(result)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
     def work_out(self, compute: Callable[[Any], Any]) -> None:
@@ -81,6 +106,6 @@ class PreviewInThread:
             with self.engine.open_store() as store:
                 result = compute(store)
         except Exception as error:
-            self.app.call_from_thread(self._show, None, str(error))
+            self.app.call_from_thread(self._settle, None, str(error))
             return
-        self.app.call_from_thread(self._show, result, None)
+        self.app.call_from_thread(self._settle, result, None)
