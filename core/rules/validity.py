@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.locators import local_path
-from core.rules.findings import FIXES, SEVERITY, Finding
+from core.rules.findings import FIXES, SEVERITY, Finding, Severity
 from core.rules.slots import ChannelView, clock, day_clock
 
 __all__ = ["find_dst_days", "find_invalid", "find_unplayable"]
@@ -22,72 +22,55 @@ def find_invalid(view: ChannelView, *, declared: bool = True) -> list[Finding]:
     """Stop not after start, no title, undeclared channel (errors); missing stop (info)."""
     findings: list[Finding] = []
     slots, ends = view.slots, view.ends
+
+    def found(
+        severity: Severity,
+        begin_at: datetime,
+        stop_at: datetime,
+        message: str,
+        ids: tuple[int, ...] = (),
+        fixes: tuple[str, ...] = (),
+    ) -> None:
+        findings.append(
+            Finding("invalid", severity, view.channel, begin_at, stop_at, message, ids, fixes)
+        )
+
     if not declared and slots:
         first, last = slots[0], slots[-1]
-        begin_at = view.when(first.start, first.offset)
-        stop_at = view.when(ends[-1] or last.start, last.offset)
-        findings.append(
-            Finding(
-                "invalid",
-                "error",
-                view.channel,
-                begin_at,
-                stop_at,
-                f"{len(slots)} programmes are on {view.channel}, which no guide declares "
-                "(no <channel> entry)",
-                (),
-                (),
-            )
+        found(
+            "error",
+            view.when(first.start, first.offset),
+            view.when(ends[-1] or last.start, last.offset),
+            f"{len(slots)} programmes are on {view.channel}, which no guide declares "
+            "(no <channel> entry)",
         )
     for index, slot in enumerate(slots):
         begin_at = view.when(slot.start, slot.offset)
+        end = ends[index]
+        name = _title(slot.title, slot.id)
         if index in view.empty:
             assert slot.stop is not None
             what = "is zero-length" if slot.stop == slot.start else "stops before it starts"
-            findings.append(
-                Finding(
-                    "invalid",
-                    "error",
-                    view.channel,
-                    begin_at,
-                    begin_at,
-                    f"{_title(slot.title, slot.id)} at {clock(begin_at)} on {view.channel} {what}",
-                    (slot.id,),
-                    FIXES["invalid"],
-                )
-            )
+            message = f"{name} at {clock(begin_at)} on {view.channel} {what}"
+            found("error", begin_at, begin_at, message, (slot.id,), FIXES["invalid"])
         if not slot.title.strip():
-            end = ends[index]
             stop_at = view.when(end, slot.offset) if end is not None else begin_at
-            findings.append(
-                Finding(
-                    "invalid",
-                    "error",
-                    view.channel,
-                    begin_at,
-                    stop_at,
-                    f"the programme at {day_clock(begin_at)} on {view.channel} has no title",
-                    (slot.id,),
-                    (),
-                )
-            )
+            message = f"the programme at {day_clock(begin_at)} on {view.channel} has no title"
+            found("error", begin_at, stop_at, message, (slot.id,))
         if slot.stop is None:
-            end = ends[index]
             if end is not None:
                 stop_at = view.when(end, slot.offset)
                 message = (
-                    f"{_title(slot.title, slot.id)} at {clock(begin_at)} has no stop; "
+                    f"{name} at {clock(begin_at)} has no stop; "
                     f"taken as {clock(stop_at)}, the next start"
                 )
             else:
                 stop_at = begin_at
                 message = (
-                    f"{_title(slot.title, slot.id)} at {clock(begin_at)} has no stop "
-                    "and nothing follows it: its end is unknown"
+                    f"{name} at {clock(begin_at)} has no stop and nothing follows it: "
+                    "its end is unknown"
                 )
-            findings.append(
-                Finding("invalid", "info", view.channel, begin_at, stop_at, message, (slot.id,))
-            )
+            found("info", begin_at, stop_at, message, (slot.id,))
     return findings
 
 
