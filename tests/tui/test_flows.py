@@ -326,21 +326,26 @@ async def test_an_edit_based_on_a_stale_revision_is_refused_and_the_screen_reloa
         await wait_for(pilot, lambda: any("maria" in str(n.message) for n in app._notifications))
 
 
+async def _plan_dialog(app, pilot, **values: str):  # type: ignore[no-untyped-def]
+    """Open the plan dialog on the samples, fill it (Movies onto a new loop channel from
+    2026-12-07 06:00, unless ``values`` say otherwise) and ask for the preview."""
+    await wait_for(pilot, lambda: _screen(app).checked)
+    await pilot.press("P")
+    await wait_for(pilot, lambda: isinstance(app.screen, PlanDialog))
+    dialog = app.screen
+    fields = {"channel": "loop.example.org", "from": "2026-12-07T06:00Z", "group": "Movies"}
+    for name, value in {**fields, **values}.items():
+        dialog.query_one(f"#{name}").value = value
+    await pilot.click("#preview-button")
+    return dialog
+
+
 async def test_plan_through_the_dialog_previews_then_creates_the_channel(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: _screen(app).checked)
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PlanDialog))
-        dialog = app.screen
-        dialog.query_one("#channel").value = "loop.example.org"
-        dialog.query_one("#from").value = "2026-12-07T06:00Z"
-        dialog.query_one("#to").value = "2026-12-07T07:00Z"
-        dialog.query_one("#group").value = "Movies"
-        dialog.query_one("#template").value = ""
-        dialog.query_one("#grid").value = "30m"
-        dialog.query_one("#filler").value = "Filler"
-        await pilot.click("#preview-button")
+        dialog = await _plan_dialog(
+            app, pilot, to="2026-12-07T07:00Z", template="", grid="30m", filler="Filler"
+        )
         await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
         preview = str(dialog.query_one("#preview").render())
         assert "loop.example.org: plan Mon 07 Dec 06:00 – Mon 07 Dec 07:00" in preview
@@ -365,15 +370,8 @@ async def test_plan_through_the_dialog_previews_then_creates_the_channel(make_ap
 async def test_the_plan_dialog_says_what_is_wrong_and_applies_nothing(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: _screen(app).checked)
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PlanDialog))
-        dialog = app.screen
-        dialog.query_one("#channel").value = "loop.example.org"
-        dialog.query_one("#from").value = "2026-12-07T06:00Z"
-        dialog.query_one("#to").value = "2026-12-10T06:00Z"
-        dialog.query_one("#group").value = "Movies"  # 12 films cannot fill 3 days with 48 h
-        await pilot.click("#preview-button")
+        # 12 films cannot fill 3 days with a 48 h cooldown
+        dialog = await _plan_dialog(app, pilot, to="2026-12-10T06:00Z")
         await wait_for(pilot, lambda: "cannot fill" in str(dialog.query_one("#preview").render()))
         assert dialog.query_one("#apply").disabled
         dialog.query_one("#from").value = "next tuesday"
