@@ -70,23 +70,24 @@ def split_extinf(text: str) -> tuple[str, str, str]:
     spaces lies between it and the comma; otherwise the attributes are walked one by one
     (titles may hold quotes and commas too).
     """
-    if text.startswith(("-1 ", "-1,")):  # a live stream: by far the most common entry
+    if text[:3] in ("-1 ", "-1,"):  # a live stream: by far the most common entry
         duration, start = "-1", 2
     else:
         duration, start = _split_duration(text)
-    last = text.rfind('"')
-    if last < 0:
+    # partition rather than find: str.find's optional arguments cost more than the copies
+    before, quote, after = text.rpartition('"')
+    if not quote:
         comma = text.find(",", start)
         if comma < 0:
             return duration, text[start:], ""
         if "'" not in text[start:comma]:
             return duration, text[start:comma], text[comma + 1 :]
     else:
-        comma = text.find(",", last + 1)
-        if comma >= 0 and (comma == last + 1 or not text[last + 1 : comma].strip()):
-            opening = text.rfind('"', start, last)
-            if opening > start and text[opening - 1] == "=":
-                return duration, text[start:comma], text[comma + 1 :]
+        gap, comma_found, title = after.partition(",")
+        if comma_found and (not gap or not gap.strip()):
+            opening, opening_quote, _ = before.rpartition('"')
+            if opening_quote and len(opening) > start and opening[-1] == "=":
+                return duration, text[start : len(before) + 1 + len(gap)], title
     attributes, title = _careful_split(text, start)
     return duration, attributes, title
 

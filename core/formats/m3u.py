@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import PurePosixPath
 from typing import TextIO
 
@@ -51,6 +52,11 @@ _MEDIA_SUFFIXES = frozenset(
 )
 
 
+_Entry = tuple[int, str, int, str, tuple[str, ...]]
+"""An entry as read: its line, the text after ``#EXTINF:``, how many lines below that line its
+locator is, the locator, and its tag lines."""
+
+
 def _seconds(duration: str) -> float | None:
     try:
         value = float(duration)
@@ -70,6 +76,9 @@ class M3uReader:
         self.header: list[tuple[str, str]] = []
         self.lines = 0
         self._seen_header = False
+        # (line, text after "#EXTINF:") of the entry being read, and its tag lines so far
+        self._pending: tuple[int, str] | None = None
+        self._tags: list[str] = []
 
     def _refuse_hls(self, number: int) -> UnsupportedFormat:
         return UnsupportedFormat(
@@ -90,65 +99,125 @@ class M3uReader:
         )
 
     def __iter__(self) -> Iterator[Asset]:
+        self._pending = None
         base = self.source.folder
-        warn = self.warnings.add
-        # (line of #EXTINF, duration, attribute text, title) of the entry being read
-        pending: tuple[int, str, str, str] | None = None
-        tags: list[str] = []
-        number = 0
+        number = 1
         with self.source.open() as stream:
-            for before, lines in decode_chunks(self.source, stream):
-                for number, raw in enumerate(lines, before + 1):
-                    line = raw.strip()
-                    if not line:
-                        continue
-                    if line[0] == "#":
-                        if line.startswith("#EXTINF:") or line[:8].upper() == "#EXTINF:":
-                            if pending is not None:
-                                warn(pending[0], f"#EXTINF '{pending[3]}' has no URL; skipped")
-                            duration, attributes, title = split_extinf(line[8:])
-                            pending = (number, duration, attributes, title)
-                            tags = []
-                            continue
-                        upper = line[:8].upper()
-                        if upper.startswith("#EXT-X-"):
-                            raise self._refuse_hls(number)
-                        if upper.startswith("#EXTM3U"):
-                            self._header_line(number, line)
-                        elif pending is not None and upper.startswith(("#EXT", "#KODIPRO")):
-                            tags.append(line)
-                        continue
-                    if pending is None:
-                        if _URL.match(line) or (
-                            PurePosixPath(line).suffix.lower() in _MEDIA_SUFFIXES
-                        ):
-                            title = PurePosixPath(line.partition("|")[0].rstrip("/")).stem
-                            pending = (number, "-1", "", title)
-                            tags = []
-                        else:
-                            warn(number, f"'{line[:60]}' is outside any entry; ignored")
-                            continue
-                    else:
-                        scheme_end = line.find("://")
-                        if scheme_end > 0 and " " in line[:scheme_end]:  # "new: https://…"
-                            warn(number, f"'{line[:60]}' does not look like a URL or a path")
-                    start, duration, attributes, title = pending
+            for text in decode_chunks(self.source, stream):
+                entries: list[_Entry] = []
+                number = self._cut(text, number, entries)
+                for line, extinf, below, locator, tags in entries:
+                    if " " in locator:
+                        self._check_locator(line + below, locator)
+                    duration, attributes, title = split_extinf(extinf)
                     yield Asset(
                         title,
-                        line,
+                        locator,
                         None,
                         _seconds(duration) if duration and duration[0] != "-" else None,
                         attributes,
-                        tuple(tags) if tags else (),
+                        tags,
                         duration or "-1",
                         None,
-                        start,
-                        base=base,
+                        line,
+                        base,
                     )
-                    pending = None
-        if pending is not None:
-            warn(pending[0], f"#EXTINF '{pending[3]}' has no URL; skipped")
-        self.lines = number
+        self._no_locator()
+        self.lines = number - 1
+
+    def _cut(self, text: str, number: int, entries: list[_Entry]) -> int:
+        """Append the entries that ``text`` (whose first line is ``number``) completes, and
+        return the number of the line after it.
+
+        The text is cut at ``#EXTINF:`` lines into blocks. A block that is just an entry's
+        ``#EXTINF``, tag and locator lines (nearly all of them) is taken at once; anything
+        else (headers, comments, blank lines, entries cut by the chunk's end) goes line by
+        line through :meth:`_read_lines`, which gives the same result for any block.
+        """
+        append = entries.append
+        blocks = text.split("\n#EXTINF:")
+        lines = blocks[0].split("\n")
+        self._read_lines(number, lines, entries)
+        number += len(lines)
+        for block in islice(blocks, 1, None):
+            extinf, newline, rest = block.partition("\n")
+            if newline and self._pending is None:
+                if "\n" in rest:
+                    lines = rest.split("\n")
+                    tags = _tag_lines(lines)
+                    rest = lines[-1]
+                    below = len(lines)
+                else:
+                    tags, below = (), 1
+                locator = rest.strip()
+                if locator and locator[0] != "#" and tags is not None:
+                    append((number, extinf.rstrip(), below, locator, tags))
+                    number += below + 1
+                    continue
+            lines = block.split("\n")
+            lines[0] = "#EXTINF:" + lines[0]
+            self._read_lines(number, lines, entries)
+            number += len(lines)
+        return number
+
+    def _check_locator(self, number: int, locator: str) -> None:
+        scheme_end = locator.find("://")
+        if scheme_end > 0 and " " in locator[:scheme_end]:  # "new: https://…"
+            self.warnings.add(number, f"'{locator[:60]}' does not look like a URL or a path")
+
+    def _no_locator(self) -> None:
+        if self._pending is not None:
+            number, extinf = self._pending
+            title = split_extinf(extinf)[2]
+            self.warnings.add(number, f"#EXTINF '{title}' has no URL; skipped")
+
+    def _read_lines(self, first: int, lines: list[str], entries: list[_Entry]) -> None:
+        """Append the entries that ``lines`` (the first is line ``first``) complete, read one
+        line at a time; the entry still being read is carried to the next call in
+        ``_pending`` and ``_tags``. A locator without ``#EXTINF`` is titled by its file name.
+        """
+        warn = self.warnings.add
+        for number, raw in enumerate(lines, first):
+            line = raw.strip()
+            if not line:
+                continue
+            if line[0] == "#":
+                if line.startswith("#EXTINF:") or line[:8].upper() == "#EXTINF:":
+                    self._no_locator()
+                    self._pending = (number, line[8:])
+                    self._tags = []
+                    continue
+                upper = line[:8].upper()
+                if upper.startswith("#EXT-X-"):
+                    raise self._refuse_hls(number)
+                if upper.startswith("#EXTM3U"):
+                    self._header_line(number, line)
+                elif self._pending is not None and upper.startswith(("#EXT", "#KODIPRO")):
+                    self._tags.append(line)
+                continue
+            if self._pending is not None:
+                start, extinf = self._pending
+                entries.append((start, extinf, number - start, line, tuple(self._tags)))
+                self._pending = None
+            elif _URL.match(line) or (PurePosixPath(line).suffix.lower() in _MEDIA_SUFFIXES):
+                title = PurePosixPath(line.partition("|")[0].rstrip("/")).stem
+                entries.append((number, f"-1,{title}", 0, line, ()))
+            else:
+                warn(number, f"'{line[:60]}' is outside any entry; ignored")
+
+
+def _tag_lines(lines: list[str]) -> tuple[str, ...] | None:
+    """The tag lines before the last of ``lines`` (the entry's locator line), or ``None`` when
+    any of them is something else (which :meth:`M3uReader._read_lines` then sorts out)."""
+    tags = []
+    for index in range(len(lines) - 1):
+        line = lines[index].strip()
+        if not line.startswith(("#EXT", "#KODIPROP")) or line.startswith(
+            ("#EXT-X-", "#EXTM3U", "#EXTINF")
+        ):
+            return None
+        tags.append(line)
+    return tuple(tags)
 
 
 def _quote(value: str) -> str:

@@ -77,19 +77,17 @@ class _LimitedStream(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         try:
-            data = self._inner.read(len(buffer))
+            count = self._inner.readinto(buffer)  # type: ignore[attr-defined]
         except (EOFError, OSError, zlib.error) as error:
             raise ParseError(
                 f"the compressed data is damaged ({error})",
                 path=self._source.name,
                 hint="download the file again",
             ) from error
-        count = len(data)
         self.consumed += count
         if self.consumed > self._limit:
             raise self._source.too_large(after_gunzip=self._source.is_gzip)
-        buffer[:count] = data
-        return count
+        return int(count)
 
     def close(self) -> None:
         self._inner.close()
@@ -181,14 +179,16 @@ class Source:
             return stream.read(size)
 
 
-def decode_chunks(source: Source, stream: io.BufferedReader) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(lines before this chunk, lines)`` for the file decoded as UTF-8, chunk by chunk.
+def decode_chunks(source: Source, stream: io.BufferedReader) -> Iterator[str]:
+    """Yield the file decoded as UTF-8, chunk by chunk, each chunk whole lines.
 
-    Lines keep a trailing ``\r`` (strip it); a BOM is removed. Reads a megabyte at a time and
-    decodes it at once; only a chunk that fails to decode is searched for the exact line, so
-    bad bytes are reported where they are.
+    A chunk holds its lines without the line break after the last one, so splitting it at
+    line feeds gives exactly its lines; they keep a trailing carriage return (strip it); a
+    BOM is removed. Reads a megabyte at a time and decodes it at once. Lines are not
+    counted here (the readers count what they split anyway): only bad bytes send us back
+    to count the lines before them, so that they are reported where they are.
     """
-    number = 0
+    offset = 0  # bytes of the file before ``data``
     rest = b""
     first = True
     while True:
@@ -208,20 +208,30 @@ def decode_chunks(source: Source, stream: io.BufferedReader) -> Iterator[tuple[i
             first = False
             if data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
+                offset = 3
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = number + data.count(b"\n", 0, error.start) + 1
-            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            start = data.rfind(b"\n", 0, error.start) + 1
             raise ParseError(
                 f"is not valid UTF-8 (byte 0x{data[error.start]:02X})",
                 path=source.name,
-                line=line,
-                column=column,
+                line=_lines_before(source, offset + start) + 1,
+                column=error.start - start + 1,
                 hint="save the file as UTF-8 and import it again",
             ) from None
-        lines = text.split("\n")
-        if text.endswith("\n"):
-            lines.pop()
-        yield number, lines
-        number += len(lines)
+        offset += len(data)
+        yield text[:-1] if text.endswith("\n") else text
+
+
+def _lines_before(source: Source, offset: int) -> int:
+    """How many line breaks the first ``offset`` bytes of the (decompressed) file hold."""
+    count = 0
+    with source.open() as stream:
+        while offset > 0:
+            chunk = stream.read(min(_CHUNK, offset))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            offset -= len(chunk)
+    return count

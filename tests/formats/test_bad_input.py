@@ -75,6 +75,15 @@ def test_invalid_utf8_in_a_playlist_names_the_line(tmp_path: Path) -> None:
     assert (caught.value.line, caught.value.column) == (2, 15)
 
 
+def test_invalid_utf8_megabytes_in_names_its_line_too(tmp_path: Path) -> None:
+    """Chunks are decoded whole and their lines not counted: the error counts them again."""
+    entries = b"".join(b"#EXTINF:-1,Ok %d\nhttp://a/%d\n" % (n, n) for n in range(100_000))
+    path = write_to(tmp_path, "late.m3u", b"\xef\xbb\xbf#EXTM3U\n" + entries + b"#EXTINF:-1,\xff\n")
+    with pytest.raises(ParseError, match="not valid UTF-8") as caught:
+        _read(path)
+    assert (caught.value.line, caught.value.column) == (200_002, 12)
+
+
 def test_a_wrong_declared_encoding_names_the_line(tmp_path: Path) -> None:
     path = write_to(
         tmp_path,

@@ -13,7 +13,7 @@ from core.errors import UnsupportedFormat
 from core.formats import open_reader, write_m3u
 from core.models import Asset
 from tests.conftest import corpus_files, corpus_path
-from tests.formats.helpers import portable, read_all
+from tests.formats.helpers import identity, portable, read_all
 
 ORACLE_CASES = ["base", "comment", "duplicate", "kodi", "pipe", "url_tvg", "user_agent", "vlcopt"]
 
@@ -179,3 +179,18 @@ def test_attributes_keep_commas_quotes_and_name_case() -> None:
     assert isinstance(good, Asset)
     assert good.attr("tvg-name") == "The Good, the Bad and the Ugly"
     assert re.fullmatch(r"[0-9a-f]{32}", good.fingerprint)
+
+
+@pytest.mark.parametrize("path", _all_playlists(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_entries_cut_by_small_chunks_read_the_same(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whole entries are read block by block, the rest line by line: with 64-byte chunks
+    nearly every entry is cut and takes the second way, which must give the same result."""
+    items, reader = read_all(path)
+    monkeypatch.setattr("core.formats.source._CHUNK", 64)
+    cut, cut_reader = read_all(path)
+    assert [(identity(a), a.line) for a in cut] == [(identity(a), a.line) for a in items]
+    assert list(cut_reader.warnings) == list(reader.warnings)
+    assert cut_reader.header == reader.header
+    assert cut_reader.lines == reader.lines == len(path.read_bytes().splitlines())
