@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import json.encoder
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 from zlib import crc32
+
+import orjson
 
 from core.models import (
     Asset,
@@ -44,46 +45,67 @@ __all__ = [
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
-# The C encoder called directly: JSONEncoder.encode's Python wrapper costs a third of the time
-# of a programme's body, and every imported programme has one.
-_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
-_chunks = (
-    _C_ENCODER(None, None, json.encoder.encode_basestring, None, ":", ",", False, False, True)
-    if _C_ENCODER is not None
-    else None
-)
-
-
+# Not orjson: it reads integers past 64 bits as floats, silently.
 _decode = json.JSONDecoder().decode
 _new = tuple.__new__
 
 
 def _encode_body(value: list[Any]) -> str:
-    if _chunks is None:  # pragma: no cover - a Python without the C accelerator
+    """A programme's body as compact JSON, byte for byte what ``_encode`` writes.
+
+    orjson (Rust) writes it three times faster than the standard library's C encoder, which
+    hands back dozens of small strings to join; every imported programme has a body.
+    ``default=tuple`` turns the models' named tuples into arrays, as the standard library
+    does; what orjson refuses (lone surrogates, integers past 64 bits) is left to it.
+    """
+    try:
+        return orjson.dumps(value, default=tuple).decode()
+    except TypeError:
         return _encode(value)
-    return "".join(_chunks(value, 0))
+
+
+_EPOCH_DAY = _EPOCH.toordinal()
+_OFFSETS: dict[tzinfo, int] = {}
+
+
+def _fixed_offset(zone: tzinfo | None) -> int | None:
+    """Seconds east of UTC of a fixed-offset ``timezone`` (every XMLTV time has one), or
+    ``None`` for any other zone, whose offset depends on the date."""
+    if type(zone) is not timezone:
+        return None
+    seconds = _OFFSETS.get(zone)
+    if seconds is None:
+        offset = zone.utcoffset(None)
+        if offset.microseconds:
+            return None
+        seconds = _OFFSETS[zone] = offset.days * 86400 + offset.seconds
+    return seconds
 
 
 def to_ms(value: datetime) -> int:
     """An aware datetime as UTC milliseconds since the epoch."""
-    if value.microsecond:
-        return (value - _EPOCH) // _MS  # exact for fractions of a second
-    return int(value.timestamp()) * 1000  # whole seconds: exact, and 4x faster
-
-
-_OFFSETS: dict[tzinfo, int] = {}
+    seconds = _fixed_offset(value.tzinfo)
+    if seconds is None or value.microsecond:
+        return (value - _EPOCH) // _MS  # exact for any zone and fractions of a second
+    # Whole seconds in a fixed offset, by arithmetic: datetime.timestamp() builds a
+    # timedelta and a float for each call, twice the time, and an import makes two per
+    # programme.
+    return (
+        (value.toordinal() - _EPOCH_DAY) * 86400
+        + value.hour * 3600
+        + value.minute * 60
+        + value.second
+        - seconds
+    ) * 1000
 
 
 def offset_minutes(value: datetime) -> int:
     """The UTC offset a datetime carries, in minutes."""
-    zone = value.tzinfo
-    minutes = _OFFSETS.get(zone) if type(zone) is timezone else None
-    if minutes is None:
+    seconds = _fixed_offset(value.tzinfo)
+    if seconds is None:
         offset = value.utcoffset()
-        minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
-        if type(zone) is timezone:
-            _OFFSETS[zone] = minutes
-    return minutes
+        seconds = int(offset.total_seconds()) if offset is not None else 0
+    return seconds // 60
 
 
 def from_ms(milliseconds: int, offset: int) -> datetime:
