@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import orjson
 
 from core.audit import AuditRecord
 from core.errors import Cancelled, InputError
@@ -46,6 +52,63 @@ _COLUMNS = (
     "channel_id, start, stop, start_offset, stop_offset, title, episode, fingerprint, locator,"
     " body, content_hash, source_id"
 )
+_BATCH_INSERT = (
+    f"INSERT OR IGNORE INTO {{table}} ({_COLUMNS}) SELECT "
+    + ", ".join(f"value ->> {index}" for index in range(len(_COLUMNS.split(","))))
+    + " FROM json_each(?)"
+)
+
+
+class _RowWriter:
+    """Inserts batches of programme rows on a thread of its own, one batch at a time.
+
+    The parse holds the GIL for its whole run; SQLite does not need it. A batch goes in as
+    one JSON array through one ``INSERT … SELECT … FROM json_each(?)``: a single
+    ``sqlite3_step``, during which the thread lets the GIL go, so the B-tree work of a batch
+    runs on the other core while the next batch is parsed. (``executemany`` lets the GIL go
+    for each row and then waits up to the switch interval to get it back.) A batch that
+    holds a NUL, which SQLite's JSON functions cut short, or that orjson refuses, is
+    inserted with ``executemany`` instead, after the batch in flight.
+
+    The caller must :meth:`wait` before it uses the connection itself, and in the end.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, table: str) -> None:
+        self.connection = connection
+        self.rows_sql = _PROGRAMME_INSERT.format(table=table)
+        self.batch_sql = _BATCH_INSERT.format(table=table)
+        self.inserted = 0
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-rows")
+        self._in_flight: Future[int] | None = None
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            batch = orjson.dumps(rows).decode()
+        except TypeError:
+            batch = None
+        self.wait()
+        if batch is None or "\\u0000" in batch:
+            before = self.connection.total_changes
+            self.connection.executemany(self.rows_sql, rows)
+            self.inserted += self.connection.total_changes - before
+            return
+        self._in_flight = self._pool.submit(self._insert, batch)
+
+    def _insert(self, batch: str) -> int:
+        return self.connection.execute(self.batch_sql, (batch,)).rowcount
+
+    def wait(self) -> None:
+        """Until the batch in flight is in; its error, if it failed, is raised here."""
+        if self._in_flight is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            self.inserted += in_flight.result()
+
+    def close(self) -> None:
+        """Wait for the batch in flight (its error is not raised) and end the thread."""
+        if self._in_flight is not None:
+            futures.wait([self._in_flight])
+            self._in_flight = None
+        self._pool.shutdown()
 
 
 @dataclass
@@ -105,9 +168,9 @@ class _Import:
         self.source_id = source_id
         self.replace = replace
         self.table = "staging" if replace else "programme"
-        self.insert = _PROGRAMME_INSERT.format(table=self.table)
         self.keys = dict(store.channel_ids())
         self.rows: list[tuple[Any, ...]] = []
+        self.writer = _RowWriter(connection, self.table)
         self.attempted = 0
         self.inserted = 0
         self.touched: set[int] = set()  # channel keys
@@ -123,6 +186,7 @@ class _Import:
             connection.execute("DELETE FROM staging")
 
     def channel(self, channel: Channel) -> None:
+        self.writer.wait()
         values = channel_row(channel)
         key = self.keys.get(channel.id)
         if key is not None:
@@ -154,6 +218,7 @@ class _Import:
     def _key(self, channel: str) -> int:
         key = self.keys.get(channel)
         if key is None:
+            self.writer.wait()
             cursor = self.connection.execute(
                 "INSERT INTO channel (xmltv_id, name, display_names, declared) VALUES (?, ?, ?, 0)",
                 (channel, channel, json.dumps([[channel, None]])),
@@ -173,13 +238,12 @@ class _Import:
 
     def flush(self) -> None:
         if self.rows:
-            before = self.connection.total_changes
-            self.connection.executemany(self.insert, self.rows)
-            self.inserted += self.connection.total_changes - before
+            self.writer.write(self.rows)
             self.attempted += len(self.rows)
-            self.rows.clear()
+            self.rows = []
 
     def asset(self, asset: Asset) -> None:
+        self.writer.wait()
         cursor = self.connection.execute(
             "INSERT OR IGNORE INTO asset (fingerprint, title, locator, duration, extinf, tags,"
             " extinf_duration, tvg_id, content_hash, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
@@ -201,6 +265,8 @@ class _Import:
     def finish(self, actor: Actor) -> int:
         """Move staged rows in (replace mode) and update the touched channels."""
         self.flush()
+        self.writer.wait()
+        self.inserted = self.writer.inserted
         replaced = 0
         if self.replace:
             spans = self.connection.execute(
@@ -229,6 +295,34 @@ class _Import:
                 (key, self.source_id, str(actor), now),
             )
         return replaced
+
+
+def _read_into(
+    state: _Import,
+    reader: Any,
+    only: str | None,
+    progress: Progress | None,
+    should_stop: ShouldStop | None,
+) -> int:
+    """Hand every item of ``reader`` to ``state``; returns how many were read."""
+    seen = 0
+    for item in reader:
+        if isinstance(item, Programme):
+            if only is None or item.channel == only:
+                state.programme(item)
+        elif isinstance(item, Asset):
+            state.asset(item)
+        elif only is None or item.id == only:
+            state.channel(item)
+        seen += 1
+        if seen % 1000 == 0:
+            if should_stop is not None and should_stop():
+                raise Cancelled("the import was cancelled; nothing was stored")
+            if progress is not None:
+                progress(seen)
+    if should_stop is not None and should_stop():
+        raise Cancelled("the import was stopped; nothing was stored")
+    return seen
 
 
 def import_file(
@@ -265,7 +359,11 @@ def import_file(
         )
     only = channel if chosen in ("xmltv", "json") else None
     result = ImportResult(path=str(path), format=reader.format)
-    md5 = _file_md5(path)
+    # hashlib lets the GIL go for big updates: the file's MD5 is worked out on the other
+    # core while the import reads it
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-md5")
+    md5 = hashing.submit(_file_md5, path)
+    hashing.shutdown(wait=False)
     count_before = store.count()
     if replace:
         result.backup = store.database.automatic_backup("before-import-replace")
@@ -274,29 +372,14 @@ def import_file(
             connection.execute(
                 "INSERT INTO import_source (path, md5, format, imported_at, who) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (str(path.resolve()), md5, reader.format, int(time.time() * 1000), str(actor)),
+                (str(path.resolve()), "", reader.format, int(time.time() * 1000), str(actor)),
             ).lastrowid
             or 0
         )
         state = _Import(store, connection, source_id, replace, reader.format)
-        seen = 0
-        for item in reader:
-            if isinstance(item, Programme):
-                if only is None or item.channel == only:
-                    state.programme(item)
-            elif isinstance(item, Asset):
-                state.asset(item)
-            elif only is None or item.id == only:
-                state.channel(item)
-            seen += 1
-            if seen % 1000 == 0:
-                if should_stop is not None and should_stop():
-                    raise Cancelled("the import was cancelled; nothing was stored")
-                if progress is not None:
-                    progress(seen)
-        if should_stop is not None and should_stop():
-            raise Cancelled("the import was stopped; nothing was stored")
-        result.replaced = state.finish(actor)
+        with closing(state.writer):
+            seen = _read_into(state, reader, only, progress, should_stop)
+            result.replaced = state.finish(actor)
         result.added = state.inserted
         result.skipped = state.attempted - state.inserted
         result.assets_added, result.assets_skipped = state.assets_added, state.assets_skipped
@@ -305,9 +388,16 @@ def import_file(
         result.warnings = list(reader.warnings)
         result.warnings_total = len(reader.warnings)
         connection.execute(
-            "UPDATE import_source SET added = ?, skipped = ?, replaced = ?, warnings = ? "
+            "UPDATE import_source SET md5 = ?, added = ?, skipped = ?, replaced = ?, warnings = ? "
             "WHERE id = ?",
-            (result.added, result.skipped, result.replaced, result.warnings_total, source_id),
+            (
+                md5.result(),
+                result.added,
+                result.skipped,
+                result.replaced,
+                result.warnings_total,
+                source_id,
+            ),
         )
         record = AuditRecord.by(
             actor,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -68,3 +69,19 @@ def test_unknown_channels_are_named_in_the_error(week: Store) -> None:
 def test_cursor_needs_a_stored_programme(week: Store) -> None:
     programme = week.page(CHANNEL, limit=1).programmes[0]
     assert Cursor.of(programme).row_id == programme.id
+
+
+def test_an_import_records_where_it_came_from(tmp_path: Path) -> None:
+    path = tmp_path / "guide.xml"
+    path.write_text(
+        '<tv><programme start="20261201060000 +0100" stop="20261201070000 +0100" '
+        'channel="a.example.org"><title>A</title></programme></tv>',
+        encoding="utf-8",
+    )
+    store = new_store(tmp_path)
+    import_file(store, path, actor=ACTOR)
+    row = store.database.connection.execute(
+        "SELECT path, md5, format, who, added, skipped FROM import_source"
+    ).fetchone()
+    expected = hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+    assert tuple(row) == (str(path.resolve()), expected, "xmltv", str(ACTOR), 1, 0)
