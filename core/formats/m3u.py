@@ -52,9 +52,14 @@ _MEDIA_SUFFIXES = frozenset(
 )
 
 
-_Entry = tuple[int, str, int, str, tuple[str, ...]]
-"""An entry as read: its line, the text after ``#EXTINF:``, how many lines below that line its
-locator is, the locator, and its tag lines."""
+_Entry = tuple[int, str | None, int, str, tuple[str, ...]]
+"""An entry as read: its line, the text after ``#EXTINF:`` (``None`` for a bare locator), how
+many lines below that line its locator is, the locator, and its tag lines."""
+
+
+def _file_title(locator: str) -> str:
+    """The title of a locator listed without ``#EXTINF``: its file name without suffix."""
+    return PurePosixPath(locator.partition("|")[0].rstrip("/")).stem
 
 
 def _seconds(duration: str) -> float | None:
@@ -109,7 +114,10 @@ class M3uReader:
                 for line, extinf, below, locator, tags in entries:
                     if " " in locator:
                         self._check_locator(line + below, locator)
-                    duration, attributes, title = split_extinf(extinf)
+                    if extinf is None:  # a locator without #EXTINF
+                        duration, attributes, title = "-1", "", _file_title(locator)
+                    else:
+                        duration, attributes, title = split_extinf(extinf)
                     yield Asset(
                         title,
                         locator,
@@ -200,8 +208,7 @@ class M3uReader:
                 entries.append((start, extinf, number - start, line, tuple(self._tags)))
                 self._pending = None
             elif _URL.match(line) or (PurePosixPath(line).suffix.lower() in _MEDIA_SUFFIXES):
-                title = PurePosixPath(line.partition("|")[0].rstrip("/")).stem
-                entries.append((number, f"-1,{title}", 0, line, ()))
+                entries.append((number, None, 0, line, ()))
             else:
                 warn(number, f"'{line[:60]}' is outside any entry; ignored")
 

@@ -66,6 +66,15 @@ def test_a_plain_list_of_files_reads_as_entries(tmp_path: Path) -> None:
     assert reader.format == "m3u"
 
 
+def test_a_plain_file_is_titled_by_its_whole_name(tmp_path: Path) -> None:
+    path = write_to(tmp_path, "odd.m3u", '/media/a="b",c.mp4\n/media/-1 x,y.mkv\n')
+    items, _ = read_all(path)
+    assert [(a.title, a.extinf, a.extinf_duration) for a in items] == [  # type: ignore[union-attr]
+        ('a="b",c', "", "-1"),
+        ("-1 x,y", "", "-1"),
+    ]
+
+
 def test_bom_crlf_and_lower_case_tags_are_read(tmp_path: Path) -> None:
     path = write_to(
         tmp_path, "bom.m3u", '\ufeff#EXTM3U\r\n#extinf:-1 tvg-id="a.b",A\r\nhttp://x/1\r\n'
