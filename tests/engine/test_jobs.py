@@ -73,6 +73,15 @@ async def test_only_the_last_finished_jobs_are_kept_in_memory() -> None:
     await queue.wait(running)
 
 
+async def test_a_burst_of_queued_jobs_keeps_exactly_the_last_finished() -> None:
+    queue = JobQueue(keep=20, max_active=1)  # finished in the order submitted
+    burst = [queue.submit("check", lambda ctx, n=n: n) for n in range(300)]
+    for job in burst:
+        await queue.wait(job)
+    assert sorted(queue.jobs) == sorted(job.id for job in burst[-20:])
+    assert [job.result for job in burst[-20:]] == list(range(280, 300))
+
+
 async def test_a_job_that_raises_fails_with_the_error_category() -> None:
     queue = JobQueue()
 
