@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
@@ -30,7 +30,7 @@ from core.formats import DEFAULT_LIMIT, InputWarning, M3uReader, open_reader
 from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
-from core.models import Asset, Channel, Programme
+from core.models import Asset, Channel, Item, Programme
 from core.store.codec import asset_row, channel_row, programme_row
 from core.store.store import Store
 
@@ -299,7 +299,7 @@ class _Import:
 
 def _read_into(
     state: _Import,
-    reader: Any,
+    reader: Iterable[Item],
     only: str | None,
     progress: Progress | None,
     should_stop: ShouldStop | None,
