@@ -66,7 +66,8 @@ def run() -> list[Table]:
             worst < 0.05,
         )
     )
-    overhead = asyncio.run(_noop_jobs(1000))
+    # the fastest of three bursts, as every other timing here
+    overhead = min(asyncio.run(_noop_jobs(1000)) for _ in range(3))
     table.add(
         Row(
             "1,000 no-op jobs through the queue: vs that import",
