@@ -29,12 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def best_of(function: Callable[[], object], repeat: int = 3) -> float:
     """The fastest of ``repeat`` runs, in seconds (the least disturbed by the machine)."""
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
+    return best_of_each(function, repeat=repeat)[0]
 
 
 def best_of_each(*functions: Callable[[], object], repeat: int = 9) -> list[float]:

@@ -84,7 +84,7 @@ def split_extinf(text: str) -> tuple[str, str, str]:
             return duration, text[start:comma], text[comma + 1 :]
     else:
         gap, comma_found, title = after.partition(",")
-        if comma_found and (not gap or not gap.strip()):
+        if comma_found and not gap.strip():
             opening, opening_quote, _ = before.rpartition('"')
             if opening_quote and len(opening) > start and opening[-1] == "=":
                 return duration, text[start : len(before) + 1 + len(gap)], title

@@ -13,7 +13,6 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -105,10 +104,8 @@ class _RowWriter:
 
     def close(self) -> None:
         """Wait for the batch in flight (its error is not raised) and end the thread."""
-        if self._in_flight is not None:
-            futures.wait([self._in_flight])
-            self._in_flight = None
-        self._pool.shutdown()
+        self._in_flight = None
+        self._pool.shutdown()  # waits for the batch in flight
 
 
 @dataclass
