@@ -1,0 +1,155 @@
+"""Roles on a shared server: who someone is and what they may do cannot be set by themselves.
+
+Each test runs the command line as a user would, with the environment a caller can set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, corpus_path
+
+GUIDE = str(corpus_path("xmltv", "t_data", "simple.xml"))
+ME = pwd.getpwuid(os.getuid()).pw_name
+SOMEONE_ELSE = 65534  # nobody: the owner of a store that is not ours
+
+
+def run(
+    *args: str, home: Path, env: dict[str, str] | None = None, umask: int = 0o022
+) -> subprocess.CompletedProcess[str]:
+    """The CLI as a subprocess, with what the caller put in its environment."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SCHEDULEFLOW_", "SSH_"))
+    }
+    environment.update({"SCHEDULEFLOW_HOME": str(home), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        timeout=120,
+        umask=umask,
+    )
+
+
+@pytest.fixture
+def others_store(tmp_path: Path) -> Path:
+    """A store folder owned by someone else, whose root-owned config makes strangers viewers."""
+    if os.getuid() != 0:
+        pytest.skip("needs root: the store must belong to another user")
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o755)
+    os.chown(folder, SOMEONE_ELSE, -1)
+    config = folder / "config.toml"
+    config.write_text('[roles]\ndefault = "viewer"\n', encoding="utf-8")
+    config.chmod(0o644)
+    return folder / "tv.db"
+
+
+def test_logname_and_user_do_not_change_who_the_audit_records(tmp_path: Path) -> None:
+    alice = {"LOGNAME": "alice", "USER": "alice", "LNAME": "alice", "USERNAME": "alice"}
+    result = run("import", GUIDE, home=tmp_path, env=alice)
+    assert result.returncode == 0, result.stderr
+    records = json.loads(run("audit", "--json", home=tmp_path).stdout)
+    assert [record["who"] for record in records] == [ME]
+    line = json.loads((tmp_path / "logs" / "audit.jsonl").read_text().splitlines()[-1])
+    assert line["who"] == ME
+
+
+def test_the_ssh_address_is_kept_as_reported_and_a_forged_one_is_marked(tmp_path: Path) -> None:
+    run("import", GUIDE, home=tmp_path, env={"SSH_CLIENT": "192.0.2.9 50022 22"})
+    forged = "\x1b]0;owned\x07 1 2"
+    run("import", GUIDE, home=tmp_path, env={"SSH_CONNECTION": forged})
+    records = json.loads(run("audit", "--json", home=tmp_path).stdout)
+    assert [record["ssh_client"] for record in records] == [
+        "(invalid) '\\x1b]0;owned\\x07'",
+        "192.0.2.9",
+    ]
+    text = run("audit", home=tmp_path).stdout
+    assert "\x1b" not in text
+    assert f"{ME}, ssh client (reported) 192.0.2.9  import" in text
+
+
+def test_roles_in_the_environment_are_refused(others_store: Path, tmp_path: Path) -> None:
+    refused = run(
+        "--db", str(others_store), "import", GUIDE,
+        home=tmp_path / "own", env={"SCHEDULEFLOW_ROLES__DEFAULT": "admin"},
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        "scheduleflow import: $SCHEDULEFLOW_ROLES__DEFAULT: roles are not taken from the "
+        "environment — unset it; roles come from the config.toml beside the database "
+        "(README: Roles on a shared server)"
+    )
+    assert not others_store.exists()
+
+
+def test_the_callers_own_config_does_not_give_roles_on_another_store(
+    others_store: Path, tmp_path: Path
+) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    mapping = f'[roles]\ndefault = "admin"\nusers = {{ {ME} = "admin" }}\n'
+    (own / "config.toml").write_text(mapping, encoding="utf-8")
+    (tmp_path / "own.toml").write_text(mapping, encoding="utf-8")
+    for env in ({}, {"SCHEDULEFLOW_CONFIG": str(tmp_path / "own.toml")}):
+        refused = run(
+            "--home", str(own), "--db", str(others_store), "import", GUIDE, home=own, env=env
+        )
+        assert refused.returncode == 2
+        assert "your role is viewer, and import needs operator" in refused.stderr
+    # on their own store, the same caller is its admin without any set-up
+    assert run("db", "backup", home=tmp_path / "mine").returncode == 0
+    restore = run(
+        "db",
+        "restore",
+        str(next((tmp_path / "mine" / "backups").glob("*.db"))),
+        home=tmp_path / "mine",
+    )
+    assert restore.returncode == 0, restore.stderr
+
+
+@pytest.mark.parametrize(
+    ("mode", "owner", "group", "problem", "fix"),
+    [
+        (0o666, None, None, "can be written by others", "chmod go-w"),
+        (0o664, None, 54321, "can be written by its group", "chmod go-w"),
+        (0o644, SOMEONE_ELSE, None, "belongs to nobody, not to root, the store's owner", "chown"),
+    ],
+    ids=["world-writable", "group-writable", "someone-elses"],
+)
+def test_a_store_config_others_could_have_written_is_refused(
+    tmp_path: Path, mode: int, owner: int | None, group: int | None, problem: str, fix: str
+) -> None:
+    if os.getuid() != 0 and (owner or group):
+        pytest.skip("needs root to give the file to another user or group")
+    config = tmp_path / "config.toml"
+    config.write_text('[roles]\ndefault = "admin"\n', encoding="utf-8")
+    config.chmod(mode)
+    os.chown(config, -1 if owner is None else owner, -1 if group is None else group)
+    result = run("check", home=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"scheduleflow check: {config}: {problem}")
+    assert f"fix: {fix} " in line and str(config) in line.partition("fix:")[2]
+
+
+def test_a_store_config_in_a_folder_others_can_write_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    folder.mkdir()
+    (folder / "config.toml").write_text('[roles]\ndefault = "admin"\n', encoding="utf-8")
+    folder.chmod(0o777)
+    result = run("--db", str(folder / "tv.db"), "check", home=tmp_path)
+    assert result.returncode == 2
+    assert f"{folder}: can be written by others" in result.stderr
+    assert f"fix: chmod o-w {folder}" in result.stderr
