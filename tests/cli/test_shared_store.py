@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,74 @@ def test_a_store_config_in_a_folder_others_can_write_is_refused(tmp_path: Path) 
     assert result.returncode == 2
     assert f"{folder}: can be written by others" in result.stderr
     assert f"fix: chmod o-w {folder}" in result.stderr
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    """Every file and folder under ``folder`` (itself included) with its permission bits."""
+    found = {".": stat.S_IMODE(folder.stat().st_mode)}
+    for path in folder.rglob("*"):
+        found[str(path.relative_to(folder))] = stat.S_IMODE(path.lstat().st_mode)
+    return found
+
+
+def test_a_private_store_gives_others_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "home"  # made by ScheduleFlow
+    assert run("import", GUIDE, home=home).returncode == 0
+    assert run("db", "backup", home=home).returncode == 0
+    assert run("fix", "gap", "--policy", "placeholder", home=home).returncode in (0, 1)
+    modes = _modes(home)
+    assert {"scheduleflow.db", "logs/audit.jsonl", "logs/scheduleflow.log", "backups"} <= set(modes)
+    assert {name: oct(mode) for name, mode in modes.items() if mode & 0o007} == {}
+    # the group gets what the operator's umask (022) gives it, never write
+    assert modes["scheduleflow.db"] == 0o640 and modes["backups"] == 0o750
+
+
+def test_a_shared_store_folder_gives_its_group_read_and_write(tmp_path: Path) -> None:
+    if os.getuid() != 0:
+        pytest.skip("needs root to give the folder to another group")
+    shared = tmp_path / "srv"
+    shared.mkdir()
+    os.chown(shared, -1, 54321)  # the operators' group
+    shared.chmod(0o2770)
+    database = str(shared / "tv.db")
+    assert run("--db", database, "import", GUIDE, home=tmp_path / "own").returncode == 0
+    assert run("--db", database, "db", "backup", home=tmp_path / "own").returncode == 0
+    modes = _modes(shared)
+    assert modes["tv.db"] == 0o660 and modes["backups"] == 0o2770
+    backup = next(shared.glob("backups/*.db"))
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o660
+    assert {path.stat().st_gid for path in shared.rglob("*")} == {54321}
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o027, 0o640), (0o002, 0o664)])
+def test_exports_follow_the_operators_own_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    assert run("import", GUIDE, home=tmp_path / "home").returncode == 0
+    target = tmp_path / "guide.xml"
+    result = run(
+        "export", "--format", "xmltv", "-o", str(target), home=tmp_path / "home", umask=umask
+    )
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+def test_the_wal_and_shm_files_sqlite_makes_are_the_groups_too(tmp_path: Path) -> None:
+    shared = tmp_path / "srv"
+    shared.mkdir()
+    shared.chmod(0o2770)
+    # a session as the command line starts one, looking at the files while the store is open
+    script = (
+        "import os, stat, sys\n"
+        "from pathlib import Path\n"
+        "from core.permissions import protect_new_files\n"
+        "from core.store import Store\n"
+        "folder = Path(sys.argv[1])\n"
+        "protect_new_files(folder)\n"
+        "with Store.open(folder / 'tv.db'):\n"
+        "    for name in ('tv.db', 'tv.db-wal', 'tv.db-shm'):\n"
+        "        print(name, oct(stat.S_IMODE((folder / name).stat().st_mode)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(shared)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, umask=0o022,
+    )  # fmt: skip
+    assert result.stdout.split() == ["tv.db", "0o660", "tv.db-wal", "0o660", "tv.db-shm", "0o660"]
