@@ -86,13 +86,17 @@ def _owners(owner: int) -> str:
     )
 
 
-def _check_file(path: Path, status: os.stat_result, owner: int) -> None:
+def _check_owner(path: Path, status: os.stat_result, owner: int) -> None:
     if status.st_uid not in (owner, 0):
         raise _refuse(
             path,
             f"belongs to {_name(status.st_uid)}, not to {_owners(owner)}",
             f"chown {_name(owner)} {path}",
         )
+
+
+def _check_file(path: Path, status: os.stat_result, owner: int) -> None:
+    _check_owner(path, status, owner)
     if status.st_mode & stat.S_IWOTH:
         raise _refuse(path, "can be written by others", f"chmod go-w {path}")
     if status.st_mode & stat.S_IWGRP and not _private_group(status):
@@ -101,12 +105,7 @@ def _check_file(path: Path, status: os.stat_result, owner: int) -> None:
 
 def _check_folder(folder: Path, owner: int) -> None:
     status = folder.stat()
-    if status.st_uid not in (owner, 0):
-        raise _refuse(
-            folder,
-            f"belongs to {_name(status.st_uid)}, not to {_owners(owner)}",
-            f"chown {_name(owner)} {folder}",
-        )
+    _check_owner(folder, status, owner)
     if status.st_mode & stat.S_IWOTH:
         raise _refuse(folder, "can be written by others", f"chmod o-w {folder}")
 
@@ -117,6 +116,12 @@ def _read_trusted(path: Path, owner: int) -> str | None:
         link = path.lstat()
     except FileNotFoundError:
         return None
+    except PermissionError:
+        raise FileProblem(
+            "cannot be reached (permission denied)",
+            path=path.parent,
+            hint="the store belongs to its folder's group: its owner can add you to it",
+        ) from None
     if stat.S_ISLNK(link.st_mode) and link.st_uid not in (owner, 0):
         raise _refuse(path, f"is a link made by {_name(link.st_uid)}", f"rm {path}")
     try:

@@ -60,8 +60,7 @@ def reported_ssh_client(environ: Mapping[str, str]) -> str | None:
     text = environ.get("SSH_CLIENT") or environ.get("SSH_CONNECTION")
     if not text:
         return None
-    words = text.split(" ")
-    address = words[0]
+    address = text.split(" ")[0]  # "address port port"; any other blank stays in, and fails
     if address.isascii() and address.isprintable():
         try:
             return str(ipaddress.ip_address(address))

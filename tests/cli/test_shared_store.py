@@ -12,35 +12,35 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
-from tests.conftest import ROOT, corpus_path
+from tests.conftest import ROOT, corpus_path, run_cli
 
 GUIDE = str(corpus_path("xmltv", "t_data", "simple.xml"))
 ME = pwd.getpwuid(os.getuid()).pw_name
 SOMEONE_ELSE = 65534  # nobody: the owner of a store that is not ours
 
 
+@pytest.fixture(autouse=True)
+def no_callers_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test says itself what the caller's environment holds."""
+    for name in list(os.environ):
+        if name.startswith(("SCHEDULEFLOW_", "SSH_")):
+            monkeypatch.delenv(name)
+
+
 def run(
     *args: str, home: Path, env: dict[str, str] | None = None, umask: int = 0o022
 ) -> subprocess.CompletedProcess[str]:
-    """The CLI as a subprocess, with what the caller put in its environment."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SCHEDULEFLOW_", "SSH_"))
-    }
-    environment.update({"SCHEDULEFLOW_HOME": str(home), **(env or {})})
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=ROOT,
-        timeout=120,
-        umask=umask,
-    )
+    """The CLI as a subprocess, with what the caller put in its environment and umask."""
+    old = os.umask(umask)  # the child inherits it
+    try:
+        with mock.patch.dict(os.environ, env or {}):
+            return run_cli(*args, home=home)
+    finally:
+        os.umask(old)
 
 
 @pytest.fixture

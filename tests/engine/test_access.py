@@ -140,3 +140,20 @@ def test_another_user_is_who_their_uid_says_and_gets_their_groups_role(
     assert role == "operator"
     _, _, outsider = _as_user(account, [], who_and_role)
     assert outsider == "viewer"
+
+    # a shared folder (2770) is closed to anyone outside its group, with one clear line
+    os.chown(reachable, -1, tv.gr_gid)
+    reachable.chmod(0o2770)
+
+    def refusal() -> str:
+        try:
+            store_roles(reachable / "tv.db")
+        except FileProblem as error:
+            return str(error)
+        return "opened"
+
+    assert _as_user(account, [tv.gr_gid], who_and_role)[2] == "operator"
+    assert _as_user(account, [], refusal) == (
+        f"{reachable}: cannot be reached (permission denied) — the store belongs to its "
+        "folder's group: its owner can add you to it"
+    )
