@@ -16,7 +16,8 @@ from typing import Any
 from core.errors import ScheduleFlowError
 from core.formats import DEFAULT_LIMIT, FORMATS
 from core.logs import configure_logging
-from core.paths import home, log_folder
+from core.paths import database_path, home, log_folder
+from core.permissions import protect_new_files
 from core.rules.findings import FIXES
 from core.store import EXPORT_FORMATS
 from tui.commands.context import Context
@@ -231,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     home_dir = home(getattr(args, "home", None))
+    # before anything is created: logs, the database and its -wal/-shm, backups
+    protect_new_files(database_path(home_dir, getattr(args, "db", None)).parent)
     try:
         configure_logging(
             home_dir,

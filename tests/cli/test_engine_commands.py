@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pwd
 from pathlib import Path
 
 from tests.conftest import corpus_path, run_cli
@@ -61,7 +63,8 @@ def test_read_only_refuses_changes_with_exit_2_naming_the_role(sf_home: Path) ->
 
 
 def test_roles_come_from_the_config_file(sf_home: Path) -> None:
-    (sf_home / "config.toml").write_text('[roles]\ndefault = "viewer"\n')
+    me = pwd.getpwuid(os.getuid()).pw_name  # the store's owner, admin unless named
+    (sf_home / "config.toml").write_text(f'[roles]\nusers = {{ {me} = "viewer" }}\n')
     refused = run_cli("import", GUIDE, home=sf_home)
     assert refused.returncode == 2 and "needs operator" in refused.stderr
     (sf_home / "config.toml").write_text('[roles]\ndefault = "wizard"\n')

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.config import load_config
+from core.access import store_roles
 from core.engine import Engine, StoreOperation, outcome
 from core.errors import InputError
 from core.identity import Actor, current_actor
@@ -54,9 +54,12 @@ class Context:
         """The role, without opening the store (for restoring a damaged one)."""
         if self._engine is not None:
             return self._engine.role
-        config = load_config(self.home)
+        roles = store_roles(self.database)
         return role_for(
-            config.roles, self.actor, read_only=bool(getattr(self.args, "read_only", False))
+            roles.settings,
+            self.actor,
+            owner_uid=roles.owner_uid,
+            read_only=bool(getattr(self.args, "read_only", False)),
         )
 
     def run(self, kind: str, operation: StoreOperation, label: str = "", **options: Any) -> Any:

@@ -52,7 +52,7 @@ def run_audit(context: Context) -> int:
         return 0
     for record in records:
         where = f" on {record.channel}" if record.channel else ""
-        ssh = f" from {record.ssh_client}" if record.ssh_client else ""
+        ssh = f", ssh client (reported) {record.ssh_client}" if record.ssh_client else ""
         context.say(
             f"{record.at:%Y-%m-%d %H:%M:%S} UTC  {record.who}{ssh}  {record.action}"
             f"{where}: {record.summary}"
