@@ -7,16 +7,18 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from core.config import load_config
-from core.engine import Engine, StoreOperation, outcome
 from core.errors import InputError
 from core.identity import Actor, current_actor
 from core.paths import database_path, home
 from core.roles import Role, role_for
-from core.store import Store
 from core.timeargs import parse_instant
+
+if TYPE_CHECKING:  # loaded by the commands that open the store, not by `inspect`
+    from core.engine import Engine, StoreOperation
+    from core.store import Store
 
 __all__ = ["Context"]
 
@@ -39,6 +41,8 @@ class Context:
     def engine(self) -> Engine:
         """The session: config, role, the checked store, jobs."""
         if self._engine is None:
+            from core.engine import Engine
+
             self._engine = Engine(
                 self.home, self.database, read_only=bool(getattr(self.args, "read_only", False))
             )
@@ -61,6 +65,8 @@ class Context:
 
     def run(self, kind: str, operation: StoreOperation, label: str = "", **options: Any) -> Any:
         """Run ``operation`` as a job (recorded, timed out, role-checked); its result."""
+        from core.engine import outcome
+
         job = self.engine.run(kind, operation, label=label or kind, **options)
         return outcome(job)
 
