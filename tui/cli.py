@@ -250,13 +250,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}", file=sys.stderr)
         return 2
+    log.debug("run as: scheduleflow %s", " ".join(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         return _run_tui(args)
     context = Context(args)
     try:
         return int(_handler(args.handler)(context))
     except ScheduleFlowError as error:
-        log.info("%s failed: %s", args.command, error)
+        if error not in context.failed_job_errors:  # a job's failure is logged by its queue
+            log.info("%s failed: %s", args.command, error)
         print(f"scheduleflow {args.command}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

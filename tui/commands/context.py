@@ -36,6 +36,8 @@ class Context:
         self.database: Path = database_path(self.home, getattr(args, "db", None))
         self.actor: Actor = current_actor()
         self._engine: Engine | None = None
+        self.failed_job_errors: list[BaseException] = []
+        """Errors of jobs that failed: the job queue has logged them already."""
 
     @property
     def engine(self) -> Engine:
@@ -68,6 +70,8 @@ class Context:
         from core.engine import outcome
 
         job = self.engine.run(kind, operation, label=label or kind, **options)
+        if job.error is not None:
+            self.failed_job_errors.append(job.error)
         return outcome(job)
 
     def close(self) -> None:
