@@ -46,13 +46,13 @@ def run_plan(context: Context) -> int:
         filler=args.filler,
         timezone=args.timezone,
     )
-    if args.json:
-        context.print_json(plan.to_json())
-    else:
+    if not args.json:
         for line in plan.preview(limit=args.limit):
             context.say(line)
     if args.dry_run:
-        if not args.json:
+        if args.json:
+            context.print_json({**plan.to_json(), "applied": False})
+        else:
             context.say(f"dry run: {len(plan.added)} programmes planned, nothing written")
         return 0
     context.run(
@@ -60,7 +60,9 @@ def run_plan(context: Context) -> int:
         lambda store, job: apply_plan(store, plan, actor=context.actor, job_id=job.job.id),
         label=f"plan {args.channel}",
     )
-    if not args.json:
+    if args.json:  # written once applied: a failed apply leaves no success document behind
+        context.print_json({**plan.to_json(), "applied": True})
+    else:
         context.say(
             f"planned {len(plan.added)} programmes on {args.channel} "
             "(a backup was taken; `scheduleflow undo` reverts it)"
