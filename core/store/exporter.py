@@ -258,6 +258,8 @@ def export(
     elif format == "json":
         _json(store, target, chosen, start, stop, force, channels is None, result)
     elif format == "m3u" and (library or group is not None):
+        if group is not None:
+            store.require_group(group)
         with atomic_text_file(target, force=force) as out:
             result.assets = write_m3u(out, store.assets(group))
     elif format == "m3u":

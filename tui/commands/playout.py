@@ -23,6 +23,11 @@ def run_plan(context: Context) -> int:
     start, stop = context.instant("from_"), context.instant("to")
     if start is None or stop is None:
         raise InputError("plan needs a window", hint="give --from T and --to T")
+    if args.template and args.group:
+        raise InputError(
+            "plan takes --group G or --template FILE, not both",
+            hint="a template names its groups itself; leave out --group",
+        )
     if args.template:
         template = load_template(Path(args.template))
     elif args.group:
