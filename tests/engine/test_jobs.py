@@ -14,7 +14,7 @@ import pytest
 
 from bench.generate import write_bench_xmltv
 from core.engine import Engine
-from core.errors import InputError
+from core.errors import FileProblem, InputError, PermissionDenied, ScheduleFlowError
 from core.history import JobHistory
 from core.jobs import Job, JobContext, JobQueue, JobState
 from core.store import import_file
@@ -205,7 +205,7 @@ async def test_health_degrades_after_repeated_failures(tmp_path: Path, state: st
 
     def failing(store: object, ctx: JobContext) -> None:
         if state == "failed":
-            raise InputError("bad")
+            raise RuntimeError("a bug of ours")
         never.wait(5)
 
     for _ in range(3):
@@ -215,6 +215,29 @@ async def test_health_degrades_after_repeated_failures(tmp_path: Path, state: st
     assert (health.failed if state == "failed" else health.timed_out) == 3
     assert health.total_errors == 3
     never.set()
+    engine.close()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InputError("programme 3 has no start"),
+        FileProblem("no such file", path=Path("/no/such.xml")),
+        PermissionDenied("your role is viewer, and import needs operator"),
+    ],
+)
+async def test_the_operators_mistakes_do_not_make_health_degraded(
+    tmp_path: Path, error: ScheduleFlowError
+) -> None:
+    engine = Engine(tmp_path / "home", actor=ACTOR)
+
+    def refused(store: object, ctx: JobContext) -> None:
+        raise error
+
+    for _ in range(5):
+        await engine.queue.wait(engine.submit("check", refused))
+    health = engine.health()
+    assert (health.status, health.failed) == ("healthy", 5)
     engine.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from tui.commands.context import Context
@@ -29,7 +30,8 @@ def run_jobs(context: Context) -> int:
 
 def run_health(context: Context) -> int:
     """Healthy (exit 0) or degraded (exit 1), with the numbers."""
-    health = context.engine.health()
+    # a command's own process has been up for an instant: its uptime would say nothing
+    health = dataclasses.replace(context.engine.health(), uptime_seconds=None)
     if context.args.json:
         context.print_json(health.to_json())
     else:

@@ -77,8 +77,14 @@ def run_fix(context: Context) -> int:
         stop=context.instant("to"),
         group=args.group,
     )
-    if args.json and args.dry_run:
-        context.print_json(plan.to_json())
+    if args.json:  # one document, written once the outcome is known
+        if plan.changes and not args.dry_run:
+            context.run(
+                "fix",
+                lambda store, job: apply_fix(store, plan, actor=context.actor, job_id=job.job.id),
+                label=f"fix {args.kind} --policy {args.policy}",
+            )
+        context.print_json({**plan.to_json(), "applied": bool(plan.changes) and not args.dry_run})
         return 0
     for line in plan.preview():
         context.say(line)
