@@ -78,7 +78,7 @@ def run_import(context: Context) -> int:
 def run_export(context: Context) -> int:
     """Export channels and a time range to a file (or a folder for ffplayout)."""
     args = context.args
-    start, stop = context.instant("from_"), context.instant("to")
+    start, stop = context.window()
     result = context.run(
         "export",
         lambda store, job: export(
