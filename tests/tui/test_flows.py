@@ -372,6 +372,15 @@ async def test_plan_through_the_dialog_previews_then_creates_the_channel(make_ap
         assert planned[0].start == start and planned[-1].stop == start + timedelta(minutes=90)
 
 
+async def test_a_relative_to_in_the_plan_dialog_counts_from_its_from(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        dialog = await _plan_dialog(app, pilot, to="+1h", template="", grid="30m", filler="Filler")
+        await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
+        preview = str(dialog.query_one("#preview").render())
+        assert "loop.example.org: plan Mon 07 Dec 06:00 – Mon 07 Dec 07:00" in preview
+
+
 async def test_the_plan_dialog_says_what_is_wrong_and_applies_nothing(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
