@@ -10,9 +10,10 @@ import argparse
 import importlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from core.errors import ScheduleFlowError
 from core.formats import DEFAULT_LIMIT, EXPORT_FORMATS, FORMATS
@@ -60,6 +61,38 @@ def _max_size(parser: argparse.ArgumentParser) -> None:
 
 Handler = Callable[[Context], int]
 
+_TIME_OPTIONS = ("--from", "--to", "--at", "--since")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that fails like every other command: one line, a hint, exit 2."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # argparse takes "-2d" for an option, so "--from -2d" would lack its value.
+        joined: list[str] = []
+        for arg in sys.argv[1:] if args is None else args:
+            if joined and joined[-1] in _TIME_OPTIONS and re.match(r"-\d", arg):
+                joined[-1] += f"={arg}"
+            else:
+                joined.append(arg)
+        return super().parse_known_args(joined, namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # name the command whose --help lists what it takes
+            prog = " ".join(filter(None, (self.prog, getattr(parsed, "command", None))))
+            self.exit(
+                2, f"{prog}: unrecognized arguments: {' '.join(extras)}; see '{prog} --help'\n"
+            )
+        return parsed
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}; see '{self.prog} --help'\n")
+
 
 def _handler(name: str) -> Handler:
     """The command's function in ``tui.commands``, imported only when the command runs.
@@ -74,7 +107,7 @@ def _handler(name: str) -> Handler:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: global options before or after the command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="scheduleflow", description="Build, check and fix linear channel schedules."
     )
     _add_globals(parser, suppress=False)
@@ -255,6 +288,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     log.debug("run as: scheduleflow %s", " ".join(sys.argv[1:] if argv is None else argv))
     if args.command is None:
+        # without a terminal (cron, a pipe) the TUI would spin a core for ever, drawing on nothing
+        if not all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout, sys.stderr)):
+            print(
+                "scheduleflow: the TUI needs a terminal; use a command such as "
+                "'scheduleflow check', see 'scheduleflow --help'",
+                file=sys.stderr,
+            )
+            return 2
         return _run_tui(args)
     context = Context(args)
     try:

@@ -87,15 +87,27 @@ class Context:
             self._engine.close()
             self._engine = None
 
-    def instant(self, name: str) -> datetime | None:
+    def instant(self, name: str, relative_to: datetime | None = None) -> datetime | None:
         """An optional time argument (``--from``/``--to``/``--since``), parsed."""
         text = getattr(self.args, name, None)
         if text is None:
             return None
         try:
-            return parse_instant(text)
+            return parse_instant(text, relative_to=relative_to)
         except ValueError as error:
             raise InputError(f"--{name.rstrip('_')}: {error}") from None
+
+    def window(self) -> tuple[datetime | None, datetime | None]:
+        """``--from`` and ``--to``; a relative ``--to`` (``+1d``) counts from ``--from``."""
+        start = self.instant("from_")
+        stop = self.instant("to", relative_to=start)
+        if start is not None and stop is not None and start >= stop:
+            raise InputError(
+                f"--from {start.isoformat(timespec='seconds')} is not before "
+                f"--to {stop.isoformat(timespec='seconds')}",
+                hint="give a --to later than --from",
+            )
+        return start, stop
 
     def print_json(self, data: Any) -> None:
         """Write ``data`` as indented JSON."""

@@ -81,7 +81,7 @@ def run_export(context: Context) -> int:
     from core.store import export
 
     args = context.args
-    start, stop = context.instant("from_"), context.instant("to")
+    start, stop = context.window()
     result = context.run(
         "export",
         lambda store, job: export(

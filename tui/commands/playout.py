@@ -20,7 +20,7 @@ __all__ = ["run_now", "run_plan", "run_play"]
 def run_plan(context: Context) -> int:
     """Fill a window from the library (``--dry-run`` previews)."""
     args = context.args
-    start, stop = context.instant("from_"), context.instant("to")
+    start, stop = context.window()
     if start is None or stop is None:
         raise InputError("plan needs a window", hint="give --from T and --to T")
     if args.template and args.group:
