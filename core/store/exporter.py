@@ -146,7 +146,7 @@ def _lineup(
         entries.append(Asset.from_attrs(channel.name, stream, None, tuple(attrs)))
     header = [("url-tvg", guide_url)] if guide_url else []
     with atomic_text_file(target, force=force) as out:
-        result.channels = write_m3u(out, entries, header)
+        result.channels = write_m3u(out, entries, header, result.warnings)
 
 
 def broadcast_days(
@@ -260,7 +260,7 @@ def export(
         _json(store, target, chosen, start, stop, force, channels is None, result)
     elif format == "m3u" and (library or group is not None):
         with atomic_text_file(target, force=force) as out:
-            result.assets = write_m3u(out, store.assets(group))
+            result.assets = write_m3u(out, store.assets(group), (), result.warnings)
     elif format == "m3u":
         _lineup(store, target, chosen, force, guide_url, result)
     elif format == "ffplayout":

@@ -14,8 +14,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from core.atomic import atomic_text_file
-from core.errors import InputError
+from core.errors import InputError, RefusedLocator
 from core.formats import write_ffplayout
+from core.formats.m3u import left_out_warning, locator_line_problem, one_line
+from core.locators import spawnable_locator
 from core.models import Asset, Channel, Programme, airing
 from core.store.store import Store
 
@@ -110,7 +112,7 @@ def _playlist_lines(programmes: list[Programme], start: datetime) -> Iterator[st
         stop = programme.stop or programme.start
         begin = max(programme.start, start) if index == 0 else programme.start
         seconds = (stop - begin).total_seconds()
-        yield f"#EXTINF:{seconds:.3f},{programme.title}"
+        yield f"#EXTINF:{seconds:.3f},{one_line(programme.title)}"
         attrs = dict(programme.attrs)
         offset = (
             float(attrs.get("ffplayout:in", "0") or 0) + (begin - programme.start).total_seconds()
@@ -120,6 +122,18 @@ def _playlist_lines(programmes: list[Programme], start: datetime) -> Iterator[st
         if "ffplayout:out" in attrs or offset:
             yield f"#EXTVLCOPT:stop-time={offset + seconds:.3f}"
         yield programme.locator or ""
+
+
+def _not_played(locator: str) -> str | None:
+    """Why a player is not handed ``locator`` from a playlist (``None``: it is).
+
+    The rule of ``play`` (:func:`spawnable_locator`), and one line of M3U.
+    """
+    try:
+        spawnable_locator(locator)
+    except RefusedLocator as refused:
+        return refused.message
+    return locator_line_problem(locator)
 
 
 def write_playlist(
@@ -132,8 +146,26 @@ def write_playlist(
     force: bool,
     warnings: list[str],
 ) -> int:
-    """An M3U playlist of ``[start, stop)`` on one channel; returns the number of items."""
-    programmes = [p for p in store.programmes(channel.id, start, stop) if p.locator]
+    """An M3U playlist of ``[start, stop)`` on one channel; returns the number of items.
+
+    A programme whose locator a player must not be handed (see :func:`_not_played`) is left
+    out with a warning; the gap it leaves is filled from ``filler`` or refused.
+    """
+    programmes = []
+    left_out = []
+    for programme in store.programmes(channel.id, start, stop):
+        if not programme.locator:
+            continue
+        problem = _not_played(programme.locator)
+        if problem is None:
+            programmes.append(programme)
+        else:  # like a programme without a video: its slot is a gap, filled or refused
+            left_out.append(
+                f"'{one_line(programme.title)}' at {programme.start:%a %H:%M} ({problem})"
+            )
+    filler = [asset for asset in filler if _not_played(asset.locator) is None]
+    if left_out:
+        warnings.append(left_out_warning(left_out, "programmes no player is handed"))
     items: list[Programme] = []
     cursor = programmes[0].start if programmes else start
     position = 0
@@ -143,7 +175,8 @@ def write_playlist(
                 raise InputError(
                     f"{channel.id} has dead air at {cursor:%a %d %b %H:%M}; a playlist plays "
                     "back to back, so what follows would start early",
-                    hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP",
+                    hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP"
+                    + (f"; {warnings[-1]}" if left_out else ""),
                 )
             made, position = _filler(channel.id, cursor, programme.start, filler, position)
             items += made
