@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.atomic import atomic_path
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.roles import Role, require
 from core.store.schema import migrate
@@ -194,18 +195,16 @@ class Database:
             raise StoreError(f"the change could not be saved ({error})", path=self.path) from None
 
     # -- backups --------------------------------------------------------------------------
-    def backup_to(self, target: Path) -> Path:
-        """Write a consistent online copy to ``target`` (temp file + rename)."""
+    def backup_to(self, target: Path, *, force: bool = False) -> Path:
+        """Write a consistent online copy to ``target`` (temp file + rename); an existing
+        regular file is replaced only with ``force``, anything else never (core.atomic)."""
         target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
-        try:
-            self.connection.backup(copy)
-        finally:
-            copy.close()
-        partial.replace(target)
+        with atomic_path(target, force=force) as partial:
+            copy = sqlite3.connect(partial)
+            try:
+                self.connection.backup(copy)
+            finally:
+                copy.close()
         return target
 
     def automatic_backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
-from core.atomic import atomic_text_file
+from core.atomic import output_text
 from core.errors import InputError, RefusedLocator
 from core.formats import write_ffplayout
 from core.formats.m3u import left_out_warning, locator_line_problem, one_line
@@ -99,10 +100,10 @@ def day_items(
 
 
 def write_ffplayout_day(
-    path: Path, channel: Channel, day: date, items: list[Programme], force: bool
+    path: Path | TextIO, channel: Channel, day: date, items: list[Programme], force: bool
 ) -> int:
     """Write one day playlist; returns the number of items."""
-    with atomic_text_file(path, force=force) as out:
+    with output_text(path, force=force) as out:
         return write_ffplayout(out, channel.name, day, items)
 
 
@@ -138,7 +139,7 @@ def _not_played(locator: str) -> str | None:
 
 def write_playlist(
     store: Store,
-    target: Path,
+    target: Path | TextIO,
     channel: Channel,
     start: datetime,
     stop: datetime,
@@ -184,7 +185,7 @@ def write_playlist(
         cursor = max(cursor, programme.stop or programme.start)
     if not items:
         warnings.append(f"{channel.id} has nothing to play between {start} and {stop}")
-    with atomic_text_file(target, force=force) as out:
+    with output_text(target, force=force) as out:
         for line in _playlist_lines(items, start):
             out.write(line + "\n")
     return len(items)
