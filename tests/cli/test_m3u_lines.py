@@ -7,26 +7,10 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_cli
+from tests.hostile import guide_with_locators
 
 CHANNEL = "loop.example.org"
 FORGED = "http://media.example.org/a.mp4&#10;#EXTINF:-1,Forged&#10;--script=/tmp/evil.lua"
-
-
-def _guide(folder: Path, locators: list[str]) -> Path:
-    """One-minute programmes, back to back, with these video locators (XML-escaped)."""
-    programmes = "".join(
-        f'<programme start="20270101000{n}00 +0000" stop="20270101000{n + 1}00 +0000" '
-        f'channel="{CHANNEL}"><title>Item {n}</title><url system="video">{locator}</url>'
-        "</programme>\n"
-        for n, locator in enumerate(locators)
-    )
-    guide = folder / "guide.xml"
-    guide.write_text(
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<tv>\n<channel id="{CHANNEL}">'
-        f"<display-name>Loop</display-name></channel>\n{programmes}</tv>\n",
-        encoding="utf-8",
-    )
-    return guide
 
 
 def _entries(path: Path, home: Path) -> list[tuple[str, str]]:
@@ -44,9 +28,9 @@ def _entries(path: Path, home: Path) -> list[tuple[str, str]]:
 def test_a_playlist_leaves_out_locators_that_would_forge_or_hide_lines(
     sf_home: Path, tmp_path: Path
 ) -> None:
-    guide = _guide(
-        tmp_path, ["http://media.example.org/0.mp4", FORGED, "#hidden.mp4",
-                   "http://media.example.org/3.mp4"],
+    guide = guide_with_locators(
+        tmp_path / "guide.xml", CHANNEL, ["http://media.example.org/0.mp4", FORGED,
+                                          "#hidden.mp4", "http://media.example.org/3.mp4"],
     )  # fmt: skip
     assert run_cli("import", str(guide), home=sf_home).returncode == 0
     library = tmp_path / "filler.m3u"

@@ -18,13 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, run_cli
+from tests.hostile import guide_with_locators, recorded_calls, recording_program
 
 CHANNEL = "evil.example.org"
-FAKE = """#!{python}
-import json, os, sys
-with open(os.environ["FAKE_ARGV"], "w", encoding="utf-8") as out:
-    json.dump(sys.argv, out)
-"""
 
 
 @pytest.fixture
@@ -50,22 +46,9 @@ def traps(tmp_path: Path) -> dict[str, Path]:
 
 
 def _guide(folder: Path, clip: Path, traps: dict[str, Path]) -> Path:
-    """The clip, the two hostile locators, and the clip again, back to back."""
+    """The clip, the two hostile locators, and the clip again, two minutes each."""
     locators = [str(clip), f"--script={traps['script']}", f"--log-file={traps['log']}", str(clip)]
-    programmes = "".join(
-        f'<programme start="20270101000{2 * n}00 +0000" stop="20270101000{2 * n + 2}00 +0000" '
-        f'channel="{CHANNEL}"><title>Item {n}</title><url system="video">{locator}</url>'
-        "</programme>\n"
-        for n, locator in enumerate(locators)
-    )
-    guide = folder / "evil.xml"
-    guide.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<tv>\n'
-        f'<channel id="{CHANNEL}"><display-name>Evil</display-name></channel>\n'
-        f"{programmes}</tv>\n",
-        encoding="utf-8",
-    )
-    return guide
+    return guide_with_locators(folder / "evil.xml", CHANNEL, locators, minutes=2)
 
 
 def _play(home: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
@@ -86,17 +69,11 @@ def test_option_locators_never_reach_mpv_and_print_shows_the_command_that_runs(
     clip: Path, traps: dict[str, Path], sf_home: Path, tmp_path: Path
 ) -> None:
     assert run_cli("import", str(_guide(tmp_path, clip, traps)), home=sf_home).returncode == 0
-    bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
-    fake = bin_folder / "mpv"
-    fake.write_text(FAKE.format(python=sys.executable))
-    fake.chmod(0o755)
-    recorded = tmp_path / "argv.json"
-    env = {"PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}", "FAKE_ARGV": str(recorded)}
+    env = recording_program(tmp_path / "bin", "mpv")
     played = _play(sf_home, env)
     assert played.returncode == 0, played.stderr
-    argv = json.loads(recorded.read_text(encoding="utf-8"))
-    argv[0] = "mpv"
+    (arguments,) = recorded_calls(tmp_path / "bin", "mpv")
+    argv = ["mpv", *arguments]
     assert argv == [
         "mpv", "--force-window=yes", f"--title=ScheduleFlow · {CHANNEL}",
         "--{", "--start=1.000", str(clip), "--}", "--", str(clip),

@@ -3,10 +3,7 @@ planner names the ones it could not place."""
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +12,7 @@ import pytest
 from core.errors import InputError
 from core.planner import make_plan, single_group
 from core.store import Store
+from tests.hostile import recorded_calls, recording_program
 from tests.planner.helpers import add_library
 from tests.store.helpers import new_store
 
@@ -73,25 +71,11 @@ def test_a_group_with_no_known_duration_is_refused_with_what_to_do(store: Store)
     assert "give #EXTINF durations, or install ffprobe for local files" in str(raised.value)
 
 
-FAKE_FFPROBE = """#!{python}
-import json, os, sys
-with open(os.environ["FAKE_ARGV"], "a", encoding="utf-8") as out:
-    out.write(json.dumps(sys.argv[1:]) + "\\n")
-print("5.0")
-"""
-
-
 def test_ffprobe_gets_each_path_after_double_dash_and_never_an_option_locator(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
-    fake = bin_folder / "ffprobe"
-    fake.write_text(FAKE_FFPROBE.format(python=sys.executable))
-    fake.chmod(0o755)
-    recorded = tmp_path / "argv.jsonl"
-    monkeypatch.setenv("PATH", f"{bin_folder}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setenv("FAKE_ARGV", str(recorded))
+    for name, value in recording_program(tmp_path / "bin", "ffprobe", "5.0").items():
+        monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)  # where a relative locator is looked for
     (tmp_path / "-show_data.mkv").write_bytes(b"")
     plain = tmp_path / "plain.mkv"
@@ -102,8 +86,7 @@ def test_ffprobe_gets_each_path_after_double_dash_and_never_an_option_locator(
     plan = make_plan(store, "c.example.org", START, START + timedelta(seconds=10),
                      single_group("Clips"))  # fmt: skip
     assert {p.title for p in plan.added} == {"Plain"}
-    calls = [json.loads(line) for line in recorded.read_text(encoding="utf-8").splitlines()]
-    assert calls == [
+    assert recorded_calls(tmp_path / "bin", "ffprobe") == [
         ["-v", "error", "-show_entries", "format=duration",
          "-of", "default=noprint_wrappers=1:nokey=1", "--", str(plain)],
     ]  # fmt: skip
