@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from core.errors import FileProblem
+from core.errors import Cancelled, FileProblem
 
 __all__ = ["atomic_path", "atomic_text_file", "output_text", "refuse_overwrite"]
 
@@ -173,10 +173,16 @@ def atomic_path(path: Path, *, force: bool = False) -> Iterator[Path]:
 @contextmanager
 def output_text(target: Path | TextIO, *, force: bool = False) -> Iterator[TextIO]:
     """Where an export goes: a file (see :func:`atomic_text_file`) or an open stream, such
-    as standard output, written as the export goes and left open."""
+    as standard output, written as the export goes and left open.
+
+    A stream whose reader went away (``| head``) stops the export as cancelled, not failed.
+    """
     if isinstance(target, Path):
         with atomic_text_file(target, force=force) as handle:
             yield handle
         return
-    yield target
-    target.flush()
+    try:
+        yield target
+        target.flush()
+    except BrokenPipeError:
+        raise Cancelled("standard output was closed before the export ended") from None

@@ -151,3 +151,48 @@ def test_dash_refuses_several_ffplayout_days_and_json_summaries(home: Path) -> N
     assert b"-o - writes the export to standard output, where --json would go too" in (
         summary.stderr
     )
+
+
+def test_dash_writes_utf8_whatever_the_locale(sf_home: Path, tmp_path: Path) -> None:
+    guide = tmp_path / "guide.xml"
+    guide.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tv><channel id="c.example.org">'
+        "<display-name>C</display-name></channel>"
+        '<programme start="20270101000000 +0000" stop="20270101010000 +0000" '
+        'channel="c.example.org"><title>Café ☕ 東京</title></programme></tv>\n',
+        encoding="utf-8",
+    )
+    assert run_cli("import", str(guide), home=sf_home).returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "export", "--format", "xmltv", "-o", "-"],
+        capture_output=True,
+        env={**os.environ, "SCHEDULEFLOW_HOME": str(sf_home), "PYTHONIOENCODING": "latin-1"},
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "<title>Café ☕ 東京</title>".encode() in result.stdout
+
+
+def test_a_reader_going_away_cancels_the_export_without_a_traceback(sf_home: Path) -> None:
+    sample = ROOT / "samples" / "kids-repeats.xml"  # exports to more than a pipe holds
+    assert run_cli("import", str(sample), home=sf_home).returncode == 0
+    export = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "export", "--format", "xmltv", "-o", "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SCHEDULEFLOW_HOME": str(sf_home)},
+        cwd=ROOT,
+    )
+    assert export.stdout is not None and export.stderr is not None
+    assert export.stdout.read(100).startswith(b"<?xml")  # streamed: it arrives while running
+    export.stdout.close()  # `| head -c 100`
+    assert export.wait(timeout=60) == 2
+    assert export.stderr.read().decode() == (
+        "scheduleflow export: standard output was closed before the export ended\n"
+    )
+    export.stderr.close()
+    (job, *_) = json.loads(run_cli("jobs", "--json", home=sf_home).stdout)
+    assert (job["kind"], job["state"]) == ("export", "cancelled")
+    assert "Traceback" not in (sf_home / "logs" / "scheduleflow.log").read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,13 +88,15 @@ def _export_target(output: str) -> Iterator[Path | TextIO]:
     if output != "-":
         yield Path(output)
         return
-    sys.stdout.flush()
-    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # what the XML and JSON say they are
     try:
-        yield stream
+        yield sys.stdout
     finally:
-        stream.flush()
-        stream.detach()  # standard output stays open for the rest of the command
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away: what is left goes nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def run_export(context: Context) -> int:
