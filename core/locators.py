@@ -28,7 +28,6 @@ __all__ = [
     "is_local",
     "local_path",
     "normalise_locator",
-    "shown_locator",
     "spawnable_locator",
 ]
 
@@ -124,7 +123,7 @@ def content_fingerprint(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def shown_locator(locator: str, limit: int = 200) -> str:
+def _shown(locator: str, limit: int = 200) -> str:
     """A locator quoted for a message: controls visible as escapes, long ones shortened."""
     text = "".join(
         character.encode("unicode_escape").decode("ascii")
@@ -156,22 +155,21 @@ def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
     control = _control_in(locator.strip())
     if control is not None:
         raise RefusedLocator(
-            f"locator {shown_locator(locator)} holds a control character "
-            f"({shown_locator(control)[1:-1]})"
+            f"locator {_shown(locator)} holds a control character ({_shown(control)[1:-1]})"
         )
     match = _URL_PARTS.match(text)
     if match is not None:
         scheme = match.group(1).lower()
         if scheme not in PLAYABLE_SCHEMES:
             raise RefusedLocator(
-                f"locator {shown_locator(locator)} is not a URL with an allowed scheme nor a "
+                f"locator {_shown(locator)} is not a URL with an allowed scheme nor a "
                 f"file path ('{scheme}:' is not one of {', '.join(sorted(PLAYABLE_SCHEMES))})"
             )
         if scheme != "file":
             return text
     elif text.startswith("-"):
         raise RefusedLocator(
-            f"locator {shown_locator(locator)} is not a URL with an allowed scheme nor a "
+            f"locator {_shown(locator)} is not a URL with an allowed scheme nor a "
             "file path (it starts with '-', as a program's option does)"
         )
     path = local_path(text, base)
@@ -180,7 +178,7 @@ def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
     control = _control_in(spelled)
     if control is not None:  # a file:// URL can spell one as %0A
         raise RefusedLocator(
-            f"locator {shown_locator(locator)} names a path with a control character "
-            f"({shown_locator(control)[1:-1]})"
+            f"locator {_shown(locator)} names a path with a control character "
+            f"({_shown(control)[1:-1]})"
         )
     return spelled
