@@ -244,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     database = command("db", "database:run_db", "check, back up or restore the database")
     database.add_argument("action", choices=["check", "backup", "restore"])
     database.add_argument("path", nargs="?", help="backup: where to; restore: which backup")
+    database.add_argument(
+        "--force", action="store_true", help="backup: replace an existing regular file"
+    )
     return parser
 
 
