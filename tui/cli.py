@@ -19,6 +19,7 @@ from core.logs import configure_logging
 from core.paths import home, log_folder
 from core.rules.findings import FIXES
 from core.store import EXPORT_FORMATS
+from core.visible import visible
 from tui.commands.context import Context
 from tui.commands.database import run_db
 from tui.commands.engine import run_audit, run_health, run_jobs
@@ -209,7 +210,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     try:
         engine = context.engine
     except ScheduleFlowError as error:
-        print(f"scheduleflow: {error}", file=sys.stderr)
+        print(visible(f"scheduleflow: {error}"), file=sys.stderr)
         return 2
     from tui.app import ScheduleFlowApp  # Textual is loaded only for the TUI
 
@@ -238,7 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             format=getattr(args, "log_format", None) or "text",
         )
     except OSError as error:
-        print(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}", file=sys.stderr)
+        print(
+            visible(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}"),
+            file=sys.stderr,
+        )
         return 2
     if args.command is None:
         return _run_tui(args)
@@ -247,7 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(context))
     except ScheduleFlowError as error:
         log.info("%s failed: %s", args.command, error)
-        print(f"scheduleflow {args.command}: {error}", file=sys.stderr)
+        # errors name files and quote values from them: shown escaped, as every output line
+        print(visible(f"scheduleflow {args.command}: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"scheduleflow {args.command}: interrupted", file=sys.stderr)

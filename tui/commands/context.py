@@ -17,6 +17,7 @@ from core.paths import database_path, home
 from core.roles import Role, role_for
 from core.store import Store
 from core.timeargs import parse_instant
+from core.visible import visible
 
 __all__ = ["Context"]
 
@@ -86,5 +87,10 @@ class Context:
         self.out.write("\n")
 
     def say(self, text: str = "") -> None:
-        """Write one line for the operator."""
-        self.out.write(text + "\n")
+        """Write one line for the operator, with any control or bidi character in it shown
+        escaped: the line holds titles, names and paths from files (see core/visible.py)."""
+        self.out.write(visible(text) + "\n")
+
+    def warn(self, text: str) -> None:
+        """Write one line on standard error, escaped as :meth:`say` does."""
+        self.err.write(visible(text) + "\n")
