@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from core.store.store import ChannelFacts
+from tui.literal import literal
 
 __all__ = ["SettingsDialog", "SettingsResult"]
 
@@ -48,7 +49,7 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
                 [(t, t) for t in self.themes], value=self.theme_name, allow_blank=False, id="theme"
             )
             if facts is not None:
-                yield Static(f"Rules on {facts.id} (empty: the config file's default)")
+                yield Static(literal(f"Rules on {facts.id} (empty: the config file's default)"))
                 yield Input(
                     "" if facts.cooldown_hours is None else f"{facts.cooldown_hours:g}",
                     placeholder="cooldown hours (48)",
