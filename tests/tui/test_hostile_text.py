@@ -9,9 +9,7 @@ import json
 import logging
 import shutil
 import subprocess
-import sys
 import unicodedata
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +17,9 @@ import pytest
 from textual.widgets import TabbedContent
 
 from core.store import Store, import_file
-from tests.conftest import ROOT
 from tests.store.helpers import ACTOR
 from tests.tui.conftest import _template, wait_for
-from tests.tui.test_tmux import _screen, _tmux, _wait
+from tests.tui.test_tmux import _screen, _tmux, _wait, start_session
 from tui.dialogs.editing import EditDialog
 from tui.dialogs.files import ExportDialog
 from tui.dialogs.fixing import FixDialog
@@ -109,6 +106,18 @@ async def _started(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def _previewed(app, pilot, on_screen: list[str], in_preview: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the dialog's preview; the screen and the preview show stored text literally."""
+    dialog = app.screen
+    await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
+    shown = _shown(app)
+    assert_literal(shown)
+    assert all(text in shown for text in on_screen)
+    preview = str(dialog.query_one("#preview").render())
+    assert in_preview in preview
+    assert_literal(preview)
+
+
 async def test_the_panes_show_names_and_titles_escaped(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(200, 50)) as pilot:
@@ -163,13 +172,8 @@ async def test_the_plan_dialog_lists_and_previews_hostile_groups_literally(make_
         dialog.query_one("#group").value = "[/]"
         dialog.query_one("#filler").value = GROUPS[1]
         await pilot.click("#preview-button")
-        await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
-        shown = _shown(app)
-        assert_literal(shown)
-        assert "▊  [/]  " in shown and "▊  [link=x]y[/link]" in shown  # the groups chosen
-        preview = str(dialog.query_one("#preview").render())
-        assert f"Clip 0{SHOWN}" in preview
-        assert_literal(preview)
+        # the groups chosen, as they are named
+        await _previewed(app, pilot, ["▊  [/]  ", "▊  [link=x]y[/link]"], f"Clip 0{SHOWN}")
 
 
 async def test_the_fix_dialog_shows_the_channel_and_the_changes_literally(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -178,13 +182,8 @@ async def test_the_fix_dialog_shows_the_channel_and_the_changes_literally(make_a
         await _started(app, pilot)
         dialog = FixDialog(app.engine, "overlap", CHANNEL, GROUPS)
         await app.push_screen(dialog)
-        await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
-        shown = _shown(app)
-        assert_literal(shown)
-        assert f"evil{MARKUP}\\x1b]0;pwned" in shown  # the scope choice
-        preview = str(dialog.query_one("#preview").render())
-        assert f"Show{SHOWN}" in preview
-        assert_literal(preview)
+        # the scope choice names the channel
+        await _previewed(app, pilot, [f"evil{MARKUP}\\x1b]0;pwned"], f"Show{SHOWN}")
 
 
 async def test_export_edit_and_confirm_dialogs_show_stored_text_literally(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -218,10 +217,7 @@ def hostile_session(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     home = hostile_home(tmp_path, _template(tmp_path_factory))
-    name = f"sf-{uuid.uuid4().hex[:8]}"
-    command = (f"cd {ROOT} && SCHEDULEFLOW_HOME={home} TERM=xterm-256color "
-               f"{sys.executable} -m tui.cli --no-mouse --no-samples")  # fmt: skip
-    _tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+    name = start_session(home)
     yield name, home
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 
