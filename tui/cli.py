@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -46,10 +47,17 @@ def _add_globals(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 
 def _megabytes(text: str) -> int:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive number of megabytes")
-    return int(value * 1024 * 1024)
+    """``--max-size``: a finite, positive number of megabytes, at most a terabyte (``inf``,
+    ``nan``, ``1e400``, ``-1``, ``0`` and words are refused by argparse in one line)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of megabytes") from None
+    if not math.isfinite(value) or not 0 < value <= _MAX_SIZE_MB:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a size above 0 MB and up to {_MAX_SIZE_MB:,} MB (a terabyte)"
+        )
+    return max(1, int(value * 1024 * 1024))
 
 
 def _max_size(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +69,8 @@ def _max_size(parser: argparse.ArgumentParser) -> None:
         help=f"refuse inputs larger than this (default {DEFAULT_LIMIT // 1024 // 1024} MB)",
     )
 
+
+_MAX_SIZE_MB = 1024 * 1024
 
 Handler = Callable[[Context], int]
 
