@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem
 
 __all__ = ["atomic_text_file", "refuse_overwrite"]
@@ -26,6 +27,12 @@ def refuse_overwrite(path: Path, force: bool) -> None:
         )
 
 
+def _cannot_write(path: Path, error: OSError) -> FileProblem:
+    if is_disk_full(error, path):
+        return disk_full(path)
+    return FileProblem(f"cannot be written ({error.strerror})", path=path)
+
+
 @contextmanager
 def atomic_text_file(path: Path, *, force: bool = False) -> Iterator[TextIO]:
     """A text handle whose content replaces ``path`` only when the block succeeds."""
@@ -37,7 +44,7 @@ def atomic_text_file(path: Path, *, force: bool = False) -> Iterator[TextIO]:
             prefix=f".{path.name}.", suffix=".partial", dir=path.parent
         )
     except OSError as error:
-        raise FileProblem(f"cannot be written ({error.strerror})", path=path) from None
+        raise _cannot_write(path, error) from None
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
@@ -47,7 +54,7 @@ def atomic_text_file(path: Path, *, force: bool = False) -> Iterator[TextIO]:
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise FileProblem(f"cannot be written ({error.strerror})", path=path) from None
+        raise _cannot_write(path, error) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

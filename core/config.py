@@ -72,6 +72,8 @@ class JobSettings:
     )
     history: int = field(default=500, metadata={"minimum": 10})
     degraded_after_failures: int = field(default=3, metadata={"minimum": 1})
+    # health is degraded while the store's filesystem has less free (a full disk stops writes)
+    degraded_below_free_mb: float = field(default=1024.0, metadata={"minimum": 0})
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,13 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
+from core.diskspace import disk_full, is_disk_full
 from core.errors import ScheduleFlowError
 from core.formats import DEFAULT_LIMIT, FORMATS
-from core.logs import configure_logging
+from core.logs import configure_logging, log_failure
 from core.paths import home, log_folder
 from core.rules.findings import FIXES
 from core.store import EXPORT_FORMATS
@@ -228,12 +230,19 @@ def _run_tui(args: argparse.Namespace) -> int:
         app.run(mouse=not args.no_mouse)
     except Exception:
         log.exception("the TUI failed")
-        details = log_folder(context.home) / "scheduleflow.log"
-        print(f"scheduleflow: unexpected error; details in {details}", file=sys.stderr)
+        print(f"scheduleflow: unexpected error; {_details(context.home)}", file=sys.stderr)
         return 2
     finally:
         context.close()
     return 0
+
+
+def _details(home_dir: Path) -> str:
+    """Where the traceback is, or why it is nowhere (a log file that cannot be written)."""
+    failure = log_failure()
+    if failure is not None:
+        return f"the log file could not be written either ({failure.strerror or failure})"
+    return f"details in {log_folder(home_dir) / 'scheduleflow.log'}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -248,6 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             format=getattr(args, "log_format", None) or "text",
         )
     except OSError as error:
+        if is_disk_full(error, home_dir):
+            print(f"scheduleflow: {disk_full(home_dir)}", file=sys.stderr)
+            return 2
         print(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}", file=sys.stderr)
         return 2
     if args.command is None:
@@ -266,12 +278,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader of our output went away (`| head`); that is not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as error:
+        if is_disk_full(error, context.database):
+            log.warning("%s failed: the disk is full (%s)", args.command, error)
+            print(f"scheduleflow {args.command}: {disk_full(context.database)}", file=sys.stderr)
+            return 2
         log.exception("unexpected failure in %s", args.command)
         print(
-            f"scheduleflow {args.command}: unexpected error; details in "
-            f"{log_folder(home_dir) / 'scheduleflow.log'}",
-            file=sys.stderr,
+            f"scheduleflow {args.command}: unexpected error; {_details(home_dir)}", file=sys.stderr
         )
         return 2
     finally:

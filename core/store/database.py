@@ -21,8 +21,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.roles import Role, require
+from core.store.partials import (
+    PARTIAL_SUFFIX,
+    RESTORING_SUFFIX,
+    claimed,
+    remove_stale_partials,
+)
 from core.store.schema import migrate
 
 __all__ = ["BACKUPS_KEPT", "Database", "restore_database"]
@@ -37,6 +44,11 @@ _CORRUPTION_MARKERS = ("malformed", "not a database", "corrupt", "disk image")
 def _is_corruption(error: sqlite3.DatabaseError) -> bool:
     text = str(error).lower()
     return any(marker in text for marker in _CORRUPTION_MARKERS)
+
+
+def _is_io_failure(detail: str) -> bool:
+    text = detail.lower()
+    return "i/o error" in text or "disk is full" in text
 
 
 def _is_locked(error: sqlite3.OperationalError) -> bool:
@@ -68,6 +80,7 @@ class Database:
             )
         except sqlite3.Error as error:
             raise FileProblem(f"cannot open the database ({error})", path=self.path) from None
+        remove_stale_partials(self.path)
         try:
             if existed and check:
                 self._check_on_open()
@@ -79,6 +92,8 @@ class Database:
                 migrate(connection)
         except sqlite3.DatabaseError as error:
             self.connection.close()
+            if is_disk_full(error, self.path):
+                raise disk_full(self.path) from None
             if _is_corruption(error):
                 raise self._quarantine(str(error)) from None
             raise StoreError(f"cannot use the database ({error})", path=self.path) from None
@@ -115,6 +130,8 @@ class Database:
         result = self.quick_check()
         if result != "ok":
             self.connection.close()
+            if _is_io_failure(result):  # the disk failed us, the file is not damaged
+                raise self._unreadable(result)
             raise self._quarantine(result)
         self._verified = True
         self._remember_verified()
@@ -130,6 +147,15 @@ class Database:
         except sqlite3.DatabaseError as error:
             return str(error)
         return "; ".join(str(row[0]) for row in rows[:5])
+
+    def _unreadable(self, detail: str) -> FileProblem | StoreError:
+        if is_disk_full(sqlite3.OperationalError(detail), self.path):
+            return disk_full(self.path)
+        return StoreError(
+            f"cannot be read ({detail})",
+            path=self.path,
+            hint="check the disk (dmesg) and the file's permissions, then retry",
+        )
 
     def _quarantine(self, detail: str) -> StoreCorrupt:
         """Copy the damaged file aside (never touching it) and say how to recover."""
@@ -174,6 +200,8 @@ class Database:
                 connection.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as error:
+                if is_disk_full(error, self.path):
+                    raise disk_full(self.path) from None
                 if not _is_locked(error) or time.monotonic() > deadline:
                     raise StoreError(
                         f"cannot start a change ({error})",
@@ -185,27 +213,44 @@ class Database:
         try:
             yield connection
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite rolls back by itself on a full disk
+                connection.execute("ROLLBACK")
             raise
         try:
             connection.execute("COMMIT")
         except sqlite3.DatabaseError as error:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            if is_disk_full(error, self.path):
+                raise disk_full(self.path) from None
             raise StoreError(f"the change could not be saved ({error})", path=self.path) from None
 
     # -- backups --------------------------------------------------------------------------
     def backup_to(self, target: Path) -> Path:
-        """Write a consistent online copy to ``target`` (temp file + rename)."""
+        """Write a consistent online copy to ``target`` (temp file + rename).
+
+        The temporary file is removed whatever goes wrong; one left by a killed process is
+        removed when a later one opens the store (:func:`remove_stale_partials`).
+        """
         target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
+        partial = target.with_name(f".{target.name}{PARTIAL_SUFFIX}")
         try:
-            self.connection.backup(copy)
-        finally:
-            copy.close()
-        partial.replace(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with claimed(partial):
+                copy = sqlite3.connect(partial)
+                try:
+                    self.connection.backup(copy)
+                finally:
+                    copy.close()
+                partial.replace(target)
+        except (OSError, sqlite3.Error) as error:
+            partial.unlink(missing_ok=True)
+            if is_disk_full(error, target):
+                raise disk_full(target) from None
+            raise
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         return target
 
     def automatic_backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:
@@ -274,17 +319,24 @@ def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Path 
         database = Database(path)
     except StoreCorrupt:
         other = _open_backup(Path(source))
-        partial = path.with_name(f".{path.name}.restoring")
-        partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
+        partial = path.with_name(f".{path.name}{RESTORING_SUFFIX}")
         try:
-            other.backup(copy)
+            with claimed(partial):
+                copy = sqlite3.connect(partial)
+                try:
+                    other.backup(copy)
+                finally:
+                    copy.close()
+                for suffix in ("-wal", "-shm"):
+                    path.with_name(path.name + suffix).unlink(missing_ok=True)
+                partial.replace(path)
+        except BaseException as error:
+            partial.unlink(missing_ok=True)
+            if isinstance(error, OSError | sqlite3.Error) and is_disk_full(error, path):
+                raise disk_full(path) from None
+            raise
         finally:
-            copy.close()
             other.close()
-        for suffix in ("-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        partial.replace(path)
         return None
     try:
         return database.restore_from(source)

@@ -68,3 +68,16 @@ def test_json_log_format_option(sf_home: Path) -> None:
     records = [json.loads(line) for line in lines]
     failure = [r for r in records if "no such file" in r["message"]]
     assert failure and failure[0]["job_id"] != "-"
+
+
+def test_a_log_file_on_a_full_disk_adds_no_tracebacks_to_the_one_line(sf_home: Path) -> None:
+    """/dev/full answers every write with ENOSPC, as a full disk does."""
+    logs = sf_home / "logs"
+    logs.mkdir()
+    (logs / "scheduleflow.log").symlink_to("/dev/full")
+    result = run_cli("import", str(sf_home / "no-such.xml"), home=sf_home)
+    assert result.returncode == 2
+    assert "Logging error" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"scheduleflow import: {sf_home / 'no-such.xml'}: no such file — check the path and try again"
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+from core.diskspace import free_bytes
+from core.errors import DiskFull
+from core.health import Health
 from tui.commands.context import Context
 
 __all__ = ["run_audit", "run_health", "run_jobs"]
@@ -29,7 +32,10 @@ def run_jobs(context: Context) -> int:
 
 def run_health(context: Context) -> int:
     """Healthy (exit 0) or degraded (exit 1), with the numbers."""
-    health = context.engine.health()
+    try:
+        health = context.engine.health()
+    except DiskFull as error:
+        health = Health.disk_full(str(error), free_bytes(context.database))
     if context.args.json:
         context.print_json(health.to_json())
     else:
