@@ -38,12 +38,18 @@ log = logging.getLogger("scheduleflow.store")
 
 BACKUPS_KEPT = 10
 _LOCK_WAIT_SECONDS = 600.0
+_SQLITE_READONLY = 8
 _CORRUPTION_MARKERS = ("malformed", "not a database", "corrupt", "disk image")
 
 
 def _is_corruption(error: sqlite3.DatabaseError) -> bool:
     text = str(error).lower()
     return any(marker in text for marker in _CORRUPTION_MARKERS)
+
+
+def _is_read_only(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF == _SQLITE_READONLY) or "readonly" in str(error)
 
 
 def _is_io_failure(detail: str) -> bool:
@@ -94,6 +100,8 @@ class Database:
             self.connection.close()
             if is_disk_full(error, self.path):
                 raise disk_full(self.path) from None
+            if _is_read_only(error):
+                raise self._read_only() from None
             if _is_corruption(error):
                 raise self._quarantine(str(error)) from None
             raise StoreError(f"cannot use the database ({error})", path=self.path) from None
@@ -147,6 +155,14 @@ class Database:
         except sqlite3.DatabaseError as error:
             return str(error)
         return "; ".join(str(row[0]) for row in rows[:5])
+
+    def _read_only(self) -> FileProblem:
+        return FileProblem(
+            "the database is read-only (this user may not write the file or its folder); "
+            "reading commands work",
+            path=self.path,
+            hint="ask the store's owner for write access, or use --read-only to work as a viewer",
+        )
 
     def _unreadable(self, detail: str) -> FileProblem | StoreError:
         if is_disk_full(sqlite3.OperationalError(detail), self.path):
@@ -212,9 +228,11 @@ class Database:
                 pause = min(pause * 2, 1.0)
         try:
             yield connection
-        except BaseException:
+        except BaseException as error:
             if connection.in_transaction:  # SQLite rolls back by itself on a full disk
                 connection.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error) and _is_read_only(error):
+                raise self._read_only() from None
             raise
         try:
             connection.execute("COMMIT")
