@@ -103,7 +103,10 @@ def configure_logging(
     folder = log_folder(home_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILE_NAME
-    handler = _LogFile(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    # backslashreplace: a lone surrogate that reached a message is written, not a crash
+    handler = _LogFile(
+        path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", errors="backslashreplace"
+    )
     handler.addFilter(_JobIdFilter())
     handler.setFormatter(JsonFormatter() if format == "json" else logging.Formatter(_TEXT_FORMAT))
     root = logging.getLogger("scheduleflow")

@@ -219,6 +219,7 @@ class JsonReader:
                     yield from self._array(top, key)
                 else:
                     value = top.value()
+                    check_decoded(value, self.source.name, line)  # echoed in messages
                     if key == "format":
                         if value != FORMAT:
                             raise SchemaError(

@@ -164,8 +164,9 @@ def test_ffplayout_seconds_that_are_not_finite_and_positive_are_refused(
             "ffplayout",
         ),
         ("doc.json", '{"format": "scheduleflow/1", "\\udc00": 1}', "auto"),
+        ("doc.json", '{"format": "\\ud800", "channels": []}', "json"),
     ],
-    ids=["ffplayout-title", "json-key"],
+    ids=["ffplayout-title", "json-key", "json-format-value"],
 )
 def test_a_lone_surrogate_escape_is_refused_before_it_reaches_the_store(
     tmp_path: Path, name: str, text: str, format: str
