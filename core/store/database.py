@@ -261,13 +261,10 @@ class Database:
                 finally:
                     copy.close()
                 partial.replace(target)
-        except (OSError, sqlite3.Error) as error:
+        except BaseException as error:
             partial.unlink(missing_ok=True)
-            if is_disk_full(error, target):
+            if isinstance(error, OSError | sqlite3.Error) and is_disk_full(error, target):
                 raise disk_full(target) from None
-            raise
-        except BaseException:
-            partial.unlink(missing_ok=True)
             raise
         return target
 
