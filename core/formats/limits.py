@@ -59,35 +59,33 @@ MAX_DEPTH = 100
 """The deepest nesting of JSON arrays and objects that a whole-document reader walks."""
 
 
-def value_too_long(name: str, what: str, line: int | None) -> ParseError:
-    """The error for a value past :data:`MAX_VALUE_BYTES`."""
+def _refused(name: str, message: str, line: int | None) -> ParseError:
     return ParseError(
-        f"holds {what} longer than the limit of {MAX_VALUE_BYTES // MIB} MiB",
+        message,
         path=name,
         line=line,
-        hint="no real guide or playlist has such a value; the file is damaged or hostile",
+        hint="no real guide or playlist holds this; the file is damaged or hostile",
+    )
+
+
+def value_too_long(name: str, what: str, line: int | None) -> ParseError:
+    """The error for a value past :data:`MAX_VALUE_BYTES`."""
+    return _refused(
+        name, f"holds {what} longer than the limit of {MAX_VALUE_BYTES // MIB} MiB", line
     )
 
 
 def too_deep(name: str, line: int | None = None) -> ParseError:
     """The error for nesting deeper than a reader follows."""
-    return ParseError(
-        f"nests values deeper than ScheduleFlow reads (more than {MAX_DEPTH} levels)",
-        path=name,
-        line=line,
-        hint="no real guide or playlist nests like this; the file is damaged or hostile",
+    return _refused(
+        name, f"nests values deeper than ScheduleFlow reads (more than {MAX_DEPTH} levels)", line
     )
 
 
 def number_too_long(name: str, line: int | None = None) -> ParseError:
     """The error for an integer of more digits than Python converts (its own guard against
     quadratic conversion)."""
-    return ParseError(
-        f"holds a number longer than {sys.get_int_max_str_digits()} digits",
-        path=name,
-        line=line,
-        hint="no real guide or playlist has such a number; the file is damaged or hostile",
-    )
+    return _refused(name, f"holds a number longer than {sys.get_int_max_str_digits()} digits", line)
 
 
 class RunGuard:

@@ -16,7 +16,7 @@ import random
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -251,21 +251,7 @@ class Database:
         removed when a later one opens the store (:func:`remove_stale_partials`).
         """
         target = Path(target)
-        partial = target.with_name(f".{target.name}{PARTIAL_SUFFIX}")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with claimed(partial):
-                copy = sqlite3.connect(partial)
-                try:
-                    self.connection.backup(copy)
-                finally:
-                    copy.close()
-                partial.replace(target)
-        except BaseException as error:
-            partial.unlink(missing_ok=True)
-            if isinstance(error, OSError | sqlite3.Error) and is_disk_full(error, target):
-                raise disk_full(target) from None
-            raise
+        _copy_database(self.connection, target, f".{target.name}{PARTIAL_SUFFIX}")
         return target
 
     def automatic_backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:
@@ -301,6 +287,43 @@ class Database:
             self._remember_verified()
 
 
+def _copy_database(
+    source: sqlite3.Connection,
+    target: Path,
+    partial_name: str,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
+    """Copy ``source`` to ``target`` through a claimed temporary file beside it, which is
+    removed whatever goes wrong (a full disk is then one line)."""
+    partial = target.with_name(partial_name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with claimed(partial):
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+            if before_replace is not None:
+                before_replace()
+            partial.replace(target)
+    except BaseException as error:
+        partial.unlink(missing_ok=True)
+        if isinstance(error, OSError | sqlite3.Error) and is_disk_full(error, target):
+            raise disk_full(target) from None
+        raise
+
+
+def _drop_journals(path: Path) -> Callable[[], None]:
+    """Remove a damaged database's WAL and shared memory (its copy aside keeps them)."""
+
+    def drop() -> None:
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    return drop
+
+
 def _open_backup(source: Path) -> sqlite3.Connection:
     """A read-only connection to a backup that passed its integrity check."""
     if not source.exists():
@@ -334,22 +357,8 @@ def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Path 
         database = Database(path)
     except StoreCorrupt:
         other = _open_backup(Path(source))
-        partial = path.with_name(f".{path.name}{RESTORING_SUFFIX}")
         try:
-            with claimed(partial):
-                copy = sqlite3.connect(partial)
-                try:
-                    other.backup(copy)
-                finally:
-                    copy.close()
-                for suffix in ("-wal", "-shm"):
-                    path.with_name(path.name + suffix).unlink(missing_ok=True)
-                partial.replace(path)
-        except BaseException as error:
-            partial.unlink(missing_ok=True)
-            if isinstance(error, OSError | sqlite3.Error) and is_disk_full(error, path):
-                raise disk_full(path) from None
-            raise
+            _copy_database(other, path, f".{path.name}{RESTORING_SUFFIX}", _drop_journals(path))
         finally:
             other.close()
         return None
