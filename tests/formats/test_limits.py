@@ -71,13 +71,29 @@ def test_an_ffplayout_string_past_the_limit_is_refused(tmp_path: Path) -> None:
         _read(path, "ffplayout")
 
 
-def test_a_value_just_under_the_limit_is_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["xml", "m3u", "json"])
+def test_a_value_just_under_the_limit_is_read(tmp_path: Path, kind: str) -> None:
+    """The line, text or string of exactly the limit (less its markup) crosses chunk
+    boundaries in every reader, and is read."""
     title = "y" * (MAX_VALUE_BYTES - 100)
-    path = _write(
-        tmp_path, "long.xml", f"{_HEAD}<programme {_START}><title>{title}</title></programme></tv>"
+    text = {
+        "xml": f"{_HEAD}<programme {_START}><title>{title}</title></programme></tv>",
+        "m3u": "#EXTM3U\n"
+        + "#EXTINF:-1,a\nhttp://a/1\n" * 10_000
+        + f"#EXTINF:-1,{title}\nhttp://b\n"
+        + "#EXTINF:-1,a\nhttp://a/2\n" * 50_000,
+        "json": '{"format": "scheduleflow/1", "assets": ['
+        + "\n" * 500_000
+        + '{"title": "'
+        + title
+        + '", "locator": "http://b"}]}',
+    }[kind]
+    items = _read(_write(tmp_path, f"long.{kind}", text))
+    assert any(
+        getattr(item, "title", None) == title
+        or [t.value for t in getattr(item, "titles", ())] == [title]
+        for item in items
     )
-    programme = _read(path)[1]
-    assert programme.titles[0].value == title  # type: ignore[attr-defined]
 
 
 DEEP = 1000
