@@ -48,6 +48,9 @@ def _add_globals(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         parser.add_argument(*flags, **options, **extra)
 
 
+_MAX_SIZE_MB = 1024 * 1024  # a terabyte: far past any guide, short of float's overflow
+
+
 def _megabytes(text: str) -> int:
     """``--max-size``: a finite, positive number of megabytes, at most a terabyte (``inf``,
     ``nan``, ``1e400``, ``-1``, ``0`` and words are refused by argparse in one line)."""
@@ -71,8 +74,6 @@ def _max_size(parser: argparse.ArgumentParser) -> None:
         help=f"refuse inputs larger than this (default {DEFAULT_LIMIT // 1024 // 1024} MB)",
     )
 
-
-_MAX_SIZE_MB = 1024 * 1024
 
 Handler = Callable[[Context], int]
 
