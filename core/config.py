@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from core.errors import InputError
+from core.errors import FileProblem, InputError
 
 __all__ = [
     "Config",
@@ -81,6 +81,8 @@ class JobSettings:
     )
     history: int = field(default=500, metadata={"minimum": 10})
     degraded_after_failures: int = field(default=3, metadata={"minimum": 1})
+    # health is degraded while the store's filesystem has less free (a full disk stops writes)
+    degraded_below_free_mb: float = field(default=1024.0, metadata={"minimum": 0})
 
 
 @dataclass(frozen=True)
@@ -243,9 +245,22 @@ def load_config(home_dir: Path) -> Config:
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        except tomllib.TOMLDecodeError as error:
             raise InputError(
                 f"is not valid TOML ({error})", path=path, hint="fix the file or remove it"
+            ) from None
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"is not UTF-8 text (byte 0x{error.object[error.start]:02X} at offset "
+                f"{error.start})",
+                path=path,
+                hint="save it as UTF-8, or remove it",
+            ) from None
+        except OSError as error:  # a folder, no permission to read, an I/O error
+            raise FileProblem(
+                f"cannot be read ({error.strerror or error})",
+                path=path,
+                hint="the settings file must be a file this user can read",
             ) from None
     environment = _environment()
     _refuse_roles_from_the_environment(environment)

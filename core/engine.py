@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from core.access import store_roles
 from core.config import Config, load_config
+from core.diskspace import free_bytes
 from core.errors import Cancelled, OperationTimeout
 from core.health import Health, measure_health
 from core.history import JobHistory
@@ -135,6 +136,8 @@ class Engine:
             queue=self.queue,
             started_at=self.started_at,
             failure_threshold=self.config.jobs.degraded_after_failures,
+            free_bytes=free_bytes(self.database),
+            min_free_mb=self.config.jobs.degraded_below_free_mb,
         )
 
 

@@ -10,6 +10,7 @@ nothing. A day is a whole playlist, so the reader loads it at once (within the s
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -17,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any, TextIO
 
 from core.errors import ParseError, SchemaError
+from core.formats.limits import check_decoded, number_too_long, too_deep
 from core.formats.source import Source, WarningLog
 from core.locators import fingerprint
 from core.models import Channel, Programme, Text
@@ -25,6 +27,7 @@ from core.timestamps import fixed_zone
 __all__ = ["FfplayoutReader", "channel_slug", "write_ffplayout"]
 
 DAY = timedelta(hours=24)
+_MAX_SECONDS = 366 * 86400  # no clip of a day's playlist is longer than a year
 _PREFIX = "ffplayout:"
 _KNOWN = ("in", "out", "duration", "source", "title", "category")
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -77,7 +80,7 @@ class FfplayoutReader:
         )
 
     def _load(self) -> dict[str, Any]:
-        with self.source.open() as stream:
+        with self.source.open(values_between=b'"', what="a string") as stream:
             raw = stream.read()
         try:
             data = json.loads(raw.decode("utf-8-sig"))
@@ -97,6 +100,11 @@ class FfplayoutReader:
                 column=error.colno,
                 hint="check the JSON at that place",
             ) from None
+        except RecursionError:
+            raise too_deep(self.source.name) from None
+        except ValueError:  # an integer of more digits than Python converts (4,300)
+            raise number_too_long(self.source.name) from None
+        check_decoded(data, self.source.name)
         if not isinstance(data, dict) or not isinstance(data.get("program"), list):
             raise self._schema('is not an ffplayout playlist (no "program" list)')
         return data
@@ -128,6 +136,12 @@ class FfplayoutReader:
             begin, end = item.get("in"), item.get("out")
             if not isinstance(begin, int | float) or not isinstance(end, int | float):
                 raise self._schema(f"{where}: 'in' and 'out' must be numbers of seconds")
+            for key in ("in", "out", "duration"):
+                if key in item and not _is_seconds(item[key]):
+                    raise self._schema(
+                        f"{where}: '{key}' ({item[key]}) is not a finite, non-negative number "
+                        "of seconds"
+                    )
             if end < begin:
                 raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")
             source = item.get("source")
@@ -169,6 +183,17 @@ class FfplayoutReader:
                 f"the day lasts {_clock(elapsed)}, {round(elapsed - length)} s longer than "
                 f"{_clock(length)}: ffplayout cuts the end",
             )
+
+
+def _is_seconds(value: Any) -> bool:
+    """A length or offset in seconds that the day's arithmetic can use (JSON allows NaN,
+    Infinity and 1e400, which ``timedelta`` cannot take)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value <= _MAX_SECONDS
+    )
 
 
 def _stem(source: str) -> str:

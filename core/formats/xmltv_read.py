@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NoReturn, cast
 
 from core.errors import ParseError, UnsupportedFormat
+from core.formats.limits import XML_DELIMITERS, XML_VALUE, too_deep
 from core.formats.safexml import check_prolog
 from core.formats.source import Source, WarningLog
 from core.formats.xmltv_dtd import PROGRAMME_ORDER, is_dtd_element, order_key
@@ -189,7 +190,7 @@ class XmltvReader:
         queue = getattr(parser, "_events_queue", None)
         root: ET.Element | None = None
         folder = self.source.folder
-        with self.source.open() as stream:
+        with self.source.open(values_between=XML_DELIMITERS, what=XML_VALUE) as stream:
             while True:
                 chunk = stream.read(_CHUNK)
                 try:
@@ -217,7 +218,11 @@ class XmltvReader:
                 if root is not None:
                     complete = root[:-1] if chunk else root[:]
                     for element in complete:
-                        item = self._top_level(element, lines.next(element.tag), folder)
+                        line = lines.next(element.tag)
+                        try:
+                            item = self._top_level(element, line, folder)
+                        except RecursionError:  # kept verbatim, it is serialised recursively
+                            raise too_deep(self.source.name, line) from None
                         if item is not None:
                             yield item
                     del root[: len(complete)]

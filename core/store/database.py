@@ -16,15 +16,21 @@ import random
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.atomic import atomic_path
+from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.permissions import new_store_file
 from core.roles import Role, require
+from core.store.partials import (
+    RESTORING_SUFFIX,
+    claimed,
+    remove_stale_partials,
+)
 from core.store.schema import migrate
 
 __all__ = ["BACKUPS_KEPT", "Database", "restore_database"]
@@ -33,12 +39,23 @@ log = logging.getLogger("scheduleflow.store")
 
 BACKUPS_KEPT = 10
 _LOCK_WAIT_SECONDS = 600.0
+_SQLITE_READONLY = 8
 _CORRUPTION_MARKERS = ("malformed", "not a database", "corrupt", "disk image")
 
 
 def _is_corruption(error: sqlite3.DatabaseError) -> bool:
     text = str(error).lower()
     return any(marker in text for marker in _CORRUPTION_MARKERS)
+
+
+def _is_read_only(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF == _SQLITE_READONLY) or "readonly" in str(error)
+
+
+def _is_io_failure(detail: str) -> bool:
+    text = detail.lower()
+    return "i/o error" in text or "disk is full" in text
 
 
 def _is_locked(error: sqlite3.OperationalError) -> bool:
@@ -72,6 +89,7 @@ class Database:
             raise FileProblem(f"cannot open the database ({error})", path=self.path) from None
         if not existed:
             new_store_file(self.path)
+        remove_stale_partials(self.path)
         try:
             if existed and check:
                 self._check_on_open()
@@ -83,6 +101,10 @@ class Database:
                 migrate(connection)
         except sqlite3.DatabaseError as error:
             self.connection.close()
+            if is_disk_full(error, self.path):
+                raise disk_full(self.path) from None
+            if _is_read_only(error):
+                raise self._read_only() from None
             if _is_corruption(error):
                 raise self._quarantine(str(error)) from None
             raise StoreError(f"cannot use the database ({error})", path=self.path) from None
@@ -119,6 +141,8 @@ class Database:
         result = self.quick_check()
         if result != "ok":
             self.connection.close()
+            if _is_io_failure(result):  # the disk failed us, the file is not damaged
+                raise self._unreadable(result)
             raise self._quarantine(result)
         self._verified = True
         self._remember_verified()
@@ -134,6 +158,23 @@ class Database:
         except sqlite3.DatabaseError as error:
             return str(error)
         return "; ".join(str(row[0]) for row in rows[:5])
+
+    def _read_only(self) -> FileProblem:
+        return FileProblem(
+            "the database is read-only (this user may not write the file or its folder); "
+            "reading commands work",
+            path=self.path,
+            hint="ask the store's owner for write access, or use --read-only to work as a viewer",
+        )
+
+    def _unreadable(self, detail: str) -> FileProblem | StoreError:
+        if is_disk_full(sqlite3.OperationalError(detail), self.path):
+            return disk_full(self.path)
+        return StoreError(
+            f"cannot be read ({detail})",
+            path=self.path,
+            hint="check the disk (dmesg) and the file's permissions, then retry",
+        )
 
     def _quarantine(self, detail: str) -> StoreCorrupt:
         """Copy the damaged file aside (never touching it) and say how to recover."""
@@ -178,6 +219,8 @@ class Database:
                 connection.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as error:
+                if is_disk_full(error, self.path):
+                    raise disk_full(self.path) from None
                 if not _is_locked(error) or time.monotonic() > deadline:
                     raise StoreError(
                         f"cannot start a change ({error})",
@@ -188,27 +231,44 @@ class Database:
                 pause = min(pause * 2, 1.0)
         try:
             yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
+        except BaseException as error:
+            if connection.in_transaction:  # SQLite rolls back by itself on a full disk
+                connection.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error) and _is_read_only(error):
+                raise self._read_only() from None
             raise
         try:
             connection.execute("COMMIT")
         except sqlite3.DatabaseError as error:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            if is_disk_full(error, self.path):
+                raise disk_full(self.path) from None
             raise StoreError(f"the change could not be saved ({error})", path=self.path) from None
 
     # -- backups --------------------------------------------------------------------------
     def backup_to(self, target: Path, *, force: bool = False, make_folders: bool = False) -> Path:
         """Write a consistent online copy to ``target`` (temp file + rename); an existing
-        regular file is replaced only with ``force``, anything else never (core.atomic)."""
+        regular file is replaced only with ``force``, anything else never (core.atomic).
+
+        The temporary file is removed whatever goes wrong, and claimed while written: one
+        left by a killed process is removed when a later one opens the store
+        (:func:`remove_stale_partials`).
+        """
         target = Path(target)
         with atomic_path(target, force=force, make_folders=make_folders) as partial:
-            copy = sqlite3.connect(partial)
-            new_store_file(partial)  # a copy of the store: the store's mode, not 0600
             try:
-                self.connection.backup(copy)
-            finally:
-                copy.close()
+                with claimed(partial):
+                    copy = sqlite3.connect(partial)
+                    new_store_file(partial)  # a copy of the store: the store's mode
+                    try:
+                        self.connection.backup(copy)
+                    finally:
+                        copy.close()
+            except sqlite3.Error as error:
+                if is_disk_full(error, target):
+                    raise disk_full(target) from None
+                raise
         return target
 
     def automatic_backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:
@@ -244,6 +304,44 @@ class Database:
             self._remember_verified()
 
 
+def _copy_database(
+    source: sqlite3.Connection,
+    target: Path,
+    partial_name: str,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
+    """Copy ``source`` to ``target`` through a claimed temporary file beside it, which is
+    removed whatever goes wrong (a full disk is then one line)."""
+    partial = target.with_name(partial_name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with claimed(partial):
+            copy = sqlite3.connect(partial)
+            new_store_file(partial)  # the store's mode, as the database it becomes
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+            if before_replace is not None:
+                before_replace()
+            partial.replace(target)
+    except BaseException as error:
+        partial.unlink(missing_ok=True)
+        if isinstance(error, OSError | sqlite3.Error) and is_disk_full(error, target):
+            raise disk_full(target) from None
+        raise
+
+
+def _drop_journals(path: Path) -> Callable[[], None]:
+    """Remove a damaged database's WAL and shared memory (its copy aside keeps them)."""
+
+    def drop() -> None:
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    return drop
+
+
 def _open_backup(source: Path) -> sqlite3.Connection:
     """A read-only connection to a backup that passed its integrity check."""
     if not source.exists():
@@ -277,18 +375,10 @@ def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Path 
         database = Database(path)
     except StoreCorrupt:
         other = _open_backup(Path(source))
-        partial = path.with_name(f".{path.name}.restoring")
-        partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
-        new_store_file(partial)
         try:
-            other.backup(copy)
+            _copy_database(other, path, f".{path.name}{RESTORING_SUFFIX}", _drop_journals(path))
         finally:
-            copy.close()
             other.close()
-        for suffix in ("-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        partial.replace(path)
         return None
     try:
         return database.restore_from(source)
