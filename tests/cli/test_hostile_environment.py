@@ -79,7 +79,7 @@ def test_a_settings_file_that_cannot_be_read_is_one_line_naming_it(
     line = _one_line(run_as_plain_user("check", home=sf_home))
     expected = {
         "no-permission": "cannot be read (Permission denied)",
-        "a-folder": "cannot be read (Is a directory)",
+        "a-folder": "is not a regular file",  # the store's config: its roles are read first
         "not-utf8": "is not UTF-8 text (byte 0xE9",
     }[kind]
     assert line.startswith(f"scheduleflow check: {config}: {expected}")

@@ -114,6 +114,6 @@ def test_a_max_size_that_is_no_size_is_one_argument_error(sf_home: Path, value: 
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("scheduleflow inspect: error: argument --max-size: ")
+    (last,) = result.stderr.strip().splitlines()  # one line, as every error
+    assert last.startswith("scheduleflow inspect: argument --max-size: ")
     assert f"'{value}' is not a" in last
