@@ -2,9 +2,9 @@
 
 A backup is written to ``.NAME.XXXXXXXX.partial`` (core.atomic) and renamed when complete;
 a failure removes it. A process killed half-way (SIGKILL, power loss) cannot, so the next
-process that opens the store removes what such a process left — only files named as ours, and only those that no
-living process is writing: each writer holds an exclusive ``flock`` on its file while it
-writes, and a file whose lock can be taken has no writer.
+process that opens the store removes what such a process left — only files named as ours,
+and only those that no living process is writing: each writer holds an exclusive ``flock``
+on its file while it writes, and a file whose lock can be taken has no writer.
 """
 
 from __future__ import annotations
