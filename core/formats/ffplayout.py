@@ -20,7 +20,7 @@ from core.errors import ParseError, SchemaError
 from core.formats.source import Source, WarningLog
 from core.locators import fingerprint
 from core.models import Channel, Programme, Text
-from core.timestamps import fixed_zone
+from core.timestamps import LONGEST_SECONDS, check_instant, check_seconds, fixed_zone
 
 __all__ = ["FfplayoutReader", "channel_slug", "write_ffplayout"]
 
@@ -119,7 +119,11 @@ class FfplayoutReader:
         channel_id = self.channel_id or channel_slug(name)
         yield Channel(id=channel_id, display_names=(Text(name),), day_start=self.day_start)
         folder = self.source.folder
-        start = datetime.combine(day, self.day_start, tzinfo=self.zone).astimezone(UTC)
+        try:
+            start = check_instant(datetime.combine(day, self.day_start, tzinfo=self.zone))
+        except ValueError as error:
+            raise self._schema(f"date: {error}") from None
+        start = start.astimezone(UTC)
         elapsed = 0.0
         for index, item in enumerate(data["program"]):
             where = f"program[{index}]"
@@ -128,6 +132,8 @@ class FfplayoutReader:
             begin, end = item.get("in"), item.get("out")
             if not isinstance(begin, int | float) or not isinstance(end, int | float):
                 raise self._schema(f"{where}: 'in' and 'out' must be numbers of seconds")
+            for key in ("in", "out", "duration"):
+                self._check_seconds(item, key, where)
             if end < begin:
                 raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")
             source = item.get("source")
@@ -146,6 +152,10 @@ class FfplayoutReader:
             first = start + timedelta(seconds=elapsed)
             elapsed += end - begin
             last = start + timedelta(seconds=elapsed)
+            if elapsed > LONGEST_SECONDS:
+                raise self._schema(
+                    f"{where}: the playlist runs past {LONGEST_SECONDS / 86400:.0f} days"
+                )
             yield Programme(
                 channel=channel_id,
                 start=_local(first, self.zone),
@@ -169,6 +179,15 @@ class FfplayoutReader:
                 f"the day lasts {_clock(elapsed)}, {round(elapsed - length)} s longer than "
                 f"{_clock(length)}: ffplayout cuts the end",
             )
+
+    def _check_seconds(self, item: dict[str, Any], key: str, where: str) -> None:
+        """A number of seconds ffplayout and our rules can add: finite, 0 to a month."""
+        value = item.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                check_seconds(value)
+            except ValueError as error:
+                raise self._schema(f"{where}.{key}: {error}") from None
 
 
 def _stem(source: str) -> str:
