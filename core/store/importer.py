@@ -30,7 +30,9 @@ from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
 from core.models import Asset, Channel, Item, Programme
+from core.roles import OPERATIONS
 from core.store.codec import asset_row, channel_row, programme_row
+from core.store.settings import RULE_SETTINGS, settings_record, stored_rule_settings
 from core.store.store import Store
 
 __all__ = ["ImportResult", "import_file"]
@@ -175,6 +177,8 @@ class _Import:
         self.channels_updated = 0
         self.assets_added = 0
         self.assets_skipped = 0
+        self.notes: list[InputWarning] = []  # what the import did not do, and why
+        self.settings_changed: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         if replace:
             connection.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT {_COLUMNS} "
@@ -194,6 +198,8 @@ class _Import:
                     del values[name]
             if values["number"] is None:
                 del values["number"]
+        if self.carries_settings:
+            self._rule_settings(channel, key, values)
         if key is None:
             cursor = self.connection.execute(
                 f"INSERT INTO channel ({', '.join(values)}) VALUES "
@@ -211,6 +217,33 @@ class _Import:
             (*values.values(), key, *values.values()),
         ).rowcount
         self.channels_updated += changed
+
+    def _rule_settings(self, channel: Channel, key: int | None, values: dict[str, Any]) -> None:
+        """Rule settings follow the role rule of the settings dialog: an admin's file changes
+        them (audited), anyone else's keeps the stored ones and is told so."""
+        before = (
+            stored_rule_settings(self.connection, key)
+            if key is not None
+            else dict.fromkeys(RULE_SETTINGS)
+        )
+        after = {name: values[name] for name in RULE_SETTINGS}
+        if after == before:
+            return
+        if self.store.role < OPERATIONS["settings"]:
+            for name in RULE_SETTINGS:
+                if key is None:
+                    values[name] = None
+                else:
+                    del values[name]
+            self.notes.append(
+                InputWarning(
+                    channel.line,
+                    f"kept the stored rule settings of channel {channel.id}: changing them "
+                    f"needs {OPERATIONS['settings']} (your role is {self.store.role})",
+                )
+            )
+            return
+        self.settings_changed.append((channel.id, before, after))
 
     def _key(self, channel: str) -> int:
         key = self.keys.get(channel)
@@ -382,8 +415,8 @@ def import_file(
         result.assets_added, result.assets_skipped = state.assets_added, state.assets_skipped
         result.channels_added = state.channels_added
         result.channels_updated = state.channels_updated
-        result.warnings = list(reader.warnings)
-        result.warnings_total = len(reader.warnings)
+        result.warnings = state.notes + list(reader.warnings)
+        result.warnings_total = len(state.notes) + len(reader.warnings)
         connection.execute(
             "UPDATE import_source SET md5 = ?, added = ?, skipped = ?, replaced = ?, warnings = ? "
             "WHERE id = ?",
@@ -407,8 +440,16 @@ def import_file(
             after={"programmes": count_before + result.added - result.replaced},
         )
         store.record(connection, record)
+        settings = [
+            settings_record(actor, name, before, after, how=f"import of {path.name}", job_id=job_id)
+            for name, before, after in state.settings_changed
+        ]
+        for change in settings:
+            store.record(connection, change)
     store.forget_channel_cache()
     store.publish(record)
+    for change in settings:
+        store.publish(change)
     result.seconds = time.monotonic() - started
     if progress is not None:
         progress(seen)
