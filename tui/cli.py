@@ -226,6 +226,19 @@ def _run_tui(args: argparse.Namespace) -> int:
     return 0
 
 
+def _damaged(context: Context, failure: Exception) -> ScheduleFlowError | None:
+    """A corruption SQLite met outside a job (a command's own read): the same one line,
+    copy aside and stop to writes as inside one."""
+    import sqlite3
+
+    from core.store.integrity import is_corruption, store_damaged
+
+    if isinstance(failure, sqlite3.DatabaseError) and is_corruption(failure):
+        log.error("%s met a damaged database", context.args.command, exc_info=failure)
+        return store_damaged(context.database, str(failure), "is damaged")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -256,7 +269,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader of our output went away (`| head`); that is not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as failure:
+        damaged = _damaged(context, failure)
+        if damaged is not None:
+            print(f"scheduleflow {args.command}: {damaged}", file=sys.stderr)
+            return 2
         log.exception("unexpected failure in %s", args.command)
         print(
             f"scheduleflow {args.command}: unexpected error; details in "

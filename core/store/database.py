@@ -2,9 +2,8 @@
 
 WAL lets readers work while one writer writes; every write is one ``BEGIN IMMEDIATE``
 transaction, retried with back-off while another process holds the write lock, so two
-operators importing at once both finish. Opening checks integrity (``PRAGMA quick_check``);
-a damaged file is copied aside as ``*.corrupt``, never written to, and the error says which
-backup to restore.
+operators importing at once both finish. A damaged store is never written to: how damage is
+noticed, and what happens then, is :mod:`core.store.integrity`.
 """
 
 from __future__ import annotations
@@ -13,30 +12,33 @@ import contextlib
 import json
 import logging
 import random
-import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.roles import Role, require
+from core.store.integrity import (
+    forget_damage,
+    is_corruption,
+    is_damaged,
+    marker,
+    refuse_what_is_not_sqlite,
+    signature,
+    store_damaged,
+)
 from core.store.schema import migrate
 
-__all__ = ["BACKUPS_KEPT", "Database", "restore_database"]
+__all__ = ["BACKUPS_KEPT", "Database", "RestoreResult", "restore_database"]
 
 log = logging.getLogger("scheduleflow.store")
 
 BACKUPS_KEPT = 10
 _LOCK_WAIT_SECONDS = 600.0
-_CORRUPTION_MARKERS = ("malformed", "not a database", "corrupt", "disk image")
-
-
-def _is_corruption(error: sqlite3.DatabaseError) -> bool:
-    text = str(error).lower()
-    return any(marker in text for marker in _CORRUPTION_MARKERS)
 
 
 def _is_locked(error: sqlite3.OperationalError) -> bool:
@@ -52,6 +54,10 @@ class Database:
         self.backups = self.path.parent / "backups"
         existed = self.path.exists() and self.path.stat().st_size > 0
         self._verified = not existed  # a database we create is sound; one we find, once checked
+        if existed:
+            refuse_what_is_not_sqlite(self.path)
+            if is_damaged(self.path):
+                raise store_damaged(self.path, "found earlier in this run", "is damaged")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -79,35 +85,21 @@ class Database:
                 migrate(connection)
         except sqlite3.DatabaseError as error:
             self.connection.close()
-            if _is_corruption(error):
-                raise self._quarantine(str(error)) from None
+            if is_corruption(error):
+                raise self.corruption(error) from None
             raise StoreError(f"cannot use the database ({error})", path=self.path) from None
         except BaseException:
             self.connection.close()
             raise
 
     # -- integrity ------------------------------------------------------------------------
-    def _signature(self) -> list[int]:
-        parts: list[int] = []
-        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
-            try:
-                stat = path.stat()
-                parts += [stat.st_size, stat.st_mtime_ns]
-            except FileNotFoundError:
-                parts += [-1, -1]
-        return parts
-
-    @property
-    def _marker(self) -> Path:
-        return self.path.with_name(f".{self.path.name}.verified")
-
     def _check_on_open(self) -> None:
-        # A database that has not changed since it last passed, or since ScheduleFlow last
-        # closed it cleanly, is not checked again: on a 250 MB store the check takes seconds,
-        # and the TUI must open in one. A crash, or any other program writing to the file,
-        # leaves a signature that no longer matches, and the next open checks.
+        # A database exactly as ScheduleFlow last closed it cleanly is not checked again: on
+        # a 250 MB store the check takes a second, and the TUI must open in one. A crash, or
+        # any other program writing to the file (even one that puts its mtime back), leaves
+        # a signature that no longer matches, and this open checks.
         try:
-            if json.loads(self._marker.read_text()) == self._signature():
+            if json.loads(marker(self.path).read_text()) == signature(self.path):
                 self._verified = True
                 return
         except (OSError, ValueError):
@@ -115,13 +107,14 @@ class Database:
         result = self.quick_check()
         if result != "ok":
             self.connection.close()
-            raise self._quarantine(result)
+            raise store_damaged(self.path, result)
+        forget_damage(self.path)
         self._verified = True
         self._remember_verified()
 
     def _remember_verified(self) -> None:
         with contextlib.suppress(OSError):  # a read-only folder: check again next time
-            self._marker.write_text(json.dumps(self._signature()))
+            marker(self.path).write_text(json.dumps(signature(self.path)))
 
     def quick_check(self) -> str:
         """``ok``, or what SQLite's quick check found wrong."""
@@ -131,32 +124,11 @@ class Database:
             return str(error)
         return "; ".join(str(row[0]) for row in rows[:5])
 
-    def _quarantine(self, detail: str) -> StoreCorrupt:
-        """Copy the damaged file aside (never touching it) and say how to recover."""
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = self.path.with_name(f"{self.path.name}.corrupt")
-        if target.exists():
-            target = self.path.with_name(f"{self.path.name}.{stamp}.corrupt")
-        try:
-            shutil.copy2(self.path, target)
-            wal = self.path.with_name(self.path.name + "-wal")
-            if wal.exists():
-                shutil.copy2(wal, target.with_name(target.name + "-wal"))
-            kept = f"a copy is kept at {target}"
-        except OSError as error:
-            kept = f"the copy aside failed too ({error.strerror})"
-        backups = sorted(self.backups.glob("*.db")) if self.backups.exists() else []
-        if backups:
-            hint = f"restore the latest backup: scheduleflow db restore {backups[-1]}"
-        else:
-            hint = (
-                f"no backups in {self.backups}; move the damaged file away to start afresh, "
-                "or salvage it with sqlite3's .recover"
-            )
-        log.error("database %s failed its integrity check: %s", self.path, detail)
-        return StoreCorrupt(
-            f"failed its integrity check ({detail[:200]}); {kept}", path=self.path, hint=hint
-        )
+    def corruption(self, error: sqlite3.DatabaseError) -> StoreCorrupt:
+        """What to raise for a corruption SQLite reported during a command: the file is
+        marked damaged (no more writes), copied aside once, and the way back is named."""
+        self._verified = False
+        return store_damaged(self.path, str(error), "is damaged")
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -166,6 +138,8 @@ class Database:
         Waits (with back-off) while another process holds the write lock instead of failing
         with "database is locked".
         """
+        if is_damaged(self.path):
+            raise store_damaged(self.path, "found earlier in this run", "is damaged")
         connection = self.connection
         deadline = time.monotonic() + _LOCK_WAIT_SECONDS
         pause = 0.05
@@ -184,13 +158,19 @@ class Database:
                 pause = min(pause * 2, 1.0)
         try:
             yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
+        except BaseException as failure:
+            with contextlib.suppress(sqlite3.DatabaseError):  # gone with a damaged file
+                connection.execute("ROLLBACK")
+            if isinstance(failure, sqlite3.DatabaseError) and is_corruption(failure):
+                raise self.corruption(failure) from None
             raise
         try:
             connection.execute("COMMIT")
         except sqlite3.DatabaseError as error:
-            connection.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.DatabaseError):
+                connection.execute("ROLLBACK")
+            if is_corruption(error):
+                raise self.corruption(error) from None
             raise StoreError(f"the change could not be saved ({error})", path=self.path) from None
 
     # -- backups --------------------------------------------------------------------------
@@ -218,27 +198,68 @@ class Database:
             old.unlink(missing_ok=True)
         return target
 
-    def restore_from(self, source: Path) -> Path:
-        """Replace the contents with a backup's, after checking it and backing up the current.
-
-        Returns the backup taken of the current state.
-        """
+    def restore_from(self, source: Path) -> RestoreResult:
+        """Replace the contents with a backup's, after checking it and backing up the current;
+        the audit records written since the backup are carried over."""
         other = _open_backup(Path(source))
         try:
+            audit = _audit_rows(self.connection)
             before = self.automatic_backup("before-restore")
             other.backup(self.connection)
         finally:
             other.close()
         with self.write() as connection:
             migrate(connection)
-        return before
+            carried = _carry_audit(connection, audit)
+        return RestoreResult(before, carried)
 
     def close(self) -> None:
         """Close the connection (WAL content is checkpointed into the file); a database that
         passed its check when opened is remembered as sound in the state we leave it in."""
         self.connection.close()
-        if self._verified:
+        if self._verified and not is_damaged(self.path):
             self._remember_verified()
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did: the backup of the state it replaced (``None`` for a damaged file,
+    which is kept aside as ``*.corrupt``) and how many newer audit records it carried over."""
+
+    previous: Path | None
+    audit_carried: int
+
+
+_AUDIT_COLUMNS = "at, who, ssh_client, action, job_id, channel, summary, before, after"
+
+
+def _audit_rows(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+    return connection.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit ORDER BY id").fetchall()
+
+
+def _damaged_audit_rows(path: Path) -> list[tuple[object, ...]]:
+    """The audit records still readable in a damaged file (read as immutable: no write)."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        return _audit_rows(connection)
+    except sqlite3.DatabaseError as error:
+        log.warning("the audit of the damaged %s could not be read: %s", path, error)
+        return []
+    finally:
+        connection.close()
+
+
+def _carry_audit(connection: sqlite3.Connection, rows: list[tuple[object, ...]]) -> int:
+    """Add to the restored audit the records it lacks: the audit trail survives a restore."""
+    present = set(_audit_rows(connection))
+    missing = [row for row in rows if row not in present]
+    connection.executemany(
+        f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", missing
+    )
+    return len(missing)
 
 
 def _open_backup(source: Path) -> sqlite3.Connection:
@@ -262,30 +283,35 @@ def _open_backup(source: Path) -> sqlite3.Connection:
     return other
 
 
-def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Path | None:
+def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> RestoreResult:
     """Restore ``path`` from the backup ``source``, whatever state ``path`` is in.
 
-    A healthy database is backed up first and then overwritten in place (returns that
-    backup). A damaged one was already copied aside as ``*.corrupt`` when it failed its
-    check, so it is replaced by the backup (returns ``None``).
+    A healthy database is backed up first and then overwritten in place. A damaged one was
+    already copied aside as ``*.corrupt`` when it was found, so it is replaced by the backup.
+    Either way the audit records the backup lacks are carried into the restored database.
     """
     require(role, "restore")
     try:
         database = Database(path)
     except StoreCorrupt:
         other = _open_backup(Path(source))
+        audit = _damaged_audit_rows(path)
         partial = path.with_name(f".{path.name}.restoring")
         partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
+        copy = sqlite3.connect(partial, isolation_level=None)
         try:
             other.backup(copy)
+            copy.execute("BEGIN")
+            carried = _carry_audit(copy, audit)
+            copy.execute("COMMIT")
         finally:
             copy.close()
             other.close()
         for suffix in ("-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         partial.replace(path)
-        return None
+        forget_damage(path)
+        return RestoreResult(None, carried)
     try:
         return database.restore_from(source)
     finally:
