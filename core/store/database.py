@@ -58,6 +58,8 @@ class Database:
             refuse_what_is_not_sqlite(self.path)
             if is_damaged(self.path):
                 raise store_damaged(self.path, "found earlier in this run", "is damaged")
+        else:
+            forget_damage(self.path)  # a fresh start where a damaged file was moved away
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
