@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from core.errors import FileProblem
+from core.permissions import operator_file_mode
 
 __all__ = ["atomic_text_file", "refuse_overwrite"]
 
@@ -43,7 +44,7 @@ def atomic_text_file(path: Path, *, force: bool = False) -> Iterator[TextIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, operator_file_mode())  # the operator's file: their umask
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)

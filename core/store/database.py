@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import FileProblem, StoreCorrupt, StoreError
+from core.permissions import new_store_file
 from core.roles import Role, require
 from core.store.integrity import (
     forget_damage,
@@ -76,6 +77,8 @@ class Database:
             )
         except sqlite3.Error as error:
             raise FileProblem(f"cannot open the database ({error})", path=self.path) from None
+        if not existed:
+            new_store_file(self.path)
         try:
             if existed and check:
                 self._check_on_open()
@@ -183,6 +186,7 @@ class Database:
         partial = target.with_name(f".{target.name}.partial")
         partial.unlink(missing_ok=True)
         copy = sqlite3.connect(partial)
+        new_store_file(partial)
         try:
             self.connection.backup(copy)
         finally:
@@ -301,6 +305,7 @@ def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Resto
         partial = path.with_name(f".{path.name}.restoring")
         partial.unlink(missing_ok=True)
         copy = sqlite3.connect(partial, isolation_level=None)
+        new_store_file(partial)
         try:
             other.backup(copy)
             copy.execute("BEGIN")

@@ -15,14 +15,13 @@ from zoneinfo import ZoneInfo
 
 from core.atomic import atomic_text_file
 from core.errors import Cancelled, InputError
-from core.formats import XmltvWriter, write_json, write_m3u
+from core.formats import EXPORT_FORMATS, XmltvWriter, write_json, write_m3u
 from core.models import Asset, Channel, Programme
 from core.store.playout import day_items, filler_assets, write_ffplayout_day, write_playlist
 from core.store.store import Store
 
 __all__ = ["EXPORT_FORMATS", "ExportResult", "broadcast_days", "export"]
 
-EXPORT_FORMATS = ("xmltv", "json", "m3u", "playlist", "ffplayout")
 GENERATOR = (("generator-info-name", "ScheduleFlow"),)
 
 
@@ -259,6 +258,8 @@ def export(
     elif format == "json":
         _json(store, target, chosen, start, stop, force, channels is None, result)
     elif format == "m3u" and (library or group is not None):
+        if group is not None:
+            store.require_group(group)
         with atomic_text_file(target, force=force) as out:
             result.assets = write_m3u(out, store.assets(group))
     elif format == "m3u":

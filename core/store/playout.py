@@ -42,7 +42,7 @@ def filler_assets(store: Store, group: str | None) -> list[Asset]:
     """The filler group's assets with a known duration (``[]`` without a group)."""
     if group is None:
         return []
-    assets = [a for a in store.assets(group) if a.duration and a.duration > 0]
+    assets = [a for a in store.assets(store.require_group(group)) if a.duration and a.duration > 0]
     if not assets:
         raise InputError(
             f"the filler group '{group}' has no asset with a known duration",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import pwd
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,10 @@ CHANNEL = "reruns.example.org"
 
 
 def _as_role(home: Path, role: str) -> None:
-    """Whoever runs the next command has ``role`` (through the roles config)."""
-    (home / "config.toml").write_text(f'[roles]\ndefault = "{role}"\n')
+    """The next command runs with ``role``: the roles config beside the store names this
+    user (the store's owner, who is its admin unless named)."""
+    me = pwd.getpwuid(os.getuid()).pw_name
+    (home / "config.toml").write_text(f'[roles]\nusers = {{ {me} = "{role}" }}\n')
 
 
 def _document(path: Path, **settings: Any) -> Path:

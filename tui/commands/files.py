@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.inspection import inspect_file
-from core.store import export, import_file
 from tui.commands.context import Context
 
 __all__ = ["run_export", "run_import", "run_inspect"]
@@ -40,6 +39,8 @@ def _warnings(context: Context, warnings: list[object], total: int) -> None:
 
 def run_import(context: Context) -> int:
     """Import a file into the store in one transaction."""
+    from core.store import import_file  # not loaded for `inspect`
+
     args = context.args
     result = context.run(
         "import",
@@ -77,8 +78,10 @@ def run_import(context: Context) -> int:
 
 def run_export(context: Context) -> int:
     """Export channels and a time range to a file (or a folder for ffplayout)."""
+    from core.store import export
+
     args = context.args
-    start, stop = context.instant("from_"), context.instant("to")
+    start, stop = context.window()
     result = context.run(
         "export",
         lambda store, job: export(

@@ -20,9 +20,14 @@ __all__ = ["run_now", "run_plan", "run_play"]
 def run_plan(context: Context) -> int:
     """Fill a window from the library (``--dry-run`` previews)."""
     args = context.args
-    start, stop = context.instant("from_"), context.instant("to")
+    start, stop = context.window()
     if start is None or stop is None:
         raise InputError("plan needs a window", hint="give --from T and --to T")
+    if args.template and args.group:
+        raise InputError(
+            "plan takes --group G or --template FILE, not both",
+            hint="a template names its groups itself; leave out --group",
+        )
     if args.template:
         template = load_template(Path(args.template))
     elif args.group:
@@ -46,13 +51,13 @@ def run_plan(context: Context) -> int:
         filler=args.filler,
         timezone=args.timezone,
     )
-    if args.json:
-        context.print_json(plan.to_json())
-    else:
+    if not args.json:
         for line in plan.preview(limit=args.limit):
             context.say(line)
     if args.dry_run:
-        if not args.json:
+        if args.json:
+            context.print_json({**plan.to_json(), "applied": False})
+        else:
             context.say(f"dry run: {len(plan.added)} programmes planned, nothing written")
         return 0
     context.run(
@@ -60,7 +65,9 @@ def run_plan(context: Context) -> int:
         lambda store, job: apply_plan(store, plan, actor=context.actor, job_id=job.job.id),
         label=f"plan {args.channel}",
     )
-    if not args.json:
+    if args.json:  # written once applied: a failed apply leaves no success document behind
+        context.print_json({**plan.to_json(), "applied": True})
+    else:
         context.say(
             f"planned {len(plan.added)} programmes on {args.channel} "
             "(a backup was taken; `scheduleflow undo` reverts it)"
