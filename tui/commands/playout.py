@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -101,15 +100,20 @@ def run_now(context: Context) -> int:
 
 
 def run_play(context: Context) -> int:
-    """Hand the item on air, at its offset, and what follows to mpv."""
+    """Hand the item on air, at its offset, and what follows to mpv.
+
+    Locators that may not reach a command line are left out, each with a note on stderr.
+    """
     args = context.args
     at = context.instant("at") or datetime.now(UTC)
-    arguments = mpv_command(context.store, args.channel, at)
-    if len(arguments) <= 3:
+    command = mpv_command(context.store, args.channel, at)
+    for note in command.skipped:
+        context.warn(f"scheduleflow play: {note}")  # notes quote titles from files
+    if not command.items:
         raise InputError(f"nothing with a video is on {args.channel} from {at:%Y-%m-%d %H:%M}")
     if args.print or shutil.which("mpv") is None:
         if not args.print:
-            print("mpv is not installed; this command plays the channel:", file=sys.stderr)
-        context.say(shell_line(arguments))
+            context.warn("mpv is not installed; this command plays the channel:")
+        context.say(shell_line(command.arguments))
         return 0
-    return subprocess.run(arguments, check=False).returncode
+    return subprocess.run(command.arguments, check=False).returncode
