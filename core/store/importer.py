@@ -225,8 +225,9 @@ class _Import:
             self.channel_names.append(channel.id)
 
     def _rule_settings(self, channel: Channel, key: int | None, values: dict[str, Any]) -> None:
-        """Rule settings follow the role rule of the settings dialog: an admin's file changes
-        them (audited), anyone else's keeps the stored ones and is told so."""
+        """Rule settings follow the role rule of the settings dialog: a stored channel's are
+        changed only by an admin's file (anyone else's keeps them and is told so); a new
+        channel starts with the file's. Either way a change is audited."""
         before = (
             stored_rule_settings(self.connection, key)
             if key is not None
@@ -235,12 +236,9 @@ class _Import:
         after = {name: values[name] for name in RULE_SETTINGS}
         if after == before:
             return
-        if self.store.role < OPERATIONS["settings"]:
+        if key is not None and self.store.role < OPERATIONS["settings"]:
             for name in RULE_SETTINGS:
-                if key is None:
-                    values[name] = None
-                else:
-                    del values[name]
+                del values[name]
             self.notes.append(
                 InputWarning(
                     channel.line,

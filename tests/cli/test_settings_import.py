@@ -148,3 +148,18 @@ def test_a_rule_setting_outside_the_configs_range_is_refused(tmp_path: Path, hou
         load_samples(store, ACTOR)
         with pytest.raises(StoreError, match="cooldown_hours must be from 0 to 8760"):
             store.set_rule_settings("kids.example.org", actor=ACTOR, cooldown_hours=hours)
+
+
+def test_a_new_channel_starts_with_the_files_rule_settings_audited(
+    sf_home: Path, tmp_path: Path
+) -> None:
+    _as_role(sf_home, "operator")
+    first = _document(tmp_path / "first.json", cooldown_hours=12)
+
+    result = run_cli("import", str(first), home=sf_home)
+
+    assert result.returncode == 0, result.stderr
+    assert "kept the stored rule settings" not in result.stdout
+    assert _stored(sf_home) == (12.0, None, None)
+    (record,) = _settings_audit(sf_home)
+    assert record["before"]["cooldown_hours"] is None and record["after"]["cooldown_hours"] == 12
