@@ -30,8 +30,10 @@ __all__ = [
     "JobSettings",
     "RoleSettings",
     "RuleDefaults",
+    "check_rule_setting",
     "load_config",
     "read_config_file",
+    "rule_bounds",
 ]
 
 _PREFIX = "SCHEDULEFLOW_"
@@ -44,14 +46,30 @@ Role = Literal["viewer", "operator", "admin"]
 class RuleDefaults:
     """Defaults of the schedule rules; each channel may override them in the store."""
 
-    cooldown_hours: float = field(default=48.0, metadata={"minimum": 0})
+    # The ranges are the only definition: the config file, the settings dialog and the
+    # channel settings a JSON import carries are all checked against them (rule_bounds).
+    cooldown_hours: float = field(default=48.0, metadata={"minimum": 0, "maximum": 8760})
     cooldown_scope: Literal["channel", "network"] = field(
         default="channel", metadata={"choices": ("channel", "network")}
     )
-    gap_tolerance_seconds: float = field(default=0.0, metadata={"minimum": 0})
+    gap_tolerance_seconds: float = field(default=0.0, metadata={"minimum": 0, "maximum": 86400})
     # shorter items (bumpers, idents) are exempt from the cooldown
-    cooldown_min_seconds: float = field(default=120.0, metadata={"minimum": 0})
-    duration_tolerance_seconds: float = field(default=1.0, metadata={"minimum": 0})
+    cooldown_min_seconds: float = field(default=120.0, metadata={"minimum": 0, "maximum": 86400})
+    duration_tolerance_seconds: float = field(default=1.0, metadata={"minimum": 0, "maximum": 3600})
+
+
+def rule_bounds(name: str) -> tuple[float, float]:
+    """The least and greatest value the rule setting ``name`` accepts."""
+    rules = {f.name: f.metadata for f in dataclasses.fields(RuleDefaults)}[name]
+    return float(rules["minimum"]), float(rules["maximum"])
+
+
+def check_rule_setting(name: str, value: float) -> float:
+    """``value`` itself, or ``ValueError`` saying the range when it is outside it (or NaN)."""
+    low, high = rule_bounds(name)
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be from {low:g} to {high:g}, not {value}")
+    return value
 
 
 _TIMEOUTS = {

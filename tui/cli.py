@@ -294,6 +294,19 @@ def _details(home_dir: Path) -> str:
     return f"details in {log_folder(home_dir) / 'scheduleflow.log'}"
 
 
+def _damaged(context: Context, failure: Exception) -> ScheduleFlowError | None:
+    """A corruption SQLite met outside a job (a command's own read): the same one line,
+    copy aside and stop to writes as inside one."""
+    import sqlite3
+
+    from core.store.integrity import is_corruption, store_damaged
+
+    if isinstance(failure, sqlite3.DatabaseError) and is_corruption(failure):
+        log.error("%s met a damaged database", context.args.command, exc_info=failure)
+        return store_damaged(context.database, str(failure), "is damaged")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -343,9 +356,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader of our output went away (`| head`); that is not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as error:
-        if is_disk_full(error, context.database):
-            log.warning("%s failed: the disk is full (%s)", args.command, error)
+    except Exception as failure:
+        damaged = _damaged(context, failure)
+        if damaged is not None:
+            print(visible(f"scheduleflow {args.command}: {damaged}"), file=sys.stderr)
+            return 2
+        if is_disk_full(failure, context.database):
+            log.warning("%s failed: the disk is full (%s)", args.command, failure)
             print(f"scheduleflow {args.command}: {disk_full(context.database)}", file=sys.stderr)
             return 2
         log.exception("unexpected failure in %s", args.command)

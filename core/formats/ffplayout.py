@@ -22,12 +22,11 @@ from core.formats.limits import check_decoded, number_too_long, too_deep
 from core.formats.source import Source, WarningLog
 from core.locators import fingerprint
 from core.models import Channel, Programme, Text
-from core.timestamps import fixed_zone
+from core.timestamps import LONGEST_SECONDS, check_instant, check_seconds, fixed_zone
 
 __all__ = ["FfplayoutReader", "channel_slug", "write_ffplayout"]
 
 DAY = timedelta(hours=24)
-_MAX_SECONDS = 366 * 86400  # no clip of a day's playlist is longer than a year
 _PREFIX = "ffplayout:"
 _KNOWN = ("in", "out", "duration", "source", "title", "category")
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -127,7 +126,11 @@ class FfplayoutReader:
         channel_id = self.channel_id or channel_slug(name)
         yield Channel(id=channel_id, display_names=(Text(name),), day_start=self.day_start)
         folder = self.source.folder
-        start = datetime.combine(day, self.day_start, tzinfo=self.zone).astimezone(UTC)
+        try:
+            start = check_instant(datetime.combine(day, self.day_start, tzinfo=self.zone))
+        except ValueError as error:
+            raise self._schema(f"date: {error}") from None
+        start = start.astimezone(UTC)
         elapsed = 0.0
         for index, item in enumerate(data["program"]):
             where = f"program[{index}]"
@@ -160,6 +163,10 @@ class FfplayoutReader:
             first = start + timedelta(seconds=elapsed)
             elapsed += end - begin
             last = start + timedelta(seconds=elapsed)
+            if elapsed > LONGEST_SECONDS:
+                raise self._schema(
+                    f"{where}: the playlist runs past {LONGEST_SECONDS / 86400:.0f} days"
+                )
             yield Programme(
                 channel=channel_id,
                 start=_local(first, self.zone),
@@ -192,7 +199,7 @@ def _is_seconds(value: Any) -> bool:
         isinstance(value, int | float)
         and not isinstance(value, bool)
         and math.isfinite(value)
-        and 0 <= value <= _MAX_SECONDS
+        and 0 <= value <= LONGEST_SECONDS  # the one window of lengths (core.timestamps)
     )
 
 

@@ -34,7 +34,7 @@ from core.models import (
     Text,
     Url,
 )
-from core.timestamps import parse_xmltv_time
+from core.timestamps import LONGEST_SECONDS, parse_xmltv_time
 
 __all__ = ["XmltvReader"]
 
@@ -302,6 +302,13 @@ class XmltvReader:
                 stop = self._time(stop_text)
             except ValueError as error:
                 self.warnings.add(line, f"stop {error}; taken as missing")
+            else:
+                if (stop - start).total_seconds() > LONGEST_SECONDS:
+                    self.warnings.add(
+                        line,
+                        f"stop '{stop_text}' is more than 31 days after start; taken as missing",
+                    )
+                    stop = None
         if channel not in self.declared and channel not in self.undeclared:
             self.undeclared[channel] = line
         texts: tuple[list[Text], ...] = ([], [], [], [])

@@ -30,7 +30,9 @@ from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
 from core.models import Asset, Channel, Item, Programme
+from core.roles import OPERATIONS
 from core.store.codec import asset_row, channel_row, programme_row
+from core.store.settings import RULE_SETTINGS, settings_record, stored_rule_settings
 from core.store.store import Store
 
 __all__ = ["ImportResult", "import_file"]
@@ -178,6 +180,8 @@ class _Import:
         self.matched = False  # an item of the ``--channel`` asked for was read
         self.assets_added = 0
         self.assets_skipped = 0
+        self.notes: list[InputWarning] = []  # what the import did not do, and why
+        self.settings_changed: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         if replace:
             connection.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT {_COLUMNS} "
@@ -197,6 +201,8 @@ class _Import:
                     del values[name]
             if values["number"] is None:
                 del values["number"]
+        if self.carries_settings:
+            self._rule_settings(channel, key, values)
         if key is None:
             cursor = self.connection.execute(
                 f"INSERT INTO channel ({', '.join(values)}) VALUES "
@@ -217,6 +223,31 @@ class _Import:
         self.channels_updated += changed
         if changed:
             self.channel_names.append(channel.id)
+
+    def _rule_settings(self, channel: Channel, key: int | None, values: dict[str, Any]) -> None:
+        """Rule settings follow the role rule of the settings dialog: a stored channel's are
+        changed only by an admin's file (anyone else's keeps them and is told so); a new
+        channel starts with the file's. Either way a change is audited."""
+        before = (
+            stored_rule_settings(self.connection, key)
+            if key is not None
+            else dict.fromkeys(RULE_SETTINGS)
+        )
+        after = {name: values[name] for name in RULE_SETTINGS}
+        if after == before:
+            return
+        if key is not None and self.store.role < OPERATIONS["settings"]:
+            for name in RULE_SETTINGS:
+                del values[name]
+            self.notes.append(
+                InputWarning(
+                    channel.line,
+                    f"kept the stored rule settings of channel {channel.id}: changing them "
+                    f"needs {OPERATIONS['settings']} (your role is {self.store.role})",
+                )
+            )
+            return
+        self.settings_changed.append((channel.id, before, after))
 
     def _key(self, channel: str) -> int:
         key = self.keys.get(channel)
@@ -433,8 +464,8 @@ def import_file(
         result.assets_added, result.assets_skipped = state.assets_added, state.assets_skipped
         result.channels_added = state.channels_added
         result.channels_updated = state.channels_updated
-        result.warnings = list(reader.warnings)
-        result.warnings_total = len(reader.warnings)
+        result.warnings = state.notes + list(reader.warnings)
+        result.warnings_total = len(state.notes) + len(reader.warnings)
         connection.execute(
             "UPDATE import_source SET md5 = ?, added = ?, skipped = ?, replaced = ?, warnings = ? "
             "WHERE id = ?",
@@ -459,8 +490,16 @@ def import_file(
             after={"programmes": count_before + result.added - result.replaced},
         )
         store.record(connection, record)
+        settings = [
+            settings_record(actor, name, before, after, how=f"import of {path.name}", job_id=job_id)
+            for name, before, after in state.settings_changed
+        ]
+        for change in settings:
+            store.record(connection, change)
     store.forget_channel_cache()
     store.publish(record)
+    for change in settings:
+        store.publish(change)
     result.seconds = time.monotonic() - started
     if progress is not None:
         progress(seen)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from core.config import check_rule_setting
 from core.store.store import ChannelFacts
 from tui.literal import literal, literal_text
 
@@ -87,12 +89,19 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
             return
         try:
             self.dismiss(self._result())
-        except ValueError:
-            self.query_one("#problem", Static).update("[b red]numbers only, please[/]")
+        except ValueError as error:
+            self.query_one("#problem", Static).update(Text(str(error), style="bold red"))
 
-    def _number(self, name: str) -> float | None:
+    def _number(self, name: str, setting: str) -> float | None:
+        """The field's number, in the range the config file accepts for ``setting``."""
         text = self.query_one(f"#{name}", Input).value.strip()
-        return float(text) if text else None
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError("numbers only, please") from None
+        return check_rule_setting(setting, value)
 
     def _result(self) -> SettingsResult:
         theme = str(self.query_one("#theme", Select).value)
@@ -101,8 +110,8 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
         scope = self.query_one("#scope", Select).value
         return SettingsResult(
             self.facts.id,
-            self._number("cooldown"),
+            self._number("cooldown", "cooldown_hours"),
             None if scope is Select.NULL else str(scope),
-            self._number("tolerance"),
+            self._number("tolerance", "gap_tolerance_seconds"),
             theme,
         )

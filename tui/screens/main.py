@@ -563,9 +563,11 @@ class MainScreen(Screen[None]):
                     "settings",
                     lambda store, ctx: store.set_rule_settings(
                         result.channel or "",
+                        actor=self.engine.actor,
                         cooldown_hours=result.cooldown_hours,
                         cooldown_scope=result.cooldown_scope,
                         gap_tolerance_seconds=result.gap_tolerance_seconds,
+                        job_id=ctx.job.id,
                     ),
                     f"settings of {result.channel}",
                 )
