@@ -22,7 +22,7 @@ from core.formats.limits import check_decoded, number_too_long, too_deep
 from core.formats.source import Source, WarningLog
 from core.locators import fingerprint
 from core.models import Channel, Programme, Text
-from core.timestamps import LONGEST_SECONDS, check_instant, check_seconds, fixed_zone
+from core.timestamps import LONGEST_SECONDS, check_instant, fixed_zone
 
 __all__ = ["FfplayoutReader", "channel_slug", "write_ffplayout"]
 
@@ -142,8 +142,8 @@ class FfplayoutReader:
             for key in ("in", "out", "duration"):
                 if key in item and not _is_seconds(item[key]):
                     raise self._schema(
-                        f"{where}: '{key}' ({item[key]}) is not a finite, non-negative number "
-                        "of seconds"
+                        f"{where}.{key} ({item[key]}) is not a finite, non-negative number "
+                        f"of seconds up to {LONGEST_SECONDS / 86400:.0f} days"
                     )
             if end < begin:
                 raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")

@@ -166,7 +166,7 @@ def test_ffplayout_seconds_that_are_not_finite_and_positive_are_refused(
         "day.json",
         '{"channel": "c", "date": "2026-01-01", "program": [{' + item + ', "source": "a.mp4"}]}',
     )
-    with pytest.raises(SchemaError, match=rf"program\[0\]: '{key}' .* not a finite, non-negative"):
+    with pytest.raises(SchemaError, match=rf"program\[0\]\.{key} .* not a finite, non-negative"):
         _read(path, "ffplayout")
 
 
