@@ -1,10 +1,24 @@
 """ffplayout day playlists: ``{"channel", "date", "program": [{"in", "out", "duration", …}]}``.
 
 A playlist has no clock times: each item starts where the previous one ended, the first at
-the channel's broadcast-day start. The reader turns that into programmes with real instants
-(DST-safe: the running sum is added in UTC), keeping ``in``/``out``/``duration`` and any other
-keys verbatim in ``attrs`` (``ffplayout:<key>`` = the JSON text) so a round trip loses
-nothing. A day is a whole playlist, so the reader loads it at once (within the size limit).
+the channel's broadcast-day start. The reader places them as ffplayout plays them (read in its
+``player/utils/json_serializer.rs``, ``player/input/playlist.rs`` and ``player/utils/mod.rs``):
+
+- ffplayout finds a day's file by its name (``read_json``), so the date in the file name
+  places the day; the date inside only warns when it disagrees.
+- items run back to back in real seconds from the day start: ``set_defaults`` sets each
+  ``begin`` to the day start plus the sum of ``out - in`` before it, and when the wall clock
+  jumps by an hour (DST) ``timed_source`` applies a time shift instead of seeking, so the
+  material keeps playing in order (the running sum is added in UTC here).
+- the day ends when the wall clock reaches the day start again (``get_delta``'s
+  ``total_delta``): after 23 hours on the spring-forward day, 25 on the fall-back day. The item
+  that crosses the end is cut there (``handle_list_end``) and later ones are skipped ("Begin is
+  over play time"), so the reader cuts them the same way and warns; a short day is dead air
+  that ffplayout fills (``fill_end``).
+
+``in``/``out``/``duration`` and any other keys are kept verbatim in ``attrs``
+(``ffplayout:<key>`` = the JSON text) so a round trip loses nothing. A day is a whole
+playlist, so the reader loads it at once (within the size limit).
 """
 
 from __future__ import annotations
@@ -12,8 +26,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
 from core.errors import ParseError, SchemaError
@@ -22,12 +37,12 @@ from core.locators import fingerprint
 from core.models import Channel, Programme, Text
 from core.timestamps import fixed_zone
 
-__all__ = ["FfplayoutReader", "channel_slug", "write_ffplayout"]
+__all__ = ["FfplayoutReader", "channel_slug", "day_span", "write_ffplayout"]
 
-DAY = timedelta(hours=24)
 _PREFIX = "ffplayout:"
 _KNOWN = ("in", "out", "duration", "source", "title", "category")
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def channel_slug(name: str) -> str:
@@ -60,7 +75,7 @@ class FfplayoutReader:
         channel_id: str | None = None,
         day_start: time = time(0),
         zone: tzinfo = UTC,
-        length: timedelta = DAY,
+        length: timedelta | None = None,
     ) -> None:
         self.source = source
         self.warnings = WarningLog()
@@ -109,54 +124,85 @@ class FfplayoutReader:
             day = date.fromisoformat(str(data.get("date")))
         except ValueError:
             raise self._schema(f"date: '{data.get('date')}' is not a date (YYYY-MM-DD)") from None
-        named = _DATE_IN_NAME.search(self.source.path.name)
-        if named and named.group(1) != day.isoformat():
-            self.warnings.add(
-                None,
-                f"the date inside ({day.isoformat()}) disagrees with the file name "
-                f"({self.source.path.name}); the date inside is used",
-            )
+        day = self._day(day)
         channel_id = self.channel_id or channel_slug(name)
         yield Channel(id=channel_id, display_names=(Text(name),), day_start=self.day_start)
         folder = self.source.folder
-        start = datetime.combine(day, self.day_start, tzinfo=self.zone).astimezone(UTC)
+        start, end = day_span(day, self.day_start, self.zone)
+        length = (self.length or end - start).total_seconds()
+        items = [
+            (self._programme(index, item, channel_id, folder), item["out"] - item["in"])
+            for index, item in enumerate(data["program"])
+        ]
+        total = sum(seconds for _, seconds in items)
+        over = total > length + 1  # within a second, ffplayout's own checks let it pass
         elapsed = 0.0
-        for index, item in enumerate(data["program"]):
-            where = f"program[{index}]"
-            if not isinstance(item, dict):
-                raise self._schema(f"{where}: is not an object")
-            begin, end = item.get("in"), item.get("out")
-            if not isinstance(begin, int | float) or not isinstance(end, int | float):
-                raise self._schema(f"{where}: 'in' and 'out' must be numbers of seconds")
-            if end < begin:
-                raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")
-            source = item.get("source")
-            if not isinstance(source, str) or not source:
-                raise self._schema(f"{where}: 'source' must name a file or URL")
-            title = item.get("title")
-            category = item.get("category")
-            attrs = [(f"{_PREFIX}in", json.dumps(begin)), (f"{_PREFIX}out", json.dumps(end))]
-            if "duration" in item:
-                attrs.append((f"{_PREFIX}duration", json.dumps(item["duration"])))
-            attrs.extend(
-                (f"{_PREFIX}{key}", json.dumps(value, ensure_ascii=False))
-                for key, value in item.items()
-                if key not in _KNOWN
-            )
+        dropped: list[str] = []
+        for programme, seconds in items:
+            if over and elapsed >= length:
+                dropped.append(programme.title)
+                continue
             first = start + timedelta(seconds=elapsed)
-            elapsed += end - begin
+            elapsed += seconds
+            if over and elapsed > length:
+                programme = _cut(programme, seconds - (elapsed - length))
+                elapsed = length
             last = start + timedelta(seconds=elapsed)
-            yield Programme(
-                channel=channel_id,
-                start=_local(first, self.zone),
-                stop=_local(last, self.zone),
-                titles=(Text(title if isinstance(title, str) and title else _stem(source)),),
-                categories=(Text(category),) if isinstance(category, str) and category else (),
-                locator=source,
-                fingerprint=fingerprint(source, folder),
-                attrs=tuple(attrs),
-            )
-        length = self.length.total_seconds()
+            yield replace(programme, start=_local(first, self.zone), stop=_local(last, self.zone))
+        self._check_length(total, length, dropped)
+
+    def _day(self, inside: date) -> date:
+        """The day the file plays on: its name's date, as ffplayout finds it by name."""
+        named = _DATE_IN_NAME.search(self.source.path.name)
+        if named is None or named.group(1) == inside.isoformat():
+            return inside
+        try:
+            day = date.fromisoformat(named.group(1))
+        except ValueError:
+            return inside
+        self.warnings.add(
+            None,
+            f"the date inside ({inside.isoformat()}) disagrees with the file name "
+            f"({self.source.path.name}); ffplayout plays the file on {day.isoformat()} "
+            "and restarts it while the dates differ: correct the date inside",
+        )
+        return day
+
+    def _programme(self, index: int, item: Any, channel_id: str, folder: Path) -> Programme:
+        """One item as a programme (its times are set by the caller)."""
+        where = f"program[{index}]"
+        if not isinstance(item, dict):
+            raise self._schema(f"{where}: is not an object")
+        begin, end = item.get("in"), item.get("out")
+        if not isinstance(begin, int | float) or not isinstance(end, int | float):
+            raise self._schema(f"{where}: 'in' and 'out' must be numbers of seconds")
+        if end < begin:
+            raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")
+        source = item.get("source")
+        if not isinstance(source, str) or not source:
+            raise self._schema(f"{where}: 'source' must name a file or URL")
+        title = item.get("title")
+        category = item.get("category")
+        attrs = [(f"{_PREFIX}in", json.dumps(begin)), (f"{_PREFIX}out", json.dumps(end))]
+        if "duration" in item:
+            attrs.append((f"{_PREFIX}duration", json.dumps(item["duration"])))
+        attrs.extend(
+            (f"{_PREFIX}{key}", json.dumps(value, ensure_ascii=False))
+            for key, value in item.items()
+            if key not in _KNOWN
+        )
+        return Programme(
+            channel=channel_id,
+            start=_EPOCH,
+            stop=_EPOCH,
+            titles=(Text(title if isinstance(title, str) and title else _stem(source)),),
+            categories=(Text(category),) if isinstance(category, str) and category else (),
+            locator=source,
+            fingerprint=fingerprint(source, folder),
+            attrs=tuple(attrs),
+        )
+
+    def _check_length(self, elapsed: float, length: float, dropped: list[str]) -> None:
         if elapsed < length - 1:
             self.warnings.add(
                 None,
@@ -164,11 +210,28 @@ class FfplayoutReader:
                 f"{_clock(length)}: dead air at the end",
             )
         elif elapsed > length + 1:
+            skipped = f"; not played: {', '.join(dropped[:3])}" if dropped else ""
+            more = f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
             self.warnings.add(
                 None,
                 f"the day lasts {_clock(elapsed)}, {round(elapsed - length)} s longer than "
-                f"{_clock(length)}: ffplayout cuts the end",
+                f"{_clock(length)}: ffplayout cuts the end at the next day start{skipped}{more}",
             )
+
+
+def day_span(day: date, day_start: time, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The broadcast day's first and next day's first instant (UTC): 23, 24 or 25 h apart."""
+    begin = datetime.combine(day, day_start, tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), day_start, tzinfo=zone).astimezone(UTC)
+    return begin, end
+
+
+def _cut(programme: Programme, seconds: float) -> Programme:
+    """The programme's first ``seconds``: its ``out`` moved, as ffplayout's day end cuts it."""
+    attrs = dict(programme.attrs)
+    begin = json.loads(attrs[f"{_PREFIX}in"])
+    attrs[f"{_PREFIX}out"] = json.dumps(round(begin + seconds, 3))
+    return replace(programme, attrs=tuple(attrs.items()))
 
 
 def _stem(source: str) -> str:

@@ -25,12 +25,13 @@ import orjson
 
 from core.audit import AuditRecord
 from core.errors import Cancelled, InputError
-from core.formats import DEFAULT_LIMIT, InputWarning, M3uReader, open_reader
+from core.formats import DEFAULT_LIMIT, FfplayoutReader, InputWarning, M3uReader, open_reader
 from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
 from core.models import Asset, Channel, Item, Programme
 from core.store.codec import asset_row, channel_row, programme_row
+from core.store.joins import join_split
 from core.store.store import Store
 
 __all__ = ["ImportResult", "import_file"]
@@ -322,6 +323,27 @@ def _read_into(
     return seen
 
 
+def _joined_days(store: Store, reader: Iterable[Item]) -> tuple[Iterable[Item], list[int]]:
+    """An ffplayout day's items with programmes split at the day start made whole again.
+
+    Returns the items and the ids of the stored halves they replace (see ``core.store.joins``).
+    """
+    if not isinstance(reader, FfplayoutReader):
+        return reader, []
+    items = list(reader)
+    programmes = [item for item in items if isinstance(item, Programme)]
+    joined, halves = join_split(store, programmes)
+    return [item for item in items if not isinstance(item, Programme)] + list(joined), halves
+
+
+def _remove(connection: sqlite3.Connection, ids: list[int]) -> int:
+    """Delete these stored programmes; returns how many went."""
+    if not ids:
+        return 0
+    marks = ",".join("?" * len(ids))
+    return int(connection.execute(f"DELETE FROM programme WHERE id IN ({marks})", ids).rowcount)
+
+
 def import_file(
     store: Store,
     path: str | Path,
@@ -374,9 +396,11 @@ def import_file(
             or 0
         )
         state = _Import(store, connection, source_id, replace, reader.format)
+        items, halves = _joined_days(store, reader)
+        joined = _remove(connection, halves)  # before the whole programmes go in
         with closing(state.writer):
-            seen = _read_into(state, reader, only, progress, should_stop)
-            result.replaced = state.finish(actor)
+            seen = _read_into(state, items, only, progress, should_stop)
+            result.replaced = state.finish(actor) + joined
         result.added = state.inserted
         result.skipped = state.attempted - state.inserted
         result.assets_added, result.assets_skipped = state.assets_added, state.assets_skipped
