@@ -398,3 +398,27 @@ async def test_settings_saved_by_an_admin_keep_empty_fields_as_the_defaults(make
             None,
             None,
         )
+
+
+async def test_an_admin_sets_a_channel_storage_root_in_the_settings(make_app, home) -> None:  # type: ignore[no-untyped-def]
+    (home / "config.toml").write_text('[roles]\ndefault = "admin"\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        channel = _screen(app).query_one(Timeline).channel
+        await pilot.press("S")
+        await wait_for(pilot, lambda: app.screen.query("#storage"))
+        app.screen.query_one("#storage").value = "media"  # not a folder from /
+        await pilot.click("#save")
+        await wait_for(
+            pilot, lambda: "folder from /" in str(app.screen.query_one("#problem").render())
+        )
+        app.screen.query_one("#storage").value = "/srv/tv-media"
+        # a button ignores a second press while it still shows the first one
+        await wait_for(pilot, lambda: not app.screen.query_one("#save").has_class("-active"))
+        await pilot.click("#save")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "settings"))
+        assert app.engine.store.storage_roots() == {channel: "/srv/tv-media"}
+        await pilot.press("S")  # the dialog shows the channel's root again
+        await wait_for(pilot, lambda: app.screen.query("#storage"))
+        assert app.screen.query_one("#storage").value == "/srv/tv-media"

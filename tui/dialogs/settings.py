@@ -24,6 +24,7 @@ class SettingsResult:
     cooldown_scope: str | None
     gap_tolerance_seconds: float | None
     theme: str
+    storage_root: str | None = None
 
 
 class SettingsDialog(ModalScreen[SettingsResult | None]):
@@ -32,10 +33,16 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(
-        self, facts: ChannelFacts | None, themes: list[str], theme: str, may_edit_rules: bool
+        self,
+        facts: ChannelFacts | None,
+        themes: list[str],
+        theme: str,
+        may_edit_rules: bool,
+        storage_root: str | None = None,
     ) -> None:
         super().__init__()
         self.facts = facts
+        self.storage_root = storage_root
         self.themes = themes
         self.theme_name = theme
         self.may_edit_rules = may_edit_rules
@@ -70,6 +77,12 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
                     id="tolerance",
                     disabled=not self.may_edit_rules,
                 )
+                yield Input(
+                    self.storage_root or "",
+                    placeholder="storage root of relative video paths (config default)",
+                    id="storage",
+                    disabled=not self.may_edit_rules,
+                )
                 if not self.may_edit_rules:
                     yield Static("[dim]Only an admin may change rule settings.[/]")
             yield Static("", id="problem")
@@ -83,12 +96,21 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
             return
         try:
             self.dismiss(self._result())
-        except ValueError:
-            self.query_one("#problem", Static).update("[b red]numbers only, please[/]")
+        except ValueError as error:
+            self.query_one("#problem", Static).update(f"[b red]{error}[/]")
 
     def _number(self, name: str) -> float | None:
         text = self.query_one(f"#{name}", Input).value.strip()
-        return float(text) if text else None
+        try:
+            return float(text) if text else None
+        except ValueError:
+            raise ValueError("numbers only, please") from None
+
+    def _folder(self) -> str | None:
+        text = self.query_one("#storage", Input).value.strip()
+        if text and not text.startswith("/"):
+            raise ValueError("the storage root is a folder from /")
+        return text or None
 
     def _result(self) -> SettingsResult:
         theme = str(self.query_one("#theme", Select).value)
@@ -101,4 +123,5 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
             None if scope is Select.NULL else str(scope),
             self._number("tolerance"),
             theme,
+            self._folder(),
         )
