@@ -15,7 +15,7 @@ import pytest
 from core.errors import StoreError
 from core.rules import check_store
 from core.store import import_file
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 from tests.store.helpers import ACTOR, new_store
 
 CHANNEL = "day.example.org"
@@ -58,11 +58,7 @@ def test_relative_sources_are_judged_under_the_storage_root_from_any_folder(
     home = tmp_path / "home"
     home.mkdir()
     playlist = _playlist(tmp_path)
-    env = {**os.environ, "SCHEDULEFLOW_HOME": str(home)}
-    imported = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "import", str(playlist), "--channel", CHANNEL],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False,
-    )  # fmt: skip
+    imported = run_cli("import", str(playlist), "--channel", CHANNEL, home=home)
     assert imported.returncode == 0, imported.stderr
     # without a setting: ffplayout's own default storage folder, named in the finding
     assert _missing(home, "/") == [
