@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any, TextIO
 
 from core.errors import ParseError, SchemaError
@@ -42,7 +42,6 @@ __all__ = ["FfplayoutReader", "channel_slug", "day_span", "write_ffplayout"]
 _PREFIX = "ffplayout:"
 _KNOWN = ("in", "out", "duration", "source", "title", "category")
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def channel_slug(name: str) -> str:
@@ -128,28 +127,56 @@ class FfplayoutReader:
         channel_id = self.channel_id or channel_slug(name)
         yield Channel(id=channel_id, display_names=(Text(name),), day_start=self.day_start)
         folder = self.source.folder
-        start, end = day_span(day, self.day_start, self.zone)
-        length = (self.length or end - start).total_seconds()
-        items = [
-            (self._programme(index, item, channel_id, folder), item["out"] - item["in"])
-            for index, item in enumerate(data["program"])
-        ]
-        total = sum(seconds for _, seconds in items)
-        over = total > length + 1  # within a second, ffplayout's own checks let it pass
+        start, day_end = day_span(day, self.day_start, self.zone)
         elapsed = 0.0
-        dropped: list[str] = []
-        for programme, seconds in items:
-            if over and elapsed >= length:
-                dropped.append(programme.title)
-                continue
+        placed: list[Programme] = []
+        for index, item in enumerate(data["program"]):
+            where = f"program[{index}]"
+            if not isinstance(item, dict):
+                raise self._schema(f"{where}: is not an object")
+            begin, end = item.get("in"), item.get("out")
+            if not isinstance(begin, int | float) or not isinstance(end, int | float):
+                raise self._schema(f"{where}: 'in' and 'out' must be numbers of seconds")
+            if end < begin:
+                raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")
+            source = item.get("source")
+            if not isinstance(source, str) or not source:
+                raise self._schema(f"{where}: 'source' must name a file or URL")
+            title = item.get("title")
+            category = item.get("category")
+            attrs = [(f"{_PREFIX}in", json.dumps(begin)), (f"{_PREFIX}out", json.dumps(end))]
+            if "duration" in item:
+                attrs.append((f"{_PREFIX}duration", json.dumps(item["duration"])))
+            attrs.extend(
+                (f"{_PREFIX}{key}", json.dumps(value, ensure_ascii=False))
+                for key, value in item.items()
+                if key not in _KNOWN
+            )
             first = start + timedelta(seconds=elapsed)
-            elapsed += seconds
-            if over and elapsed > length:
-                programme = _cut(programme, seconds - (elapsed - length))
-                elapsed = length
+            elapsed += end - begin
             last = start + timedelta(seconds=elapsed)
-            yield replace(programme, start=_local(first, self.zone), stop=_local(last, self.zone))
-        self._check_length(total, length, dropped)
+            placed.append(
+                Programme(
+                    channel=channel_id,
+                    start=_local(first, self.zone),
+                    stop=_local(last, self.zone),
+                    titles=(Text(title if isinstance(title, str) and title else _stem(source)),),
+                    categories=(Text(category),) if isinstance(category, str) and category else (),
+                    locator=source,
+                    fingerprint=fingerprint(source, folder),
+                    attrs=tuple(attrs),
+                )
+            )
+        length = (self.length or day_end - start).total_seconds()
+        ends = start + timedelta(seconds=length)
+        over = elapsed > length + 1  # within a second, ffplayout's own checks let it pass
+        dropped = [p.title for p in placed if p.start >= ends] if over else []
+        for programme in placed:
+            if not over:
+                yield programme
+            elif programme.start < ends:
+                yield _cut(programme, ends)  # ffplayout stops the day there
+        self._check_length(elapsed, length, dropped)
 
     def _day(self, inside: date) -> date:
         """The day the file plays on: its name's date, as ffplayout finds it by name."""
@@ -167,40 +194,6 @@ class FfplayoutReader:
             "and restarts it while the dates differ: correct the date inside",
         )
         return day
-
-    def _programme(self, index: int, item: Any, channel_id: str, folder: Path) -> Programme:
-        """One item as a programme (its times are set by the caller)."""
-        where = f"program[{index}]"
-        if not isinstance(item, dict):
-            raise self._schema(f"{where}: is not an object")
-        begin, end = item.get("in"), item.get("out")
-        if not isinstance(begin, int | float) or not isinstance(end, int | float):
-            raise self._schema(f"{where}: 'in' and 'out' must be numbers of seconds")
-        if end < begin:
-            raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")
-        source = item.get("source")
-        if not isinstance(source, str) or not source:
-            raise self._schema(f"{where}: 'source' must name a file or URL")
-        title = item.get("title")
-        category = item.get("category")
-        attrs = [(f"{_PREFIX}in", json.dumps(begin)), (f"{_PREFIX}out", json.dumps(end))]
-        if "duration" in item:
-            attrs.append((f"{_PREFIX}duration", json.dumps(item["duration"])))
-        attrs.extend(
-            (f"{_PREFIX}{key}", json.dumps(value, ensure_ascii=False))
-            for key, value in item.items()
-            if key not in _KNOWN
-        )
-        return Programme(
-            channel=channel_id,
-            start=_EPOCH,
-            stop=_EPOCH,
-            titles=(Text(title if isinstance(title, str) and title else _stem(source)),),
-            categories=(Text(category),) if isinstance(category, str) and category else (),
-            locator=source,
-            fingerprint=fingerprint(source, folder),
-            attrs=tuple(attrs),
-        )
 
     def _check_length(self, elapsed: float, length: float, dropped: list[str]) -> None:
         if elapsed < length - 1:
@@ -226,12 +219,16 @@ def day_span(day: date, day_start: time, zone: tzinfo) -> tuple[datetime, dateti
     return begin, end
 
 
-def _cut(programme: Programme, seconds: float) -> Programme:
-    """The programme's first ``seconds``: its ``out`` moved, as ffplayout's day end cuts it."""
+def _cut(programme: Programme, stop: datetime) -> Programme:
+    """The programme up to ``stop``, its ``out`` moved there, as ffplayout's day end cuts it."""
+    if programme.stop is None or programme.stop <= stop:
+        return programme
     attrs = dict(programme.attrs)
     begin = json.loads(attrs[f"{_PREFIX}in"])
-    attrs[f"{_PREFIX}out"] = json.dumps(round(begin + seconds, 3))
-    return replace(programme, attrs=tuple(attrs.items()))
+    attrs[f"{_PREFIX}out"] = json.dumps(round(begin + (stop - programme.start).total_seconds(), 3))
+    return replace(
+        programme, stop=_local(stop, programme.start.tzinfo or UTC), attrs=tuple(attrs.items())
+    )
 
 
 def _stem(source: str) -> str:

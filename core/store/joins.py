@@ -22,10 +22,10 @@ _TOUCH = timedelta(milliseconds=1)
 
 
 def _seconds(programme: Programme, key: str) -> float | None:
-    value = dict(programme.attrs).get(f"ffplayout:{key}")
-    if value is None:
+    try:
+        number = json.loads(dict(programme.attrs).get(f"ffplayout:{key}") or "null")
+    except ValueError:
         return None
-    number = json.loads(value)
     return float(number) if isinstance(number, int | float) else None
 
 

@@ -12,6 +12,7 @@ ends. An ffplayout day holds exactly its broadcast day: 24 hours, 23 or 25 on DS
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -96,8 +97,14 @@ def refuse_overlaps(channel: Channel, programmes: list[Programme]) -> None:
 
 
 def _seconds(attrs: dict[str, str], key: str) -> float | None:
-    value = attrs.get(f"ffplayout:{key}")
-    return float(json.loads(value)) if value is not None else None
+    """``ffplayout:in``/``:out`` as a number of seconds; ``None`` when absent or not one."""
+    try:
+        value = json.loads(attrs.get(f"ffplayout:{key}") or "null")
+    except ValueError:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
 
 
 def cut_to(programme: Programme, start: datetime, stop: datetime) -> Programme | None:
