@@ -37,10 +37,11 @@ from core.locators import fingerprint
 from core.models import Channel, Programme, Text
 from core.timestamps import fixed_zone
 
-__all__ = ["FfplayoutReader", "channel_slug", "day_span", "write_ffplayout"]
+__all__ = ["FULL_DAY", "FfplayoutReader", "channel_slug", "day_span", "write_ffplayout"]
 
 _PREFIX = "ffplayout:"
 _KNOWN = ("in", "out", "duration", "source", "title", "category")
+FULL_DAY = 86400.0  # ffplayout's playlist length (length_sec), the same on DST days
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
@@ -170,13 +171,15 @@ class FfplayoutReader:
         length = (self.length or day_end - start).total_seconds()
         ends = start + timedelta(seconds=length)
         over = elapsed > length + 1  # within a second, ffplayout's own checks let it pass
-        dropped = [p.title for p in placed if p.start >= ends] if over else []
-        for programme in placed:
-            if not over:
-                yield programme
-            elif programme.start < ends:
-                yield _cut(programme, ends)  # ffplayout stops the day there
-        self._check_length(elapsed, length, dropped)
+        # ffplayout loads the next file once an item ends a full day into the playlist
+        # (check_for_playlist: next_start >= length_sec), so on a 25-hour day nothing that
+        # starts after that point is played
+        switch = start + timedelta(seconds=min(length, FULL_DAY))
+        cut = over or length > FULL_DAY
+        played = [p for p in placed if p.start < switch] if cut else placed
+        for programme in played:
+            yield _cut(programme, ends) if over else programme  # the day ends there
+        self._check_length(elapsed, length, [p.title for p in placed[len(played) :]])
 
     def _day(self, inside: date) -> date:
         """The day the file plays on: its name's date, as ffplayout finds it by name."""
@@ -196,6 +199,16 @@ class FfplayoutReader:
         return day
 
     def _check_length(self, elapsed: float, length: float, dropped: list[str]) -> None:
+        names = ", ".join(dropped[:3]) + (
+            f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
+        )
+        if dropped and elapsed <= length + 1:
+            self.warnings.add(
+                None,
+                f"on this {_clock(length)} day ffplayout moves to the next day's file once an "
+                f"item ends 24:00:00 into the playlist, so it does not play {names}: let one "
+                "item run across 24:00:00",
+            )
         if elapsed < length - 1:
             self.warnings.add(
                 None,
@@ -203,12 +216,11 @@ class FfplayoutReader:
                 f"{_clock(length)}: dead air at the end",
             )
         elif elapsed > length + 1:
-            skipped = f"; not played: {', '.join(dropped[:3])}" if dropped else ""
-            more = f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
+            skipped = f"; not played: {names}" if dropped else ""
             self.warnings.add(
                 None,
                 f"the day lasts {_clock(elapsed)}, {round(elapsed - length)} s longer than "
-                f"{_clock(length)}: ffplayout cuts the end at the next day start{skipped}{more}",
+                f"{_clock(length)}: ffplayout cuts the end at the next day start{skipped}",
             )
 
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from core.atomic import atomic_text_file
 from core.errors import InputError
 from core.formats import write_ffplayout
+from core.formats.ffplayout import FULL_DAY
 from core.models import Asset, Channel, Programme, airing
 from core.store.store import Store
 
@@ -210,7 +211,30 @@ def day_items(
                 f"{cursor - begin} of its {_hours(end - begin)}; ffplayout fills the rest "
                 "with its own filler (or give --filler GROUP)"
             )
+    _warn_past_a_full_day(channel, begin, items, warnings)
     return items
+
+
+def _warn_past_a_full_day(
+    channel: Channel, begin: datetime, items: list[Programme], warnings: list[str]
+) -> None:
+    """On a 25-hour day, name what ffplayout will not play: what starts 24 h in or later.
+
+    ffplayout loads the next day's file once an item ends a full day into the playlist
+    (``check_for_playlist`` in its ``player/input/playlist.rs`` compares the playlist
+    position with its 24-hour ``length_sec``), so one item must run across that point.
+    """
+    switch = begin + timedelta(seconds=FULL_DAY)
+    late = [item for item in items if item.start >= switch]
+    if late:
+        names = ", ".join(f"'{item.title}' at {_local(channel, item.start)}" for item in late[:3])
+        more = f" and {len(late) - 3} more" if len(late) > 3 else ""
+        warnings.append(
+            f"{channel.id} day from {_local(channel, begin)} lasts 25 h, but ffplayout moves "
+            f"to the next day's file once an item ends 24 h into the playlist "
+            f"({_local(channel, switch)}): {names}{more} would not play; let one programme "
+            "run across that time"
+        )
 
 
 def write_ffplayout_day(

@@ -33,6 +33,7 @@ DST_DAYS = [
     (BERLIN, time(6), date(2026, 10, 24), 25),
 ]
 IDS = [f"{zone}-{day}-{hours}h" for zone, _, day, hours in DST_DAYS]
+FALL_BACK = [(zone, start, day) for zone, start, day, hours in DST_DAYS if hours == 25]
 
 
 def _hours_of_items(count: int) -> list[dict[str, object]]:
@@ -103,18 +104,50 @@ def test_a_playlist_as_long_as_its_dst_day_reads_back_to_back_without_warnings(
     and applies a time shift ("A time change seemed to have occurred") instead of seeking,
     so the next item plays right after the previous one, in real time.
     """
+    program = _hours_of_items(min(hours, 24) - 1)
+    last = 3600 * (hours - len(program))  # on the 25-hour day one item runs across 24 h
+    program.append({"in": 0, "out": last, "duration": last, "source": "/media/last.mp4"})
     path = write_to(
         tmp_path,
         f"{day}.json",
-        json.dumps({"channel": "C", "date": day.isoformat(), "program": _hours_of_items(hours)}),
+        json.dumps({"channel": "C", "date": day.isoformat(), "program": program}),
     )
     programmes, warnings = _read(path, zone, day_start)
     begin, end = _day(zone, day_start, day)
     assert warnings == []
-    assert [p.start for p in programmes] == [begin + timedelta(hours=n) for n in range(hours)]
+    assert [p.start for p in programmes] == [
+        begin + timedelta(hours=n) for n in range(len(program))
+    ]
     assert programmes[-1].stop == end
     offsets = {p.start.utcoffset() for p in programmes}
     assert len(offsets) == 2  # the local offset changes inside the day
+
+
+@pytest.mark.parametrize(("zone", "day_start", "day"), FALL_BACK)
+def test_on_a_25_hour_day_what_starts_24_hours_into_the_playlist_is_not_played(
+    tmp_path: Path, zone: str, day_start: time, day: date
+) -> None:
+    """ffplayout loads the next file once an item ends a full 24 h into the playlist.
+
+    ``CurrentProgram::check_for_playlist`` (player/input/playlist.rs) adds the finished
+    item's ``begin`` (day start + sum of ``out - in``, ``set_defaults``) and length and loads
+    the next day when that reaches ``length_sec`` (24 h; ``get_delta`` compares with the wall
+    clock, not with it), so on a 25-hour day an item that starts 24 h in never plays.
+    """
+    path = write_to(
+        tmp_path,
+        f"{day}.json",
+        json.dumps({"channel": "C", "date": day.isoformat(), "program": _hours_of_items(25)}),
+    )
+    programmes, warnings = _read(path, zone, day_start)
+    begin, _ = _day(zone, day_start, day)
+    assert len(programmes) == 24
+    assert programmes[-1].stop == begin + timedelta(hours=24)
+    assert warnings == [
+        "on this 25:00:00 day ffplayout moves to the next day's file once an item ends "
+        "24:00:00 into the playlist, so it does not play hour-24: let one item run across "
+        "24:00:00"
+    ]
 
 
 def test_the_file_name_places_the_day_and_a_different_date_inside_warns(tmp_path: Path) -> None:
@@ -139,12 +172,24 @@ def test_the_file_name_places_the_day_and_a_different_date_inside_warns(tmp_path
     ]
 
 
-def _schedule(tmp_path: Path, zone: str, day_start: time, first: datetime, last: datetime) -> Path:
-    """A ScheduleFlow JSON file: the channel and 70-minute programmes from first to last."""
+def _schedule(
+    tmp_path: Path,
+    zone: str,
+    day_start: time,
+    first: datetime,
+    last: datetime,
+    across: datetime | None = None,
+) -> Path:
+    """A ScheduleFlow JSON file: the channel and 70-minute programmes from first to last.
+
+    With ``across``, the programme that would end near it is made long enough to run across.
+    """
     programmes = []
     when, number = first, 0
     while when < last:
         stop = min(when + timedelta(minutes=70), last)
+        if across is not None and when < across <= stop + timedelta(minutes=70):
+            stop = across + timedelta(minutes=70)
         programmes.append(
             {
                 "channel": "dst.example.org",
@@ -184,7 +229,8 @@ def test_two_exported_days_around_a_change_import_back_as_the_same_programmes(
     """
     begin, _ = _day(zone, day_start, day)
     _, end = _day(zone, day_start, day + timedelta(days=1))
-    schedule = _schedule(tmp_path, zone, day_start, begin, end)
+    across = begin + timedelta(hours=24) if hours == 25 else None  # see the test above
+    schedule = _schedule(tmp_path, zone, day_start, begin, end, across)
     store = new_store(tmp_path / "first")
     import_file(store, schedule, actor=ACTOR)
     folder = tmp_path / "ffplayout"
@@ -238,3 +284,21 @@ def test_importing_24_hour_playlists_of_a_spring_forward_day_and_the_next_gives_
     checked = run_cli("check", "--channel", "syd.example.org", "--json", home=sf_home)
     counts = json.loads(checked.stdout)["counts"]
     assert counts["overlap"] == 0, checked.stdout
+
+
+def test_exporting_a_25_hour_day_names_what_ffplayout_would_not_play(tmp_path: Path) -> None:
+    """The export says which programmes start after ffplayout moves on (24 h of playlist).
+
+    ``CurrentProgram::check_for_playlist`` (player/input/playlist.rs): ``next_start >=
+    length_sec`` loads the next day's file once an item ends 24 h into the playlist.
+    """
+    begin, end = _day(BERLIN, time(6), date(2026, 10, 24))
+    store = new_store(tmp_path)
+    import_file(store, _schedule(tmp_path, BERLIN, time(6), begin, end), actor=ACTOR)
+    result = export(store, "ffplayout", tmp_path / "out", start=begin, stop=end)
+    assert result.warnings == [
+        "dst.example.org day from 2026-10-24 06:00 CEST lasts 25 h, but ffplayout moves to "
+        "the next day's file once an item ends 24 h into the playlist (2026-10-25 05:00 CET): "
+        "'Show 21' at 2026-10-25 05:30 CET would not play; let one programme run across that "
+        "time"
+    ]
