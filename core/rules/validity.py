@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.locators import local_path
+from core.errors import RefusedLocator
+from core.locators import local_path, spawnable_locator
 from core.rules.findings import FIXES, SEVERITY, Finding, Severity
 from core.rules.slots import ChannelView, clock, day_clock
 
@@ -86,6 +87,17 @@ def _missing(locator: str, path: str, storage_root: str | None) -> str:
     return f"the file {path} does not exist"
 
 
+def _refusal(locator: str, known: dict[str, str | None]) -> str | None:
+    """Why ``locator`` is never handed to a player (``None``: it may be); remembered."""
+    if locator not in known:
+        try:
+            spawnable_locator(locator)
+            known[locator] = None
+        except RefusedLocator as refused:
+            known[locator] = refused.message
+    return known[locator]
+
+
 def find_unplayable(
     view: ChannelView,
     durations: dict[str, float],
@@ -94,7 +106,8 @@ def find_unplayable(
     exists: Callable[[str], bool] = os.path.exists,
     storage_root: str | None = None,
 ) -> list[Finding]:
-    """No video, a local file that is not there, or an asset shorter or longer than its slot.
+    """No video, a locator no player is handed (see :func:`spawnable_locator`), a local file
+    that is not there, or an asset shorter or longer than its slot.
 
     A relative path is looked for under ``storage_root`` (the channel's, or the config's),
     as ffplayout looks for a relative ``source`` under its channel's storage folder; the
@@ -124,6 +137,7 @@ def find_unplayable(
         )
         return findings
     present: dict[str, bool] = {}
+    refused: dict[str, str | None] = {}
     skip = view.empty | view.duplicates.keys()
     for index, slot in enumerate(slots):
         if index in skip:
@@ -135,6 +149,8 @@ def find_unplayable(
         problem = None
         if not slot.locator:
             problem = f"{name} at {day_clock(begin_at)} on {view.channel} has no video to play"
+        elif (refusal := _refusal(slot.locator, refused)) is not None:
+            problem = f"{name} at {day_clock(begin_at)} on {view.channel}: {refusal}"
         else:
             path = local_path(slot.locator, storage_root)
             if path is not None:

@@ -17,13 +17,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
-from core.atomic import atomic_text_file
-from core.errors import InputError
+from core.atomic import output_text
+from core.errors import InputError, RefusedLocator
 from core.formats import write_ffplayout
 from core.formats.ffplayout import FULL_DAY
+from core.formats.m3u import left_out_warning, locator_line_problem, one_line
+from core.locators import spawnable_locator
 from core.models import Asset, Channel, Programme, airing
 from core.store.store import Store
 
@@ -136,7 +138,7 @@ def filler_assets(store: Store, group: str | None) -> list[Asset]:
     """The filler group's assets with a known duration (``[]`` without a group)."""
     if group is None:
         return []
-    assets = [a for a in store.assets(group) if a.duration and a.duration > 0]
+    assets = [a for a in store.assets(store.require_group(group)) if a.duration and a.duration > 0]
     if not assets:
         raise InputError(
             f"the filler group '{group}' has no asset with a known duration",
@@ -238,10 +240,10 @@ def _warn_past_a_full_day(
 
 
 def write_ffplayout_day(
-    path: Path, channel: Channel, day: date, items: list[Programme], force: bool
+    path: Path | TextIO, channel: Channel, day: date, items: list[Programme], force: bool
 ) -> int:
-    """Write one day playlist; returns the number of items."""
-    with atomic_text_file(path, force=force) as out:
+    """Write one day playlist; returns the number of items (``YYYY/MM`` folders made)."""
+    with output_text(path, force=force, make_folders=True) as out:
         return write_ffplayout(out, channel.name, day, items)
 
 
@@ -249,7 +251,7 @@ def _playlist_lines(programmes: list[Programme]) -> Iterator[str]:
     yield "#EXTM3U"
     for programme in programmes:
         seconds = ((programme.stop or programme.start) - programme.start).total_seconds()
-        yield f"#EXTINF:{seconds:.3f},{programme.title}"
+        yield f"#EXTINF:{seconds:.3f},{one_line(programme.title)}"
         attrs = dict(programme.attrs)
         offset = _seconds(attrs, "in") or 0.0
         if offset:
@@ -259,9 +261,21 @@ def _playlist_lines(programmes: list[Programme]) -> Iterator[str]:
         yield programme.locator or ""
 
 
+def _not_played(locator: str) -> str | None:
+    """Why a player is not handed ``locator`` from a playlist (``None``: it is).
+
+    The rule of ``play`` (:func:`spawnable_locator`), and one line of M3U.
+    """
+    try:
+        spawnable_locator(locator)
+    except RefusedLocator as refused:
+        return refused.message
+    return locator_line_problem(locator)
+
+
 def write_playlist(
     store: Store,
-    target: Path,
+    target: Path | TextIO,
     channel: Channel,
     start: datetime,
     stop: datetime,
@@ -272,9 +286,23 @@ def write_playlist(
     """An M3U playlist of ``[start, stop)`` on one channel; returns the number of items.
 
     The first item starts at ``start`` and the last ends at ``stop`` (``start-time`` and
-    ``stop-time`` cut them), so the playlist plays exactly the window.
+    ``stop-time`` cut them), so the playlist plays exactly the window. A programme whose
+    locator a player must not be handed (see :func:`_not_played`) is left out with a
+    warning; the gap it leaves is filled from ``filler`` or refused.
     """
-    programmes = _played(store.programmes(channel.id, start, stop))
+    programmes = []
+    left_out = []
+    for programme in _played(store.programmes(channel.id, start, stop)):
+        problem = _not_played(programme.locator or "")
+        if problem is None:
+            programmes.append(programme)
+        else:  # like a programme without a video: its slot is a gap, filled or refused
+            left_out.append(
+                f"'{one_line(programme.title)}' at {programme.start:%a %H:%M} ({problem})"
+            )
+    filler = [asset for asset in filler if _not_played(asset.locator) is None]
+    if left_out:
+        warnings.append(left_out_warning(left_out, "programmes no player is handed"))
     refuse_overlaps(channel, programmes)
     pieces = [piece for p in programmes if (piece := cut_to(p, start, stop)) is not None]
     first = pieces[0].start if pieces else start
@@ -282,17 +310,18 @@ def write_playlist(
     items = run.items
     if run.first_gap is not None:
         raise InputError(
-            f"{channel.id} has dead air from {_local(channel, run.first_gap)} "
-            f"({run.dead_air} in all); a playlist "
-            "plays back to back, so what follows would start early",
-            hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP",
+            f"{channel.id} has dead air at {_local(channel, run.first_gap)} "
+            f"({run.dead_air} in all); a playlist plays back to back, so what follows would "
+            "start early",
+            hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP"
+            + (f"; {warnings[-1]}" if left_out else ""),
         )
     if not items:
         warnings.append(
             f"{channel.id} has nothing to play between {_local(channel, start)} and "
             f"{_local(channel, stop)}"
         )
-    with atomic_text_file(target, force=force) as out:
+    with output_text(target, force=force) as out:
         for line in _playlist_lines(items):
             out.write(line + "\n")
     return len(items)

@@ -229,7 +229,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def _accept(self) -> None:
         try:
             start = self._instant("from")
-            stop = self._instant("to")
+            stop = self._instant("to", relative_to=start)
         except ValueError as error:
             self.query_one("#problem", Static).update(f"[b red]{error}[/]")
             return
@@ -271,6 +271,6 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             return
         self.dismiss(request)
 
-    def _instant(self, name: str) -> datetime | None:
+    def _instant(self, name: str, relative_to: datetime | None = None) -> datetime | None:
         text = self.query_one(f"#{name}", Input).value.strip()
-        return parse_instant(text) if text else None
+        return parse_instant(text, relative_to=relative_to) if text else None

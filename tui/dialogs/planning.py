@@ -107,7 +107,7 @@ class PlanDialog(PreviewInThread, ModalScreen[Plan | None]):
             if not channel:
                 raise ValueError("give the channel id")
             start = parse_instant(self._value("#from"))
-            stop = parse_instant(self._value("#to"))
+            stop = parse_instant(self._value("#to"), relative_to=start)
             template: Template
             if self._value("#template"):
                 template = load_template(Path(self._value("#template")).expanduser())
