@@ -21,6 +21,7 @@ from core.logs import configure_logging
 from core.paths import database_path, home, log_folder
 from core.permissions import protect_new_files
 from core.rules.findings import FIXES
+from core.visible import visible
 from tui.commands.context import Context
 
 __all__ = ["build_parser", "main"]
@@ -256,7 +257,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     try:
         engine = context.engine
     except ScheduleFlowError as error:
-        print(f"scheduleflow: {error}", file=sys.stderr)
+        print(visible(f"scheduleflow: {error}"), file=sys.stderr)
         return 2
     from tui.app import ScheduleFlowApp  # Textual is loaded only for the TUI
 
@@ -287,7 +288,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             format=getattr(args, "log_format", None) or "text",
         )
     except OSError as error:
-        print(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}", file=sys.stderr)
+        print(
+            visible(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}"),
+            file=sys.stderr,
+        )
         return 2
     log.debug("run as: scheduleflow %s", " ".join(sys.argv[1:] if argv is None else argv))
     if args.command is None:
@@ -306,7 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScheduleFlowError as error:
         if error not in context.failed_job_errors:  # a job's failure is logged by its queue
             log.info("%s failed: %s", args.command, error)
-        print(f"scheduleflow {args.command}: {error}", file=sys.stderr)
+        # errors name files and quote values from them: shown escaped, as every output line
+        print(visible(f"scheduleflow {args.command}: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"scheduleflow {args.command}: interrupted", file=sys.stderr)

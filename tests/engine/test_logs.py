@@ -87,3 +87,27 @@ def test_every_job_logs_its_start_and_its_outcome_once_with_its_id(sf_home: Path
     assert " added=" in imported
     # the failed import is logged by its job, not a second time without a job id
     assert [line for line in lines if "such.xml" in line and "job=- " in line] == []
+
+
+def test_a_hostile_message_or_exception_forges_no_record(tmp_path: Path) -> None:
+    path = configure_logging(tmp_path)
+    logger = logging.getLogger("scheduleflow.test")
+    forged = "\n2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- forged\x1b[2J"
+    logger.warning("import %s failed", f"a{forged}.xml")
+    try:
+        raise ValueError(f"bad value{forged}")
+    except ValueError:
+        logger.exception("reading %s", "x\x9by")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    records = [line for line in lines if not line.startswith("  | ")]
+    assert [line.split(" scheduleflow.test ")[1] for line in records] == [
+        "job=- import a\\n2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- "
+        "forged\\x1b[2J.xml failed",
+        "job=- reading x\\x9by",
+    ]
+    traceback = lines[lines.index(records[1]) + 1 :]
+    assert traceback[0] == "  | Traceback (most recent call last):"
+    assert traceback[-2:] == [
+        "  | ValueError: bad value",
+        "  | 2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- forged\\x1b[2J",
+    ]

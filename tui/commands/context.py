@@ -16,6 +16,7 @@ from core.identity import Actor, current_actor
 from core.paths import database_path, home
 from core.roles import Role, role_for
 from core.timeargs import parse_instant
+from core.visible import visible
 
 if TYPE_CHECKING:  # loaded by the commands that open the store, not by `inspect`
     from core.engine import Engine, StoreOperation
@@ -114,8 +115,13 @@ class Context:
         self._write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
     def say(self, text: str = "") -> None:
-        """Write one line for the operator."""
-        self._write(text + "\n")
+        """Write one line for the operator, with any control or bidi character in it shown
+        escaped: the line holds titles, names and paths from files (see core/visible.py)."""
+        self._write(visible(text) + "\n")
+
+    def warn(self, text: str) -> None:
+        """Write one line on standard error, escaped as :meth:`say` does."""
+        self.err.write(visible(text) + "\n")
 
     def _write(self, text: str) -> None:
         """Write to the output; once its reader has gone (``| head``), write nowhere.

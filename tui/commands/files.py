@@ -135,7 +135,7 @@ def run_export(context: Context) -> int:
             + ("standard output" if to_stdout else Path(args.output).name),
         )
     for warning in result.warnings:
-        print(f"warning: {warning}", file=context.err)
+        context.warn(f"warning: {warning}")
     if args.json:
         context.print_json(result.to_json())
         return 0

@@ -108,12 +108,12 @@ def run_play(context: Context) -> int:
     at = context.instant("at") or datetime.now(UTC)
     command = mpv_command(context.store, args.channel, at)
     for note in command.skipped:
-        print(f"scheduleflow play: {note}", file=context.err)
+        context.warn(f"scheduleflow play: {note}")  # notes quote titles from files
     if not command.items:
         raise InputError(f"nothing with a video is on {args.channel} from {at:%Y-%m-%d %H:%M}")
     if args.print or shutil.which("mpv") is None:
         if not args.print:
-            print("mpv is not installed; this command plays the channel:", file=context.err)
+            context.warn("mpv is not installed; this command plays the channel:")
         context.say(shell_line(command.arguments))
         return 0
     return subprocess.run(command.arguments, check=False).returncode
