@@ -43,6 +43,11 @@ def _hours_of_items(count: int) -> list[dict[str, object]]:
     ]
 
 
+def _day_file(folder: Path, name: str, day: str, program: list[dict[str, object]]) -> Path:
+    """An ffplayout day playlist named ``name`` whose ``date`` inside is ``day``."""
+    return write_to(folder, name, json.dumps({"channel": "C", "date": day, "program": program}))
+
+
 def _read(path: Path, zone: str, day_start: time) -> tuple[list[Programme], list[str]]:
     reader = open_reader(
         path, "ffplayout", channel_id="c", day_start=day_start, zone=ZoneInfo(zone)
@@ -72,11 +77,7 @@ def test_a_24_hour_playlist_plays_until_the_next_day_start(
     (``fill_end``). So a 24-hour playlist loses its last hour on a 23-hour day and leaves an
     hour of ffplayout's filler on a 25-hour day.
     """
-    path = write_to(
-        tmp_path,
-        f"{day}.json",
-        json.dumps({"channel": "C", "date": day.isoformat(), "program": _hours_of_items(24)}),
-    )
+    path = _day_file(tmp_path, f"{day}.json", day.isoformat(), _hours_of_items(24))
     programmes, warnings = _read(path, zone, day_start)
     begin, end = _day(zone, day_start, day)
     assert end - begin == timedelta(hours=hours)
@@ -107,11 +108,7 @@ def test_a_playlist_as_long_as_its_dst_day_reads_back_to_back_without_warnings(
     program = _hours_of_items(min(hours, 24) - 1)
     last = 3600 * (hours - len(program))  # on the 25-hour day one item runs across 24 h
     program.append({"in": 0, "out": last, "duration": last, "source": "/media/last.mp4"})
-    path = write_to(
-        tmp_path,
-        f"{day}.json",
-        json.dumps({"channel": "C", "date": day.isoformat(), "program": program}),
-    )
+    path = _day_file(tmp_path, f"{day}.json", day.isoformat(), program)
     programmes, warnings = _read(path, zone, day_start)
     begin, end = _day(zone, day_start, day)
     assert warnings == []
@@ -134,11 +131,7 @@ def test_on_a_25_hour_day_what_starts_24_hours_into_the_playlist_is_not_played(
     the next day when that reaches ``length_sec`` (24 h; ``get_delta`` compares with the wall
     clock, not with it), so on a 25-hour day an item that starts 24 h in never plays.
     """
-    path = write_to(
-        tmp_path,
-        f"{day}.json",
-        json.dumps({"channel": "C", "date": day.isoformat(), "program": _hours_of_items(25)}),
-    )
+    path = _day_file(tmp_path, f"{day}.json", day.isoformat(), _hours_of_items(25))
     programmes, warnings = _read(path, zone, day_start)
     begin, _ = _day(zone, day_start, day)
     assert len(programmes) == 24
@@ -158,11 +151,7 @@ def test_the_file_name_places_the_day_and_a_different_date_inside_warns(tmp_path
     (player/input/playlist.rs) loads "the next day" again while ``self.date`` differs from
     the ``date`` inside the file.
     """
-    path = write_to(
-        tmp_path,
-        "2025-10-06.json",
-        json.dumps({"channel": "C", "date": "2025-10-05", "program": _hours_of_items(24)}),
-    )
+    path = _day_file(tmp_path, "2025-10-06.json", "2025-10-05", _hours_of_items(24))
     programmes, warnings = _read(path, SYDNEY, time(0))
     assert programmes[0].start == datetime(2025, 10, 6, tzinfo=ZoneInfo(SYDNEY))
     assert warnings == [
@@ -274,11 +263,7 @@ def test_importing_24_hour_playlists_of_a_spring_forward_day_and_the_next_gives_
     )
     assert run_cli("import", str(settings), home=sf_home).returncode == 0
     for day in ("2025-10-05", "2025-10-06"):
-        path = write_to(
-            tmp_path,
-            f"{day}.json",
-            json.dumps({"channel": "Syd", "date": day, "program": _hours_of_items(24)}),
-        )
+        path = _day_file(tmp_path, f"{day}.json", day, _hours_of_items(24))
         imported = run_cli("import", str(path), "--channel", "syd.example.org", home=sf_home)
         assert imported.returncode == 0, imported.stderr
     checked = run_cli("check", "--channel", "syd.example.org", "--json", home=sf_home)
