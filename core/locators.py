@@ -179,7 +179,6 @@ def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
     control = _control_in(spelled)
     if control is not None:  # a file:// URL can spell one as %0A
         raise RefusedLocator(
-            f"locator {_shown(locator)} names a path with a control character "
-            f"({_named(control)})"
+            f"locator {_shown(locator)} names a path with a control character ({_named(control)})"
         )
     return spelled

@@ -25,13 +25,14 @@ import orjson
 
 from core.audit import AuditRecord
 from core.errors import Cancelled, InputError
-from core.formats import DEFAULT_LIMIT, InputWarning, M3uReader, open_reader
+from core.formats import DEFAULT_LIMIT, FfplayoutReader, InputWarning, M3uReader, open_reader
 from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
 from core.models import Asset, Channel, Item, Programme
 from core.roles import OPERATIONS
 from core.store.codec import asset_row, channel_row, programme_row
+from core.store.joins import join_split
 from core.store.settings import RULE_SETTINGS, settings_record, stored_rule_settings
 from core.store.store import Store
 
@@ -370,6 +371,27 @@ def _read_into(
     return seen
 
 
+def _joined_days(store: Store, reader: Iterable[Item]) -> tuple[Iterable[Item], list[int]]:
+    """An ffplayout day's items with programmes split at the day start made whole again.
+
+    Returns the items and the ids of the stored halves they replace (see ``core.store.joins``).
+    """
+    if not isinstance(reader, FfplayoutReader):
+        return reader, []
+    items = list(reader)
+    programmes = [item for item in items if isinstance(item, Programme)]
+    joined, halves = join_split(store, programmes)
+    return [item for item in items if not isinstance(item, Programme)] + list(joined), halves
+
+
+def _remove(connection: sqlite3.Connection, ids: list[int]) -> int:
+    """Delete these stored programmes; returns how many went."""
+    if not ids:
+        return 0
+    marks = ",".join("?" * len(ids))
+    return int(connection.execute(f"DELETE FROM programme WHERE id IN ({marks})", ids).rowcount)
+
+
 def _refuse_nothing_read(
     path: Path, chosen: str, asked: str, only: str | None, seen: int, state: _Import
 ) -> None:
@@ -455,10 +477,12 @@ def import_file(
             or 0
         )
         state = _Import(store, connection, source_id, replace, reader.format)
+        items, halves = _joined_days(store, reader)
+        joined = _remove(connection, halves)  # before the whole programmes go in
         with closing(state.writer):
-            seen = _read_into(state, reader, only, progress, should_stop)
+            seen = _read_into(state, items, only, progress, should_stop)
             _refuse_nothing_read(path, chosen, format, only, seen, state)
-            result.replaced = state.finish(actor)
+            result.replaced = state.finish(actor) + joined
         result.added = state.inserted
         result.skipped = state.attempted - state.inserted
         result.assets_added, result.assets_skipped = state.assets_added, state.assets_skipped

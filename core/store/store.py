@@ -447,6 +447,38 @@ class Store:
             self.record(connection, record)
         self.publish(record)
 
+    def storage_roots(self) -> dict[str, str]:
+        """The channels that set a storage root of their own: channel id → folder.
+
+        Relative video paths are found under it, as ffplayout finds a playlist's relative
+        ``source`` under its channel's ``storage`` folder. Kept in the ``setting`` table
+        (``storage_root:<channel id>``), so no schema change was needed.
+        """
+        rows = self.connection.execute(
+            "SELECT key, value FROM setting WHERE substr(key, 1, 13) = 'storage_root:'"
+        ).fetchall()
+        return {str(key).partition(":")[2]: str(value) for key, value in rows}
+
+    def set_storage_root(self, channel: str, root: str | None) -> None:
+        """Set (or with ``None``, reset to the config default) a channel's storage root."""
+        self.require("settings")
+        self.channel_key(channel)  # an unknown channel is named in the error
+        if root is not None and not Path(root).is_absolute():
+            raise StoreError(
+                f"the storage root '{root}' is not an absolute folder",
+                hint="give the folder ffplayout's channel storage points at, from /",
+            )
+        with self.database.write() as connection:
+            if root is None:
+                connection.execute(
+                    "DELETE FROM setting WHERE key = ?", (f"storage_root:{channel}",)
+                )
+            else:
+                connection.execute(
+                    "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                    (f"storage_root:{channel}", root),
+                )
+
     def asset_durations(self) -> dict[str, float]:
         """Known durations (seconds) of the library's assets, by fingerprint."""
         return {

@@ -27,6 +27,7 @@ class SettingsResult:
     cooldown_scope: str | None
     gap_tolerance_seconds: float | None
     theme: str
+    storage_root: str | None = None
 
 
 class SettingsDialog(ModalScreen[SettingsResult | None]):
@@ -35,10 +36,16 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(
-        self, facts: ChannelFacts | None, themes: list[str], theme: str, may_edit_rules: bool
+        self,
+        facts: ChannelFacts | None,
+        themes: list[str],
+        theme: str,
+        may_edit_rules: bool,
+        storage_root: str | None = None,
     ) -> None:
         super().__init__()
         self.facts = facts
+        self.storage_root = storage_root
         self.themes = themes
         self.theme_name = theme
         self.may_edit_rules = may_edit_rules
@@ -76,6 +83,12 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
                     id="tolerance",
                     disabled=not self.may_edit_rules,
                 )
+                yield Input(
+                    self.storage_root or "",
+                    placeholder="storage root of relative video paths (config default)",
+                    id="storage",
+                    disabled=not self.may_edit_rules,
+                )
                 if not self.may_edit_rules:
                     yield Static("[dim]Only an admin may change rule settings.[/]")
             yield Static("", id="problem")
@@ -103,6 +116,12 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
             raise ValueError("numbers only, please") from None
         return check_rule_setting(setting, value)
 
+    def _folder(self) -> str | None:
+        text = self.query_one("#storage", Input).value.strip()
+        if text and not text.startswith("/"):
+            raise ValueError("the storage root is a folder from /")
+        return text or None
+
     def _result(self) -> SettingsResult:
         theme = str(self.query_one("#theme", Select).value)
         if self.facts is None or not self.may_edit_rules:
@@ -114,4 +133,5 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
             None if scope is Select.NULL else str(scope),
             self._number("tolerance", "gap_tolerance_seconds"),
             theme,
+            self._folder(),
         )
