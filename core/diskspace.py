@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import errno
 import shutil
-import sqlite3
+import sys
 from pathlib import Path
 
 from core.errors import DiskFull
@@ -37,13 +37,16 @@ def free_bytes(path: Path) -> int | None:
 
 def is_disk_full(error: BaseException, path: Path) -> bool:
     """Whether ``error`` (or an error it was raised from) means ``path``'s disk is full."""
+    # sqlite3 is looked up, not imported: when no store was opened (an `inspect`), no error
+    # can come from it, and the command need not load it to say so
+    sqlite3 = sys.modules.get("sqlite3")
     seen: BaseException | None = error
     for _ in range(5):  # an error, its cause, their context: never a long chain
         if seen is None:
             return False
         if isinstance(seen, OSError) and seen.errno in _FULL_ERRNOS:
             return True
-        if isinstance(seen, sqlite3.Error):
+        if sqlite3 is not None and isinstance(seen, sqlite3.Error):
             code = getattr(seen, "sqlite_errorcode", None)
             text = str(seen).lower()
             if (code is not None and code & 0xFF == _SQLITE_FULL) or "disk is full" in text:

@@ -87,3 +87,16 @@ def run_cli(*args: str, home: Path, timeout: float = 120) -> subprocess.Complete
         cwd=ROOT,
         timeout=timeout,
     )
+
+
+@pytest.fixture(autouse=True)
+def _umask_kept() -> Iterator[None]:
+    """Each test leaves the process's umask as it found it.
+
+    A command run in-process (``tui.cli.main``) sets the umask a shared store needs
+    (core.permissions), and that would otherwise leak into the files later tests make.
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    yield
+    os.umask(mask)

@@ -9,6 +9,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -94,13 +95,15 @@ def _as_user(account: pwd.struct_passwd, groups: list[int], work: Callable[[], A
             os.setuid(account.pw_uid)
             os.write(writer, json.dumps(work()).encode())
             code = 0
+        except BaseException:  # the parent shows why the child failed
+            os.write(writer, traceback.format_exc().encode())
         finally:
             os._exit(code)
     os.close(writer)
     with os.fdopen(reader, "rb") as answer:
         data = answer.read()
     _, status = os.waitpid(child, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
+    assert os.waitstatus_to_exitcode(status) == 0, data.decode(errors="replace")
     return json.loads(data)
 
 
