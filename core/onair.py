@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import shlex
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
+from core.clock import channel_zone
 from core.models import Programme
 from core.store import Store
 
@@ -23,6 +24,8 @@ class OnAir:
     programme: Programme | None
     offset: timedelta
     next: Programme | None
+    zone: tzinfo = UTC
+    """The channel's time zone, which the operator reads the times in."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``now --json`` shape of one channel."""
@@ -52,6 +55,7 @@ def _brief(programme: Programme | None) -> dict[str, Any] | None:
 def on_air(store: Store, at: datetime, channels: list[str] | None = None) -> list[OnAir]:
     """For each channel: the programme on air at ``at`` (its offset), and the next one."""
     result = []
+    facts = store.channel_facts()
     for channel in channels if channels is not None else sorted(store.channel_ids()):
         page = store.page_at(channel, at, limit=3).programmes
         current = None
@@ -66,7 +70,8 @@ def on_air(store: Store, at: datetime, channels: list[str] | None = None) -> lis
                 following = programme
                 break
         offset = at - current.start if current else timedelta(0)
-        result.append(OnAir(channel, current, offset, following))
+        zone = channel_zone(facts[channel].timezone if channel in facts else None)
+        result.append(OnAir(channel, current, offset, following, zone))
     return result
 
 

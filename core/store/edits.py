@@ -12,9 +12,11 @@ import json
 import sqlite3
 import time
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 from core.audit import AuditRecord
+from core.clock import moment_text, span_text
 from core.errors import StaleRevision, StoreError
 from core.formats.json_format import programme_record
 from core.identity import Actor
@@ -23,7 +25,16 @@ from core.store.codec import channel_row, from_ms, programme_from_row, programme
 from core.store.library import undo_merge
 from core.store.store import Store
 
-__all__ = ["Change", "Delete", "EditResult", "Insert", "Replace", "apply_changes", "undo"]
+__all__ = [
+    "Change",
+    "Delete",
+    "EditResult",
+    "Insert",
+    "Replace",
+    "apply_changes",
+    "describe_change",
+    "undo",
+]
 
 _COLUMNS = (
     "channel_id, start, stop, start_offset, stop_offset, title, episode, fingerprint, locator,"
@@ -66,6 +77,30 @@ class EditResult:
     deleted: int = 0
     replaced: int = 0
     undo_id: int | None = None
+
+
+def _when(programme: Programme, zone: tzinfo) -> str:
+    if programme.stop is None:
+        return moment_text(programme.start, zone)
+    return span_text(programme.start, programme.stop, zone)
+
+
+def describe_change(change: Change, before: Programme | None, zone: tzinfo) -> str:
+    """One line of what a change does, in the channel's time (``before`` is what was there).
+
+    The fix preview and the audit record use the same line, so what was shown is what is
+    recorded: ``~ change #12 'News' Sat 05 Dec 2026 06:00–06:30 CET → 'News' … 07:00–07:30 CET``.
+    """
+    if isinstance(change, Delete):
+        assert before is not None
+        return f"- delete #{change.programme_id} '{before.title}' {_when(before, zone)}"
+    if isinstance(change, Insert):
+        return f"+ insert '{change.programme.title}' {_when(change.programme, zone)}"
+    assert before is not None
+    return (
+        f"~ change #{change.programme_id} '{before.title}' {_when(before, zone)} → "
+        f"'{change.programme.title}' {_when(change.programme, zone)}"
+    )
 
 
 def _stored(connection: sqlite3.Connection, key: int, programme_id: int, channel: str) -> Programme:

@@ -19,7 +19,7 @@ def run_jobs(context: Context) -> int:
     if not jobs:
         context.say("no jobs yet")
     for job in jobs:
-        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(job["created"]))
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(job["created"]))
         took = (
             f" in {job['ended'] - job['started']:.1f} s" if job["ended"] and job["started"] else ""
         )
