@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import StaleRevision
+from core.models import Programme
 from core.store import Store
 from core.store.edits import Replace, apply_changes
 from tests.conftest import run_cli
@@ -83,26 +84,22 @@ def test_the_audit_says_what_changed_from_and_to_in_the_channels_time_with_job_i
         later = replace(
             news, start=news.start + timedelta(minutes=15), stop=news.stop + timedelta(minutes=15)
         )
-        apply_changes(
-            store,
-            BERLIN,
-            [Replace(news.id or 0, replace(later, id=None))],
-            actor=ACTOR,
-            action="edit",
-            summary="move 'Night News'",
-            expected_revision=store.revision(BERLIN),
-            job_id="tui-move-1",
-        )
-        with pytest.raises(StaleRevision) as stale:  # a second operator's view is now stale
+
+        def move(to: Programme, seen: int) -> None:
             apply_changes(
                 store,
                 BERLIN,
-                [Replace(news.id or 0, replace(news, id=None))],
+                [Replace(news.id or 0, replace(to, id=None))],
                 actor=ACTOR,
                 action="edit",
                 summary="move 'Night News'",
-                expected_revision=1,
+                expected_revision=seen,
+                job_id="tui-move-1",
             )
+
+        move(later, store.revision(BERLIN))
+        with pytest.raises(StaleRevision) as stale:  # a second operator's view is now stale
+            move(news, 1)
         when = r"\w{3} \d\d \w{3} \d{4} \d\d:\d\d(:\d\d)? CES?T"  # now, in Berlin
         refused = str(stale.value)
         assert re.search(rf"changed by tester@192\.0\.2\.7 at {when} \(revision 2;", refused)
