@@ -13,8 +13,10 @@ as one of ours; the traceback goes to the log file, the user sees ``str(error)``
     │   ├── UnsupportedFormat         parse        not a format we read (HLS, unknown)
     │   ├── TooLarge                  file         over the size limit (also after gunzip)
     │   ├── UnsafeXML                 parse        entities, external references, DTD tricks
+    │   ├── RefusedLocator            validation   a locator we never hand to a program
     │   └── SchemaError               validation   JSON of the wrong shape (names the JSON path)
     ├── FileProblem                   file         missing, unreadable, exists without --force
+    │   └── DiskFull                  file         no space left where we write (what to free)
     ├── PermissionDenied              permission   the role does not allow the operation
     ├── StoreError                    unexpected   the database cannot do what was asked
     │   ├── StoreCorrupt              file         integrity check failed; copy kept aside
@@ -33,11 +35,13 @@ from typing import ClassVar, Literal
 __all__ = [
     "Cancelled",
     "Category",
+    "DiskFull",
     "FileProblem",
     "InputError",
     "OperationTimeout",
     "ParseError",
     "PermissionDenied",
+    "RefusedLocator",
     "ScheduleFlowError",
     "SchemaError",
     "StaleRevision",
@@ -118,6 +122,12 @@ class UnsafeXML(InputError):
     """XML that asks for entities, external resources or DTD processing."""
 
 
+class RefusedLocator(InputError):
+    """A locator that may not reach a command line: not a file path nor an allowed URL."""
+
+    category: ClassVar[Category] = "validation"
+
+
 class SchemaError(InputError):
     """A document of the right format but the wrong shape (JSON path named)."""
 
@@ -128,6 +138,10 @@ class FileProblem(ScheduleFlowError):
     """A file that is missing, unreadable, unwritable or already there."""
 
     category: ClassVar[Category] = "file"
+
+
+class DiskFull(FileProblem):
+    """The filesystem we write to has no space left; nothing was changed."""
 
 
 class PermissionDenied(ScheduleFlowError):

@@ -9,17 +9,22 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
+from core.diskspace import disk_full, is_disk_full
 from core.errors import ScheduleFlowError
 from core.formats import DEFAULT_LIMIT, EXPORT_FORMATS, FORMATS
-from core.logs import configure_logging
+from core.logs import configure_logging, log_failure
 from core.paths import database_path, home, log_folder
 from core.permissions import protect_new_files
 from core.rules.findings import FIXES
+from core.visible import visible
 from tui.commands.context import Context
 
 __all__ = ["build_parser", "main"]
@@ -41,11 +46,21 @@ def _add_globals(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         parser.add_argument(*flags, **options, **extra)
 
 
+_MAX_SIZE_MB = 1024 * 1024  # a terabyte: far past any guide, short of float's overflow
+
+
 def _megabytes(text: str) -> int:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive number of megabytes")
-    return int(value * 1024 * 1024)
+    """``--max-size``: a finite, positive number of megabytes, at most a terabyte (``inf``,
+    ``nan``, ``1e400``, ``-1``, ``0`` and words are refused by argparse in one line)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of megabytes") from None
+    if not math.isfinite(value) or not 0 < value <= _MAX_SIZE_MB:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a size above 0 MB and up to {_MAX_SIZE_MB:,} MB (a terabyte)"
+        )
+    return max(1, int(value * 1024 * 1024))
 
 
 def _max_size(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +74,38 @@ def _max_size(parser: argparse.ArgumentParser) -> None:
 
 
 Handler = Callable[[Context], int]
+
+_TIME_OPTIONS = ("--from", "--to", "--at", "--since")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that fails like every other command: one line, a hint, exit 2."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # argparse takes "-2d" for an option, so "--from -2d" would lack its value.
+        joined: list[str] = []
+        for arg in sys.argv[1:] if args is None else args:
+            if joined and joined[-1] in _TIME_OPTIONS and re.match(r"-\d", arg):
+                joined[-1] += f"={arg}"
+            else:
+                joined.append(arg)
+        return super().parse_known_args(joined, namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # name the command whose --help lists what it takes
+            prog = " ".join(filter(None, (self.prog, getattr(parsed, "command", None))))
+            self.exit(
+                2, f"{prog}: unrecognized arguments: {' '.join(extras)}; see '{prog} --help'\n"
+            )
+        return parsed
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}; see '{self.prog} --help'\n")
 
 
 def _handler(name: str) -> Handler:
@@ -74,7 +121,7 @@ def _handler(name: str) -> Handler:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: global options before or after the command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="scheduleflow", description="Build, check and fix linear channel schedules."
     )
     _add_globals(parser, suppress=False)
@@ -211,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     database = command("db", "database:run_db", "check, back up or restore the database")
     database.add_argument("action", choices=["check", "backup", "restore"])
     database.add_argument("path", nargs="?", help="backup: where to; restore: which backup")
+    database.add_argument(
+        "--force", action="store_true", help="backup: replace an existing regular file"
+    )
     return parser
 
 
@@ -220,7 +270,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     try:
         engine = context.engine
     except ScheduleFlowError as error:
-        print(f"scheduleflow: {error}", file=sys.stderr)
+        print(visible(f"scheduleflow: {error}"), file=sys.stderr)
         return 2
     from tui.app import ScheduleFlowApp  # Textual is loaded only for the TUI
 
@@ -229,12 +279,32 @@ def _run_tui(args: argparse.Namespace) -> int:
         app.run(mouse=not args.no_mouse)
     except Exception:
         log.exception("the TUI failed")
-        details = log_folder(context.home) / "scheduleflow.log"
-        print(f"scheduleflow: unexpected error; details in {details}", file=sys.stderr)
+        print(f"scheduleflow: unexpected error; {_details(context.home)}", file=sys.stderr)
         return 2
     finally:
         context.close()
     return 0
+
+
+def _details(home_dir: Path) -> str:
+    """Where the traceback is, or why it is nowhere (a log file that cannot be written)."""
+    failure = log_failure()
+    if failure is not None:
+        return f"the log file could not be written either ({failure.strerror or failure})"
+    return f"details in {log_folder(home_dir) / 'scheduleflow.log'}"
+
+
+def _damaged(context: Context, failure: Exception) -> ScheduleFlowError | None:
+    """A corruption SQLite met outside a job (a command's own read): the same one line,
+    copy aside and stop to writes as inside one."""
+    import sqlite3
+
+    from core.store.integrity import is_corruption, store_damaged
+
+    if isinstance(failure, sqlite3.DatabaseError) and is_corruption(failure):
+        log.error("%s met a damaged database", context.args.command, exc_info=failure)
+        return store_damaged(context.database, str(failure), "is damaged")
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -251,10 +321,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             format=getattr(args, "log_format", None) or "text",
         )
     except OSError as error:
-        print(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}", file=sys.stderr)
+        if is_disk_full(error, home_dir):
+            print(visible(f"scheduleflow: {disk_full(home_dir)}"), file=sys.stderr)
+            return 2
+        print(
+            visible(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}"),
+            file=sys.stderr,
+        )
         return 2
     log.debug("run as: scheduleflow %s", " ".join(sys.argv[1:] if argv is None else argv))
     if args.command is None:
+        # without a terminal (cron, a pipe) the TUI would spin a core for ever, drawing on nothing
+        if not all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout, sys.stderr)):
+            print(
+                "scheduleflow: the TUI needs a terminal; use a command such as "
+                "'scheduleflow check', see 'scheduleflow --help'",
+                file=sys.stderr,
+            )
+            return 2
         return _run_tui(args)
     context = Context(args)
     try:
@@ -262,7 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScheduleFlowError as error:
         if error not in context.failed_job_errors:  # a job's failure is logged by its queue
             log.info("%s failed: %s", args.command, error)
-        print(f"scheduleflow {args.command}: {error}", file=sys.stderr)
+        # errors name files and quote values from them: shown escaped, as every output line
+        print(visible(f"scheduleflow {args.command}: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"scheduleflow {args.command}: interrupted", file=sys.stderr)
@@ -271,12 +356,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader of our output went away (`| head`); that is not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as failure:
+        damaged = _damaged(context, failure)
+        if damaged is not None:
+            print(visible(f"scheduleflow {args.command}: {damaged}"), file=sys.stderr)
+            return 2
+        if is_disk_full(failure, context.database):
+            log.warning("%s failed: the disk is full (%s)", args.command, failure)
+            print(f"scheduleflow {args.command}: {disk_full(context.database)}", file=sys.stderr)
+            return 2
         log.exception("unexpected failure in %s", args.command)
         print(
-            f"scheduleflow {args.command}: unexpected error; details in "
-            f"{log_folder(home_dir) / 'scheduleflow.log'}",
-            file=sys.stderr,
+            f"scheduleflow {args.command}: unexpected error; {_details(home_dir)}", file=sys.stderr
         )
         return 2
     finally:

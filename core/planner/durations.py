@@ -11,17 +11,27 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from core.locators import local_path
+from core.errors import RefusedLocator
+from core.locators import local_path, spawnable_locator
 from core.models import Asset
 from core.store import Store
+from core.timestamps import LONGEST_SECONDS
 
 __all__ = ["ffprobe_seconds", "known_durations"]
 
 
 def ffprobe_seconds(path: Path, timeout: float = 20) -> float | None:
-    """The duration of a media file according to ffprobe, or None."""
+    """The duration of a media file according to ffprobe, or None.
+
+    The path goes through :func:`spawnable_locator` and after ``--``: it is an operand,
+    never an option, whatever the library says.
+    """
     command = shutil.which("ffprobe")
     if command is None:
+        return None
+    try:
+        operand = spawnable_locator(str(path))
+    except RefusedLocator:
         return None
     try:
         result = subprocess.run(
@@ -33,7 +43,8 @@ def ffprobe_seconds(path: Path, timeout: float = 20) -> float | None:
                 "format=duration",
                 "-of",
                 "default=noprint_wrappers=1:nokey=1",
-                str(path),
+                "--",
+                operand,
             ],
             capture_output=True,
             text=True,
@@ -46,7 +57,15 @@ def ffprobe_seconds(path: Path, timeout: float = 20) -> float | None:
         seconds = float(result.stdout.strip())
     except ValueError:
         return None
-    return seconds if seconds > 0 else None
+    return seconds if 0 < seconds <= LONGEST_SECONDS else None  # nan and inf too
+
+
+def _probeable(locator: str) -> bool:
+    try:
+        spawnable_locator(locator)
+    except RefusedLocator:
+        return False  # the unplayable rule says why
+    return True
 
 
 def known_durations(
@@ -60,7 +79,7 @@ def known_durations(
             durations[asset.fingerprint] = asset.duration
         else:
             path = local_path(asset.locator)
-            if path is not None:
+            if path is not None and _probeable(asset.locator):
                 missing[asset.fingerprint] = path
     if not missing:
         return durations

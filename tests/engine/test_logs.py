@@ -8,6 +8,8 @@ import logging
 import threading
 from pathlib import Path
 
+import pytest
+
 from core.jobs import JobQueue
 from core.logs import LogLine, configure_logging, log_bus
 from tests.conftest import ROOT, corpus_path, run_cli
@@ -87,3 +89,50 @@ def test_every_job_logs_its_start_and_its_outcome_once_with_its_id(sf_home: Path
     assert " added=" in imported
     # the failed import is logged by its job, not a second time without a job id
     assert [line for line in lines if "such.xml" in line and "job=- " in line] == []
+
+
+def test_a_hostile_message_or_exception_forges_no_record(tmp_path: Path) -> None:
+    path = configure_logging(tmp_path)
+    logger = logging.getLogger("scheduleflow.test")
+    forged = "\n2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- forged\x1b[2J"
+    logger.warning("import %s failed", f"a{forged}.xml")
+    try:
+        raise ValueError(f"bad value{forged}")
+    except ValueError:
+        logger.exception("reading %s", "x\x9by")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    records = [line for line in lines if not line.startswith("  | ")]
+    assert [line.split(" scheduleflow.test ")[1] for line in records] == [
+        "job=- import a\\n2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- "
+        "forged\\x1b[2J.xml failed",
+        "job=- reading x\\x9by",
+    ]
+    traceback = lines[lines.index(records[1]) + 1 :]
+    assert traceback[0] == "  | Traceback (most recent call last):"
+    assert traceback[-2:] == [
+        "  | ValueError: bad value",
+        "  | 2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- forged\\x1b[2J",
+    ]
+
+
+def test_a_log_file_on_a_full_disk_adds_no_tracebacks_to_the_one_line(sf_home: Path) -> None:
+    """/dev/full answers every write with ENOSPC, as a full disk does."""
+    logs = sf_home / "logs"
+    logs.mkdir()
+    (logs / "scheduleflow.log").symlink_to("/dev/full")
+    result = run_cli("import", str(sf_home / "no-such.xml"), home=sf_home)
+    assert result.returncode == 2
+    assert "Logging error" not in result.stderr
+    missing = sf_home / "no-such.xml"
+    assert result.stderr.strip().splitlines() == [
+        f"scheduleflow import: {missing}: no such file — check the path and try again"
+    ]
+
+
+def test_a_lone_surrogate_in_a_message_is_written_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = configure_logging(tmp_path)
+    logging.getLogger("scheduleflow.test").warning("title %s", "A\ud800B")
+    assert "Logging error" not in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8").splitlines()[-1].endswith("title A\\ud800B")

@@ -87,6 +87,7 @@ async def test_import_through_the_dialog_runs_a_job_and_updates_the_screen(make_
         await pilot.press("enter")  # preview
         await wait_for(pilot, lambda: not dialog.query_one("#import").disabled)
         assert "2 programmes" in str(dialog.query_one("#preview").render())
+        checks = len(_job_states(app, "check"))
         await pilot.click("#import")
         await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "import"))
         await wait_for(pilot, lambda: _screen(app).query_one(ChannelList).option_count == 7)
@@ -95,14 +96,18 @@ async def test_import_through_the_dialog_runs_a_job_and_updates_the_screen(make_
             "import schedulesdirect.xml" in str(table.get_row_at(i)[0])
             for i in range(table.row_count)
         )
-        checks = _job_states(app, "check")
+        # the import starts a re-check of its own, whose findings reach the screen
         await wait_for(
             pilot,
             lambda: (
-                len(_job_states(app, "check")) > len(checks) - 1
+                len(_job_states(app, "check")) == checks + 1
                 and all(s.finished for s in _job_states(app, "check"))
             ),
         )
+        assert _job_states(app, "check")[-1] is JobState.SUCCEEDED
+        imported = "EPG123.10108.schedulesdirect.org"
+        shown = [(f.channel, f.kind) for f in _screen(app).query_one(FindingsTree).findings]
+        assert shown.count((imported, "unplayable")) == 1  # its programmes have no video
 
 
 async def test_the_programmes_sort_and_filter_in_the_core_over_the_whole_channel(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -367,6 +372,15 @@ async def test_plan_through_the_dialog_previews_then_creates_the_channel(make_ap
         assert planned[0].start == start and planned[-1].stop == start + timedelta(minutes=90)
 
 
+async def test_a_relative_to_in_the_plan_dialog_counts_from_its_from(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        dialog = await _plan_dialog(app, pilot, to="+1h", template="", grid="30m", filler="Filler")
+        await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
+        preview = str(dialog.query_one("#preview").render())
+        assert "loop.example.org: plan Mon 07 Dec 2026 06:00–07:00 UTC" in preview
+
+
 async def test_the_plan_dialog_says_what_is_wrong_and_applies_nothing(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -381,14 +395,20 @@ async def test_the_plan_dialog_says_what_is_wrong_and_applies_nothing(make_app) 
         assert dialog.query_one("#apply").disabled
 
 
+async def _settings_of_the_channel(app, pilot) -> str:  # type: ignore[no-untyped-def]
+    """Open the settings dialog (S) on the timeline's channel; returns the channel."""
+    await wait_for(pilot, lambda: _screen(app).checked)
+    channel: str = _screen(app).query_one(Timeline).channel
+    await pilot.press("S")
+    await wait_for(pilot, lambda: app.screen.query("#cooldown"))
+    return channel
+
+
 async def test_settings_saved_by_an_admin_keep_empty_fields_as_the_defaults(make_app, home) -> None:  # type: ignore[no-untyped-def]
     (home / "config.toml").write_text('[roles]\ndefault = "admin"\n', encoding="utf-8")
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: _screen(app).checked)
-        channel = _screen(app).query_one(Timeline).channel
-        await pilot.press("S")
-        await wait_for(pilot, lambda: app.screen.query("#cooldown"))
+        channel = await _settings_of_the_channel(app, pilot)
         app.screen.query_one("#cooldown").value = "24"
         await pilot.click("#save")
         await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "settings"))
@@ -398,3 +418,23 @@ async def test_settings_saved_by_an_admin_keep_empty_fields_as_the_defaults(make
             None,
             None,
         )
+
+
+async def test_an_admin_sets_a_channel_storage_root_in_the_settings(make_app, home) -> None:  # type: ignore[no-untyped-def]
+    (home / "config.toml").write_text('[roles]\ndefault = "admin"\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        channel = await _settings_of_the_channel(app, pilot)
+        app.screen.query_one("#storage").value = "media"  # not a folder from /
+        await pilot.click("#save")
+        await wait_for(
+            pilot, lambda: "folder from /" in str(app.screen.query_one("#problem").render())
+        )
+        app.screen.query_one("#storage").value = "/srv/tv-media"
+        # a button ignores a second press while it still shows the first one
+        await wait_for(pilot, lambda: not app.screen.query_one("#save").has_class("-active"))
+        await pilot.click("#save")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "settings"))
+        assert app.engine.store.storage_roots() == {channel: "/srv/tv-media"}
+        await _settings_of_the_channel(app, pilot)  # the dialog shows the channel's root again
+        assert app.screen.query_one("#storage").value == "/srv/tv-media"

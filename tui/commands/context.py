@@ -16,6 +16,7 @@ from core.identity import Actor, current_actor
 from core.paths import database_path, home
 from core.roles import Role, role_for
 from core.timeargs import parse_instant
+from core.visible import visible
 
 if TYPE_CHECKING:  # loaded by the commands that open the store, not by `inspect`
     from core.engine import Engine, StoreOperation
@@ -87,23 +88,40 @@ class Context:
             self._engine.close()
             self._engine = None
 
-    def instant(self, name: str) -> datetime | None:
+    def instant(self, name: str, relative_to: datetime | None = None) -> datetime | None:
         """An optional time argument (``--from``/``--to``/``--since``), parsed."""
         text = getattr(self.args, name, None)
         if text is None:
             return None
         try:
-            return parse_instant(text)
+            return parse_instant(text, relative_to=relative_to)
         except ValueError as error:
             raise InputError(f"--{name.rstrip('_')}: {error}") from None
+
+    def window(self) -> tuple[datetime | None, datetime | None]:
+        """``--from`` and ``--to``; a relative ``--to`` (``+1d``) counts from ``--from``."""
+        start = self.instant("from_")
+        stop = self.instant("to", relative_to=start)
+        if start is not None and stop is not None and start >= stop:
+            raise InputError(
+                f"--from {start.isoformat(timespec='seconds')} is not before "
+                f"--to {stop.isoformat(timespec='seconds')}",
+                hint="give a --to later than --from",
+            )
+        return start, stop
 
     def print_json(self, data: Any) -> None:
         """Write ``data`` as indented JSON."""
         self._write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
     def say(self, text: str = "") -> None:
-        """Write one line for the operator."""
-        self._write(text + "\n")
+        """Write one line for the operator, with any control or bidi character in it shown
+        escaped: the line holds titles, names and paths from files (see core/visible.py)."""
+        self._write(visible(text) + "\n")
+
+    def warn(self, text: str) -> None:
+        """Write one line on standard error, escaped as :meth:`say` does."""
+        self.err.write(visible(text) + "\n")
 
     def _write(self, text: str) -> None:
         """Write to the output; once its reader has gone (``| head``), write nowhere.

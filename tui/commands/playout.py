@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +20,7 @@ __all__ = ["run_now", "run_plan", "run_play"]
 def run_plan(context: Context) -> int:
     """Fill a window from the library (``--dry-run`` previews)."""
     args = context.args
-    start, stop = context.instant("from_"), context.instant("to")
+    start, stop = context.window()
     if start is None or stop is None:
         raise InputError("plan needs a window", hint="give --from T and --to T")
     if args.template and args.group:
@@ -108,17 +107,22 @@ def run_now(context: Context) -> int:
 
 
 def run_play(context: Context) -> int:
-    """Hand the item on air, at its offset, and what follows to mpv."""
+    """Hand the item on air, at its offset, and what follows to mpv.
+
+    Locators that may not reach a command line are left out, each with a note on stderr.
+    """
     args = context.args
     at = context.instant("at") or datetime.now(UTC)
-    arguments = mpv_command(context.store, args.channel, at)
-    if len(arguments) <= 3:
+    command = mpv_command(context.store, args.channel, at)
+    for note in command.skipped:
+        context.warn(f"scheduleflow play: {note}")  # notes quote titles from files
+    if not command.items:
         facts = context.store.channel_facts().get(args.channel)
         zone = channel_zone(facts.timezone if facts else None)
         raise InputError(f"nothing with a video is on {args.channel} from {moment_text(at, zone)}")
     if args.print or shutil.which("mpv") is None:
         if not args.print:
-            print("mpv is not installed; this command plays the channel:", file=sys.stderr)
-        context.say(shell_line(arguments))
+            context.warn("mpv is not installed; this command plays the channel:")
+        context.say(shell_line(command.arguments))
         return 0
-    return subprocess.run(arguments, check=False).returncode
+    return subprocess.run(command.arguments, check=False).returncode

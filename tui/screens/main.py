@@ -37,6 +37,7 @@ from tui.dialogs.fixing import FixDialog
 from tui.dialogs.planning import PlanDialog
 from tui.dialogs.settings import SettingsDialog, SettingsResult
 from tui.dialogs.simple import Ask, Confirm
+from tui.literal import literal
 from tui.widgets.activity import JobsTable, LogPanel
 from tui.widgets.channels import ChannelList
 from tui.widgets.findings import FindingsTree
@@ -157,9 +158,11 @@ class MainScreen(Screen[None]):
         mark = "●" if health.status == "healthy" else "▲"
         queue = self.engine.queue
         self.query_one(StatusBar).update(
-            f" ScheduleFlow  {mark} {health.status} · {queue.active} active / "
-            f"{queue.queued} queued · {health.failed} failed · role {self.engine.role} · "
-            f"{self.engine.database}"
+            literal(
+                f" ScheduleFlow  {mark} {health.status} · {queue.active} active / "
+                f"{queue.queued} queued · {health.failed} failed · role {self.engine.role} · "
+                f"{self.engine.database}"
+            )
         )
         self.query_one(StatusBar).set_class(health.status != "healthy", "-degraded")
 
@@ -299,7 +302,7 @@ class MainScreen(Screen[None]):
         table = self.query_one(ProgrammeTable)
         if table.channel != event.channel:
             table.open_at(event.channel, self.query_one(Timeline).start)
-        self.query_one("#programmes").border_title = f"Programmes · {event.channel}"
+        self.query_one("#programmes").border_title = literal(f"Programmes · {event.channel}")
 
     @on(Timeline.TimeChosen)
     def _time_chosen(self, event: Timeline.TimeChosen) -> None:
@@ -562,21 +565,24 @@ class MainScreen(Screen[None]):
                 return
             self.app.theme = result.theme
             if result.channel is not None:
-                self.run_job(
-                    "settings",
-                    lambda store, ctx: store.set_rule_settings(
+
+                def save(store: Store, ctx: JobContext) -> None:
+                    store.set_rule_settings(
                         result.channel or "",
+                        actor=self.engine.actor,
                         cooldown_hours=result.cooldown_hours,
                         cooldown_scope=result.cooldown_scope,
                         gap_tolerance_seconds=result.gap_tolerance_seconds,
-                    ),
-                    f"settings of {result.channel}",
-                )
+                        job_id=ctx.job.id,
+                    )
+                    store.set_storage_root(result.channel or "", result.storage_root)
+
+                self.run_job("settings", save, f"settings of {result.channel}")
 
         themes = sorted(self.app.available_themes)
-        self.app.push_screen(
-            SettingsDialog(facts, themes, self.app.theme, self.engine.may("settings")), chosen
-        )
+        root = self.store.storage_roots().get(channel) if channel else None
+        dialog = SettingsDialog(facts, themes, self.app.theme, self.engine.may("settings"), root)
+        self.app.push_screen(dialog, chosen)
 
     def action_plan(self) -> None:
         if not self.engine.may("plan"):
