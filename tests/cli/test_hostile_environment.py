@@ -97,7 +97,7 @@ def test_a_settings_file_that_cannot_be_read_is_one_line_naming_it(
             "day.json",
             '{"channel": "c", "date": "2026-01-01", "program": '
             '[{"in": 0, "out": NaN, "source": "a.mp4"}]}',
-            "'out' (nan) is not a finite",
+            "program[0].out (nan) is not a finite",
         ),
         (
             "number.json",
