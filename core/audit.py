@@ -1,5 +1,9 @@
 """The audit trail: who changed what, when, in which job, with counts before and after.
 
+A schedule change also keeps one line per programme it touched, before and after, in the
+channel's time (``~ change #12 'News' … 06:00–06:30 CET → … 07:00–07:30 CET``), so the trail
+tells the story without the database at hand.
+
 Every change is recorded twice: in the database (inside the change's own transaction, so a
 rolled-back change leaves no record) and, once committed, appended to ``logs/audit.jsonl``
 for tools that tail files.
@@ -32,6 +36,7 @@ class AuditRecord:
     channel: str | None = None
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
+    changes: tuple[str, ...] = ()
 
     @classmethod
     def by(cls, actor: Actor, action: str, summary: str, **fields: Any) -> AuditRecord:
@@ -50,14 +55,15 @@ class AuditRecord:
             "summary": self.summary,
             "before": self.before,
             "after": self.after,
+            "changes": list(self.changes),
         }
 
 
 def insert_audit(connection: sqlite3.Connection, record: AuditRecord) -> None:
     """Store a record inside the caller's transaction."""
     connection.execute(
-        "INSERT INTO audit (at, who, ssh_client, action, job_id, channel, summary, before, after)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit (at, who, ssh_client, action, job_id, channel, summary, before, after,"
+        " changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             int(record.at.timestamp() * 1000),
             record.who,
@@ -68,6 +74,7 @@ def insert_audit(connection: sqlite3.Connection, record: AuditRecord) -> None:
             record.summary,
             json.dumps(record.before, ensure_ascii=False),
             json.dumps(record.after, ensure_ascii=False),
+            json.dumps(record.changes, ensure_ascii=False),
         ),
     )
 
@@ -85,7 +92,8 @@ def read_audit(
     """Records newest first, optionally only those since an instant."""
     floor = int(since.timestamp() * 1000) if since else -(2**62)
     rows = connection.execute(
-        "SELECT at, who, ssh_client, action, job_id, channel, summary, before, after FROM audit"
+        "SELECT at, who, ssh_client, action, job_id, channel, summary, before, after, changes"
+        " FROM audit"
         " WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?",
         (floor, limit),
     ).fetchall()
@@ -100,6 +108,7 @@ def read_audit(
             channel=row[5],
             before=json.loads(row[7]),
             after=json.loads(row[8]),
+            changes=tuple(json.loads(row[9])),
         )
         for row in rows
     ]

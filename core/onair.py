@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import shlex
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
+from core.clock import channel_zone, moment_text
 from core.errors import RefusedLocator
 from core.locators import spawnable_locator
 from core.models import Programme
@@ -29,6 +30,8 @@ class OnAir:
     programme: Programme | None
     offset: timedelta
     next: Programme | None
+    zone: tzinfo = UTC
+    """The channel's time zone, which the operator reads the times in."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``now --json`` shape of one channel."""
@@ -58,6 +61,7 @@ def _brief(programme: Programme | None) -> dict[str, Any] | None:
 def on_air(store: Store, at: datetime, channels: list[str] | None = None) -> list[OnAir]:
     """For each channel: the programme on air at ``at`` (its offset), and the next one."""
     result = []
+    facts = store.channel_facts()
     for channel in channels if channels is not None else sorted(store.channel_ids()):
         page = store.page_at(channel, at, limit=3).programmes
         current = None
@@ -72,7 +76,8 @@ def on_air(store: Store, at: datetime, channels: list[str] | None = None) -> lis
                 following = programme
                 break
         offset = at - current.start if current else timedelta(0)
-        result.append(OnAir(channel, current, offset, following))
+        zone = channel_zone(facts[channel].timezone if channel in facts else None)
+        result.append(OnAir(channel, current, offset, following, zone))
     return result
 
 
@@ -127,7 +132,8 @@ def mpv_command(
             locator = spawnable_locator(programme.locator)
         except RefusedLocator as refused:
             skipped.append(
-                f"left out '{programme.title}' at {programme.start:%Y-%m-%d %H:%M}: {refused}"
+                f"left out '{programme.title}' at {moment_text(programme.start, now.zone)}: "
+                f"{refused}"
             )
             return
         entries.append(_entry(programme, locator, offset))

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.clock import moment_text, span_text
 from core.config import RuleDefaults
 from core.errors import InputError
 from core.identity import Actor
@@ -49,22 +50,24 @@ class Plan:
     added: list[Programme] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     creates: Channel | None = None
+    zone: tzinfo = UTC
+    """The channel's time zone: the preview and the audit read in it."""
 
     def preview(self, limit: int = 200) -> list[str]:
         """The changes as lines (the first ``limit`` additions)."""
         lines = [
-            f"{self.channel}: plan {self.start:%a %d %b %H:%M} – {self.stop:%a %d %b %H:%M}"
+            f"{self.channel}: plan {span_text(self.start, self.stop, self.zone)}"
             f" (revision {self.revision}): {len(self.added)} programmes, "
             f"{len(self.removed)} replaced"
         ]
-        lines += [f"  - remove '{p.title}' {p.start:%a %d %b %H:%M}" for p in self.removed[:20]]
+        lines += [
+            f"  - remove '{p.title}' {moment_text(p.start, self.zone)}" for p in self.removed[:20]
+        ]
         if len(self.removed) > 20:
             lines.append(f"  … and {len(self.removed) - 20} more removed")
         for programme in self.added[:limit]:
             stop = programme.stop or programme.start
-            lines.append(
-                f"  + {programme.start:%a %d %b %H:%M:%S}–{stop:%H:%M:%S} '{programme.title}'"
-            )
+            lines.append(f"  + {span_text(programme.start, stop, self.zone)} '{programme.title}'")
         if len(self.added) > limit:
             lines.append(f"  … and {len(self.added) - limit} more")
         lines += [f"note: {note}" for note in self.notes]
@@ -246,18 +249,18 @@ def make_plan(
     cooldown = round(cooldown_hours * 3_600_000)
     shortest = round(defaults.cooldown_min_seconds * 1000)
     if creates is not None:
-        plan = Plan(channel, 0, start, stop, creates=creates)
+        plan = Plan(channel, 0, start, stop, creates=creates, zone=zone)
         plan.notes.append(f"{channel} is a new channel ({zone_name or 'UTC'}); applying creates it")
         existing: list[Programme] = []
     else:
-        plan = Plan(channel, store.revision(channel), start, stop)
+        plan = Plan(channel, store.revision(channel), start, stop, zone=zone)
         existing = list(store.programmes(channel, start, stop))
     plan.removed = [p for p in existing if start <= p.start < stop]
     running = [p for p in existing if p.start < start and p.stop and p.stop > start]
     if running:  # a programme runs into the window: the plan starts when it ends
         start = plan.start = max(p.stop for p in running if p.stop)
         plan.notes.append(
-            f"'{running[-1].title}' runs until {start:%H:%M:%S}; the plan starts there"
+            f"'{running[-1].title}' runs until {moment_text(start, zone)}; the plan starts there"
         )
         if start >= stop:
             raise InputError(
@@ -421,14 +424,14 @@ def _too_small(
     if hours >= cooldown_hours:
         reason = (
             f"every asset of the group has aired within {cooldown_hours:g} h of the "
-            f"point it got to ({from_ms(moment, 0).astimezone(zone):%a %d %b %H:%M}), "
+            f"point it got to ({moment_text(from_ms(moment, 0), zone)}), "
             "before or after the window"
         )
     else:
         reason = f"the longest cooldown it could keep is about {hours:.1f} h"
     return InputError(
-        f"group '{group}' ({len(lengths)} assets) cannot fill {plan.channel} from "
-        f"{plan.start:%a %d %b %H:%M} to {plan.stop:%a %d %b %H:%M} with a "
+        f"group '{group}' ({len(lengths)} assets) cannot fill {plan.channel} "
+        f"{span_text(plan.start, plan.stop, plan.zone)} with a "
         f"{cooldown_hours:g} h cooldown: {reason}; nothing was planned",
         hint="add assets to the group, shorten the window or lower the channel's cooldown",
     )
@@ -444,8 +447,8 @@ def apply_plan(store: Store, plan: Plan, *, actor: Actor, job_id: str | None = N
         changes,
         actor=actor,
         action="plan",
-        summary=f"planned {len(plan.added)} programmes from {plan.start:%Y-%m-%d %H:%M} to "
-        f"{plan.stop:%Y-%m-%d %H:%M}",
+        summary=f"planned {len(plan.added)} programmes "
+        f"{span_text(plan.start, plan.stop, plan.zone)}",
         expected_revision=None if plan.creates else plan.revision,
         job_id=job_id,
         backup=True,

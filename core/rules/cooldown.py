@@ -14,7 +14,7 @@ import heapq
 from collections.abc import Iterator
 
 from core.rules.findings import FIXES, SEVERITY, Finding
-from core.rules.slots import ChannelView, Slot, day_clock
+from core.rules.slots import ChannelView, Slot
 
 __all__ = ["find_cooldown_violations", "repeat_key"]
 
@@ -84,7 +84,7 @@ def find_cooldown_violations(
                 else f"while its previous airing{elsewhere} still runs"
             )
             message = (
-                f"'{slot.title}'{episode} airs again at {day_clock(begin_at)} on {view.channel}, "
+                f"'{slot.title}'{episode} airs again at {view.moment(begin_at)} on {view.channel}, "
                 f"{when} (cooldown {_hours(cooldown_ms)})"
             )
             findings.append(

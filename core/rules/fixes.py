@@ -16,9 +16,10 @@ schedule it was not made for. Applying takes a backup first, is audited and undo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from core.clock import channel_zone, moment_text
 from core.config import RuleDefaults
 from core.errors import InputError
 from core.identity import Actor
@@ -29,7 +30,15 @@ from core.rules.findings import FIXES
 from core.rules.slots import ChannelView, prepare
 from core.store import Store
 from core.store.codec import from_ms, to_ms
-from core.store.edits import Change, Delete, EditResult, Insert, Replace, apply_changes
+from core.store.edits import (
+    Change,
+    Delete,
+    EditResult,
+    Insert,
+    Replace,
+    apply_changes,
+    describe_change,
+)
 
 __all__ = ["ChannelFix", "FixPlan", "apply_fix", "plan_fix"]
 
@@ -83,32 +92,12 @@ class FixPlan:
         }
 
 
-def _when(programme: Programme) -> str:
-    start, stop = programme.start, programme.stop
-    seconds = start.second or (stop is not None and stop.second)
-    clock = "%H:%M:%S" if seconds else "%H:%M"
-    until = f"–{stop.strftime(clock)}" if stop is not None else ""
-    return f"{start.strftime('%a %d %b ' + clock)}{until}"
-
-
-def _describe(change: Change, before: Programme | None) -> str:
-    if isinstance(change, Delete):
-        assert before is not None
-        return f"- delete #{change.programme_id} '{before.title}' {_when(before)}"
-    if isinstance(change, Insert):
-        return f"+ insert '{change.programme.title}' {_when(change.programme)}"
-    assert before is not None
-    return (
-        f"~ change #{change.programme_id} '{before.title}' {_when(before)} → "
-        f"'{change.programme.title}' {_when(change.programme)}"
-    )
-
-
 class _Planner:
     """Collects one channel's changes, each programme changed at most once."""
 
-    def __init__(self, store: Store, channel: str, notes: list[str]) -> None:
+    def __init__(self, store: Store, channel: str, notes: list[str], zone: tzinfo) -> None:
         self.store = store
+        self.zone = zone
         self.fix = ChannelFix(channel, store.revision(channel))
         self.notes = notes
         self.cache: dict[int, Programme] = {}
@@ -127,7 +116,7 @@ class _Planner:
             self.touched.add(change.programme_id)
             before = self.get(change.programme_id)
         self.fix.changes.append(change)
-        self.fix.lines.append(_describe(change, before))
+        self.fix.lines.append(describe_change(change, before, self.zone))
 
 
 def _findings(
@@ -328,7 +317,8 @@ def _cooldown(
                 else ""
             )
             planner.notes.append(
-                f"'{programme.title}' at {programme.start:%a %d %b %H:%M}: no asset of {what} "
+                f"'{programme.title}' at {moment_text(programme.start, planner.zone)}: "
+                f"no asset of {what} "
                 f"keeps the {cooldown_ms / 3_600_000:g} h cooldown{shortest}"
             )
         last[key] = max(last.get(key, 0), end)
@@ -362,7 +352,7 @@ def plan_fix(
     facts = store.channel_facts()
     for channel in channels if channels is not None else sorted(facts):
         store.channel_key(channel)
-        planner = _Planner(store, channel, plan.notes)
+        planner = _Planner(store, channel, plan.notes, channel_zone(facts[channel].timezone))
         if kind == "cooldown":
             cooldown, _, _ = channel_settings(facts[channel], defaults)
             reach = round(cooldown * 3_600_000) + facts[channel].max_length_ms

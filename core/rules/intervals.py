@@ -9,7 +9,7 @@ their slot on purpose.
 from __future__ import annotations
 
 from core.rules.findings import FIXES, SEVERITY, Finding
-from core.rules.slots import ChannelView, Slot, clock
+from core.rules.slots import ChannelView, Slot
 
 __all__ = ["find_duplicates", "find_gaps", "find_overlaps"]
 
@@ -64,7 +64,7 @@ def find_overlaps(view: ChannelView) -> list[Finding]:
                         view.channel,
                         begin_at,
                         stop_at,
-                        f"Overlap {clock(begin_at)}–{clock(stop_at)} on {view.channel}: "
+                        f"Overlap {view.span(begin_at, stop_at)} on {view.channel}: "
                         f"{_title(earlier)} runs into {_title(slot)}",
                         (earlier.id, slot.id),
                         FIXES["overlap"],
@@ -95,7 +95,7 @@ def find_gaps(view: ChannelView, tolerance_ms: int = 0) -> list[Finding]:
                     view.channel,
                     begin_at,
                     stop_at,
-                    f"Dead air {clock(begin_at)}–{clock(stop_at)} ({_span(length)}) on "
+                    f"Dead air {view.span(begin_at, stop_at)} ({_span(length)}) on "
                     f"{view.channel} between {_title(before)} and {_title(slot)}",
                     (before.id, slot.id),
                     FIXES["gap"],
@@ -125,7 +125,7 @@ def find_duplicates(view: ChannelView) -> list[Finding]:
                 view.channel,
                 begin_at,
                 stop_at,
-                f"{_title(slot)} at {clock(begin_at)} is on {view.channel} twice",
+                f"{_title(slot)} at {view.moment(begin_at)} is on {view.channel} twice",
                 (view.slots[original].id, slot.id),
                 FIXES["duplicate"],
             )

@@ -14,10 +14,11 @@ from datetime import datetime, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from core.clock import moment_text, span_text
 from core.models import Programme
 from core.store.codec import from_ms, offset_minutes, to_ms
 
-__all__ = ["ChannelView", "Slot", "clock", "day_clock", "prepare", "slot_of"]
+__all__ = ["ChannelView", "Slot", "prepare", "slot_of"]
 
 
 class Slot(NamedTuple):
@@ -69,15 +70,13 @@ class ChannelView:
         moment = from_ms(milliseconds, offset)
         return moment.astimezone(self.zone) if self.zone is not None else moment
 
+    def moment(self, moment: datetime) -> str:
+        """An instant as the operator reads it: ``Sat 05 Dec 2026 06:00 CET`` (UTC if no zone)."""
+        return moment_text(moment, self.zone)
 
-def clock(moment: datetime) -> str:
-    """``20:55``, or ``20:55:30`` when the seconds matter."""
-    return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
-
-
-def day_clock(moment: datetime) -> str:
-    """``Sat 20:55`` (seconds when they matter)."""
-    return f"{moment:%a} {clock(moment)}"
+    def span(self, start: datetime, stop: datetime) -> str:
+        """A range as the operator reads it: ``Sat 05 Dec 2026 06:00–07:30 CET``."""
+        return span_text(start, stop, self.zone)
 
 
 def prepare(channel: str, slots: Iterable[Slot], timezone: str | None = None) -> ChannelView:

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.clock import span_text
 from core.errors import RefusedLocator
 from core.locators import local_path, spawnable_locator
 from core.rules.findings import FIXES, SEVERITY, Finding, Severity
-from core.rules.slots import ChannelView, clock, day_clock
+from core.rules.slots import ChannelView
 
 __all__ = ["find_dst_days", "find_invalid", "find_unplayable"]
 
@@ -52,23 +53,23 @@ def find_invalid(view: ChannelView, *, declared: bool = True) -> list[Finding]:
         if index in view.empty:
             assert slot.stop is not None
             what = "is zero-length" if slot.stop == slot.start else "stops before it starts"
-            message = f"{name} at {clock(begin_at)} on {view.channel} {what}"
+            message = f"{name} at {view.moment(begin_at)} on {view.channel} {what}"
             found("error", begin_at, begin_at, message, (slot.id,), FIXES["invalid"])
         if not slot.title.strip():
             stop_at = view.when(end, slot.offset) if end is not None else begin_at
-            message = f"the programme at {day_clock(begin_at)} on {view.channel} has no title"
+            message = f"the programme at {view.moment(begin_at)} on {view.channel} has no title"
             found("error", begin_at, stop_at, message, (slot.id,))
         if slot.stop is None:
             if end is not None:
                 stop_at = view.when(end, slot.offset)
                 message = (
-                    f"{name} at {clock(begin_at)} has no stop; "
-                    f"taken as {clock(stop_at)}, the next start"
+                    f"{name} at {view.moment(begin_at)} has no stop; "
+                    f"taken as {view.moment(stop_at)}, the next start"
                 )
             else:
                 stop_at = begin_at
                 message = (
-                    f"{name} at {clock(begin_at)} has no stop and nothing follows it: "
+                    f"{name} at {view.moment(begin_at)} has no stop and nothing follows it: "
                     "its end is unknown"
                 )
             found("info", begin_at, stop_at, message, (slot.id,))
@@ -148,9 +149,9 @@ def find_unplayable(
         name = _title(slot.title, slot.id)
         problem = None
         if not slot.locator:
-            problem = f"{name} at {day_clock(begin_at)} on {view.channel} has no video to play"
+            problem = f"{name} at {view.moment(begin_at)} on {view.channel} has no video to play"
         elif (refusal := _refusal(slot.locator, refused)) is not None:
-            problem = f"{name} at {day_clock(begin_at)} on {view.channel}: {refusal}"
+            problem = f"{name} at {view.moment(begin_at)} on {view.channel}: {refusal}"
         else:
             path = local_path(slot.locator, storage_root)
             if path is not None:
@@ -158,7 +159,7 @@ def find_unplayable(
                 if key not in present:
                     present[key] = exists(key)
                 if not present[key]:
-                    problem = f"{name} at {day_clock(begin_at)}: " + _missing(
+                    problem = f"{name} at {view.moment(begin_at)}: " + _missing(
                         slot.locator, key, storage_root
                     )
             known = durations.get(slot.fingerprint or "")
@@ -166,13 +167,13 @@ def find_unplayable(
                 slot_seconds = (end - slot.start) / 1000
                 if known < slot_seconds - tolerance_s:
                     problem = (
-                        f"{name} at {day_clock(begin_at)} runs {_seconds(known)}, "
+                        f"{name} at {view.moment(begin_at)} runs {_seconds(known)}, "
                         f"{_seconds(slot_seconds - known)} short of its slot: dead air "
                         "at the end"
                     )
                 elif known > slot_seconds + tolerance_s and not slot.cut:
                     problem = (
-                        f"{name} at {day_clock(begin_at)} runs {_seconds(known)}, "
+                        f"{name} at {view.moment(begin_at)} runs {_seconds(known)}, "
                         f"{_seconds(known - slot_seconds)} longer than its slot: it will "
                         "be cut"
                     )
@@ -220,7 +221,7 @@ def find_dst_days(
                     channel,
                     begin,
                     end,
-                    f"the broadcast day of {day:%a %d %b %Y} on {channel} lasts "
+                    f"the broadcast day {span_text(begin, end, zone)} on {channel} lasts "
                     f"{hours:g} hours (the clocks {change})",
                     (),
                 )

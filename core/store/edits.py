@@ -12,9 +12,11 @@ import json
 import sqlite3
 import time
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 from core.audit import AuditRecord
+from core.clock import channel_zone, moment_text, span_text
 from core.errors import StaleRevision, StoreError
 from core.formats.json_format import programme_record
 from core.identity import Actor
@@ -23,7 +25,16 @@ from core.store.codec import channel_row, from_ms, programme_from_row, programme
 from core.store.library import undo_merge
 from core.store.store import Store
 
-__all__ = ["Change", "Delete", "EditResult", "Insert", "Replace", "apply_changes", "undo"]
+__all__ = [
+    "Change",
+    "Delete",
+    "EditResult",
+    "Insert",
+    "Replace",
+    "apply_changes",
+    "describe_change",
+    "undo",
+]
 
 _COLUMNS = (
     "channel_id, start, stop, start_offset, stop_offset, title, episode, fingerprint, locator,"
@@ -66,6 +77,30 @@ class EditResult:
     deleted: int = 0
     replaced: int = 0
     undo_id: int | None = None
+
+
+def _when(programme: Programme, zone: tzinfo) -> str:
+    if programme.stop is None:
+        return moment_text(programme.start, zone)
+    return span_text(programme.start, programme.stop, zone)
+
+
+def describe_change(change: Change, before: Programme | None, zone: tzinfo) -> str:
+    """One line of what a change does, in the channel's time (``before`` is what was there).
+
+    The fix preview and the audit record use the same line, so what was shown is what is
+    recorded: ``~ change #12 'News' Sat 05 Dec 2026 06:00–06:30 CET → 'News' … 07:00–07:30 CET``.
+    """
+    if isinstance(change, Delete):
+        assert before is not None
+        return f"- delete #{change.programme_id} '{before.title}' {_when(before, zone)}"
+    if isinstance(change, Insert):
+        return f"+ insert '{change.programme.title}' {_when(change.programme, zone)}"
+    assert before is not None
+    return (
+        f"~ change #{change.programme_id} '{before.title}' {_when(before, zone)} → "
+        f"'{change.programme.title}' {_when(change.programme, zone)}"
+    )
 
 
 def _stored(connection: sqlite3.Connection, key: int, programme_id: int, channel: str) -> Programme:
@@ -134,13 +169,13 @@ def _insert_channel(connection: sqlite3.Connection, channel: Channel) -> int:
 
 
 def _check_revision(
-    connection: sqlite3.Connection, key: int, channel: str, expected: int | None
+    connection: sqlite3.Connection, key: int, channel: str, expected: int | None, zone: tzinfo
 ) -> int:
     revision, who, when = connection.execute(
         "SELECT revision, changed_by, changed_at FROM channel WHERE id = ?", (key,)
     ).fetchone()
     if expected is not None and revision != expected:
-        moment = from_ms(when, 0).strftime("%Y-%m-%d %H:%M:%S UTC") if when else "an unknown time"
+        moment = moment_text(from_ms(when, 0), zone) if when else "an unknown time"
         raise StaleRevision(
             f"channel '{channel}' was changed by {who or 'someone'} at {moment} (revision "
             f"{revision}; your view is of revision {expected}); nothing was changed",
@@ -155,14 +190,17 @@ def _apply(
     channel: str,
     changes: list[Change],
     result: EditResult,
-) -> tuple[list[Change], int]:
+    zone: tzinfo,
+) -> tuple[list[Change], int, list[str]]:
     inverse: list[Change] = []
+    lines: list[str] = []
     longest = 0
     for change in changes:
         if isinstance(change, Delete):
             old = _stored(connection, key, change.programme_id, channel)
             connection.execute("DELETE FROM programme WHERE id = ?", (change.programme_id,))
             inverse.append(Insert(old))
+            lines.append(describe_change(change, old, zone))
             result.deleted += 1
             continue
         row = programme_row(change.programme, key)
@@ -175,6 +213,7 @@ def _apply(
                 f"UPDATE programme SET {assignments} WHERE id = ?", (*row, change.programme_id)
             )
             inverse.append(Replace(change.programme_id, old))
+            lines.append(describe_change(change, old, zone))
             result.replaced += 1
         else:
             cursor = connection.execute(
@@ -182,9 +221,10 @@ def _apply(
             )
             new_id = int(cursor.lastrowid or 0)
             inverse.append(Delete(new_id))
+            lines.append(describe_change(change, None, zone))
             result.inserted.append(new_id)
     inverse.reverse()
-    return inverse, longest
+    return inverse, longest, lines
 
 
 def apply_changes(
@@ -222,12 +262,13 @@ def apply_changes(
             assert create is not None
             key = _insert_channel(connection, create)
             store.forget_channel_cache()
-        revision = _check_revision(connection, key, channel, expected_revision)
-        count_before = connection.execute(
-            "SELECT programme_count FROM channel WHERE id = ?", (key,)
-        ).fetchone()[0]
+        count_before, timezone = connection.execute(
+            "SELECT programme_count, timezone FROM channel WHERE id = ?", (key,)
+        ).fetchone()
+        zone = channel_zone(timezone)
+        revision = _check_revision(connection, key, channel, expected_revision, zone)
         try:
-            inverse, longest = _apply(connection, key, channel, changes, result)
+            inverse, longest, lines = _apply(connection, key, channel, changes, result, zone)
         except sqlite3.IntegrityError:
             raise StoreError(
                 f"the change would store a programme on '{channel}' twice",
@@ -268,6 +309,7 @@ def apply_changes(
             channel=channel,
             before={"programmes": count_before, "revision": revision},
             after={"programmes": count_after, "revision": revision + 1},
+            changes=tuple(lines),
         )
         store.record(connection, record)
     store.publish(record)
@@ -281,16 +323,16 @@ def undo(
     store.require("undo")
     where, parameters = ("AND channel = ?", (channel,)) if channel else ("", ())
     row = store.connection.execute(
-        "SELECT id, channel, action, summary, changes FROM undo_entry WHERE undone = 0 "
+        "SELECT id, channel, summary, changes FROM undo_entry WHERE undone = 0 "
         f"{where} ORDER BY id DESC LIMIT 1",
         parameters,
     ).fetchone()
     if row is None:
         scope = f"on channel '{channel}'" if channel else "in this store"
         raise StoreError(f"there is nothing to undo {scope}")
-    entry_id, target, action, summary, encoded = row
+    entry_id, target, summary, encoded = row
     if target is None:  # a library change (dedupe)
-        record = AuditRecord.by(actor, "undo", f"undid {action}: {summary}", job_id=job_id)
+        record = AuditRecord.by(actor, "undo", f"undid {summary}", job_id=job_id)
         with store.database.write() as connection:
             undo_merge(entry_id, encoded, connection)
             store.record(connection, record)
@@ -303,7 +345,7 @@ def undo(
         changes,
         actor=actor,
         action="undo",
-        summary=f"undid {action}: {summary}",
+        summary=f"undid {summary}",
         expected_revision=None,
         job_id=job_id,
         undoable=False,

@@ -150,7 +150,11 @@ _V3 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+# Version 4: what each audited change did to each programme, before and after, as the lines
+# the operator reads (a JSON list of text).
+_V4 = ["ALTER TABLE audit ADD COLUMN changes TEXT NOT NULL DEFAULT '[]'"]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

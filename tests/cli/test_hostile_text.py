@@ -113,7 +113,9 @@ def test_check_json_stays_exact_json(hostile: tuple[Path, Path]) -> None:
 def test_now(hostile: tuple[Path, Path]) -> None:
     result = run_cli("now", "--at", "2026-12-04T06:40:00+00:00", home=hostile[0])
     assert_shown_escaped(result)
-    assert f"evil{SHOWN}.example.org: 'Other{SHOWN}' since 06:30" in result.stdout
+    assert (
+        f"evil{SHOWN}.example.org: 'Other{SHOWN}' since Fri 04 Dec 2026 06:30 UTC" in result.stdout
+    )
 
 
 def test_fix_dry_run(hostile: tuple[Path, Path]) -> None:

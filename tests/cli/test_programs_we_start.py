@@ -80,10 +80,10 @@ def test_option_locators_never_reach_mpv_and_print_shows_the_command_that_runs(
     ]  # fmt: skip
     notes = played.stderr.splitlines()
     assert notes == [
-        f"scheduleflow play: left out 'Item 1' at 2027-01-01 00:02: locator "
+        f"scheduleflow play: left out 'Item 1' at Fri 01 Jan 2027 00:02 UTC: locator "
         f"'--script={traps['script']}' is not a URL with an allowed scheme nor a file path "
         "(it starts with '-', as a program's option does)",
-        f"scheduleflow play: left out 'Item 2' at 2027-01-01 00:04: locator "
+        f"scheduleflow play: left out 'Item 2' at Fri 01 Jan 2027 00:04 UTC: locator "
         f"'--log-file={traps['log']}' is not a URL with an allowed scheme nor a file path "
         "(it starts with '-', as a program's option does)",
     ]
@@ -115,10 +115,10 @@ def test_check_names_a_locator_that_no_player_is_handed(
     checked = json.loads(run_cli("check", "--json", home=sf_home).stdout)
     unplayable = [f["message"] for f in checked["findings"] if f["kind"] == "unplayable"]
     assert unplayable == [
-        f"'Item 1' at Fri 00:02 on {CHANNEL}: locator '--script={traps['script']}' is not a "
-        "URL with an allowed scheme nor a file path (it starts with '-', as a program's "
-        "option does)",
-        f"'Item 2' at Fri 00:04 on {CHANNEL}: locator '--log-file={traps['log']}' is not a "
-        "URL with an allowed scheme nor a file path (it starts with '-', as a program's "
-        "option does)",
+        f"'Item 1' at Fri 01 Jan 2027 00:02 UTC on {CHANNEL}: locator "
+        f"'--script={traps['script']}' is not a URL with an allowed scheme nor a file path "
+        "(it starts with '-', as a program's option does)",
+        f"'Item 2' at Fri 01 Jan 2027 00:04 UTC on {CHANNEL}: locator "
+        f"'--log-file={traps['log']}' is not a URL with an allowed scheme nor a file path "
+        "(it starts with '-', as a program's option does)",
     ]

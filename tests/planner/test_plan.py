@@ -167,7 +167,7 @@ def test_a_plan_starts_after_a_programme_that_runs_into_the_window(store: Store)
         single_group("Shows"),
     )
     assert plan.added[0].start == MONDAY + timedelta(hours=1)
-    assert any("runs until 01:00:00" in note for note in plan.notes)
+    assert any("runs until Mon 01 Mar 2027 01:00 UTC" in note for note in plan.notes)
 
 
 def test_applying_takes_a_backup_records_an_audit_and_can_be_undone(store: Store) -> None:

@@ -122,7 +122,10 @@ def test_now_and_play_join_the_channel_at_the_right_offset(
         },
     }
     text = _ok(run_cli("now", "--at", at, home=sf_home))
-    assert text == f"{LOOP}: 'Clip 2' since 00:00 (0 min in); next 'Clip 3' at 00:00\n"
+    assert text == (
+        f"{LOOP}: 'Clip 2' since Fri 01 Jan 2027 00:00:02 UTC (0 min in); "
+        "next 'Clip 3' at Fri 01 Jan 2027 00:00:05 UTC\n"
+    )
     command = _ok(run_cli("play", "--channel", LOOP, "--at", at, "--print", home=sf_home))
     assert command.startswith(
         f"mpv --force-window=yes '--title=ScheduleFlow · {LOOP}' "
@@ -154,7 +157,9 @@ def test_play_refuses_a_channel_with_nothing_to_play(
                 "2027-01-01T00:01:00Z", "--group", "Clips", home=sf_home))  # fmt: skip
     late = run_cli("play", "--channel", LOOP, "--at", "2027-02-01T00:00:00Z", home=sf_home)
     assert late.returncode != 0
-    assert "nothing with a video is on loop.example.org from 2027-02-01 00:00" in late.stderr
+    assert (
+        "nothing with a video is on loop.example.org from Mon 01 Feb 2027 00:00 UTC" in late.stderr
+    )
 
 
 LONDON = ZoneInfo("Europe/London")

@@ -50,7 +50,8 @@ def test_one_second_of_overlap_is_reported_with_both_programmes() -> None:
     (overlap,) = _kinds(findings, "overlap")
     assert overlap.severity == "error"
     assert overlap.message == (
-        "Overlap 21:00–21:00:01 on c.example.org: 'Evening News' runs into 'Weather'"
+        "Overlap Tue 01 Dec 2026 21:00:00–21:00:01 UTC on c.example.org: 'Evening News' runs "
+        "into 'Weather'"
     )
     assert overlap.stop - overlap.start == timedelta(seconds=1)
     assert overlap.fixes == ("trim", "ripple", "drop")
@@ -67,7 +68,9 @@ def test_a_long_programme_overlaps_every_programme_it_hides() -> None:
 def test_gaps_are_reported_with_their_length_and_tolerance_applies() -> None:
     programmes = (_p(T, T + H, "A"), _p(T + H + 30 * M, T + 2 * H, "B"))
     (gap,) = _kinds(_check(*programmes), "gap")
-    assert gap.message == ("Dead air 21:00–21:30 (30 min) on c.example.org between 'A' and 'B'")
+    assert gap.message == (
+        "Dead air Tue 01 Dec 2026 21:00–21:30 UTC (30 min) on c.example.org between 'A' and 'B'"
+    )
     from core.config import RuleDefaults
 
     assert (
@@ -112,7 +115,9 @@ def test_schedules_across_dst_changes_have_no_false_gaps_or_overlaps(
 def test_a_missing_stop_is_taken_from_the_next_start_and_noted() -> None:
     findings = _check(_p(T, None, "A"), _p(T + H, T + 2 * H, "B"))
     notes = [f for f in _kinds(findings, "invalid") if f.severity == "info"]
-    assert len(notes) == 1 and "taken as 21:00, the next start" in notes[0].message
+    assert (
+        len(notes) == 1 and "taken as Tue 01 Dec 2026 21:00 UTC, the next start" in notes[0].message
+    )
     assert _kinds(findings, "gap") == [] and _kinds(findings, "overlap") == []
 
 
@@ -120,8 +125,8 @@ def test_zero_length_and_backwards_programmes_are_invalid() -> None:
     findings = _check(_p(T, T, "Zero"), _p(T + H, T + 30 * M, "Backwards"))
     messages = sorted(f.message for f in _kinds(findings, "invalid"))
     assert messages == [
-        "'Backwards' at 21:00 on c.example.org stops before it starts",
-        "'Zero' at 20:00 on c.example.org is zero-length",
+        "'Backwards' at Tue 01 Dec 2026 21:00 UTC on c.example.org stops before it starts",
+        "'Zero' at Tue 01 Dec 2026 20:00 UTC on c.example.org is zero-length",
     ]
     assert all(f.severity == "error" for f in _kinds(findings, "invalid"))
 
@@ -193,5 +198,7 @@ def test_unplayable_programmes_are_reported() -> None:
     assert "the file /nonexistent/b.mp4 does not exist" in messages
     assert "30 min short of its slot: dead air at the end" in messages
     assert "7 min longer than its slot: it will be cut" in messages
-    assert "'Nothing' at Wed 00:00 on c.example.org has no video to play" in messages
+    assert (
+        "'Nothing' at Wed 02 Dec 2026 00:00 UTC on c.example.org has no video to play" in messages
+    )
     assert len(findings) == 4

@@ -35,12 +35,12 @@ def test_a_dry_run_changes_nothing_and_lists_every_change(store: Store) -> None:
     plan = plan_fix(store, "overlap", "ripple", channels=[SPORTS])
     assert [re.sub(r"#\d+", "#N", line) for line in plan.preview()] == [
         "sports.example.org (revision 2): 3 changes",
-        "  ~ change #N 'Tennis: Quarter Final' Sun 06 Dec 08:45–10:00 → 'Tennis: Quarter Final' "
-        "Sun 06 Dec 09:00–10:15",
-        "  ~ change #N 'Post-Match Analysis' Sun 06 Dec 14:00–15:00 → 'Post-Match Analysis' "
-        "Sun 06 Dec 14:05–15:05",
-        "  ~ change #N 'Basketball Classics' Sun 06 Dec 15:00–17:00 → 'Basketball Classics' "
-        "Sun 06 Dec 15:05–17:05",
+        "  ~ change #N 'Tennis: Quarter Final' Sun 06 Dec 2026 08:45–10:00 CET → "
+        "'Tennis: Quarter Final' Sun 06 Dec 2026 09:00–10:15 CET",
+        "  ~ change #N 'Post-Match Analysis' Sun 06 Dec 2026 14:00–15:00 CET → "
+        "'Post-Match Analysis' Sun 06 Dec 2026 14:05–15:05 CET",
+        "  ~ change #N 'Basketball Classics' Sun 06 Dec 2026 15:00–17:00 CET → "
+        "'Basketball Classics' Sun 06 Dec 2026 15:05–17:05 CET",
     ]
     assert snapshot(store.path) == before
 

@@ -62,15 +62,16 @@ def test_relative_sources_are_judged_under_the_storage_root_from_any_folder(
     assert imported.returncode == 0, imported.stderr
     # without a setting: ffplayout's own default storage folder, named in the finding
     assert _missing(home, "/") == [
-        "'here' at Tue 00:00: the file clips/here.mp4 is missing under storage root "
-        "/var/lib/ffplayout/tv-media",
-        "'gone' at Tue 12:00: the file clips/gone.mp4 is missing under storage root "
-        "/var/lib/ffplayout/tv-media",
+        "'here' at Tue 01 Dec 2026 00:00 UTC: the file clips/here.mp4 is missing under "
+        "storage root /var/lib/ffplayout/tv-media",
+        "'gone' at Tue 01 Dec 2026 12:00 UTC: the file clips/gone.mp4 is missing under "
+        "storage root /var/lib/ffplayout/tv-media",
     ]
     media = tmp_path / "media"
     (home / "config.toml").write_text(f'[rules]\nstorage_root = "{media}"\n', encoding="utf-8")
     expected = [
-        f"'gone' at Tue 12:00: the file clips/gone.mp4 is missing under storage root {media}"
+        f"'gone' at Tue 01 Dec 2026 12:00 UTC: the file clips/gone.mp4 is missing under "
+        f"storage root {media}"
     ]
     assert _missing(home, "/") == expected
     assert _missing(home, str(tmp_path)) == expected  # the same wherever it is run from
@@ -83,8 +84,8 @@ def test_a_channel_storage_root_overrides_the_config_default(tmp_path: Path) -> 
     assert store.storage_roots() == {CHANNEL: str(tmp_path / "media")}
     messages = [f.message for f in check_store(store).findings if f.kind == "unplayable"]
     assert messages == [
-        f"'gone' at Tue 12:00: the file clips/gone.mp4 is missing under storage root "
-        f"{tmp_path / 'media'}"
+        f"'gone' at Tue 01 Dec 2026 12:00 UTC: the file clips/gone.mp4 is missing under "
+        f"storage root {tmp_path / 'media'}"
     ]
     store.set_storage_root(CHANNEL, None)  # back to the config default
     assert store.storage_roots() == {}

@@ -353,7 +353,7 @@ async def test_plan_through_the_dialog_previews_then_creates_the_channel(make_ap
         )
         await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
         preview = str(dialog.query_one("#preview").render())
-        assert "loop.example.org: plan Mon 07 Dec 06:00 – Mon 07 Dec 07:00" in preview
+        assert "loop.example.org: plan Mon 07 Dec 2026 06:00–07:00 UTC" in preview
         assert "loop.example.org is a new channel (UTC); applying creates it" in preview
         dialog.query_one("#to").value = "2026-12-07T07:30Z"  # a change makes the preview stale
         await pilot.pause()
@@ -378,7 +378,7 @@ async def test_a_relative_to_in_the_plan_dialog_counts_from_its_from(make_app) -
         dialog = await _plan_dialog(app, pilot, to="+1h", template="", grid="30m", filler="Filler")
         await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
         preview = str(dialog.query_one("#preview").render())
-        assert "loop.example.org: plan Mon 07 Dec 06:00 – Mon 07 Dec 07:00" in preview
+        assert "loop.example.org: plan Mon 07 Dec 2026 06:00–07:00 UTC" in preview
 
 
 async def test_the_plan_dialog_says_what_is_wrong_and_applies_nothing(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ def run_jobs(context: Context) -> int:
     if not jobs:
         context.say("no jobs yet")
     for job in jobs:
-        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(job["created"]))
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(job["created"]))
         took = (
             f" in {job['ended'] - job['started']:.1f} s" if job["ended"] and job["started"] else ""
         )
@@ -62,8 +62,24 @@ def run_audit(context: Context) -> int:
     for record in records:
         where = f" on {record.channel}" if record.channel else ""
         ssh = f", ssh client (reported) {record.ssh_client}" if record.ssh_client else ""
+        job = f"  [job {record.job_id}]" if record.job_id else ""
         context.say(
             f"{record.at:%Y-%m-%d %H:%M:%S} UTC  {record.who}{ssh}  {record.action}"
-            f"{where}: {record.summary}"
+            f"{where}: {record.summary}{_counts(record.before, record.after)}{job}"
         )
+        for line in record.changes[:_CHANGE_LINES]:
+            context.say(f"    {line}")
+        if len(record.changes) > _CHANGE_LINES:
+            more = len(record.changes) - _CHANGE_LINES
+            context.say(f"    … and {more} more changes (`audit --json` lists them all)")
     return 0
+
+
+_CHANGE_LINES = 20
+"""A plan adds hundreds of programmes: the text shows the first ones, the JSON all of them."""
+
+
+def _counts(before: dict[str, object], after: dict[str, object]) -> str:
+    """`` (programmes 10 → 11, revision 3 → 4)``: the counts a record kept, before → after."""
+    pairs = [f"{key} {before[key]} → {after[key]}" for key in before if key in after]
+    return f" ({', '.join(pairs)})" if pairs else ""

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from core.clock import span_text
 from core.errors import InputError
 from core.inspection import inspect_file
 from tui.commands.context import Context
@@ -29,7 +30,8 @@ def run_inspect(context: Context) -> int:
     context.say(f"  programmes: {result.programmes}")
     context.say(f"  entries:    {result.entries}")
     if result.start is not None and result.stop is not None:
-        context.say(f"  range:      {result.start.isoformat()} → {result.stop.isoformat()}")
+        # a file names no channel zone yet: its range reads in UTC, and says so
+        context.say(f"  range:      {span_text(result.start, result.stop, None)}")
     _warnings(context, result.warnings, result.warnings_total)
     return 0
 

@@ -7,6 +7,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.clock import channel_zone, moment_text
 from core.errors import InputError
 from core.onair import mpv_command, on_air, shell_line
 from core.planner import apply_plan, load_template, make_plan, single_group
@@ -86,15 +87,21 @@ def run_now(context: Context) -> int:
     for state in states:
         if state.programme is None:
             after = (
-                f"; next '{state.next.title}' at {state.next.start:%a %H:%M}" if state.next else ""
+                f"; next '{state.next.title}' at {moment_text(state.next.start, state.zone)}"
+                if state.next
+                else ""
             )
             context.say(f"{state.channel}: nothing on air{after}")
             continue
         minutes = state.offset.total_seconds() / 60
-        upcoming = f"; next '{state.next.title}' at {state.next.start:%H:%M}" if state.next else ""
+        upcoming = (
+            f"; next '{state.next.title}' at {moment_text(state.next.start, state.zone)}"
+            if state.next
+            else ""
+        )
         context.say(
             f"{state.channel}: '{state.programme.title}' since "
-            f"{state.programme.start:%H:%M} ({minutes:.0f} min in){upcoming}"
+            f"{moment_text(state.programme.start, state.zone)} ({minutes:.0f} min in){upcoming}"
         )
     return 0
 
@@ -110,7 +117,9 @@ def run_play(context: Context) -> int:
     for note in command.skipped:
         context.warn(f"scheduleflow play: {note}")  # notes quote titles from files
     if not command.items:
-        raise InputError(f"nothing with a video is on {args.channel} from {at:%Y-%m-%d %H:%M}")
+        facts = context.store.channel_facts().get(args.channel)
+        zone = channel_zone(facts.timezone if facts else None)
+        raise InputError(f"nothing with a video is on {args.channel} from {moment_text(at, zone)}")
     if args.print or shutil.which("mpv") is None:
         if not args.print:
             context.warn("mpv is not installed; this command plays the channel:")

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from core.clock import span_text
 from core.formats import FORMATS
 from core.inspection import Inspection, inspect_file
 from core.store import EXPORT_FORMATS
@@ -61,7 +62,7 @@ def _describe(result: Inspection) -> Content:
         f"{result.entries} library entries"
     ]
     if result.start and result.stop:
-        lines.append(f"from {result.start:%a %d %b %Y %H:%M} to {result.stop:%a %d %b %Y %H:%M}")
+        lines.append(span_text(result.start, result.stop, None))  # no channel zone yet: UTC
     if result.warnings_total:
         lines.append(f"{result.warnings_total} warnings, e.g.:")
         lines.extend(f"  {w}" for w in result.warnings[:5])

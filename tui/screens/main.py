@@ -17,6 +17,7 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, TabbedContent, TabPane, Tabs
 
+from core.clock import channel_zone, moment_text
 from core.engine import Engine
 from core.errors import ScheduleFlowError, StaleRevision
 from core.jobs import Job, JobContext, JobState
@@ -502,7 +503,7 @@ class MainScreen(Screen[None]):
 
             self.app.push_screen(
                 Confirm(
-                    "Delete", f"Delete '{programme.title}' at {programme.start:%a %d %b %H:%M}?"
+                    "Delete", f"Delete '{programme.title}' at {self._when(channel, programme)}?"
                 ),
                 confirmed,
             )
@@ -526,6 +527,11 @@ class MainScreen(Screen[None]):
             )
 
         self.app.push_screen(EditDialog(event.kind, channel, programme), edited)
+
+    def _when(self, channel: str, programme: Programme) -> str:
+        """When a programme starts, as the operator reads it: in the channel's zone."""
+        facts = self.store.channel_facts().get(channel)
+        return moment_text(programme.start, channel_zone(facts.timezone if facts else None))
 
     def _submit_edit(
         self, channel: str, revision: int, changes: list[object], summary: str, programme: Programme
