@@ -296,11 +296,15 @@ class RestoreResult:
     audit_carried: int
 
 
-_AUDIT_COLUMNS = "at, who, ssh_client, action, job_id, channel, summary, before, after"
+_AUDIT_COLUMNS = "at, who, ssh_client, action, job_id, channel, summary, before, after, changes"
 
 
 def _audit_rows(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
-    return connection.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit ORDER BY id").fetchall()
+    """Every audit record, whole; a store from before schema 4 has no ``changes`` lines."""
+    names = {row[1] for row in connection.execute("PRAGMA table_info(audit)")}
+    columns = _AUDIT_COLUMNS if "changes" in names else _AUDIT_COLUMNS[: -len(", changes")]
+    extra = "" if "changes" in names else ", '[]'"
+    return connection.execute(f"SELECT {columns}{extra} FROM audit ORDER BY id").fetchall()
 
 
 def _damaged_audit_rows(path: Path) -> list[tuple[object, ...]]:
@@ -323,7 +327,7 @@ def _carry_audit(connection: sqlite3.Connection, rows: list[tuple[object, ...]])
     present = set(_audit_rows(connection))
     missing = [row for row in rows if row not in present]
     connection.executemany(
-        f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", missing
+        f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", missing
     )
     return len(missing)
 
@@ -407,7 +411,8 @@ def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Resto
         carried: list[int] = []
 
         def carry(copy: sqlite3.Connection) -> None:
-            with copy:  # one transaction, committed
+            with copy:  # one transaction, committed; an older backup gets today's schema
+                migrate(copy)
                 carried.append(_carry_audit(copy, audit))
 
         try:

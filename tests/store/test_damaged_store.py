@@ -160,3 +160,22 @@ def test_a_restore_of_a_damaged_store_keeps_its_readable_audit(store: Path) -> N
     assert "the damaged file was kept aside" in restored.stdout
     audit = json.loads(run_cli("audit", "--json", home=store).stdout)
     assert any("simple.xml" in record["summary"] for record in audit)
+
+
+def test_a_restore_carries_each_records_change_lines_too(sf_home: Path) -> None:
+    (sf_home / "config.toml").write_text('[roles]\ndefault = "admin"\n')
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    assert run_cli("import", str(samples / "sports-day.xml"), home=sf_home).returncode == 0
+    backup = sf_home / "before-fix.db"
+    assert run_cli("db", "backup", str(backup), home=sf_home).returncode == 0
+    fixed = run_cli("fix", "gap", "--policy", "placeholder", home=sf_home)
+    assert fixed.returncode == 0, fixed.stderr
+    (fix,) = [r for r in json.loads(run_cli("audit", "--json", home=sf_home).stdout)
+              if r["action"].startswith("fix")]  # fmt: skip
+    assert fix["changes"]
+
+    assert run_cli("db", "restore", str(backup), home=sf_home).returncode == 0
+
+    (carried,) = [r for r in json.loads(run_cli("audit", "--json", home=sf_home).stdout)
+                  if r["action"].startswith("fix")]  # fmt: skip
+    assert carried["changes"] == fix["changes"]
