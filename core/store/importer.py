@@ -25,7 +25,7 @@ import orjson
 
 from core.audit import AuditRecord
 from core.errors import Cancelled, InputError
-from core.formats import DEFAULT_LIMIT, InputWarning, M3uReader, open_reader
+from core.formats import DEFAULT_LIMIT, InputWarning, M3uReader, XmltvReader, open_reader
 from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
@@ -384,15 +384,18 @@ def import_file(
         result.channels_updated = state.channels_updated
         result.warnings = list(reader.warnings)
         result.warnings_total = len(reader.warnings)
+        guide = reader if isinstance(reader, XmltvReader) else None
         connection.execute(
-            "UPDATE import_source SET md5 = ?, added = ?, skipped = ?, replaced = ?, warnings = ? "
-            "WHERE id = ?",
+            "UPDATE import_source SET md5 = ?, added = ?, skipped = ?, replaced = ?, warnings = ?,"
+            " header = ?, namespaces = ? WHERE id = ?",
             (
                 md5.result(),
                 result.added,
                 result.skipped,
                 result.replaced,
                 result.warnings_total,
+                json.dumps(guide.header if guide else []),
+                json.dumps(guide.namespaces.uris if guide else {}),
                 source_id,
             ),
         )
