@@ -31,6 +31,7 @@ from core.formats.source import Source
 from core.identity import Actor
 from core.models import Asset, Channel, Item, Programme
 from core.store.codec import asset_row, channel_row, programme_row
+from core.store.repeats import SAME_IMPORT_AGAIN, RepeatCounter, repeat_warnings
 from core.store.store import Store
 
 __all__ = ["ImportResult", "import_file"]
@@ -45,7 +46,7 @@ _SETTINGS = ("timezone", "day_start", "cooldown_hours", "cooldown_scope", "gap_t
 _PROGRAMME_INSERT = (
     "INSERT OR IGNORE INTO {table} (channel_id, start, stop, start_offset, stop_offset, title,"
     " episode, fingerprint, locator, body, content_hash, source_id)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){upsert}"
 )
 _COLUMNS = (
     "channel_id, start, stop, start_offset, stop_offset, title, episode, fingerprint, locator,"
@@ -54,7 +55,7 @@ _COLUMNS = (
 _BATCH_INSERT = (
     f"INSERT OR IGNORE INTO {{table}} ({_COLUMNS}) SELECT "
     + ", ".join(f"value ->> {index}" for index in range(len(_COLUMNS.split(","))))
-    + " FROM json_each(?)"
+    + " FROM json_each(?) WHERE true{upsert}"
 )
 
 
@@ -74,8 +75,9 @@ class _RowWriter:
 
     def __init__(self, connection: sqlite3.Connection, table: str) -> None:
         self.connection = connection
-        self.rows_sql = _PROGRAMME_INSERT.format(table=table)
-        self.batch_sql = _BATCH_INSERT.format(table=table)
+        upsert = SAME_IMPORT_AGAIN if table == "programme" else ""
+        self.rows_sql = _PROGRAMME_INSERT.format(table=table, upsert=upsert)
+        self.batch_sql = _BATCH_INSERT.format(table=table, upsert=upsert)
         self.inserted = 0
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-rows")
         self._in_flight: Future[int] | None = None
@@ -87,9 +89,8 @@ class _RowWriter:
             batch = None
         self.wait()
         if batch is None or "\\u0000" in batch:
-            before = self.connection.total_changes
-            self.connection.executemany(self.rows_sql, rows)
-            self.inserted += self.connection.total_changes - before
+            # rowcount, not total_changes: the trigger's rows must not count
+            self.inserted += self.connection.executemany(self.rows_sql, rows).rowcount
             return
         self._in_flight = self._pool.submit(self._insert, batch)
 
@@ -116,6 +117,7 @@ class ImportResult:
     format: str
     added: int = 0
     skipped: int = 0
+    duplicates_in_file: int = 0
     replaced: int = 0
     assets_added: int = 0
     assets_skipped: int = 0
@@ -133,6 +135,7 @@ class ImportResult:
             "format": self.format,
             "added": self.added,
             "skipped": self.skipped,
+            "duplicates_in_file": self.duplicates_in_file,
             "replaced": self.replaced,
             "assets_added": self.assets_added,
             "assets_skipped": self.assets_skipped,
@@ -167,9 +170,12 @@ class _Import:
         self.table = "staging" if replace else "programme"
         self.keys = dict(store.channel_ids())
         self.rows: list[tuple[Any, ...]] = []
+        self.repeats = RepeatCounter(connection)
         self.writer = _RowWriter(connection, self.table)
         self.attempted = 0
         self.inserted = 0
+        self.repeated = 0
+        self.repeated_identities: set[tuple[int, int, int]] = set()
         self.touched: set[int] = set()  # channel keys
         self.channels_added = 0
         self.channels_updated = 0
@@ -275,13 +281,14 @@ class _Import:
                     "DELETE FROM programme WHERE channel_id = ? AND start >= ? AND start < ?",
                     (key, low, max(high, low + 1)),
                 ).rowcount
-            before = self.connection.total_changes
-            self.connection.execute(
+            self.inserted = self.connection.execute(
                 f"INSERT OR IGNORE INTO programme ({_COLUMNS}) SELECT {_COLUMNS} FROM staging "
-                "ORDER BY channel_id, start"
-            )
-            self.inserted = self.connection.total_changes - before
+                f"WHERE true ORDER BY channel_id, start{SAME_IMPORT_AGAIN}"
+            ).rowcount
             self.connection.execute("DELETE FROM staging")
+        # a repeat "updated" the row it repeats: counted by the statements, it added nothing
+        self.repeated, self.repeated_identities = self.repeats.finish()
+        self.inserted -= self.repeated
         now = int(time.time() * 1000)
         for key in self.touched:
             self.connection.execute(
@@ -378,12 +385,17 @@ def import_file(
             seen = _read_into(state, reader, only, progress, should_stop)
             result.replaced = state.finish(actor)
         result.added = state.inserted
-        result.skipped = state.attempted - state.inserted
+        result.duplicates_in_file = state.repeated
+        result.skipped = state.attempted - state.inserted - state.repeated
         result.assets_added, result.assets_skipped = state.assets_added, state.assets_skipped
         result.channels_added = state.channels_added
         result.channels_updated = state.channels_updated
         result.warnings = list(reader.warnings)
-        result.warnings_total = len(reader.warnings)
+        if state.repeated_identities:
+            result.warnings += repeat_warnings(
+                open_reader(path, chosen, **options), state.repeated_identities, state.keys, only
+            )
+        result.warnings_total = len(reader.warnings) + result.duplicates_in_file
         guide = reader if isinstance(reader, XmltvReader) else None
         connection.execute(
             "UPDATE import_source SET md5 = ?, added = ?, skipped = ?, replaced = ?, warnings = ?,"
