@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
-from bench import engine, formats, planner, rules, store, tui
+from bench import cli, engine, formats, planner, rules, store, tui
 from bench.harness import DATA, ROOT, Table, machine
 
 SUITES = {
@@ -19,6 +19,7 @@ SUITES = {
     "engine": engine.run,
     "tui": tui.run,
     "planner": planner.run,
+    "cli": cli.run,
 }
 
 

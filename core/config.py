@@ -3,6 +3,8 @@
 The file is ``$SCHEDULEFLOW_HOME/config.toml`` (``SCHEDULEFLOW_CONFIG`` names another). An
 environment variable overrides a file value: ``SCHEDULEFLOW_RULES__COOLDOWN_HOURS=24``.
 A broken file is one clear error naming the file and the setting, not a traceback.
+Roles are the exception: they come only from the config beside the store
+(:mod:`core.access`), never from the caller's environment, which is refused.
 
 Plain dataclasses checked by :func:`_settings`, not pydantic models: every start of the
 TUI and of every command reads the settings, and importing pydantic for fifteen values cost
@@ -23,7 +25,14 @@ from typing import Any, Literal, TypeVar
 
 from core.errors import InputError
 
-__all__ = ["Config", "JobSettings", "RoleSettings", "RuleDefaults", "load_config"]
+__all__ = [
+    "Config",
+    "JobSettings",
+    "RoleSettings",
+    "RuleDefaults",
+    "load_config",
+    "read_config_file",
+]
 
 _PREFIX = "SCHEDULEFLOW_"
 _ROLES = ("viewer", "operator", "admin")
@@ -205,6 +214,28 @@ def config_path(home_dir: Path) -> Path:
     return Path(configured) if configured else home_dir / "config.toml"
 
 
+def _refuse_roles_from_the_environment(values: dict[str, Any]) -> None:
+    """Anyone can set a variable: roles given that way would make anyone an admin."""
+    if "roles" in values:
+        variable = f"{_PREFIX}ROLES__{next(iter(values['roles'])).upper()}"
+        raise InputError(
+            f"${variable}: roles are not taken from the environment",
+            hint="unset it; roles come from the config.toml beside the database "
+            "(README: Roles on a shared server)",
+        )
+
+
+def read_config_file(path: Path, text: str) -> Config:
+    """The settings of one file's ``text`` alone (no environment), every value checked."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(
+            f"is not valid TOML ({error})", path=path, hint="fix the file or remove it"
+        ) from None
+    return _checked(data, path, environment={})
+
+
 def load_config(home_dir: Path) -> Config:
     """Read the settings; a missing file means the defaults."""
     path = config_path(home_dir)
@@ -216,13 +247,18 @@ def load_config(home_dir: Path) -> Config:
             raise InputError(
                 f"is not valid TOML ({error})", path=path, hint="fix the file or remove it"
             ) from None
-    data = _merge(data, _environment())
+    environment = _environment()
+    _refuse_roles_from_the_environment(environment)
+    return _checked(_merge(data, environment), path, environment)
+
+
+def _checked(data: dict[str, Any], path: Path, environment: dict[str, Any]) -> Config:
     try:
         return _settings(Config, data, "")
     except _Invalid as error:
         section, _, key = error.where.partition(".")
         variable = f"{_PREFIX}{section}__{key}".upper()
-        given = f" (from ${variable})" if key and variable in os.environ else ""
+        given = f" (from ${variable})" if key in environment.get(section, {}) else ""
         raise InputError(
             f"setting '{error.where}'{given}: {error}",
             path=path if path.exists() else None,

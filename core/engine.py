@@ -1,19 +1,21 @@
 """One ScheduleFlow session: who is working, with which role, on which store, running jobs.
 
 The command line and the TUI both go through an :class:`Engine`: it resolves the role from
-the config, opens the store (integrity-checked once), keeps the job queue and its history,
-and measures health. Each job opens its own store connection, so jobs never share a
-transaction with each other or with the TUI's reads.
+the config beside the store (:mod:`core.access`), opens the store (integrity-checked once),
+keeps the job queue and its history, and measures health. Each job opens its own store
+connection, so jobs never share a transaction with each other or with the TUI's reads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from core.access import store_roles
 from core.config import Config, load_config
 from core.errors import Cancelled, OperationTimeout
 from core.health import Health, measure_health
@@ -46,9 +48,13 @@ class Engine:
     ) -> None:
         self.home = home
         self.database = database or database_path(home)
-        self.config = config or load_config(home)
+        roles = store_roles(self.database)
+        # the caller's own file and environment never decide roles: the store's config does
+        self.config = dataclasses.replace(config or load_config(home), roles=roles.settings)
         self.actor = actor or current_actor()
-        self.role = role_for(self.config.roles, self.actor, read_only=read_only)
+        self.role = role_for(
+            roles.settings, self.actor, owner_uid=roles.owner_uid, read_only=read_only
+        )
         self.started_at = time.time()
         self.store_state: str | None = "ok" if check else None
         self.store = self.open_store(check=check)  # creates, migrates and checks the database

@@ -13,6 +13,7 @@ as one of ours; the traceback goes to the log file, the user sees ``str(error)``
     │   ├── UnsupportedFormat         parse        not a format we read (HLS, unknown)
     │   ├── TooLarge                  file         over the size limit (also after gunzip)
     │   ├── UnsafeXML                 parse        entities, external references, DTD tricks
+    │   ├── RefusedLocator            validation   a locator we never hand to a program
     │   └── SchemaError               validation   JSON of the wrong shape (names the JSON path)
     ├── FileProblem                   file         missing, unreadable, exists without --force
     ├── PermissionDenied              permission   the role does not allow the operation
@@ -38,6 +39,7 @@ __all__ = [
     "OperationTimeout",
     "ParseError",
     "PermissionDenied",
+    "RefusedLocator",
     "ScheduleFlowError",
     "SchemaError",
     "StaleRevision",
@@ -116,6 +118,12 @@ class TooLarge(InputError):
 
 class UnsafeXML(InputError):
     """XML that asks for entities, external resources or DTD processing."""
+
+
+class RefusedLocator(InputError):
+    """A locator that may not reach a command line: not a file path nor an allowed URL."""
+
+    category: ClassVar[Category] = "validation"
 
 
 class SchemaError(InputError):

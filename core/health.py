@@ -21,7 +21,9 @@ class Health:
     """The health numbers of ``health --json`` and the TUI's header."""
 
     status: Literal["healthy", "degraded"]
-    uptime_seconds: float
+    uptime_seconds: float | None
+    """How long the process answering has been up (a TUI, a service); ``None`` for one
+    command, whose process lives only as long as its answer."""
     active: int
     queued: int
     peak_active: int
@@ -36,7 +38,9 @@ class Health:
         """The ``health --json`` shape."""
         return {
             "status": self.status,
-            "uptime_seconds": round(self.uptime_seconds, 1),
+            "uptime_seconds": (
+                None if self.uptime_seconds is None else round(self.uptime_seconds, 1)
+            ),
             "active": self.active,
             "queued": self.queued,
             "peak_active": self.peak_active,

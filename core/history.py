@@ -172,9 +172,12 @@ class JobHistory:
                 continue
             counts[state] = counts.get(state, 0) + count
         since = _ms(time.time() - window_seconds)
+        # The operator's mistakes (a wrong path, a bad file, a refused role) are not failures
+        # of the service: only unexpected errors and timeouts make health degraded.
         recent = self.connection.execute(
-            "SELECT count(*) FROM job WHERE state IN (?, ?) AND ended_at >= ?",
-            (str(JobState.FAILED), str(JobState.TIMED_OUT), since),
+            "SELECT count(*) FROM job WHERE ended_at >= ? AND (state = ? OR"
+            " (state = ? AND error_category = 'unexpected'))",
+            (since, str(JobState.TIMED_OUT), str(JobState.FAILED)),
         ).fetchone()[0]
         return HistoryStats(
             running,

@@ -1,12 +1,24 @@
-"""Who is doing something: the OS user and, over SSH, the client's address (for the audit)."""
+"""Who is doing something: the OS user and, over SSH, the client's address (for the audit).
+
+The user and their groups come from the process's real uid and group list, as the kernel
+knows them: environment variables (``LOGNAME``, ``USER``) are the caller's to set, so they
+never decide who someone is. The SSH client address has no such source: it is what the
+``SSH_CLIENT``/``SSH_CONNECTION`` variables report, kept only when it reads as an IP address
+and shown visibly escaped (marked invalid) when it does not.
+"""
 
 from __future__ import annotations
 
-import getpass
+import grp
+import ipaddress
 import os
-from dataclasses import dataclass
+import pwd
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
-__all__ = ["Actor", "current_actor"]
+__all__ = ["Actor", "current_actor", "reported_ssh_client"]
+
+_LONGEST_ADDRESS = 64
 
 
 @dataclass(frozen=True)
@@ -15,16 +27,54 @@ class Actor:
 
     user: str
     ssh_client: str | None = None
+    uid: int | None = None
+    groups: frozenset[str] = field(default_factory=frozenset)
 
     def __str__(self) -> str:
         return f"{self.user}@{self.ssh_client}" if self.ssh_client else self.user
 
 
-def current_actor() -> Actor:
-    """The OS user running this process and the SSH client address, when there is one."""
+def _user_name(uid: int) -> str:
     try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = f"uid-{os.getuid()}"
-    ssh = os.environ.get("SSH_CLIENT") or os.environ.get("SSH_CONNECTION")
-    return Actor(user, ssh.split()[0] if ssh else None)
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid-{uid}"
+
+
+def _group_names(gids: Iterable[int]) -> frozenset[str]:
+    names: set[str] = set()
+    for gid in gids:
+        try:
+            names.add(grp.getgrgid(gid).gr_name)
+        except KeyError:
+            continue  # a group without a name cannot be named in the config either
+    return frozenset(names)
+
+
+def reported_ssh_client(environ: Mapping[str, str]) -> str | None:
+    """The SSH client address the environment reports, checked to be an IP address.
+
+    Anything else is kept visibly escaped and marked, so a forged value shows as forged in
+    the audit instead of passing for an address (or reaching a terminal raw).
+    """
+    text = environ.get("SSH_CLIENT") or environ.get("SSH_CONNECTION")
+    if not text:
+        return None
+    address = text.split(" ")[0]  # "address port port"; any other blank stays in, and fails
+    if address.isascii() and address.isprintable():
+        try:
+            return str(ipaddress.ip_address(address))
+        except ValueError:
+            pass
+    return f"(invalid) {address[:_LONGEST_ADDRESS]!a}"
+
+
+def current_actor() -> Actor:
+    """The process's real user and groups, and the SSH client address it reports."""
+    uid = os.getuid()
+    return Actor(
+        _user_name(uid),
+        reported_ssh_client(os.environ),
+        uid=uid,
+        groups=_group_names({os.getgid(), *os.getgroups()}),
+    )

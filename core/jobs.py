@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import dataclasses
 import itertools
 import logging
 import os
@@ -407,6 +408,7 @@ class JobQueue:
 
     def _started(self, job: Job) -> None:
         """On the loop: a job started; tell the listeners and start its timeout."""
+        _log(job, logging.INFO, "%s started: %s", job.kind, job.label)
         self._changed(job)
         running = job.state is JobState.RUNNING and job.id not in self._returned
         if job.timeout is not None and running:
@@ -423,13 +425,22 @@ class JobQueue:
         if error is None:
             job.result = value
             self._finish(job, JobState.SUCCEEDED, None, None)
+            _log(
+                job,
+                logging.INFO,
+                "%s succeeded in %.2f s%s",
+                job.label,
+                job.elapsed,
+                _counts(value),
+            )
         elif isinstance(error, Cancelled):
             job.error = error
             self._finish(job, JobState.CANCELLED, "unexpected", str(error))
+            _log(job, logging.INFO, "%s cancelled after %.2f s", job.label, job.elapsed)
         elif isinstance(error, ScheduleFlowError):
             job.error = error
             self._finish(job, JobState.FAILED, error.category, str(error))
-            _log(job, logging.INFO, "%s failed: %s", job.label, error)
+            _log(job, logging.INFO, "%s failed after %.2f s: %s", job.label, job.elapsed, error)
         else:
             job.error = error
             self._finish(job, JobState.FAILED, "unexpected", f"unexpected error: {error}")
@@ -512,6 +523,24 @@ def _run_operation(
         return operation(context), None
     except BaseException as failure:
         return None, failure
+
+
+def _counts(result: Any) -> str:
+    """What a job's result counts (``: added=120 skipped=3 warnings=2``), for its log line.
+
+    The whole numbers of a result dataclass, and the length of its lists: what the job did,
+    without a summary written for every kind of job (and without building its JSON).
+    """
+    if not dataclasses.is_dataclass(result) or isinstance(result, type):
+        return ""
+    numbers = []
+    for field_ in dataclasses.fields(result):
+        value = getattr(result, field_.name)
+        if isinstance(value, (list, tuple)):
+            value = len(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            numbers.append(f"{field_.name}={value}")
+    return ": " + " ".join(numbers) if numbers else ""
 
 
 def _log(job: Job, level: int, message: str, *args: Any, exc_info: Any = None) -> None:

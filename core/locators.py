@@ -4,6 +4,10 @@ A locator is an http(s)/rtmp/udp… URL, a ``file://`` URL or a file path. Two s
 place must get one fingerprint, so the fingerprint is the MD5 of the *normalised* locator:
 scheme and host lower-cased, default ports and the Kodi ``|User-Agent=…`` header suffix
 dropped, ``file://`` URLs and relative paths turned into absolute paths.
+
+A locator comes from a stranger's file, so before one is handed to a program we start (mpv,
+ffprobe) :func:`spawnable_locator` turns it into something that cannot be read as an option:
+an absolute path, or a URL whose scheme is on :data:`PLAYABLE_SCHEMES`.
 """
 
 from __future__ import annotations
@@ -11,16 +15,29 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from core.errors import RefusedLocator
+
 __all__ = [
+    "PLAYABLE_SCHEMES",
     "content_fingerprint",
     "fingerprint",
     "is_local",
     "local_path",
     "normalise_locator",
+    "spawnable_locator",
 ]
+
+# The schemes a player is handed. Not mpv's own protocols (av://, lavfi://, edl://, fd://,
+# memory://, ytdl://…): those read other files, file descriptors or run filter graphs.
+PLAYABLE_SCHEMES = frozenset(
+    ("http", "https", "rtmp", "rtmps", "rtsp", "rtsps", "srt", "udp", "rtp", "file")
+)
+# Cc: C0, DEL and C1 controls; Zl/Zp: the Unicode line and paragraph separators
+_LINE_BREAKING = frozenset(("Cc", "Zl", "Zp"))
 
 _DEFAULT_PORTS = {
     "http": ":80",
@@ -104,3 +121,64 @@ def content_fingerprint(path: Path, chunk_size: int = 1 << 20) -> str:
         while chunk := handle.read(chunk_size):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _shown(locator: str, limit: int = 200) -> str:
+    """A locator quoted for a message: controls visible as escapes, long ones shortened."""
+    text = "".join(
+        character.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(character) in _LINE_BREAKING
+        else character
+        for character in locator[:limit]
+    )
+    return f"'{text}…'" if len(locator) > limit else f"'{text}'"
+
+
+def _control_in(text: str) -> str | None:
+    for character in text:
+        if unicodedata.category(character) in _LINE_BREAKING:
+            return character
+    return None
+
+
+def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
+    """What may be passed to a program we start for ``locator``: never an option.
+
+    A file path (or ``file://`` URL) becomes an absolute path, so it starts with ``/``; a
+    URL keeps its text (without the Kodi ``|header`` suffix) when its scheme is one of
+    :data:`PLAYABLE_SCHEMES`. Anything else raises :class:`RefusedLocator` with the reason:
+    empty, a control character or line break, a leading ``-``, another scheme.
+    """
+    text = locator.partition("|")[0].strip()
+    if not text:
+        raise RefusedLocator("the locator is empty")
+    control = _control_in(locator.strip())
+    if control is not None:
+        raise RefusedLocator(
+            f"locator {_shown(locator)} holds a control character ({_shown(control)[1:-1]})"
+        )
+    match = _URL_PARTS.match(text)
+    if match is not None:
+        scheme = match.group(1).lower()
+        if scheme not in PLAYABLE_SCHEMES:
+            raise RefusedLocator(
+                f"locator {_shown(locator)} is not a URL with an allowed scheme nor a "
+                f"file path ('{scheme}:' is not one of {', '.join(sorted(PLAYABLE_SCHEMES))})"
+            )
+        if scheme != "file":
+            return text
+    elif text.startswith("-"):
+        raise RefusedLocator(
+            f"locator {_shown(locator)} is not a URL with an allowed scheme nor a "
+            "file path (it starts with '-', as a program's option does)"
+        )
+    path = local_path(text, base)
+    assert path is not None
+    spelled = path.as_posix()
+    control = _control_in(spelled)
+    if control is not None:  # a file:// URL can spell one as %0A
+        raise RefusedLocator(
+            f"locator {_shown(locator)} names a path with a control character "
+            f"({_shown(control)[1:-1]})"
+        )
+    return spelled

@@ -3,6 +3,13 @@
 Tracebacks go here and only here; the user sees one clear line. Every record carries the
 id of the job it belongs to (``-`` outside jobs), taken from a context variable so that it
 follows the work into threads started with ``contextvars.copy_context()``.
+
+Messages quote file names, titles and errors from files: in the text format every line of
+the file is either one record, starting with its timestamp, or a traceback line of the
+record above, indented with ``  | ``. Newlines and other controls inside the message, the
+job id or the logger name are shown escaped (core/visible.py), so a file name cannot forge
+a record; a traceback keeps its own line breaks but each of its lines is escaped too (an
+exception message with a newline becomes two indented lines, never a record).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.paths import log_folder
+from core.visible import visible
 
 __all__ = ["JOB_ID", "LOG_FILE_NAME", "configure_logging"]
 
@@ -48,7 +56,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
-_TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s job=%(job_id)s %(message)s"
+class TextFormatter(logging.Formatter):
+    """One line per record: time, level, logger, job id, message; then any traceback indented."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = (
+            f"{self.formatTime(record)} {record.levelname} {visible(record.name)} "
+            f"job={visible(str(getattr(record, 'job_id', '-')))} {visible(record.getMessage())}"
+        )
+        blocks = []
+        if record.exc_info:
+            blocks.append(self.formatException(record.exc_info))
+        if record.stack_info:
+            blocks.append(self.formatStack(record.stack_info))
+        for block in blocks:
+            line += "".join(f"\n  | {visible(part)}" for part in block.split("\n"))
+        return line
 
 
 def configure_logging(
@@ -67,7 +90,7 @@ def configure_logging(
         path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
     )
     handler.addFilter(_JobIdFilter())
-    handler.setFormatter(JsonFormatter() if format == "json" else logging.Formatter(_TEXT_FORMAT))
+    handler.setFormatter(JsonFormatter() if format == "json" else TextFormatter())
     root = logging.getLogger("scheduleflow")
     warnings_log = logging.getLogger("py.warnings")
     for logger in (root, warnings_log):

@@ -1,18 +1,24 @@
 """What is on air: the programme at an instant, its offset, and what comes next; and the mpv
-command that joins a channel there."""
+command that joins a channel there.
+
+Locators are a stranger's text: each one goes through :func:`spawnable_locator` before it
+reaches mpv's command line, and one that is refused is left out with the reason.
+"""
 
 from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from core.errors import RefusedLocator
+from core.locators import spawnable_locator
 from core.models import Programme
 from core.store import Store
 
-__all__ = ["OnAir", "mpv_command", "on_air", "shell_line"]
+__all__ = ["MpvCommand", "OnAir", "mpv_command", "on_air", "shell_line"]
 
 
 @dataclass(frozen=True)
@@ -78,34 +84,63 @@ def _seconds(attrs: dict[str, str], key: str) -> float | None:
         return None
 
 
-def _entry(programme: Programme, offset: float = 0.0) -> list[str]:
+def _entry(programme: Programme, locator: str, offset: float = 0.0) -> list[str]:
     """One playlist entry: the file, with its start and end points when it is cut."""
-    assert programme.locator is not None
     attrs = dict(programme.attrs)
     begin = (_seconds(attrs, "in") or 0.0) + offset
     end = _seconds(attrs, "out")
     options = [f"--start={begin:.3f}"] if begin else []
     options += [f"--end={end:.3f}"] if end is not None else []
-    return ["--{", *options, programme.locator, "--}"] if options else [programme.locator]
+    return ["--{", *options, locator, "--}"] if options else [locator]
+
+
+@dataclass(frozen=True)
+class MpvCommand:
+    """The mpv command line, how many items it plays, and the items left out (and why)."""
+
+    arguments: list[str]
+    items: int
+    skipped: list[str] = field(default_factory=list)
 
 
 def mpv_command(
     store: Store, channel: str, at: datetime, *, horizon: timedelta = timedelta(hours=6)
-) -> list[str]:
+) -> MpvCommand:
     """``mpv`` playing the item on air from its offset, then the rest of the schedule.
 
     Each file's own start and end points (cut items) go in ``--{ … --}`` groups: mpv takes
-    per-file options there, not from playlist files.
+    per-file options there, not from playlist files. ``--`` (no options after it) comes
+    after the last group: mpv reads ``--{`` as a file name once it has seen ``--``. Every
+    locator is an absolute path or an allowed URL, so none can start with ``-`` anyway.
     """
     (now,) = on_air(store, at, [channel])
-    arguments = ["mpv", "--force-window=yes", f"--title=ScheduleFlow · {channel}"]
+    # "$" starts a property expansion in mpv's --title; "$$" is a literal one
+    title = f"--title=ScheduleFlow · {channel}".replace("$", "$$")
+    options = ["mpv", "--force-window=yes", title]
     upcoming = [p for p in store.programmes(channel, at, at + horizon) if p.locator]
+    entries: list[list[str]] = []
+    skipped: list[str] = []
+
+    def add(programme: Programme, offset: float = 0.0) -> None:
+        assert programme.locator is not None
+        try:
+            locator = spawnable_locator(programme.locator)
+        except RefusedLocator as refused:
+            skipped.append(
+                f"left out '{programme.title}' at {programme.start:%Y-%m-%d %H:%M}: {refused}"
+            )
+            return
+        entries.append(_entry(programme, locator, offset))
+
     if now.programme is not None and now.programme.locator:
-        arguments += _entry(now.programme, now.offset.total_seconds())
+        add(now.programme, now.offset.total_seconds())
         upcoming = [p for p in upcoming if p.start > now.programme.start]
     for programme in upcoming:
-        arguments += _entry(programme)
-    return arguments
+        add(programme)
+    grouped = max((n + 1 for n, entry in enumerate(entries) if len(entry) > 1), default=0)
+    arguments = options + [part for entry in entries[:grouped] for part in entry] + ["--"]
+    arguments += [part for entry in entries[grouped:] for part in entry]
+    return MpvCommand(arguments, len(entries), skipped)
 
 
 def shell_line(arguments: list[str]) -> str:

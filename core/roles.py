@@ -1,15 +1,13 @@
 """Roles: who may do what. Enforced here, in the core; the TUI only hides what a role can't do.
 
 ``viewer`` reads; ``operator`` also imports, edits, fixes, exports, plans and backs up;
-``admin`` also changes settings and restores. Roles come from the config file (OS users and
-groups to roles, a default for everyone else); ``--read-only`` makes anyone a viewer.
+``admin`` also changes settings and restores. Roles come from the config beside the store
+(:mod:`core.access`: OS users and groups to roles, a default for everyone else; the store's
+owner is its admin unless named there); ``--read-only`` makes anyone a viewer.
 """
 
 from __future__ import annotations
 
-import grp
-import os
-import pwd
 from enum import IntEnum
 
 from core.config import RoleSettings
@@ -55,25 +53,25 @@ OPERATIONS: dict[str, Role] = {
 """The least role each operation needs."""
 
 
-def _groups(user: str) -> set[str]:
-    try:
-        gid = pwd.getpwnam(user).pw_gid
-        return {grp.getgrgid(g).gr_name for g in os.getgrouplist(user, gid)}
-    except (KeyError, OSError):
-        return set()
+def role_for(
+    settings: RoleSettings,
+    actor: Actor,
+    *,
+    owner_uid: int | None = None,
+    read_only: bool = False,
+) -> Role:
+    """The role of ``actor`` on a store owned by ``owner_uid``.
 
-
-def role_for(settings: RoleSettings, actor: Actor, *, read_only: bool = False) -> Role:
-    """The role of ``actor``: their user entry, else their best group entry, else the default."""
+    Their ``[roles.users]`` entry, else admin for the store's owner (their own files), else
+    their best ``[roles.groups]`` entry among the process's groups, else the default.
+    """
     if read_only:
         return Role.VIEWER
     if actor.user in settings.users:
         return Role[settings.users[actor.user].upper()]
-    roles = [
-        Role[role.upper()]
-        for group, role in settings.groups.items()
-        if group in _groups(actor.user)
-    ]
+    if owner_uid is not None and actor.uid == owner_uid:
+        return Role.ADMIN
+    roles = [Role[role.upper()] for group, role in settings.groups.items() if group in actor.groups]
     return max(roles) if roles else Role[settings.default.upper()]
 
 
@@ -83,6 +81,7 @@ def require(role: Role, operation: str) -> None:
     if role < needed:
         raise PermissionDenied(
             f"your role is {role}, and {operation} needs {needed}",
-            hint="an admin can grant it in config.toml ([roles.users] or [roles.groups]); "
+            hint="the store's owner can grant it in the config.toml beside the database "
+            "([roles.users] or [roles.groups]); "
             "--read-only always works as a viewer",
         )

@@ -1,15 +1,24 @@
-"""Instants as operators type them: ISO 8601 with offset, ``now``, ``today``, ``+6h``, ``-2d``."""
+"""Instants as operators type them: ISO 8601 with offset, ``now``, ``today``, ``+6h``, ``-2d``.
+
+Calendar words and days count in a time zone: ``today`` is midnight there, ``tomorrow`` the
+next midnight there (23 or 25 hours later across a DST change), ``+1d`` the same wall-clock
+time on the next day. Seconds, minutes and hours are elapsed time: ``+24h`` is always 24 hours.
+Without an explicit zone the zone is the operator's: ``TZ`` when set, else the machine's, as
+the C library resolves it (so a POSIX ``TZ`` such as ``CET-1CEST,M3.5.0,M10.5.0/3`` works too).
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 __all__ = ["parse_duration", "parse_instant"]
 
 _RELATIVE = re.compile(r"^([+-])(\d+(?:\.\d+)?)([smhdw])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw]?)$")
+_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_FORMS = "ISO 8601 with offset such as 2026-12-01T06:00:00+01:00, or now, today, +6h, -2d"
 
 
 def parse_duration(text: str) -> timedelta:
@@ -17,39 +26,81 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip().lower())
     if match is None:
         raise ValueError(f"'{text}' is not a duration (examples: 90s, 30m, 1h, 2d)")
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2) or "s"])
+    try:
+        return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2) or "s"])
+    except OverflowError:
+        raise ValueError(f"'{text}' is too long a duration") from None
 
 
 def parse_instant(
-    text: str, *, now: datetime | None = None, zone: tzinfo | None = None
+    text: str,
+    *,
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
+    relative_to: datetime | None = None,
 ) -> datetime:
-    """Turn what the operator typed into an aware datetime.
+    """Turn what the operator typed into an aware datetime; ValueError explains in one line.
 
-    ``today`` is local midnight in ``zone`` (the machine's zone when not given); an ISO time
+    ``today``/``tomorrow``/``yesterday`` and days of ``+Nd``/``+Nw`` are calendar days in
+    ``zone`` (the operator's zone when not given). A relative value counts from
+    ``relative_to`` when given (``--to +1d`` after ``--from``), else from ``now``. An ISO time
     without an offset is refused rather than guessed.
     """
     current = now or datetime.now(UTC)
     value = text.strip()
     lowered = value.lower()
-    if lowered == "now":
-        return current
-    if lowered in ("today", "tomorrow", "yesterday"):
-        local = current.astimezone(zone)
-        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        shift = {"today": 0, "tomorrow": 1, "yesterday": -1}[lowered]
-        return (midnight + timedelta(days=shift)).astimezone(local.tzinfo)
-    relative = _RELATIVE.match(lowered)
-    if relative:
-        sign, amount, unit = relative.groups()
-        delta = timedelta(seconds=float(amount) * _UNITS[unit])
-        return current + delta if sign == "+" else current - delta
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if lowered == "now":
+            return current
+        if lowered in _DAYS:
+            midnight = _wall(current, zone).replace(hour=0, minute=0, second=0, microsecond=0)
+            return _aware(midnight + timedelta(days=_DAYS[lowered]), zone)
+        relative = _RELATIVE.match(lowered)
+        if relative:
+            sign, amount, unit = relative.groups()
+            return _shift(
+                relative_to or current, float(amount) * (-1 if sign == "-" else 1), unit, zone
+            )
+    except OverflowError:
+        raise ValueError(f"'{text}' is too far from today") from None
+    try:
+        parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(
-            f"'{text}' is not a time (use ISO 8601 with offset such as "
-            "2026-12-01T06:00:00+01:00, or now, today, +6h, -2d)"
-        ) from None
+        raise ValueError(f"'{text}' is not a time (use {_FORMS})") from None
     if parsed.tzinfo is None:
-        raise ValueError(f"'{text}' has no UTC offset; add one, e.g. {value}+00:00")
+        raise ValueError(f"'{text}' has no UTC offset; add one, e.g. {parsed.isoformat()}+00:00")
     return parsed
+
+
+def _shift(origin: datetime, amount: float, unit: str, zone: tzinfo | None) -> datetime:
+    """``origin`` moved by ``amount`` units: whole days on the calendar, the rest in seconds."""
+    if unit not in "dw":
+        return _elapsed(origin, timedelta(seconds=amount * _UNITS[unit]))
+    days = amount * (7 if unit == "w" else 1)
+    whole = int(days)
+    moved = _aware(_wall(origin, zone) + timedelta(days=whole), zone)
+    return _elapsed(moved, timedelta(days=days - whole))
+
+
+def _elapsed(origin: datetime, delta: timedelta) -> datetime:
+    """``origin`` plus real time: aware arithmetic in a named zone would add wall time."""
+    return (origin.astimezone(UTC) + delta).astimezone(origin.tzinfo)
+
+
+def _wall(moment: datetime, zone: tzinfo | None) -> datetime:
+    """The naive wall-clock time of ``moment`` in ``zone`` (``None``: the operator's zone)."""
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def _aware(wall: datetime, zone: tzinfo | None) -> datetime:
+    """The instant a naive wall-clock time names in ``zone``, with that day's own offset.
+
+    A naive datetime's ``astimezone()`` asks the C library for the local offset at that
+    wall time, which knows the DST rules; a fixed offset taken from another day would not.
+    The result carries that fixed offset: differences between results are elapsed time.
+    """
+    if zone is None:
+        return wall.astimezone()
+    moment = wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+    # a fixed offset, so that ``stop - start`` of two results is elapsed time, not wall time
+    return moment.replace(tzinfo=timezone(moment.utcoffset() or timedelta()))

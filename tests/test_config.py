@@ -88,3 +88,11 @@ def test_a_wrong_environment_value_names_the_setting(
 def test_broken_toml_is_refused_with_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is not valid TOML"):
         _load(tmp_path, "[rules\n")
+
+
+def test_roles_from_the_environment_are_refused_not_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHEDULEFLOW_ROLES__DEFAULT", "admin")
+    with pytest.raises(InputError, match=r"\$SCHEDULEFLOW_ROLES__DEFAULT: roles are not taken"):
+        load_config(tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import core
 from tests.conftest import ROOT
@@ -39,3 +40,26 @@ def test_headless_command_line_does_not_load_textual() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_inspect_loads_neither_the_store_nor_the_rules_nor_the_job_engine(
+    tmp_path: Path,
+) -> None:
+    # What a command imports is most of its start (bench: "Command line"); `inspect` of a
+    # playlist needs the M3U reader and nothing of the store, the rules or the jobs.
+    playlist = tmp_path / "three.m3u"
+    playlist.write_text("#EXTM3U\n#EXTINF:10,News\nhttp://example.org/news.ts\n")
+    script = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        f"main(['--home', {str(tmp_path / 'home')!r}, 'inspect', {str(playlist)!r}])\n"
+        "heavy = ('core.store.store', 'core.rules.check', 'core.engine', 'core.jobs',\n"
+        "         'core.planner.plan', 'core.formats.xmltv_read', 'asyncio', 'sqlite3')\n"
+        "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    printed = result.stdout.splitlines()
+    assert "  entries:    1" in printed
+    assert printed[-1] == "", f"inspect loaded: {printed[-1]}"

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from core.locators import content_fingerprint, fingerprint, is_local, normalise_locator
+from core.errors import RefusedLocator
+from core.locators import (
+    content_fingerprint,
+    fingerprint,
+    is_local,
+    normalise_locator,
+    spawnable_locator,
+)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +70,44 @@ def test_content_fingerprint_hashes_the_bytes(tmp_path: Path) -> None:
     assert (
         content_fingerprint(a) == content_fingerprint(b) == hashlib.md5(b"same bytes").hexdigest()
     )
+
+
+@pytest.mark.parametrize(
+    ("locator", "handed"),
+    [
+        ("a.mp4", "/media/a.mp4"),
+        ("#1.mp4", "/media/#1.mp4"),
+        ("lavfi:testsrc", "/media/lavfi:testsrc"),  # no "//": a file name, made absolute
+        ("file:///srv/a%20b.mp4", "/srv/a b.mp4"),
+        ("https://example.org/a.m3u8|User-Agent=VLC", "https://example.org/a.m3u8"),
+        ("RTMPS://example.org/live", "RTMPS://example.org/live"),
+        ("udp://@239.0.0.1:1234", "udp://@239.0.0.1:1234"),
+        ("  srt://example.org:9000  ", "srt://example.org:9000"),
+    ],
+)
+def test_a_spawnable_locator_is_an_absolute_path_or_an_allowed_url(
+    locator: str, handed: str
+) -> None:
+    assert spawnable_locator(locator, "/media") == handed
+
+
+@pytest.mark.parametrize(
+    ("locator", "reason"),
+    [
+        ("--script=/tmp/evil.lua", "is not a URL with an allowed scheme nor a file path"),
+        ("-", "starts with '-'"),
+        ("", "the locator is empty"),
+        (" |User-Agent=x", "the locator is empty"),
+        ("ytdl://example.org/v", "'ytdl:' is not one of"),
+        ("av://lavfi:testsrc", "'av:' is not one of"),
+        ("edl://a.mp4,0,5", "'edl:' is not one of"),
+        ("a.mp4\n--script=/tmp/evil.lua", "holds a control character (\\n)"),
+        ("\x1b]0;x\x07a.mp4", "holds a control character (\\x1b)"),
+        ("a\u2028b.mp4", "holds a control character (\\u2028)"),
+        ("file:///a%0A--script=x", "names a path with a control character (\\n)"),
+    ],
+)
+def test_anything_else_is_refused_with_the_reason(locator: str, reason: str) -> None:
+    with pytest.raises(RefusedLocator) as refused:
+        spawnable_locator(locator, "/media")
+    assert reason in str(refused.value)

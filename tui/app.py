@@ -10,11 +10,13 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from core.engine import Engine
 from core.jobs import Job
 from core.logs import LogLine, log_bus
 from core.paths import log_folder
+from core.visible import visible
 from tui.commands_palette import ScheduleFlowCommands
 from tui.themes import DEFAULT_THEME, load_themes
 
@@ -62,7 +64,7 @@ class ScheduleFlowApp(App[None]):
             self.theme = DEFAULT_THEME
         if self.theme_problems:
             self.notify(
-                "Some themes could not be loaded:\n" + "\n".join(self.theme_problems),
+                "Some themes could not be loaded: " + "; ".join(self.theme_problems),
                 title="Themes",
                 severity="warning",
                 timeout=10,
@@ -74,6 +76,21 @@ class ScheduleFlowApp(App[None]):
         # A dropped SSH connection hangs up the terminal: end the process, do not linger.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signal.SIGHUP, self.exit)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification, always shown literally with controls escaped (tui/literal.py):
+        messages quote job labels, file names and errors that come from files."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def _job_changed(self, job: Job) -> None:
         screen = self.screen

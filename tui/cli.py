@@ -7,24 +7,22 @@ not run — with one line on stderr that says why. Tracebacks go to the log file
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from core.errors import ScheduleFlowError
-from core.formats import DEFAULT_LIMIT, FORMATS
+from core.formats import DEFAULT_LIMIT, EXPORT_FORMATS, FORMATS
 from core.logs import configure_logging
-from core.paths import home, log_folder
+from core.paths import database_path, home, log_folder
+from core.permissions import protect_new_files
 from core.rules.findings import FIXES
-from core.store import EXPORT_FORMATS
+from core.visible import visible
 from tui.commands.context import Context
-from tui.commands.database import run_db
-from tui.commands.engine import run_audit, run_health, run_jobs
-from tui.commands.files import run_export, run_import, run_inspect
-from tui.commands.playout import run_now, run_plan, run_play
-from tui.commands.rules import run_check, run_dedupe, run_fix, run_undo
 
 __all__ = ["build_parser", "main"]
 
@@ -64,10 +62,53 @@ def _max_size(parser: argparse.ArgumentParser) -> None:
 
 Handler = Callable[[Context], int]
 
+_TIME_OPTIONS = ("--from", "--to", "--at", "--since")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that fails like every other command: one line, a hint, exit 2."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # argparse takes "-2d" for an option, so "--from -2d" would lack its value.
+        joined: list[str] = []
+        for arg in sys.argv[1:] if args is None else args:
+            if joined and joined[-1] in _TIME_OPTIONS and re.match(r"-\d", arg):
+                joined[-1] += f"={arg}"
+            else:
+                joined.append(arg)
+        return super().parse_known_args(joined, namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # name the command whose --help lists what it takes
+            prog = " ".join(filter(None, (self.prog, getattr(parsed, "command", None))))
+            self.exit(
+                2, f"{prog}: unrecognized arguments: {' '.join(extras)}; see '{prog} --help'\n"
+            )
+        return parsed
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}; see '{self.prog} --help'\n")
+
+
+def _handler(name: str) -> Handler:
+    """The command's function in ``tui.commands``, imported only when the command runs.
+
+    A command loads just what it uses: scripts call ``scheduleflow`` thousands of times, and
+    importing every command's modules cost more than Python's own start.
+    """
+    module, _, function = name.partition(":")
+    handler: Handler = getattr(importlib.import_module(f"tui.commands.{module}"), function)
+    return handler
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: global options before or after the command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="scheduleflow", description="Build, check and fix linear channel schedules."
     )
     _add_globals(parser, suppress=False)
@@ -78,19 +119,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
+    def command(name: str, handler: str, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         sub.set_defaults(handler=handler)
         _add_globals(sub, suppress=True)
         return sub
 
-    inspect = command("inspect", run_inspect, "parse a file and say what it holds (stores nothing)")
+    inspect = command(
+        "inspect", "files:run_inspect", "parse a file and say what it holds (stores nothing)"
+    )
     inspect.add_argument("path")
     inspect.add_argument("--format", default="auto", choices=["auto", *FORMATS])
     inspect.add_argument("--json", action="store_true", help="print JSON (see README)")
     _max_size(inspect)
 
-    imports = command("import", run_import, "import a file into the store (one transaction)")
+    imports = command(
+        "import", "files:run_import", "import a file into the store (one transaction)"
+    )
     imports.add_argument("path")
     imports.add_argument("--format", default="auto", choices=["auto", *FORMATS])
     imports.add_argument(
@@ -106,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--json", action="store_true", help="print JSON (see README)")
     _max_size(imports)
 
-    exports = command("export", run_export, "write channels and a time range to a file")
+    exports = command("export", "files:run_export", "write channels and a time range to a file")
     exports.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     exports.add_argument("--channel", metavar="ID")
     exports.add_argument("--from", dest="from_", metavar="T", help="ISO 8601, now, today, +6h")
@@ -134,14 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exports.add_argument("--json", action="store_true", help="print JSON (see README)")
 
-    check = command("check", run_check, "find overlaps, gaps, repeats, duplicates…")
+    check = command("check", "rules:run_check", "find overlaps, gaps, repeats, duplicates…")
     check.add_argument("--channel", metavar="ID")
     check.add_argument("--from", dest="from_", metavar="T")
     check.add_argument("--to", metavar="T")
     check.add_argument("--json", action="store_true", help="print JSON (see README)")
     check.add_argument("--limit", type=int, default=20, help="findings shown per kind (text)")
 
-    fix = command("fix", run_fix, "preview and apply fixes of one kind of finding")
+    fix = command("fix", "rules:run_fix", "preview and apply fixes of one kind of finding")
     fix.add_argument("kind", choices=[kind for kind, policies in FIXES.items() if policies])
     fix.add_argument("--policy", required=True, help="e.g. trim, ripple, drop, fill, placeholder")
     fix.add_argument("--channel", metavar="ID")
@@ -151,14 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--dry-run", action="store_true", help="show the changes, apply nothing")
     fix.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON")
 
-    dedupe = command("dedupe", run_dedupe, "merge duplicate library assets")
+    dedupe = command("dedupe", "rules:run_dedupe", "merge duplicate library assets")
     dedupe.add_argument("--content", action="store_true", help="compare local files' bytes")
     dedupe.add_argument("--dry-run", action="store_true")
 
-    undo = command("undo", run_undo, "undo the newest change")
+    undo = command("undo", "rules:run_undo", "undo the newest change")
     undo.add_argument("--channel", metavar="ID")
 
-    plan = command("plan", run_plan, "fill a window from a library group or a template")
+    plan = command("plan", "playout:run_plan", "fill a window from a library group or a template")
     plan.add_argument("--channel", required=True, metavar="ID")
     plan.add_argument("--from", dest="from_", required=True, metavar="T")
     plan.add_argument("--to", required=True, metavar="T")
@@ -175,31 +220,34 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true")
     plan.add_argument("--limit", type=int, default=200, help="programmes shown (text)")
 
-    now = command("now", run_now, "what is on air, its offset, what comes next")
+    now = command("now", "playout:run_now", "what is on air, its offset, what comes next")
     now.add_argument("--channel", metavar="ID")
     now.add_argument("--at", metavar="T")
     now.add_argument("--json", action="store_true")
 
-    play = command("play", run_play, "play the channel from what is on air, in mpv")
+    play = command("play", "playout:run_play", "play the channel from what is on air, in mpv")
     play.add_argument("--channel", required=True, metavar="ID")
     play.add_argument("--at", metavar="T")
     play.add_argument("--print", action="store_true", help="print the mpv command, do not run it")
 
-    jobs = command("jobs", run_jobs, "list recent jobs (of every process)")
+    jobs = command("jobs", "engine:run_jobs", "list recent jobs (of every process)")
     jobs.add_argument("--json", action="store_true")
     jobs.add_argument("--limit", type=int, default=50)
 
-    health = command("health", run_health, "healthy (exit 0) or degraded (exit 1)")
+    health = command("health", "engine:run_health", "healthy (exit 0) or degraded (exit 1)")
     health.add_argument("--json", action="store_true")
 
-    audit = command("audit", run_audit, "who changed what, newest first")
+    audit = command("audit", "engine:run_audit", "who changed what, newest first")
     audit.add_argument("--since", metavar="T")
     audit.add_argument("--json", action="store_true")
     audit.add_argument("--limit", type=int, default=1000)
 
-    database = command("db", run_db, "check, back up or restore the database")
+    database = command("db", "database:run_db", "check, back up or restore the database")
     database.add_argument("action", choices=["check", "backup", "restore"])
     database.add_argument("path", nargs="?", help="backup: where to; restore: which backup")
+    database.add_argument(
+        "--force", action="store_true", help="backup: replace an existing regular file"
+    )
     return parser
 
 
@@ -209,7 +257,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     try:
         engine = context.engine
     except ScheduleFlowError as error:
-        print(f"scheduleflow: {error}", file=sys.stderr)
+        print(visible(f"scheduleflow: {error}"), file=sys.stderr)
         return 2
     from tui.app import ScheduleFlowApp  # Textual is loaded only for the TUI
 
@@ -231,6 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     home_dir = home(getattr(args, "home", None))
+    # before anything is created: logs, the database and its -wal/-shm, backups
+    protect_new_files(database_path(home_dir, getattr(args, "db", None)).parent)
     try:
         configure_logging(
             home_dir,
@@ -238,16 +288,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             format=getattr(args, "log_format", None) or "text",
         )
     except OSError as error:
-        print(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}", file=sys.stderr)
+        print(
+            visible(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}"),
+            file=sys.stderr,
+        )
         return 2
+    log.debug("run as: scheduleflow %s", " ".join(sys.argv[1:] if argv is None else argv))
     if args.command is None:
+        # without a terminal (cron, a pipe) the TUI would spin a core for ever, drawing on nothing
+        if not all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout, sys.stderr)):
+            print(
+                "scheduleflow: the TUI needs a terminal; use a command such as "
+                "'scheduleflow check', see 'scheduleflow --help'",
+                file=sys.stderr,
+            )
+            return 2
         return _run_tui(args)
     context = Context(args)
     try:
-        return int(args.handler(context))
+        return int(_handler(args.handler)(context))
     except ScheduleFlowError as error:
-        log.info("%s failed: %s", args.command, error)
-        print(f"scheduleflow {args.command}: {error}", file=sys.stderr)
+        if error not in context.failed_job_errors:  # a job's failure is logged by its queue
+            log.info("%s failed: %s", args.command, error)
+        # errors name files and quote values from them: shown escaped, as every output line
+        print(visible(f"scheduleflow {args.command}: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"scheduleflow {args.command}: interrupted", file=sys.stderr)

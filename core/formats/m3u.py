@@ -11,6 +11,7 @@ describe the segments of one stream, not a channel line-up or a library.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path, PurePosixPath
@@ -21,7 +22,7 @@ from core.extinf import parse_attributes, split_extinf
 from core.formats.source import Source, WarningLog, decode_chunks
 from core.models import Asset
 
-__all__ = ["M3uReader", "write_m3u"]
+__all__ = ["M3uReader", "left_out_warning", "locator_line_problem", "one_line", "write_m3u"]
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S")
 _MEDIA_SUFFIXES = frozenset(
@@ -222,19 +223,68 @@ def _quote(value: str) -> str:
     return f'"{value}"'
 
 
+def _breaks_lines(character: str) -> bool:
+    # Cc: C0, DEL, C1 (CR, LF, NEL…); Zl/Zp: U+2028/U+2029, which str.splitlines() splits at
+    return unicodedata.category(character) in ("Cc", "Zl", "Zp")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters turned into spaces."""
+    if not any(map(_breaks_lines, text)):
+        return text
+    return "".join(" " if _breaks_lines(character) else character for character in text)
+
+
+def locator_line_problem(locator: str) -> str | None:
+    """Why ``locator`` cannot be written as one M3U locator line (``None``: it can).
+
+    A line break would forge the lines after it; a leading ``#`` would make it a comment or
+    a tag. Such a locator cannot be encoded in a plain M3U line, so the writers leave its
+    entry out.
+    """
+    text = locator.strip()
+    if not text:
+        return "it is empty"
+    if text.startswith("#"):
+        return "it starts with '#', which M3U reads as a comment"
+    if any(map(_breaks_lines, text)):
+        return "it holds a line break or another control character"
+    return None
+
+
+def left_out_warning(left_out: list[str], what: str) -> str:
+    """One warning for the entries a writer left out: how many, the first few and why."""
+    shown = "; ".join(left_out[:5])
+    more = f"; and {len(left_out) - 5} more" if len(left_out) > 5 else ""
+    return f"left out {len(left_out)} {what}: {shown}{more}"
+
+
 def write_m3u(
     out: TextIO,
     assets: Iterable[Asset],
     header: Iterable[tuple[str, str]] = (),
+    warnings: list[str] | None = None,
 ) -> int:
-    """Write assets as an extended M3U playlist; returns the number of entries written."""
-    head = "".join(f" {key}={_quote(value)}" for key, value in header)
+    """Write assets as an extended M3U playlist; returns the number of entries written.
+
+    Every value goes on its own line and stays there: line breaks in titles, attributes and
+    tags become spaces, a tag that is not a ``#`` line is dropped, and an entry whose
+    locator cannot be one line (:func:`locator_line_problem`) is left out, with a warning
+    added to ``warnings``.
+    """
+    head = "".join(f" {key}={_quote(one_line(value))}" for key, value in header)
     out.write(f"#EXTM3U{head}\n")
     count = 0
+    left_out: list[str] = []
     for asset in assets:
-        tags = "".join(f"{tag}\n" for tag in asset.tags)
-        out.write(
-            f"#EXTINF:{asset.extinf_duration}{asset.extinf},{asset.title}\n{tags}{asset.locator}\n"
-        )
+        problem = locator_line_problem(asset.locator)
+        if problem is not None:
+            left_out.append(f"'{one_line(asset.title)}' ({problem})")
+            continue
+        tags = "".join(f"{one_line(tag)}\n" for tag in asset.tags if tag.startswith("#"))
+        extinf = one_line(f"#EXTINF:{asset.extinf_duration}{asset.extinf},{asset.title}")
+        out.write(f"{extinf}\n{tags}{asset.locator.strip()}\n")
         count += 1
+    if left_out and warnings is not None:
+        warnings.append(left_out_warning(left_out, "entries whose locator is not one M3U line"))
     return count

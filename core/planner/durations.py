@@ -11,7 +11,8 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from core.locators import local_path
+from core.errors import RefusedLocator
+from core.locators import local_path, spawnable_locator
 from core.models import Asset
 from core.store import Store
 
@@ -19,9 +20,17 @@ __all__ = ["ffprobe_seconds", "known_durations"]
 
 
 def ffprobe_seconds(path: Path, timeout: float = 20) -> float | None:
-    """The duration of a media file according to ffprobe, or None."""
+    """The duration of a media file according to ffprobe, or None.
+
+    The path goes through :func:`spawnable_locator` and after ``--``: it is an operand,
+    never an option, whatever the library says.
+    """
     command = shutil.which("ffprobe")
     if command is None:
+        return None
+    try:
+        operand = spawnable_locator(str(path))
+    except RefusedLocator:
         return None
     try:
         result = subprocess.run(
@@ -33,7 +42,8 @@ def ffprobe_seconds(path: Path, timeout: float = 20) -> float | None:
                 "format=duration",
                 "-of",
                 "default=noprint_wrappers=1:nokey=1",
-                str(path),
+                "--",
+                operand,
             ],
             capture_output=True,
             text=True,
@@ -49,6 +59,14 @@ def ffprobe_seconds(path: Path, timeout: float = 20) -> float | None:
     return seconds if seconds > 0 else None
 
 
+def _probeable(locator: str) -> bool:
+    try:
+        spawnable_locator(locator)
+    except RefusedLocator:
+        return False  # the unplayable rule says why
+    return True
+
+
 def known_durations(
     store: Store, assets: Iterable[Asset], *, probe: bool = True
 ) -> dict[str, float]:
@@ -60,7 +78,7 @@ def known_durations(
             durations[asset.fingerprint] = asset.duration
         else:
             path = local_path(asset.locator)
-            if path is not None:
+            if path is not None and _probeable(asset.locator):
                 missing[asset.fingerprint] = path
     if not missing:
         return durations

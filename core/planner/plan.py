@@ -296,16 +296,11 @@ def _pickers(
     probe: bool,
 ) -> dict[str, _Picker]:
     """A picker per group, of its assets with a known duration (the others noted)."""
-    library = {group: list(store.assets(group)) for group in sorted(groups)}
+    library = {group: list(store.assets(store.require_group(group))) for group in sorted(groups)}
     durations = known_durations(store, itertools.chain(*library.values()), probe=probe)
     block_orders = {b.group: b.order for b in template.blocks if b.order}
     pickers: dict[str, _Picker] = {}
     for group, members in library.items():
-        if not members:
-            raise InputError(
-                f"the library has no group '{group}'",
-                hint="`scheduleflow export --format m3u --library` lists it",
-            )
         playable = [a.replace(duration=durations.get(a.fingerprint)) for a in members]
         unknown = [a.title for a in playable if not a.duration]
         playable = [a for a in playable if a.duration]

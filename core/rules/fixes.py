@@ -219,7 +219,7 @@ def _gaps(planner: _Planner, policy: str, findings: list[Any], group: str | None
     if policy == "fill":
         if group is None:
             raise InputError("fill needs a library group", hint="add --group NAME")
-        assets = [a for a in planner.store.assets(group) if a.duration]
+        assets = [a for a in planner.store.assets(planner.store.require_group(group)) if a.duration]
         if not assets:
             raise InputError(
                 f"the library group '{group}' has no asset with a known duration",

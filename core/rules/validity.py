@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.locators import local_path
+from core.errors import RefusedLocator
+from core.locators import local_path, spawnable_locator
 from core.rules.findings import FIXES, SEVERITY, Finding, Severity
 from core.rules.slots import ChannelView, clock, day_clock
 
@@ -78,6 +79,17 @@ def _seconds(value: float) -> str:
     return f"{value:.0f} s" if value < 120 else f"{value / 60:.0f} min"
 
 
+def _refusal(locator: str, known: dict[str, str | None]) -> str | None:
+    """Why ``locator`` is never handed to a player (``None``: it may be); remembered."""
+    if locator not in known:
+        try:
+            spawnable_locator(locator)
+            known[locator] = None
+        except RefusedLocator as refused:
+            known[locator] = refused.message
+    return known[locator]
+
+
 def find_unplayable(
     view: ChannelView,
     durations: dict[str, float],
@@ -85,7 +97,8 @@ def find_unplayable(
     tolerance_s: float = 1.0,
     exists: Callable[[str], bool] = os.path.exists,
 ) -> list[Finding]:
-    """No video, a local file that is not there, or an asset shorter or longer than its slot.
+    """No video, a locator no player is handed (see :func:`spawnable_locator`), a local file
+    that is not there, or an asset shorter or longer than its slot.
 
     A programme with an out point (ffplayout's ``out``, the planner's trimmed items) is cut
     on purpose: a video longer than its slot is then not a finding.
@@ -111,6 +124,7 @@ def find_unplayable(
         )
         return findings
     present: dict[str, bool] = {}
+    refused: dict[str, str | None] = {}
     skip = view.empty | view.duplicates.keys()
     for index, slot in enumerate(slots):
         if index in skip:
@@ -122,6 +136,8 @@ def find_unplayable(
         problem = None
         if not slot.locator:
             problem = f"{name} at {day_clock(begin_at)} on {view.channel} has no video to play"
+        elif (refusal := _refusal(slot.locator, refused)) is not None:
+            problem = f"{name} at {day_clock(begin_at)} on {view.channel}: {refusal}"
         else:
             path = local_path(slot.locator)
             if path is not None:

@@ -21,7 +21,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.atomic import atomic_path
 from core.errors import FileProblem, StoreCorrupt, StoreError
+from core.permissions import new_store_file
 from core.roles import Role, require
 from core.store.schema import migrate
 
@@ -68,6 +70,8 @@ class Database:
             )
         except sqlite3.Error as error:
             raise FileProblem(f"cannot open the database ({error})", path=self.path) from None
+        if not existed:
+            new_store_file(self.path)
         try:
             if existed and check:
                 self._check_on_open()
@@ -194,18 +198,17 @@ class Database:
             raise StoreError(f"the change could not be saved ({error})", path=self.path) from None
 
     # -- backups --------------------------------------------------------------------------
-    def backup_to(self, target: Path) -> Path:
-        """Write a consistent online copy to ``target`` (temp file + rename)."""
+    def backup_to(self, target: Path, *, force: bool = False, make_folders: bool = False) -> Path:
+        """Write a consistent online copy to ``target`` (temp file + rename); an existing
+        regular file is replaced only with ``force``, anything else never (core.atomic)."""
         target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
-        try:
-            self.connection.backup(copy)
-        finally:
-            copy.close()
-        partial.replace(target)
+        with atomic_path(target, force=force, make_folders=make_folders) as partial:
+            copy = sqlite3.connect(partial)
+            new_store_file(partial)  # a copy of the store: the store's mode, not 0600
+            try:
+                self.connection.backup(copy)
+            finally:
+                copy.close()
         return target
 
     def automatic_backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:
@@ -213,7 +216,7 @@ class Database:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         slug = "".join(c if c.isalnum() else "-" for c in reason)[:40]
         target = self.backups / f"{self.path.stem}-{stamp}-{slug}.db"
-        self.backup_to(target)
+        self.backup_to(target, make_folders=True)
         for old in sorted(self.backups.glob(f"{self.path.stem}-*.db"))[:-keep]:
             old.unlink(missing_ok=True)
         return target
@@ -277,6 +280,7 @@ def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Path 
         partial = path.with_name(f".{path.name}.restoring")
         partial.unlink(missing_ok=True)
         copy = sqlite3.connect(partial)
+        new_store_file(partial)
         try:
             other.backup(copy)
         finally:

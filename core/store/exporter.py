@@ -1,7 +1,9 @@
-"""Exporting from the store: streamed, written to a temporary file and renamed into place.
+"""Exporting from the store: streamed, written to a temporary file and renamed into place,
+or written to an open stream (standard output) as it goes.
 
 Memory stays flat whatever the size: programmes come from the store a window at a time and
-go straight to the writer. An existing file is replaced only with ``force``.
+go straight to the writer. Only an existing regular file is replaced, and only with
+``force`` (see :mod:`core.atomic`).
 """
 
 from __future__ import annotations
@@ -10,20 +12,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from core.atomic import atomic_text_file
+from core.atomic import output_text
 from core.errors import Cancelled, InputError
-from core.formats import XmltvWriter, write_json, write_m3u
+from core.formats import EXPORT_FORMATS, XmltvWriter, write_json, write_m3u
 from core.models import Asset, Channel, Programme
 from core.store.guide_header import guide_header, recorded_namespaces
 from core.store.playout import day_items, filler_assets, write_ffplayout_day, write_playlist
 from core.store.store import Store
 
 __all__ = ["EXPORT_FORMATS", "ExportResult", "broadcast_days", "export"]
-
-EXPORT_FORMATS = ("xmltv", "json", "m3u", "playlist", "ffplayout")
 
 
 @dataclass
@@ -67,7 +67,7 @@ def _chosen_channels(store: Store, channels: list[str] | None) -> list[Channel]:
 
 def _xmltv(
     store: Store,
-    target: Path,
+    target: Path | TextIO,
     channels: list[Channel],
     start: datetime | None,
     stop: datetime | None,
@@ -78,7 +78,7 @@ def _xmltv(
     ids = [channel.id for channel in channels]
     keys = [store.channel_key(channel) for channel in ids]
     header = guide_header(store.connection, keys, start, stop)
-    with atomic_text_file(target, force=force) as out:
+    with output_text(target, force=force) as out:
         writer = XmltvWriter(out, strict=not keep_unknown)
         writer.start(header, recorded_namespaces(store.connection))
         for channel in channels:
@@ -103,7 +103,7 @@ def _xmltv(
 
 def _json(
     store: Store,
-    target: Path,
+    target: Path | TextIO,
     channels: list[Channel],
     start: datetime | None,
     stop: datetime | None,
@@ -112,7 +112,7 @@ def _json(
     result: ExportResult,
 ) -> None:
     assets: Iterator[Asset] = store.assets() if with_library else iter(())
-    with atomic_text_file(target, force=force) as out:
+    with output_text(target, force=force) as out:
         result.channels, result.assets, _ = write_json(
             out,
             channels,
@@ -123,7 +123,7 @@ def _json(
 
 def _lineup(
     store: Store,
-    target: Path,
+    target: Path | TextIO,
     channels: list[Channel],
     force: bool,
     guide_url: str | None,
@@ -147,8 +147,8 @@ def _lineup(
             attrs.append(("tvg-chno", channel.number))
         entries.append(Asset.from_attrs(channel.name, stream, None, tuple(attrs)))
     header = [("url-tvg", guide_url)] if guide_url else []
-    with atomic_text_file(target, force=force) as out:
-        result.channels = write_m3u(out, entries, header)
+    with output_text(target, force=force) as out:
+        result.channels = write_m3u(out, entries, header, result.warnings)
 
 
 def broadcast_days(
@@ -177,7 +177,7 @@ def broadcast_days(
 
 def _ffplayout(
     store: Store,
-    target: Path,
+    target: Path | TextIO,
     channels: list[Channel],
     start: datetime | None,
     stop: datetime | None,
@@ -185,7 +185,7 @@ def _ffplayout(
     filler: str | None,
     result: ExportResult,
 ) -> None:
-    single = target.suffix == ".json"
+    single = not isinstance(target, Path) or target.suffix == ".json"
     assets = filler_assets(store, filler)
     for channel in channels:
         first, last = store.time_range(channel.id)
@@ -194,25 +194,30 @@ def _ffplayout(
             continue
         days = broadcast_days(channel, low, high)
         if single and (len(channels) > 1 or len(days) > 1):
+            one = "one file" if isinstance(target, Path) else "standard output"
             raise InputError(
-                f"would write {len(days)} day playlists for {len(channels)} channels",
-                path=target,
+                f"would write {len(days)} day playlists for {len(channels)} channels to {one}, "
+                "which holds one",
+                path=target if isinstance(target, Path) else None,
                 hint="give a folder to -o, or choose one channel and one day",
             )
         for day, begin, _ in days:
             items = day_items(store, channel, begin, assets, result.warnings)
             if not items:
                 continue
-            folder = target if len(channels) == 1 else target / channel.id
-            path = target if single else folder / f"{day:%Y}" / f"{day:%m}" / f"{day}.json"
+            path: Path | TextIO = target
+            if isinstance(target, Path) and not single:
+                folder = target if len(channels) == 1 else target / channel.id
+                path = folder / f"{day:%Y}" / f"{day:%m}" / f"{day}.json"
             result.programmes += write_ffplayout_day(path, channel, day, items, force)
-            result.files.append(path)
+            if isinstance(path, Path):
+                result.files.append(path)
         result.channels += 1
 
 
 def _playlist(
     store: Store,
-    target: Path,
+    target: Path | TextIO,
     channels: list[Channel],
     start: datetime | None,
     stop: datetime | None,
@@ -234,7 +239,7 @@ def _playlist(
 def export(
     store: Store,
     format: str,
-    target: str | Path,
+    target: str | Path | TextIO,
     *,
     channels: list[str] | None = None,
     start: datetime | None = None,
@@ -250,10 +255,13 @@ def export(
     """Write the chosen channels and time range in ``format`` to ``target``.
 
     ``m3u`` writes the channel line-up, or with ``library``/``group`` the library's assets;
-    ``playlist`` and ``ffplayout`` fill gaps from the ``filler`` group.
+    ``playlist`` and ``ffplayout`` fill gaps from the ``filler`` group. ``target`` is a
+    path, or an open text stream (standard output for ``-o -``) that is written to as the
+    export goes and left open; ``ffplayout`` then writes one day of one channel.
     """
     store.require("export")
-    target = Path(target)
+    if isinstance(target, str):
+        target = Path(target)
     result = ExportResult(format=format, should_stop=should_stop)
     chosen = _chosen_channels(store, channels)
     if format == "xmltv":
@@ -261,8 +269,10 @@ def export(
     elif format == "json":
         _json(store, target, chosen, start, stop, force, channels is None, result)
     elif format == "m3u" and (library or group is not None):
-        with atomic_text_file(target, force=force) as out:
-            result.assets = write_m3u(out, store.assets(group))
+        if group is not None:
+            store.require_group(group)
+        with output_text(target, force=force) as out:
+            result.assets = write_m3u(out, store.assets(group), (), result.warnings)
     elif format == "m3u":
         _lineup(store, target, chosen, force, guide_url, result)
     elif format == "ffplayout":
@@ -275,5 +285,6 @@ def export(
             f"'{format}' export is not available here",
             hint=f"choose one of: {', '.join(EXPORT_FORMATS)}",
         )
-    result.files.append(target)
+    if isinstance(target, Path):
+        result.files.append(target)
     return result

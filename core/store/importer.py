@@ -179,6 +179,9 @@ class _Import:
         self.touched: set[int] = set()  # channel keys
         self.channels_added = 0
         self.channels_updated = 0
+        self.channel_names: list[str] = []  # the channels added or updated, for the audit
+        self.file_channels: dict[str, None] = {}  # other channels of the file (``--channel``)
+        self.matched = False  # an item of the ``--channel`` asked for was read
         self.assets_added = 0
         self.assets_skipped = 0
         if replace:
@@ -208,6 +211,7 @@ class _Import:
             )
             self.keys[channel.id] = int(cursor.lastrowid or 0)
             self.channels_added += 1
+            self.channel_names.append(channel.id)
             return
         assignments = ", ".join(f"{name} = ?" for name in values)
         changed = self.connection.execute(
@@ -217,6 +221,8 @@ class _Import:
             (*values.values(), key, *values.values()),
         ).rowcount
         self.channels_updated += changed
+        if changed:
+            self.channel_names.append(channel.id)
 
     def _key(self, channel: str) -> int:
         key = self.keys.get(channel)
@@ -228,6 +234,7 @@ class _Import:
             )
             key = self.keys[channel] = int(cursor.lastrowid or 0)
             self.channels_added += 1
+            self.channel_names.append(channel)
         return key
 
     def programme(self, programme: Programme) -> None:
@@ -308,16 +315,26 @@ def _read_into(
     progress: Progress | None,
     should_stop: ShouldStop | None,
 ) -> int:
-    """Hand every item of ``reader`` to ``state``; returns how many were read."""
+    """Hand every item of ``reader`` to ``state``; returns how many were read.
+
+    With ``only``, the other channels' items are passed over; the first channel ids of the
+    file are kept in ``state.file_channels`` for the error when ``only`` is not among them.
+    """
     seen = 0
     for item in reader:
         if isinstance(item, Programme):
             if only is None or item.channel == only:
                 state.programme(item)
+                state.matched = True
+            elif len(state.file_channels) < 10:
+                state.file_channels.setdefault(item.channel)
         elif isinstance(item, Asset):
             state.asset(item)
         elif only is None or item.id == only:
             state.channel(item)
+            state.matched = True
+        elif len(state.file_channels) < 10:
+            state.file_channels.setdefault(item.id)
         seen += 1
         if seen % 1000 == 0:
             if should_stop is not None and should_stop():
@@ -327,6 +344,39 @@ def _read_into(
     if should_stop is not None and should_stop():
         raise Cancelled("the import was stopped; nothing was stored")
     return seen
+
+
+def _refuse_nothing_read(
+    path: Path, chosen: str, asked: str, only: str | None, seen: int, state: _Import
+) -> None:
+    """``InputError`` for an import that would store nothing because of how it was asked.
+
+    ``--channel`` naming a channel the file does not have, or ``--format`` forcing a reader
+    that finds nothing in a file that is not empty, used to end with "0 added" and exit 0.
+    """
+    if only is not None and not state.matched:
+        others = ", ".join(state.file_channels) or "none"
+        raise InputError(
+            f"has no channel '{only}' (its channels: {others})",
+            path=path,
+            hint="check the id with `scheduleflow inspect`, or leave out --channel",
+        )
+    if asked != "auto" and seen == 0 and path.stat().st_size > 0:
+        raise InputError(
+            f"holds nothing ScheduleFlow reads as {chosen}",
+            path=path,
+            hint="leave out --format (auto) or choose the file's own format",
+        )
+
+
+def _channels_summary(state: _Import) -> str:
+    """``, 1 channel added or updated (news.example.org)`` for the audit, or nothing."""
+    names = state.channel_names
+    if not names:
+        return ""
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    plural = "channel" if len(names) == 1 else "channels"
+    return f", {len(names)} {plural} added or updated ({shown})"
 
 
 def import_file(
@@ -383,6 +433,7 @@ def import_file(
         state = _Import(store, connection, source_id, replace, reader.format)
         with closing(state.writer):
             seen = _read_into(state, reader, only, progress, should_stop)
+            _refuse_nothing_read(path, chosen, format, only, seen, state)
             result.replaced = state.finish(actor)
         result.added = state.inserted
         result.duplicates_in_file = state.repeated
@@ -415,7 +466,8 @@ def import_file(
             actor,
             "import",
             f"imported {path.name}: {result.added} programmes added, {result.skipped} skipped, "
-            f"{result.replaced} replaced, {result.assets_added} assets added",
+            f"{result.replaced} replaced, {result.assets_added} assets added"
+            + _channels_summary(state),
             job_id=job_id,
             channel=channel,
             before={"programmes": count_before},

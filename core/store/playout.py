@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
-from core.atomic import atomic_text_file
-from core.errors import InputError
+from core.atomic import output_text
+from core.errors import InputError, RefusedLocator
 from core.formats import write_ffplayout
+from core.formats.m3u import left_out_warning, locator_line_problem, one_line
+from core.locators import spawnable_locator
 from core.models import Asset, Channel, Programme, airing
 from core.store.store import Store
 
@@ -42,7 +45,7 @@ def filler_assets(store: Store, group: str | None) -> list[Asset]:
     """The filler group's assets with a known duration (``[]`` without a group)."""
     if group is None:
         return []
-    assets = [a for a in store.assets(group) if a.duration and a.duration > 0]
+    assets = [a for a in store.assets(store.require_group(group)) if a.duration and a.duration > 0]
     if not assets:
         raise InputError(
             f"the filler group '{group}' has no asset with a known duration",
@@ -97,10 +100,10 @@ def day_items(
 
 
 def write_ffplayout_day(
-    path: Path, channel: Channel, day: date, items: list[Programme], force: bool
+    path: Path | TextIO, channel: Channel, day: date, items: list[Programme], force: bool
 ) -> int:
-    """Write one day playlist; returns the number of items."""
-    with atomic_text_file(path, force=force) as out:
+    """Write one day playlist; returns the number of items (``YYYY/MM`` folders made)."""
+    with output_text(path, force=force, make_folders=True) as out:
         return write_ffplayout(out, channel.name, day, items)
 
 
@@ -110,7 +113,7 @@ def _playlist_lines(programmes: list[Programme], start: datetime) -> Iterator[st
         stop = programme.stop or programme.start
         begin = max(programme.start, start) if index == 0 else programme.start
         seconds = (stop - begin).total_seconds()
-        yield f"#EXTINF:{seconds:.3f},{programme.title}"
+        yield f"#EXTINF:{seconds:.3f},{one_line(programme.title)}"
         attrs = dict(programme.attrs)
         offset = (
             float(attrs.get("ffplayout:in", "0") or 0) + (begin - programme.start).total_seconds()
@@ -122,9 +125,21 @@ def _playlist_lines(programmes: list[Programme], start: datetime) -> Iterator[st
         yield programme.locator or ""
 
 
+def _not_played(locator: str) -> str | None:
+    """Why a player is not handed ``locator`` from a playlist (``None``: it is).
+
+    The rule of ``play`` (:func:`spawnable_locator`), and one line of M3U.
+    """
+    try:
+        spawnable_locator(locator)
+    except RefusedLocator as refused:
+        return refused.message
+    return locator_line_problem(locator)
+
+
 def write_playlist(
     store: Store,
-    target: Path,
+    target: Path | TextIO,
     channel: Channel,
     start: datetime,
     stop: datetime,
@@ -132,8 +147,26 @@ def write_playlist(
     force: bool,
     warnings: list[str],
 ) -> int:
-    """An M3U playlist of ``[start, stop)`` on one channel; returns the number of items."""
-    programmes = [p for p in store.programmes(channel.id, start, stop) if p.locator]
+    """An M3U playlist of ``[start, stop)`` on one channel; returns the number of items.
+
+    A programme whose locator a player must not be handed (see :func:`_not_played`) is left
+    out with a warning; the gap it leaves is filled from ``filler`` or refused.
+    """
+    programmes = []
+    left_out = []
+    for programme in store.programmes(channel.id, start, stop):
+        if not programme.locator:
+            continue
+        problem = _not_played(programme.locator)
+        if problem is None:
+            programmes.append(programme)
+        else:  # like a programme without a video: its slot is a gap, filled or refused
+            left_out.append(
+                f"'{one_line(programme.title)}' at {programme.start:%a %H:%M} ({problem})"
+            )
+    filler = [asset for asset in filler if _not_played(asset.locator) is None]
+    if left_out:
+        warnings.append(left_out_warning(left_out, "programmes no player is handed"))
     items: list[Programme] = []
     cursor = programmes[0].start if programmes else start
     position = 0
@@ -143,7 +176,8 @@ def write_playlist(
                 raise InputError(
                     f"{channel.id} has dead air at {cursor:%a %d %b %H:%M}; a playlist plays "
                     "back to back, so what follows would start early",
-                    hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP",
+                    hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP"
+                    + (f"; {warnings[-1]}" if left_out else ""),
                 )
             made, position = _filler(channel.id, cursor, programme.start, filler, position)
             items += made
@@ -151,7 +185,7 @@ def write_playlist(
         cursor = max(cursor, programme.stop or programme.start)
     if not items:
         warnings.append(f"{channel.id} has nothing to play between {start} and {stop}")
-    with atomic_text_file(target, force=force) as out:
+    with output_text(target, force=force) as out:
         for line in _playlist_lines(items, start):
             out.write(line + "\n")
     return len(items)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.audit import AuditRecord, append_jsonl, insert_audit, read_audit
-from core.errors import StoreError
+from core.errors import InputError, StoreError
 from core.models import Asset, Channel, Programme
 from core.roles import Role, require
 from core.store.codec import asset_from_row, channel_from_row, from_ms, programme_from_row, to_ms
@@ -495,6 +495,25 @@ class Store:
                 "SELECT name, count(*) FROM asset_group GROUP BY name ORDER BY name"
             )
         ]
+
+    def require_group(self, name: str) -> str:
+        """``name`` when the library has that group; else an ``InputError`` naming the groups.
+
+        Groups are matched exactly, as written in the playlists; a group that differs only
+        in case is offered as the likely one (``--group filler`` for ``Filler``). An unknown
+        group used to export an empty playlist, or fill nothing, without a word.
+        """
+        groups = [group for group, _ in self.groups()]
+        if name in groups:
+            return name
+        alike = [group for group in groups if group.casefold() == name.casefold()]
+        listed = ", ".join(f"'{group}'" for group in groups[:12]) or "none yet"
+        raise InputError(
+            f"the library has no group '{name}'"
+            + (f" (did you mean '{alike[0]}'?)" if alike else f"; its groups: {listed}"),
+            hint="group names are exact; `scheduleflow export --format m3u --library` lists "
+            "the library",
+        )
 
     def asset_count(self) -> int:
         """How many assets the library holds."""

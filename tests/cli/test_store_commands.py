@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pwd
 import subprocess
 from pathlib import Path
 
@@ -123,8 +125,10 @@ def test_db_backup_and_check(sf_home: Path, tmp_path: Path) -> None:
     result = run_cli("db", "backup", str(target), home=sf_home)
     assert result.returncode == 0 and target.exists()
     assert run_cli("db", "check", home=sf_home).stdout.strip().endswith(": ok")
+    me = pwd.getpwuid(os.getuid()).pw_name  # the store's owner, admin unless named
+    (sf_home / "config.toml").write_text(f'[roles]\nusers = {{ {me} = "operator" }}\n')
     refused = run_cli("db", "restore", str(target), home=sf_home)
     assert refused.returncode == 2 and "restore needs admin" in refused.stderr
-    (sf_home / "config.toml").write_text('[roles]\ndefault = "admin"\n')
+    (sf_home / "config.toml").write_text(f'[roles]\nusers = {{ {me} = "admin" }}\n')
     restored = run_cli("db", "restore", str(target), home=sf_home)
     assert restored.returncode == 0 and "previous state is in" in restored.stdout

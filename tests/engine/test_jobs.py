@@ -14,10 +14,10 @@ import pytest
 
 from bench.generate import write_bench_xmltv
 from core.engine import Engine
-from core.errors import InputError
+from core.errors import FileProblem, InputError, PermissionDenied, ScheduleFlowError
 from core.history import JobHistory
 from core.jobs import Job, JobContext, JobQueue, JobState
-from core.store import import_file
+from core.store import Store, import_file
 from tests.store.helpers import ACTOR, snapshot
 
 
@@ -153,16 +153,32 @@ async def test_progress_is_coalesced_for_listeners() -> None:
 async def test_a_timed_out_import_leaves_the_store_unchanged(tmp_path: Path) -> None:
     engine = Engine(tmp_path / "home", actor=ACTOR)
     guide = tmp_path / "big.xml"
-    write_bench_xmltv(guide, channels=30, days=21)
+    write_bench_xmltv(guide, channels=30, days=3)
     before = snapshot(engine.database)
-    job: Job = engine.submit(
-        "import",
-        lambda store, ctx: import_file(store, guide, actor=ACTOR, should_stop=ctx.should_stop),
-        timeout=0.5,
-    )
+    checks = 0
+    finished = threading.Event()
+
+    def import_past_its_timeout(store: Store, ctx: JobContext) -> object:
+        def should_stop() -> bool:
+            nonlocal checks
+            checks += 1
+            # 1,000 programmes are in the open transaction: hold here until the timeout stops
+            # the job, however fast the machine (it once finished inside the timeout)
+            deadline = time.monotonic() + 30
+            while not ctx.should_stop() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            return ctx.should_stop()
+
+        try:
+            return import_file(store, guide, actor=ACTOR, should_stop=should_stop)
+        finally:
+            finished.set()
+
+    job: Job = engine.submit("import", import_past_its_timeout, timeout=0.3)
     await engine.queue.wait(job)
     assert job.state is JobState.TIMED_OUT
-    await asyncio.sleep(1.5)  # the thread notices the stop and rolls back
+    await _until(finished.is_set, timeout=30)  # the import has stopped and rolled back
+    assert checks == 1  # it stopped at the first check
     assert snapshot(engine.database) == before
     engine.close()
 
@@ -205,7 +221,7 @@ async def test_health_degrades_after_repeated_failures(tmp_path: Path, state: st
 
     def failing(store: object, ctx: JobContext) -> None:
         if state == "failed":
-            raise InputError("bad")
+            raise RuntimeError("a bug of ours")
         never.wait(5)
 
     for _ in range(3):
@@ -215,6 +231,29 @@ async def test_health_degrades_after_repeated_failures(tmp_path: Path, state: st
     assert (health.failed if state == "failed" else health.timed_out) == 3
     assert health.total_errors == 3
     never.set()
+    engine.close()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InputError("programme 3 has no start"),
+        FileProblem("no such file", path=Path("/no/such.xml")),
+        PermissionDenied("your role is viewer, and import needs operator"),
+    ],
+)
+async def test_the_operators_mistakes_do_not_make_health_degraded(
+    tmp_path: Path, error: ScheduleFlowError
+) -> None:
+    engine = Engine(tmp_path / "home", actor=ACTOR)
+
+    def refused(store: object, ctx: JobContext) -> None:
+        raise error
+
+    for _ in range(5):
+        await engine.queue.wait(engine.submit("check", refused))
+    health = engine.health()
+    assert (health.status, health.failed) == ("healthy", 5)
     engine.close()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from core.jobs import JobQueue
 from core.logs import LogLine, configure_logging, log_bus
-from tests.conftest import corpus_path, run_cli
+from tests.conftest import ROOT, corpus_path, run_cli
 
 
 async def test_the_job_id_follows_the_work_into_its_thread(tmp_path: Path) -> None:
@@ -68,3 +68,46 @@ def test_json_log_format_option(sf_home: Path) -> None:
     records = [json.loads(line) for line in lines]
     failure = [r for r in records if "no such file" in r["message"]]
     assert failure and failure[0]["job_id"] != "-"
+
+
+def test_every_job_logs_its_start_and_its_outcome_once_with_its_id(sf_home: Path) -> None:
+    guide = ROOT / "samples" / "sports-day.xml"
+    assert run_cli("import", str(guide), home=sf_home).returncode == 0
+    assert run_cli("check", home=sf_home).returncode in (0, 1)
+    assert run_cli("import", "/no/such.xml", home=sf_home).returncode == 2
+    jobs = json.loads(run_cli("jobs", "--json", home=sf_home).stdout)
+    lines = (sf_home / "logs" / "scheduleflow.log").read_text().splitlines()
+    for job in jobs:
+        mine = [line for line in lines if f" job={job['id']} " in line]
+        assert len(mine) == 2, mine
+        assert f"{job['kind']} started: " in mine[0]
+        outcome = {"succeeded": " succeeded in ", "failed": " failed after "}[job["state"]]
+        assert outcome in mine[1]
+    imported = next(line for line in lines if "sports-day.xml succeeded in " in line)
+    assert " added=" in imported
+    # the failed import is logged by its job, not a second time without a job id
+    assert [line for line in lines if "such.xml" in line and "job=- " in line] == []
+
+
+def test_a_hostile_message_or_exception_forges_no_record(tmp_path: Path) -> None:
+    path = configure_logging(tmp_path)
+    logger = logging.getLogger("scheduleflow.test")
+    forged = "\n2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- forged\x1b[2J"
+    logger.warning("import %s failed", f"a{forged}.xml")
+    try:
+        raise ValueError(f"bad value{forged}")
+    except ValueError:
+        logger.exception("reading %s", "x\x9by")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    records = [line for line in lines if not line.startswith("  | ")]
+    assert [line.split(" scheduleflow.test ")[1] for line in records] == [
+        "job=- import a\\n2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- "
+        "forged\\x1b[2J.xml failed",
+        "job=- reading x\\x9by",
+    ]
+    traceback = lines[lines.index(records[1]) + 1 :]
+    assert traceback[0] == "  | Traceback (most recent call last):"
+    assert traceback[-2:] == [
+        "  | ValueError: bad value",
+        "  | 2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- forged\\x1b[2J",
+    ]

@@ -115,9 +115,20 @@ def test_restore_needs_an_admin(seeded: Path, tmp_path: Path, role: Role) -> Non
     assert restore_database(copy, backup, Role.ADMIN) is not None
 
 
-def test_roles_come_from_users_then_groups_then_the_default() -> None:
-    settings = RoleSettings(default="viewer", users={"alice": "admin"}, groups={"root": "operator"})
+def test_roles_come_from_users_then_the_owner_then_groups_then_the_default() -> None:
+    settings = RoleSettings(
+        default="viewer", users={"alice": "admin", "bob": "viewer"}, groups={"tv": "operator"}
+    )
     assert role_for(settings, Actor("alice")) is Role.ADMIN
     assert role_for(settings, Actor("nobody-here")) is Role.VIEWER
-    assert role_for(settings, Actor("root")) is Role.OPERATOR  # root is in group root
+    assert role_for(settings, Actor("carol", groups=frozenset({"tv"}))) is Role.OPERATOR
+    # the store's owner is its admin, unless [roles.users] names them
+    assert role_for(settings, Actor("dave", uid=1234), owner_uid=1234) is Role.ADMIN
+    assert role_for(settings, Actor("bob", uid=1234), owner_uid=1234) is Role.VIEWER
     assert role_for(settings, Actor("alice"), read_only=True) is Role.VIEWER
+
+
+def test_groups_are_the_process_own_not_looked_up_by_name() -> None:
+    settings = RoleSettings(default="viewer", groups={"root": "admin"})
+    # a name that happens to be in group root in the system's files gains nothing by it
+    assert role_for(settings, Actor("root")) is Role.VIEWER

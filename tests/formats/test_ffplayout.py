@@ -14,10 +14,10 @@ import pytest
 from core.errors import SchemaError
 from core.formats import FfplayoutReader, open_reader, write_ffplayout
 from core.models import Channel, Programme
-from tests.conftest import corpus_files, corpus_path
+from tests.conftest import corpus_cases, corpus_files, corpus_path
 from tests.formats.helpers import identity, portable, write_to
 
-PLAYLISTS = corpus_files("ffplayout", "*.json")
+PLAYLISTS = corpus_cases(lambda: corpus_files("ffplayout", "*.json"))
 
 
 def _read(path: Path, **options: object) -> tuple[Channel, list[Programme], FfplayoutReader]:

@@ -17,7 +17,8 @@ DTD = CORPUS / "xmltv" / "xmltv.dtd"
 
 
 def _guides() -> list[Path]:
-    paths = sorted(CORPUS.rglob("*.xml")) + sorted(CORPUS.rglob("*.xml.gz"))
+    corpus = corpus_path()  # skips this module when the corpus is absent
+    paths = sorted(corpus.rglob("*.xml")) + sorted(corpus.rglob("*.xml.gz"))
     guides = [p for p in paths if b"<tv" in _head(p)]
     assert len(guides) > 100
     return guides

@@ -12,6 +12,7 @@ import pytest
 from core.errors import InputError
 from core.planner import make_plan, single_group
 from core.store import Store
+from tests.hostile import recorded_calls, recording_program
 from tests.planner.helpers import add_library
 from tests.store.helpers import new_store
 
@@ -68,3 +69,24 @@ def test_a_group_with_no_known_duration_is_refused_with_what_to_do(store: Store)
         )
     assert "no asset of group 'Streams' has a known duration" in str(raised.value)
     assert "give #EXTINF durations, or install ffprobe for local files" in str(raised.value)
+
+
+def test_ffprobe_gets_each_path_after_double_dash_and_never_an_option_locator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in recording_program(tmp_path / "bin", "ffprobe", "5.0").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # where a relative locator is looked for
+    (tmp_path / "-show_data.mkv").write_bytes(b"")
+    plain = tmp_path / "plain.mkv"
+    plain.write_bytes(b"")
+    store = new_store(tmp_path)
+    add_library(store, tmp_path, {"Clips": [("Option", None, "-show_data.mkv"),
+                                            ("Plain", None, str(plain))]})  # fmt: skip
+    plan = make_plan(store, "c.example.org", START, START + timedelta(seconds=10),
+                     single_group("Clips"))  # fmt: skip
+    assert {p.title for p in plan.added} == {"Plain"}
+    assert recorded_calls(tmp_path / "bin", "ffprobe") == [
+        ["-v", "error", "-show_entries", "format=duration",
+         "-of", "default=noprint_wrappers=1:nokey=1", "--", str(plain)],
+    ]  # fmt: skip

@@ -128,6 +128,8 @@ def test_now_and_play_join_the_channel_at_the_right_offset(
         f"mpv --force-window=yes '--title=ScheduleFlow · {LOOP}' "
         f"'--{{' --start=1.500 {clips[1]} '--}}' {clips[2]} {clips[3]} {clips[0]} "
     )
+    # the last item is cut at the window's end; nothing may be an option after it
+    assert re.search(r" '--\{' --end=[0-9.]+ \S+ '--\}' --\n\Z", command), command
     # Without mpv on PATH, play prints the same command instead of running it.
     env = {**os.environ, "SCHEDULEFLOW_HOME": str(sf_home), "PATH": str(tmp_path / "empty")}
     absent = subprocess.run(

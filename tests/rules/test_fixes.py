@@ -102,9 +102,16 @@ def test_cooldown_replacement_keeps_the_cooldown(store: Store) -> None:
     assert _count(store, KIDS, "cooldown") > 0
     plan = plan_fix(store, "cooldown", "replace", channels=[KIDS])
     assert plan.changes > 0
+    changed = [c.programme_id for c in plan.channels[0].changes]  # type: ignore[union-attr]
+    replaced = {store.programme(id).start for id in changed}
+    unreplaced = [note for note in plan.notes if "keeps the 48 h cooldown" in note]
     apply_fix(store, plan, actor=ACTOR)
-    remaining = _count(store, KIDS, "cooldown")
-    assert remaining == 0 or plan.notes
+    findings = [f for f in check_store(store, channels=[KIDS]).findings if f.kind == "cooldown"]
+    involved = {store.programme(id).start for f in findings for id in f.programmes}
+    assert not involved & replaced  # no replacement airs too soon, nor makes another do so
+    # what is left is exactly what the plan said it could not replace
+    assert len(findings) == len(unreplaced) > 0
+    assert plan.notes[-1].startswith(f"{len(unreplaced)} repeats could not be replaced")
 
 
 def test_when_no_asset_can_keep_the_cooldown_the_plan_says_the_shortest_that_could(

@@ -10,7 +10,7 @@ import pytest
 from core.formats import open_reader
 from core.models import Asset, Channel, Programme
 from core.store import export, import_file
-from tests.conftest import CORPUS, corpus_files, corpus_path
+from tests.conftest import CORPUS, corpus_cases, corpus_files, corpus_path
 from tests.formats.helpers import portable
 from tests.store.helpers import ACTOR, new_store
 
@@ -43,7 +43,7 @@ def _key(programme: Programme) -> tuple[object, ...]:
     return (programme.channel, programme.start.timestamp(), repr(portable(programme)))
 
 
-@pytest.mark.parametrize("path", _guides(), ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", corpus_cases(_guides), ids=lambda p: str(p.relative_to(CORPUS)))
 def test_xmltv_through_the_store_loses_nothing(path: Path, tmp_path: Path) -> None:
     channels, programmes, _ = _items(path)
     store = new_store(tmp_path)
@@ -64,7 +64,7 @@ def test_xmltv_through_the_store_loses_nothing(path: Path, tmp_path: Path) -> No
     store.close()
 
 
-@pytest.mark.parametrize("path", _guides()[:12], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus_cases(lambda: _guides()[:12]), ids=lambda p: p.name)
 def test_strict_xmltv_export_from_the_store_is_dtd_valid(path: Path, tmp_path: Path) -> None:
     store = new_store(tmp_path)
     import_file(store, path, actor=ACTOR)
@@ -77,7 +77,9 @@ def test_strict_xmltv_export_from_the_store_is_dtd_valid(path: Path, tmp_path: P
     store.close()
 
 
-@pytest.mark.parametrize("path", corpus_files("ffplayout", "*.json"), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", corpus_cases(lambda: corpus_files("ffplayout", "*.json")), ids=lambda p: p.name
+)
 def test_ffplayout_through_the_store_loses_nothing(path: Path, tmp_path: Path) -> None:
     channels, programmes, _ = _items(path)
     store = new_store(tmp_path)

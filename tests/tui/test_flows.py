@@ -87,6 +87,7 @@ async def test_import_through_the_dialog_runs_a_job_and_updates_the_screen(make_
         await pilot.press("enter")  # preview
         await wait_for(pilot, lambda: not dialog.query_one("#import").disabled)
         assert "2 programmes" in str(dialog.query_one("#preview").render())
+        checks = len(_job_states(app, "check"))
         await pilot.click("#import")
         await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "import"))
         await wait_for(pilot, lambda: _screen(app).query_one(ChannelList).option_count == 7)
@@ -95,14 +96,18 @@ async def test_import_through_the_dialog_runs_a_job_and_updates_the_screen(make_
             "import schedulesdirect.xml" in str(table.get_row_at(i)[0])
             for i in range(table.row_count)
         )
-        checks = _job_states(app, "check")
+        # the import starts a re-check of its own, whose findings reach the screen
         await wait_for(
             pilot,
             lambda: (
-                len(_job_states(app, "check")) > len(checks) - 1
+                len(_job_states(app, "check")) == checks + 1
                 and all(s.finished for s in _job_states(app, "check"))
             ),
         )
+        assert _job_states(app, "check")[-1] is JobState.SUCCEEDED
+        imported = "EPG123.10108.schedulesdirect.org"
+        shown = [(f.channel, f.kind) for f in _screen(app).query_one(FindingsTree).findings]
+        assert shown.count((imported, "unplayable")) == 1  # its programmes have no video
 
 
 async def test_the_programmes_sort_and_filter_in_the_core_over_the_whole_channel(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -365,6 +370,15 @@ async def test_plan_through_the_dialog_previews_then_creates_the_channel(make_ap
             app.engine.store.programmes("loop.example.org", start, start + timedelta(hours=2))
         )
         assert planned[0].start == start and planned[-1].stop == start + timedelta(minutes=90)
+
+
+async def test_a_relative_to_in_the_plan_dialog_counts_from_its_from(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        dialog = await _plan_dialog(app, pilot, to="+1h", template="", grid="30m", filler="Filler")
+        await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
+        preview = str(dialog.query_one("#preview").render())
+        assert "loop.example.org: plan Mon 07 Dec 06:00 – Mon 07 Dec 07:00" in preview
 
 
 async def test_the_plan_dialog_says_what_is_wrong_and_applies_nothing(make_app) -> None:  # type: ignore[no-untyped-def]

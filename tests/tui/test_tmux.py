@@ -22,16 +22,22 @@ def _tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.fixture
-def session(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(_template(tmp_path_factory), home / "scheduleflow.db")
+def start_session(home: Path) -> str:
+    """ScheduleFlow on ``home`` in a new tmux session; the session's name."""
     name = f"sf-{uuid.uuid4().hex[:8]}"
     command = (f"cd {ROOT} && SCHEDULEFLOW_HOME={home} TERM=xterm-256color "
                f"{sys.executable} -m tui.cli --no-mouse --no-samples")  # fmt: skip
     # 80×24, what an SSH terminal usually has: the panes are tabs there
     _tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+    return name
+
+
+@pytest.fixture
+def session(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(_template(tmp_path_factory), home / "scheduleflow.db")
+    name = start_session(home)
     yield name, home
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 

@@ -32,7 +32,14 @@ def run_db(context: Context) -> int:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         default = context.store.database.backups / f"{context.database.stem}-{stamp}-manual.db"
         target = Path(args.path) if args.path else default
-        context.run("backup", lambda store, job: store.database.backup_to(target))
+        context.run(
+            "backup",
+            lambda store, job: store.database.backup_to(
+                target,
+                force=args.force,
+                make_folders=not args.path,  # backups/ is ours
+            ),
+        )
         context.say(f"backed up {context.database} to {target}")
         return 0
     if not args.path:

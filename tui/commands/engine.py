@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from tui.commands.context import Context
@@ -29,7 +30,8 @@ def run_jobs(context: Context) -> int:
 
 def run_health(context: Context) -> int:
     """Healthy (exit 0) or degraded (exit 1), with the numbers."""
-    health = context.engine.health()
+    # a command's own process has been up for an instant: its uptime would say nothing
+    health = dataclasses.replace(context.engine.health(), uptime_seconds=None)
     if context.args.json:
         context.print_json(health.to_json())
     else:
@@ -52,7 +54,7 @@ def run_audit(context: Context) -> int:
         return 0
     for record in records:
         where = f" on {record.channel}" if record.channel else ""
-        ssh = f" from {record.ssh_client}" if record.ssh_client else ""
+        ssh = f", ssh client (reported) {record.ssh_client}" if record.ssh_client else ""
         context.say(
             f"{record.at:%Y-%m-%d %H:%M:%S} UTC  {record.who}{ssh}  {record.action}"
             f"{where}: {record.summary}"

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
+from core.errors import InputError
 from core.inspection import inspect_file
-from core.store import export, import_file
 from tui.commands.context import Context
 
 __all__ = ["run_export", "run_import", "run_inspect"]
@@ -40,6 +46,8 @@ def _warnings(context: Context, warnings: list[object], total: int) -> None:
 
 def run_import(context: Context) -> int:
     """Import a file into the store in one transaction."""
+    from core.store import import_file  # not loaded for `inspect`
+
     args = context.args
     result = context.run(
         "import",
@@ -80,31 +88,59 @@ def run_import(context: Context) -> int:
     return 0
 
 
+@contextmanager
+def _export_target(output: str) -> Iterator[Path | TextIO]:
+    """``-o -``: standard output, as UTF-8 whatever the locale; else the path."""
+    if output != "-":
+        yield Path(output)
+        return
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # what the XML and JSON say they are
+    try:
+        yield sys.stdout
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away: what is left goes nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def run_export(context: Context) -> int:
-    """Export channels and a time range to a file (or a folder for ffplayout)."""
+    """Export channels and a time range to a file (a folder for ffplayout), or with ``-o -``
+    to standard output as the export goes."""
+    from core.store import export  # not loaded for `inspect`
+
     args = context.args
-    start, stop = context.instant("from_"), context.instant("to")
-    result = context.run(
-        "export",
-        lambda store, job: export(
-            store,
-            args.format,
-            Path(args.output),
-            channels=[args.channel] if args.channel else None,
-            start=start,
-            stop=stop,
-            force=args.force,
-            keep_unknown=args.keep_unknown,
-            guide_url=args.guide_url,
-            library=args.library,
-            group=args.group,
-            should_stop=job.should_stop,
-            filler=args.filler,
-        ),
-        label=f"export {args.format} to {Path(args.output).name}",
-    )
+    start, stop = context.window()
+    to_stdout = args.output == "-"
+    if to_stdout and args.json:
+        raise InputError(
+            "-o - writes the export to standard output, where --json would go too",
+            hint="leave out --json, or give -o a file",
+        )
+    with _export_target(args.output) as target:
+        result = context.run(
+            "export",
+            lambda store, job: export(
+                store,
+                args.format,
+                target,
+                channels=[args.channel] if args.channel else None,
+                start=start,
+                stop=stop,
+                force=args.force,
+                keep_unknown=args.keep_unknown,
+                guide_url=args.guide_url,
+                library=args.library,
+                group=args.group,
+                should_stop=job.should_stop,
+                filler=args.filler,
+            ),
+            label=f"export {args.format} to "
+            + ("standard output" if to_stdout else Path(args.output).name),
+        )
     for warning in result.warnings:
-        print(f"warning: {warning}", file=context.err)
+        context.warn(f"warning: {warning}")
     if args.json:
         context.print_json(result.to_json())
         return 0
@@ -114,6 +150,9 @@ def run_export(context: Context) -> int:
         what = f"a line-up of {result.channels} channels"
     else:
         what = f"{result.programmes} programmes of {result.channels} channels"
+    if to_stdout:  # the export itself is on standard output
+        print(f"exported {what} as {result.format} to standard output", file=context.err)
+        return 0
     context.say(
         f"exported {what} as {result.format} to "
         + ", ".join(str(path) for path in result.files[:3])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +19,14 @@ __all__ = ["run_now", "run_plan", "run_play"]
 def run_plan(context: Context) -> int:
     """Fill a window from the library (``--dry-run`` previews)."""
     args = context.args
-    start, stop = context.instant("from_"), context.instant("to")
+    start, stop = context.window()
     if start is None or stop is None:
         raise InputError("plan needs a window", hint="give --from T and --to T")
+    if args.template and args.group:
+        raise InputError(
+            "plan takes --group G or --template FILE, not both",
+            hint="a template names its groups itself; leave out --group",
+        )
     if args.template:
         template = load_template(Path(args.template))
     elif args.group:
@@ -46,13 +50,13 @@ def run_plan(context: Context) -> int:
         filler=args.filler,
         timezone=args.timezone,
     )
-    if args.json:
-        context.print_json(plan.to_json())
-    else:
+    if not args.json:
         for line in plan.preview(limit=args.limit):
             context.say(line)
     if args.dry_run:
-        if not args.json:
+        if args.json:
+            context.print_json({**plan.to_json(), "applied": False})
+        else:
             context.say(f"dry run: {len(plan.added)} programmes planned, nothing written")
         return 0
     context.run(
@@ -60,7 +64,9 @@ def run_plan(context: Context) -> int:
         lambda store, job: apply_plan(store, plan, actor=context.actor, job_id=job.job.id),
         label=f"plan {args.channel}",
     )
-    if not args.json:
+    if args.json:  # written once applied: a failed apply leaves no success document behind
+        context.print_json({**plan.to_json(), "applied": True})
+    else:
         context.say(
             f"planned {len(plan.added)} programmes on {args.channel} "
             "(a backup was taken; `scheduleflow undo` reverts it)"
@@ -94,15 +100,20 @@ def run_now(context: Context) -> int:
 
 
 def run_play(context: Context) -> int:
-    """Hand the item on air, at its offset, and what follows to mpv."""
+    """Hand the item on air, at its offset, and what follows to mpv.
+
+    Locators that may not reach a command line are left out, each with a note on stderr.
+    """
     args = context.args
     at = context.instant("at") or datetime.now(UTC)
-    arguments = mpv_command(context.store, args.channel, at)
-    if len(arguments) <= 3:
+    command = mpv_command(context.store, args.channel, at)
+    for note in command.skipped:
+        context.warn(f"scheduleflow play: {note}")  # notes quote titles from files
+    if not command.items:
         raise InputError(f"nothing with a video is on {args.channel} from {at:%Y-%m-%d %H:%M}")
     if args.print or shutil.which("mpv") is None:
         if not args.print:
-            print("mpv is not installed; this command plays the channel:", file=sys.stderr)
-        context.say(shell_line(arguments))
+            context.warn("mpv is not installed; this command plays the channel:")
+        context.say(shell_line(command.arguments))
         return 0
-    return subprocess.run(arguments, check=False).returncode
+    return subprocess.run(command.arguments, check=False).returncode

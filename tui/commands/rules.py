@@ -25,7 +25,7 @@ def run_check(context: Context) -> int:
     """Report what is wrong; exit 1 when there is an error-severity finding."""
     args = context.args
     defaults = context.engine.config.rules
-    start, stop = context.instant("from_"), context.instant("to")
+    start, stop = context.window()
     report = context.run(
         "check",
         lambda store, job: check_store(
@@ -67,18 +67,25 @@ def run_fix(context: Context) -> int:
     """Preview (``--dry-run``) or apply one kind of fix."""
     args = context.args
     context.engine.store.require("fix")
+    start, stop = context.window()
     plan = plan_fix(
         context.store,
         args.kind,
         args.policy,
         defaults=context.engine.config.rules,
         channels=[args.channel] if args.channel else None,
-        start=context.instant("from_"),
-        stop=context.instant("to"),
+        start=start,
+        stop=stop,
         group=args.group,
     )
-    if args.json and args.dry_run:
-        context.print_json(plan.to_json())
+    if args.json:  # one document, written once the outcome is known
+        if plan.changes and not args.dry_run:
+            context.run(
+                "fix",
+                lambda store, job: apply_fix(store, plan, actor=context.actor, job_id=job.job.id),
+                label=f"fix {args.kind} --policy {args.policy}",
+            )
+        context.print_json({**plan.to_json(), "applied": bool(plan.changes) and not args.dry_run})
         return 0
     for line in plan.preview():
         context.say(line)

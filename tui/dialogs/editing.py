@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from core.models import Programme, Text
 from core.timeargs import parse_duration, parse_instant
+from tui.literal import literal, problem
 
 __all__ = ["EditDialog", "EditResult"]
 
@@ -41,7 +42,7 @@ class EditDialog(ModalScreen[EditResult | None]):
         with Vertical(classes="dialog"):
             title = {"move": "Move", "trim": "Change the end of", "insert": "Insert"}[self.kind]
             name = f" '{programme.title}'" if programme and self.kind != "insert" else ""
-            yield Label(f"{title}{name} on {self.channel}", classes="dialog-title")
+            yield Label(literal(f"{title}{name} on {self.channel}"), classes="dialog-title")
             if self.kind == "insert":
                 after = programme.stop if programme and programme.stop else None
                 yield Input(placeholder="title", id="title")
@@ -78,7 +79,7 @@ class EditDialog(ModalScreen[EditResult | None]):
         try:
             self.dismiss(self._result())
         except ValueError as error:
-            self.query_one("#problem", Static).update(f"[b red]{error}[/]")
+            self.query_one("#problem", Static).update(problem(str(error)))
 
     def _result(self) -> EditResult:
         programme = self.programme

@@ -11,6 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
@@ -19,6 +20,7 @@ from core.formats import FORMATS
 from core.inspection import Inspection, inspect_file
 from core.store import EXPORT_FORMATS
 from core.timeargs import parse_instant
+from tui.literal import literal, literal_lines, literal_text, problem
 
 __all__ = ["ExportDialog", "ExportRequest", "ImportDialog", "ImportRequest", "PathSuggester"]
 
@@ -53,7 +55,7 @@ class ImportRequest:
     replace: bool
 
 
-def _describe(result: Inspection) -> str:
+def _describe(result: Inspection) -> Content:
     lines = [
         f"{result.format}: {result.channels} channels, {result.programmes} programmes, "
         f"{result.entries} library entries"
@@ -63,7 +65,7 @@ def _describe(result: Inspection) -> str:
     if result.warnings_total:
         lines.append(f"{result.warnings_total} warnings, e.g.:")
         lines.extend(f"  {w}" for w in result.warnings[:5])
-    return "\n".join(lines)
+    return literal_lines(lines)
 
 
 class ImportDialog(ModalScreen[ImportRequest | None]):
@@ -121,7 +123,7 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
         path = self.query_one("#path", Input).value.strip()
         if not path:
             return
-        self.query_one("#preview", Static).update(f"reading {path} …")
+        self.query_one("#preview", Static).update(literal(f"reading {path} …"))
         self._inspect(Path(os.path.expanduser(path)), str(self.query_one("#format", Select).value))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
@@ -140,7 +142,7 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
 
     def _show_problem(self, message: str) -> None:
         self.inspected = None
-        self.query_one("#preview", Static).update(f"[b red]cannot import:[/] {message}")
+        self.query_one("#preview", Static).update(problem(message, "cannot import: "))
         self.query_one("#import", Button).disabled = True
 
     def _accept(self) -> None:
@@ -187,7 +189,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                     [(f, f) for f in EXPORT_FORMATS], value="xmltv", allow_blank=False, id="format"
                 )
                 yield Select(
-                    [("all channels", "*"), *[(c, c) for c in self.channels]],
+                    [("all channels", "*"), *[(literal_text(c), c) for c in self.channels]],
                     value="*",
                     allow_blank=False,
                     id="channel",
@@ -229,9 +231,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def _accept(self) -> None:
         try:
             start = self._instant("from")
-            stop = self._instant("to")
+            stop = self._instant("to", relative_to=start)
         except ValueError as error:
-            self.query_one("#problem", Static).update(f"[b red]{error}[/]")
+            self.query_one("#problem", Static).update(problem(str(error)))
             return
         target = Path(os.path.expanduser(self.query_one("#target", Input).value.strip()))
         channel = str(self.query_one("#channel", Select).value)
@@ -271,6 +273,6 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             return
         self.dismiss(request)
 
-    def _instant(self, name: str) -> datetime | None:
+    def _instant(self, name: str, relative_to: datetime | None = None) -> datetime | None:
         text = self.query_one(f"#{name}", Input).value.strip()
-        return parse_instant(text) if text else None
+        return parse_instant(text, relative_to=relative_to) if text else None

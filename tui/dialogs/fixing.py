@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,6 +13,7 @@ from core.engine import Engine
 from core.rules.findings import FIXES
 from core.rules.fixes import FixPlan, plan_fix
 from tui.dialogs.simple import PreviewInThread
+from tui.literal import literal_lines, literal_text
 
 __all__ = ["FixDialog"]
 
@@ -44,13 +45,15 @@ class FixDialog(PreviewInThread, ModalScreen[FixPlan | None]):
                         allow_blank=False,
                         id="policy",
                     )
-                    scope = [("all channels", "*")]
+                    scope: list[tuple[str | Text, str]] = [("all channels", "*")]
                     if self.channel:
-                        scope.insert(0, (self.channel, self.channel))
+                        scope.insert(0, (literal_text(self.channel), self.channel))
                     yield Select(scope, value=scope[0][1], allow_blank=False, id="scope")
                     if "fill" in policies:
                         yield Select(
-                            [(g, g) for g in self.groups], prompt="filler group", id="group"
+                            [(literal_text(g), g) for g in self.groups],
+                            prompt="filler group",
+                            id="group",
                         )
             with VerticalScroll(id="preview-box"):
                 yield Static("Choose a policy to see the changes.", id="preview")
@@ -93,5 +96,5 @@ class FixDialog(PreviewInThread, ModalScreen[FixPlan | None]):
         if not plan.changes:
             lines.append("nothing to change")
         shown = lines[:400] + ([f"… and {len(lines) - 400} more lines"] if len(lines) > 400 else [])
-        preview.update(escape("\n".join(shown)))
+        preview.update(literal_lines(shown))
         self.query_one("#apply", Button).disabled = plan.changes == 0

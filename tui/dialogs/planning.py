@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,6 +17,7 @@ from core.planner import Plan, load_template, make_plan, single_group
 from core.planner.templates import Template
 from core.timeargs import parse_duration, parse_instant
 from tui.dialogs.simple import PreviewInThread
+from tui.literal import literal_lines, literal_text
 
 __all__ = ["PlanDialog", "default_window"]
 
@@ -48,7 +48,7 @@ class PlanDialog(PreviewInThread, ModalScreen[Plan | None]):
     def compose(self) -> ComposeResult:
         last = self.engine.store.time_range(self.channel)[1] if self.channel else None
         start, stop = default_window(last, datetime.now(UTC))
-        choices = [(g, g) for g in self.groups]
+        choices = [(literal_text(g), g) for g in self.groups]
         with Vertical(classes="dialog wide tall"):
             yield Label("Plan from the library", classes="dialog-title")
             with Horizontal(classes="dialog-row"):
@@ -107,7 +107,7 @@ class PlanDialog(PreviewInThread, ModalScreen[Plan | None]):
             if not channel:
                 raise ValueError("give the channel id")
             start = parse_instant(self._value("#from"))
-            stop = parse_instant(self._value("#to"))
+            stop = parse_instant(self._value("#to"), relative_to=start)
             template: Template
             if self._value("#template"):
                 template = load_template(Path(self._value("#template")).expanduser())
@@ -140,5 +140,5 @@ class PlanDialog(PreviewInThread, ModalScreen[Plan | None]):
 
     def _show(self, plan: Plan) -> None:
         preview = self.query_one("#preview", Static)
-        preview.update(escape("\n".join(plan.preview(limit=400))))
+        preview.update(literal_lines(plan.preview(limit=400)))
         self.query_one("#apply", Button).disabled = not plan.added

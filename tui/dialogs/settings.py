@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from core.store.store import ChannelFacts
+from tui.literal import literal, literal_text
 
 __all__ = ["SettingsDialog", "SettingsResult"]
 
@@ -45,10 +46,13 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
         with Vertical(classes="dialog"):
             yield Label("Settings", classes="dialog-title")
             yield Select(
-                [(t, t) for t in self.themes], value=self.theme_name, allow_blank=False, id="theme"
+                [(literal_text(t), t) for t in self.themes],  # user theme files name themes
+                value=self.theme_name,
+                allow_blank=False,
+                id="theme",
             )
             if facts is not None:
-                yield Static(f"Rules on {facts.id} (empty: the config file's default)")
+                yield Static(literal(f"Rules on {facts.id} (empty: the config file's default)"))
                 yield Input(
                     "" if facts.cooldown_hours is None else f"{facts.cooldown_hours:g}",
                     placeholder="cooldown hours (48)",

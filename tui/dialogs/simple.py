@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from tui.literal import literal, problem
 
 __all__ = ["Ask", "Confirm", "PreviewInThread"]
 
@@ -30,8 +31,8 @@ class Ask(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.prompt, classes="dialog-text")
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield Static(literal(self.prompt), classes="dialog-text")
             yield Input(self.value, placeholder=self.placeholder, id="answer")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -55,8 +56,8 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.text, classes="dialog-text")
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield Static(literal(self.text), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", variant="primary", id="yes")
                 yield Button(f"{self.no} (n)", id="no")
@@ -91,11 +92,11 @@ class PreviewInThread:
         else:
             self.dismiss(None)
 
-    def _settle(self, result: Any, problem: str | None) -> None:
+    def _settle(self, result: Any, trouble: str | None) -> None:
         """The preview's outcome: the result to apply, or what is wrong."""
         self.plan = result
         if result is None:
-            self.query_one("#preview", Static).update(f"[b red]{escape(problem or '')}[/]")
+            self.query_one("#preview", Static).update(problem(trouble or ""))
         else:
             self._show(result)
 

@@ -36,6 +36,7 @@ from tui.dialogs.fixing import FixDialog
 from tui.dialogs.planning import PlanDialog
 from tui.dialogs.settings import SettingsDialog, SettingsResult
 from tui.dialogs.simple import Ask, Confirm
+from tui.literal import literal
 from tui.widgets.activity import JobsTable, LogPanel
 from tui.widgets.channels import ChannelList
 from tui.widgets.findings import FindingsTree
@@ -156,9 +157,11 @@ class MainScreen(Screen[None]):
         mark = "●" if health.status == "healthy" else "▲"
         queue = self.engine.queue
         self.query_one(StatusBar).update(
-            f" ScheduleFlow  {mark} {health.status} · {queue.active} active / "
-            f"{queue.queued} queued · {health.failed} failed · role {self.engine.role} · "
-            f"{self.engine.database}"
+            literal(
+                f" ScheduleFlow  {mark} {health.status} · {queue.active} active / "
+                f"{queue.queued} queued · {health.failed} failed · role {self.engine.role} · "
+                f"{self.engine.database}"
+            )
         )
         self.query_one(StatusBar).set_class(health.status != "healthy", "-degraded")
 
@@ -298,7 +301,7 @@ class MainScreen(Screen[None]):
         table = self.query_one(ProgrammeTable)
         if table.channel != event.channel:
             table.open_at(event.channel, self.query_one(Timeline).start)
-        self.query_one("#programmes").border_title = f"Programmes · {event.channel}"
+        self.query_one("#programmes").border_title = literal(f"Programmes · {event.channel}")
 
     @on(Timeline.TimeChosen)
     def _time_chosen(self, event: Timeline.TimeChosen) -> None:

@@ -12,6 +12,8 @@ from textual.widgets import DataTable, RichLog
 
 from core.jobs import Job, JobState
 from core.logs import LogLine
+from core.visible import visible
+from tui.literal import literal_text
 
 __all__ = ["JobsTable", "LogPanel"]
 
@@ -72,8 +74,8 @@ class JobsTable(DataTable[Text | str]):
         progress = f"{_bar(job.fraction)} {job.done:,}"
         rate = f"{job.rate:,.0f}" if job.state is JobState.RUNNING else ""
         elapsed = "<1 s" if job.elapsed < 1 else f"{job.elapsed:.0f} s"
-        error = job.error_message or ""
-        values = (job.label, state, progress, rate, elapsed, error)
+        error = literal_text(job.error_message or "")
+        values = (literal_text(job.label), state, progress, rate, elapsed, error)
         if job.id in self.rows:
             for column, value in zip(
                 ("job", "state", "progress", "items/s", "elapsed", "error"), values, strict=True
@@ -122,7 +124,8 @@ class LogPanel(RichLog):
         style = {"ERROR": "bold red", "WARNING": "yellow", "DEBUG": "dim"}.get(line.level, "")
         when = time.strftime("%H:%M:%S", time.localtime(line.time))
         job = f" [{line.job_id}]" if line.job_id != "-" else ""
-        self.write(Text(f"{when} {line.level:<7}{job} {line.message}", style=style))
+        # the message quotes file names and titles: escaped as in the log file
+        self.write(Text(visible(f"{when} {line.level:<7}{job} {line.message}"), style=style))
 
     def action_level(self, name: str) -> None:
         self.level = logging.getLevelName(name)

@@ -21,6 +21,7 @@ from textual.widget import Widget
 
 from core.rules.findings import Finding
 from core.store import ChannelSummary
+from core.visible import visible
 
 __all__ = ["ChannelList"]
 
@@ -209,11 +210,11 @@ class ChannelList(Widget, can_focus=True):
         errors, warnings = self.errors[summary.id], self.warnings[summary.id]
         # numbers and badges first: a narrow pane cuts only the end of the name
         segments = [
-            Segment(f"{summary.number or '':>4} ", muted),
+            Segment(f"{visible(summary.number or ''):>4} ", muted),
             Segment(f"●{errors:<3}" if errors else "    ", errors_style),
             Segment(f"▲{warnings:<3}" if warnings else "    ", warnings_style),
         ]
-        tail = [(summary.name, base), (f" · {summary.programmes:,}", muted)]
+        tail = [(visible(summary.name), base), (f" · {summary.programmes:,}", muted)]
         if not summary.declared:
             tail.append((" (undeclared)", muted + Style(italic=True)))
         segments += _fit(tail, width - sum(cell_len(s.text) for s in segments))

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Tree
 
 from core.rules.findings import KINDS, Finding
+from tui.literal import literal_text
 
 __all__ = ["FindingsTree"]
 
@@ -70,7 +71,9 @@ class FindingsTree(Tree[Finding | str]):
             label = f"{kind} ({len(items)})" + (f" · {errors} errors" if errors else "")
             branch = self.root.add(label, data=kind, expand=len(by_kind) <= 3)
             for finding in items[:_SHOWN]:
-                branch.add_leaf(f"{_ICON[finding.severity]} {finding.message}", data=finding)
+                branch.add_leaf(
+                    literal_text(f"{_ICON[finding.severity]} {finding.message}"), data=finding
+                )
             if len(items) > _SHOWN:
                 branch.add_leaf(f"… {len(items) - _SHOWN} more (narrow the check window)")
 

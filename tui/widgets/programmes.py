@@ -24,6 +24,7 @@ from textual.widget import Widget
 from core.models import Programme
 from core.rules.findings import Finding
 from core.store import ORDERS, Cursor, ProgrammeView, Store
+from core.visible import visible
 
 __all__ = ["ProgrammeTable"]
 
@@ -365,7 +366,7 @@ class ProgrammeTable(Widget, can_focus=True):
             )
             note = f"  {self.total:,}" + _VIEW_NOTES[self.order]
             if self.contains:
-                note += f" · titles with '{self.contains}'"
+                note += f" · titles with '{visible(self.contains)}'"
             style = self.get_component_rich_style("programmes--header")
             return Strip([Segment((header + note).ljust(width)[:width], style)])
         index = self.top + y - 1
@@ -376,9 +377,9 @@ class ProgrammeTable(Widget, can_focus=True):
             f"{programme.start:%a %d %b %H:%M}",
             f"{programme.stop:%H:%M}" if programme.stop else "",
             _length(programme),
-            programme.title or "(no title)",
-            programme.episode,
-            (programme.locator or "—")[-widths[5] :],
+            visible(programme.title) or "(no title)",
+            visible(programme.episode),
+            visible(programme.locator or "—")[-widths[5] :],
             self.flags.get(programme.id or -1, ""),
         ]
         text = " ".join(cell.ljust(w)[:w] for cell, w in zip(cells, widths, strict=True))

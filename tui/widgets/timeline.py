@@ -24,6 +24,7 @@ from textual.strip import Strip
 from core.models import Programme
 from core.rules.findings import Finding
 from core.store import ChannelSummary, Store
+from core.visible import visible
 
 __all__ = ["ZOOMS", "Timeline"]
 
@@ -237,7 +238,7 @@ class Timeline(ScrollView, can_focus=True):
         summary = self.channels[index]
         selected = index == self.lane and self.has_focus
         name_style = self._style("timeline--cursor" if index == self.lane else "timeline--name")
-        name = (summary.number or "").rjust(3) + " " + summary.name
+        name = visible((summary.number or "").rjust(3) + " " + summary.name)
         segments = [Segment(name[: _NAMES - 1].ljust(_NAMES), name_style)]
         columns = width - _NAMES
         step = self.span.total_seconds() / columns
@@ -260,7 +261,7 @@ class Timeline(ScrollView, can_focus=True):
             base = Style(bgcolor=_colour(category), color="#F2F2F2")
             if kind == "cooldown":
                 base += Style(underline=True, bold=True)
-            label = "▏" + programme.title
+            label = "▏" + visible(programme.title)
             for offset, column in enumerate(range(first, last)):
                 covered[column] += 1
                 char = label[offset] if offset < len(label) else " "
