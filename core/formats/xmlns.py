@@ -10,9 +10,10 @@ well-formed wherever it is written. The lossless export declares every prefix it
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
+import xml.parsers.expat as expat
 from collections.abc import Mapping
+from functools import lru_cache
 
 __all__ = [
     "FFPLAYOUT_NAMESPACE",
@@ -27,13 +28,25 @@ FFPLAYOUT_NAMESPACE = "https://github.com/ffplayout/ffplayout"
 KNOWN_NAMESPACES: Mapping[str, str] = {"ffplayout": FFPLAYOUT_NAMESPACE}
 """Prefixes ScheduleFlow itself writes into ``attrs`` (the ffplayout reader's keys)."""
 
-# XML 1.0 names, near enough: a letter or underscore, then letters, digits, . - _; one colon.
-_NAME = re.compile(r"^[^\W\d][\w.\-]*(:[^\W\d][\w.\-]*)?$")
 
-
+@lru_cache(maxsize=4096)
 def is_xml_name(name: str) -> bool:
-    """True when ``name`` can be written as an element or attribute name."""
-    return _NAME.match(name) is not None and not name.lower().startswith("xmlns")
+    """True when ``name`` can be written as an attribute name and read back as the same.
+
+    Expat (the reader's parser) decides: it is stricter than libxml2 about which characters
+    a name may hold, and what it accepts, xmllint accepts too. One colon at most, and never
+    a namespace declaration (those are written from the recorded prefixes).
+    """
+    if name.count(":") > 1 or name.lower().startswith("xmlns") or name.startswith(":"):
+        return False
+    seen: list[dict[str, str]] = []
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = lambda tag, attributes: seen.append(attributes)
+    try:
+        parser.Parse(f'<a {name}=""/>', True)
+    except expat.ExpatError:
+        return False
+    return seen == [{name: ""}] and not name.endswith(":")
 
 
 def stand_in_uri(prefix: str) -> str:

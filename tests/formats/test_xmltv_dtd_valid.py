@@ -18,7 +18,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.formats import write_xmltv
+from core.formats import open_reader, write_xmltv
 from core.formats.xmltv_dtd import SPECS
 from core.models import Channel, EpisodeNum, Icon, Programme, Rating, RawElement, Text, Url
 from tests.conftest import corpus_path
@@ -44,12 +44,12 @@ ATTRIBUTE_NAMES = [
 ENUMERATED = ["seconds", "yes", "no", "teletext", "text", "url", "poster", "1", "P"]
 
 
-def _dtd_errors(document: str) -> str:
+def _dtd_errors(document: str, *, dtd: bool = True) -> str:
     with tempfile.NamedTemporaryFile("w", suffix=".xml", encoding="utf-8") as handle:
         handle.write(document)
         handle.flush()
         result = subprocess.run(
-            ["xmllint", "--noout", "--dtdvalid", str(DTD), handle.name],
+            ["xmllint", "--noout", *(["--dtdvalid", str(DTD)] if dtd else []), handle.name],
             capture_output=True,
             text=True,
             errors="replace",
@@ -121,7 +121,19 @@ PROGRAMMES = st.builds(
     ),
     locator=st.none() | ANY_TEXT,
     attrs=st.lists(
-        st.tuples(st.sampled_from([*ATTRIBUTE_NAMES, "stop", "clumpidx", "x-foo"]), ANY_TEXT),
+        st.tuples(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        *ATTRIBUTE_NAMES,
+                        *["stop", "clumpidx", "x-foo", "ffplayout:in", "x:in"],
+                        *["{urn:example:x}in", "xml:lang", "xmlns:y", "a b", "", "1x"],
+                    ]
+                ),
+                ANY_TEXT,
+            ),
+            ANY_TEXT,
+        ),
         max_size=3,
     ).map(tuple),
     extras=RAWS,
@@ -136,6 +148,20 @@ def test_any_store_content_exports_dtd_valid(
     out = io.StringIO()
     write_xmltv(out, channels, programmes, header=[("source-info-name", "x"), ("x-y", "z")])
     assert _dtd_errors(out.getvalue()) == ""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(CHANNELS, max_size=2), st.lists(PROGRAMMES, max_size=3))
+def test_any_store_content_exports_well_formed_with_keep_unknown(
+    channels: list[Channel], programmes: list[Programme]
+) -> None:
+    out = io.StringIO()
+    write_xmltv(out, channels, programmes, strict=False, namespaces={"x": "urn:example:x"})
+    assert _dtd_errors(out.getvalue(), dtd=False) == ""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "guide.xml"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        list(open_reader(path))  # what xmllint accepts, the reader reads back (no ParseError)
 
 
 def test_a_channel_desc_is_left_out_of_the_dtd_valid_export_and_said(tmp_path: Path) -> None:
