@@ -4,9 +4,10 @@ A guide says where its data came from (``source-info-name``, ``source-info-url``
 ``source-data-url``, ``date``); each import keeps that, and an export passes it on:
 
 - from one source guide, its attributes as they were;
-- from several, each attribute they all give with one value; differing
-  ``source-info-name``\\ s are joined with "; " (in import order), so no source goes unnamed,
-  while a URL or date that differs is left out rather than credit one source with all;
+- from several (an ffplayout or JSON import is a source without attributes), each
+  attribute they all give with one value; differing ``source-info-name``\\ s are joined
+  with "; " (in import order), so no source goes unnamed, while a URL or date that differs
+  is left out rather than credit one source with all;
 - ``generator-info-name`` names the program that wrote the file, which is ScheduleFlow; the
   source's ``generator-info-name``/``-url`` (the DTD allows one of each, and they name a
   program that did not write this file) stay in the store and are not written.
@@ -74,7 +75,8 @@ def guide_header(
         return list(GENERATOR)
     where, values = _window(channel_keys, start, stop)
     rows = connection.execute(
-        "SELECT header FROM import_source WHERE header != '[]' AND id IN "
+        # every source counts: one without a header (ffplayout, JSON) agrees on nothing
+        "SELECT header FROM import_source WHERE id IN "
         f"(SELECT DISTINCT source_id FROM programme WHERE {where}) ORDER BY id",
         values,
     ).fetchall()

@@ -159,4 +159,9 @@ def test_several_sources_keep_what_they_agree_on_and_join_their_names() -> None:
         ("source-data-url", "https://data.example"),
         ("generator-info-name", "ScheduleFlow"),
     ]
+    # an ffplayout or JSON import says nothing about itself: it agrees on nothing
+    assert combine_headers([first, []]) == [
+        ("source-info-name", "Alpha"),
+        ("generator-info-name", "ScheduleFlow"),
+    ]
     assert combine_headers([]) == [("generator-info-name", "ScheduleFlow")]
