@@ -71,6 +71,7 @@ def repeat_warnings(
     """One warning per repeat of the noted identities, read again from the file."""
     starts = {(key, start) for key, start, _ in identities}
     first: dict[tuple[int, int, int], int | None] = {}
+    seen: dict[tuple[int, int, int], int] = {}
     warnings: list[InputWarning] = []
     for item in items:
         if not isinstance(item, Programme) or (only is not None and item.channel != only):
@@ -84,13 +85,16 @@ def repeat_warnings(
             continue
         if identity not in first:
             first[identity] = item.line
+            seen[identity] = 1
             continue
+        seen[identity] += 1
+        times = "twice" if seen[identity] == 2 else f"{seen[identity]} times"
         also = f" (also line {first[identity]})" if first[identity] is not None else ""
         warnings.append(
             InputWarning(
                 item.line,
-                f"programme '{item.title}' {_when(item)} on '{item.channel}' appears twice in "
-                f"this file{also}; stored once",
+                f"programme '{item.title}' {_when(item)} on '{item.channel}' appears {times} "
+                f"in this file{also}; stored once",
             )
         )
     return warnings

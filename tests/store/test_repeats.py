@@ -40,7 +40,7 @@ def test_a_programme_repeated_in_one_file_is_stored_once_and_both_lines_are_name
     store = new_store(tmp_path)
     result = import_file(store, _guide(tmp_path), actor=ACTOR)
     assert (result.added, result.skipped, result.duplicates_in_file) == (3, 0, 2)
-    repeats = [w for w in result.warnings if "appears twice" in w.message]
+    repeats = [w for w in result.warnings if "in this file" in w.message]
     assert [(w.line, w.message) for w in repeats] == [
         (
             14,
@@ -49,7 +49,7 @@ def test_a_programme_repeated_in_one_file_is_stored_once_and_both_lines_are_name
         ),
         (
             22,
-            "programme 'News' 2026-01-05 06:00+13:00 on 'makro.example.org' appears twice in "
+            "programme 'News' 2026-01-05 06:00+13:00 on 'makro.example.org' appears 3 times in "
             "this file (also line 6); stored once",
         ),
     ]
@@ -57,7 +57,7 @@ def test_a_programme_repeated_in_one_file_is_stored_once_and_both_lines_are_name
 
     again = import_file(store, _guide(tmp_path), actor=ACTOR)
     assert (again.added, again.skipped, again.duplicates_in_file) == (0, 5, 0)
-    assert not [w for w in again.warnings if "appears twice" in w.message]
+    assert not [w for w in again.warnings if "in this file" in w.message]
 
     replaced = import_file(store, _guide(tmp_path), actor=ACTOR, replace=True)
     assert (replaced.added, replaced.replaced, replaced.duplicates_in_file) == (3, 3, 2)
