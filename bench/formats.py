@@ -11,7 +11,14 @@ from bench.generate import write_bench_m3u, write_bench_xmltv
 from bench.harness import DATA, Row, Table, best_of, best_of_each, peak_rss_mb
 from core.formats import open_reader
 
-__all__ = ["iterparse_floors", "run", "tv_sort_seconds", "xmltv_67k", "xmltv_670k"]
+__all__ = [
+    "giant_value_guide",
+    "iterparse_floors",
+    "run",
+    "tv_sort_seconds",
+    "xmltv_67k",
+    "xmltv_670k",
+]
 
 
 def m3u_100k() -> Path:
@@ -33,6 +40,58 @@ def xmltv_670k() -> Path:
     if not path.exists():
         write_bench_xmltv(path, channels=1000, days=21)
     return path
+
+
+def giant_value_guide(kind: str, megabytes: int) -> Path:
+    """A one-programme guide whose title (``kind="title"``) or one attribute is
+    ``megabytes`` MB long: 49 MB is the attack (bundled expat is quadratic in a token's
+    length), 1 MB a value just under the limit, which is read."""
+    path = DATA / f"giant-{kind}-{megabytes}mb.xml"
+    if not path.exists():
+        value = "x" * (megabytes * 1000 * 1000)
+        title, attribute = (value, "") if kind == "title" else ("t", f' x-note="{value}"')
+        path.write_text(
+            '<?xml version="1.0"?>\n<tv><channel id="a.tv"><display-name>A</display-name>'
+            '</channel>\n<programme channel="a.tv" start="20260101000000 +0000" '
+            f'stop="20260101010000 +0000"{attribute}><title>{title}</title></programme></tv>\n',
+            encoding="utf-8",
+        )
+    return path
+
+
+def _inspect_cost(path: Path) -> dict[str, float]:
+    """Seconds and peak RSS of ``inspect`` on ``path``, each in a fresh interpreter, the
+    least of three (refused or not: a refusal is what the 49 MB file should cost, and no
+    more than reading 1 MB; both take hundredths of a second, where noise is large)."""
+    runs = [
+        peak_rss_mb(
+            f"try:\n    inspect_file(Path({str(path)!r}))\nexcept InputError:\n    pass",
+            setup=(
+                "from pathlib import Path\nfrom core.errors import InputError\n"
+                "from core.inspection import inspect_file"
+            ),
+        )
+        for _ in range(3)
+    ]
+    return {key: min(run[key] for run in runs) for key in ("seconds", "peak_mb")}
+
+
+def _giant_value_rows(table: Table) -> None:
+    for kind in ("title", "attribute"):
+        giant = _inspect_cost(giant_value_guide(kind, 49))
+        small = _inspect_cost(giant_value_guide(kind, 1))
+        time_ratio = giant["seconds"] / small["seconds"]
+        rss_ratio = giant["peak_mb"] / small["peak_mb"]
+        table.add(
+            Row(
+                f"XMLTV one 49 MB {kind} (refused) vs a 1 MB one (read): inspect time, peak RSS",
+                f"{giant['seconds']:.2f} s, {giant['peak_mb']:.0f} MB",
+                f"{small['seconds']:.2f} s, {small['peak_mb']:.0f} MB",
+                f"{time_ratio:.1f}×, {rss_ratio:.1f}×",
+                "≤ 2× both",
+                time_ratio <= 2 and rss_ratio <= 2,
+            )
+        )
 
 
 _TV_SORT: dict[Path, float] = {}
@@ -162,6 +221,8 @@ def run() -> list[Table]:
             tv_sort / ours >= 30,
         )
     )
+
+    _giant_value_rows(table)
 
     big = xmltv_670k()
     measured = peak_rss_mb(

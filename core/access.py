@@ -129,18 +129,23 @@ def _read_trusted(path: Path, owner: int) -> str | None:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise FileProblem(f"cannot be read ({error.strerror})", path=path) from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):  # a folder cannot even be wrapped as a file
+        os.close(descriptor)
+        raise _refuse(path, "is not a regular file", f"replace it with one: rm {path}")
     with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise _refuse(path, "is not a regular file", f"replace it with one: rm {path}")
         _check_file(path, status, owner)
         for folder in {path.parent, path.resolve().parent}:
             _check_folder(folder, owner)
         data = handle.read(1 << 20)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise FileProblem("is not UTF-8 text", path=path) from None
+    except UnicodeDecodeError as error:
+        raise FileProblem(
+            f"is not UTF-8 text (byte 0x{error.object[error.start]:02X} at offset {error.start})",
+            path=path,
+            hint="save it as UTF-8",
+        ) from None
 
 
 def store_roles(database: Path) -> StoreRoles:

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from core.diskspace import disk_full, is_disk_full
 from core.errors import Cancelled, FileProblem
 from core.permissions import operator_file_mode
 
@@ -125,6 +126,12 @@ def _place(temporary: Path, path: Path, force: bool) -> None:
     temporary.unlink()
 
 
+def _cannot_write(path: Path, error: OSError) -> FileProblem:
+    if is_disk_full(error, path):
+        return disk_full(path)
+    return FileProblem(f"cannot be written ({error.strerror})", path=path)
+
+
 @contextmanager
 def _replacing(
     path: Path, force: bool, *, keep_mode: bool = False, make_folders: bool = False
@@ -150,7 +157,7 @@ def _replacing(
             prefix=f".{path.name}.", suffix=".partial", dir=path.parent
         )
     except OSError as error:
-        raise FileProblem(f"cannot be written ({error.strerror})", path=path) from None
+        raise _cannot_write(path, error) from None
     temporary = Path(name)
     try:
         yield descriptor, temporary
@@ -159,7 +166,7 @@ def _replacing(
         _place(temporary, path, force)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise FileProblem(f"cannot be written ({error.strerror})", path=path) from None
+        raise _cannot_write(path, error) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

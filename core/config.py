@@ -23,15 +23,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from core.errors import InputError
+from core.errors import FileProblem, InputError
 
 __all__ = [
     "Config",
     "JobSettings",
     "RoleSettings",
     "RuleDefaults",
+    "check_rule_setting",
     "load_config",
     "read_config_file",
+    "rule_bounds",
 ]
 
 _PREFIX = "SCHEDULEFLOW_"
@@ -44,14 +46,33 @@ Role = Literal["viewer", "operator", "admin"]
 class RuleDefaults:
     """Defaults of the schedule rules; each channel may override them in the store."""
 
-    cooldown_hours: float = field(default=48.0, metadata={"minimum": 0})
+    # The ranges are the only definition: the config file, the settings dialog and the
+    # channel settings a JSON import carries are all checked against them (rule_bounds).
+    cooldown_hours: float = field(default=48.0, metadata={"minimum": 0, "maximum": 8760})
     cooldown_scope: Literal["channel", "network"] = field(
         default="channel", metadata={"choices": ("channel", "network")}
     )
-    gap_tolerance_seconds: float = field(default=0.0, metadata={"minimum": 0})
+    gap_tolerance_seconds: float = field(default=0.0, metadata={"minimum": 0, "maximum": 86400})
     # shorter items (bumpers, idents) are exempt from the cooldown
-    cooldown_min_seconds: float = field(default=120.0, metadata={"minimum": 0})
-    duration_tolerance_seconds: float = field(default=1.0, metadata={"minimum": 0})
+    cooldown_min_seconds: float = field(default=120.0, metadata={"minimum": 0, "maximum": 86400})
+    duration_tolerance_seconds: float = field(default=1.0, metadata={"minimum": 0, "maximum": 3600})
+    # where relative video paths (ffplayout's "source": "clips/a.mp4") are found when a
+    # channel sets no storage root of its own: ffplayout's own default storage folder
+    storage_root: str = "/var/lib/ffplayout/tv-media"
+
+
+def rule_bounds(name: str) -> tuple[float, float]:
+    """The least and greatest value the rule setting ``name`` accepts."""
+    rules = {f.name: f.metadata for f in dataclasses.fields(RuleDefaults)}[name]
+    return float(rules["minimum"]), float(rules["maximum"])
+
+
+def check_rule_setting(name: str, value: float) -> float:
+    """``value`` itself, or ``ValueError`` saying the range when it is outside it (or NaN)."""
+    low, high = rule_bounds(name)
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be from {low:g} to {high:g}, not {value}")
+    return value
 
 
 _TIMEOUTS = {
@@ -81,6 +102,8 @@ class JobSettings:
     )
     history: int = field(default=500, metadata={"minimum": 10})
     degraded_after_failures: int = field(default=3, metadata={"minimum": 1})
+    # health is degraded while the store's filesystem has less free (a full disk stops writes)
+    degraded_below_free_mb: float = field(default=1024.0, metadata={"minimum": 0})
 
 
 @dataclass(frozen=True)
@@ -243,9 +266,22 @@ def load_config(home_dir: Path) -> Config:
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        except tomllib.TOMLDecodeError as error:
             raise InputError(
                 f"is not valid TOML ({error})", path=path, hint="fix the file or remove it"
+            ) from None
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"is not UTF-8 text (byte 0x{error.object[error.start]:02X} at offset "
+                f"{error.start})",
+                path=path,
+                hint="save it as UTF-8, or remove it",
+            ) from None
+        except OSError as error:  # a folder, no permission to read, an I/O error
+            raise FileProblem(
+                f"cannot be read ({error.strerror or error})",
+                path=path,
+                hint="the settings file must be a file this user can read",
             ) from None
     environment = _environment()
     _refuse_roles_from_the_environment(environment)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 
 from core.access import store_roles
 from core.config import Config, load_config
+from core.diskspace import free_bytes
 from core.errors import Cancelled, OperationTimeout
 from core.health import Health, measure_health
 from core.history import JobHistory
@@ -25,6 +27,7 @@ from core.jobs import Job, JobContext, JobQueue, JobState
 from core.paths import database_path, log_folder
 from core.roles import require, role_for
 from core.store import Store
+from core.store.integrity import is_corruption
 
 __all__ = ["Engine", "StoreOperation", "outcome"]
 
@@ -99,7 +102,14 @@ class Engine:
 
         def run(context: JobContext) -> Any:
             with self.open_store() as store:
-                return operation(store, context)
+                try:
+                    return operation(store, context)
+                except sqlite3.DatabaseError as error:
+                    # a read that meets damage: the file is marked, copied aside once, and
+                    # no write (this job's, another's, the job history's) reaches it
+                    if is_corruption(error):
+                        raise store.database.corruption(error) from None
+                    raise
 
         return self.queue.submit(kind, run, label=label or kind, timeout=timeout)
 
@@ -135,6 +145,8 @@ class Engine:
             queue=self.queue,
             started_at=self.started_at,
             failure_threshold=self.config.jobs.degraded_after_failures,
+            free_bytes=free_bytes(self.database),
+            min_free_mb=self.config.jobs.degraded_below_free_mb,
         )
 
 

@@ -16,6 +16,7 @@ as one of ours; the traceback goes to the log file, the user sees ``str(error)``
     │   ├── RefusedLocator            validation   a locator we never hand to a program
     │   └── SchemaError               validation   JSON of the wrong shape (names the JSON path)
     ├── FileProblem                   file         missing, unreadable, exists without --force
+    │   └── DiskFull                  file         no space left where we write (what to free)
     ├── PermissionDenied              permission   the role does not allow the operation
     ├── StoreError                    unexpected   the database cannot do what was asked
     │   ├── StoreCorrupt              file         integrity check failed; copy kept aside
@@ -34,6 +35,7 @@ from typing import ClassVar, Literal
 __all__ = [
     "Cancelled",
     "Category",
+    "DiskFull",
     "FileProblem",
     "InputError",
     "OperationTimeout",
@@ -136,6 +138,10 @@ class FileProblem(ScheduleFlowError):
     """A file that is missing, unreadable, unwritable or already there."""
 
     category: ClassVar[Category] = "file"
+
+
+class DiskFull(FileProblem):
+    """The filesystem we write to has no space left; nothing was changed."""
 
 
 class PermissionDenied(ScheduleFlowError):

@@ -1,7 +1,9 @@
 """Health: healthy or degraded, with the numbers behind it.
 
 Degraded when, within the last hour, failed or timed-out jobs reach the configured threshold
-(three by default), or when the store fails its integrity check.
+(three by default), when the store fails its integrity check, or while the store's
+filesystem has less free space than ``[jobs] degraded_below_free_mb`` (1 GiB by default):
+a full disk stops every change, so health warns before it is full.
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ class Health:
     total_errors: int
     store: str
     reasons: tuple[str, ...] = ()
+    free_mb: float | None = None
+
+    @classmethod
+    def disk_full(cls, reason: str, free_bytes: int | None) -> Health:
+        """Degraded with nothing measured: the store could not be opened on a full disk
+        (a monitor asking ``health`` hears "degraded", not "could not run")."""
+        free_mb = round(free_bytes / (1024 * 1024), 1) if free_bytes is not None else None
+        return cls("degraded", 0.0, 0, 0, 0, 0, 0, 0, 0, "not opened", (reason,), free_mb)
 
     def to_json(self) -> dict[str, Any]:
         """The ``health --json`` shape."""
@@ -50,6 +60,7 @@ class Health:
             "total_errors": self.total_errors,
             "store": self.store,
             "reasons": list(self.reasons),
+            "free_mb": self.free_mb,
         }
 
 
@@ -60,6 +71,8 @@ def measure_health(
     queue: JobQueue | None = None,
     started_at: float,
     failure_threshold: int = 3,
+    free_bytes: int | None = None,
+    min_free_mb: float = 0.0,
 ) -> Health:
     """Health from the job history (all processes), this process's queue and the store."""
     stats = history.stats()
@@ -72,6 +85,12 @@ def measure_health(
         reasons.append(f"{stats.recent_failures} jobs failed or timed out in the last hour")
     if store_check != "ok":
         reasons.append(f"the store failed its check: {store_check}")
+    free_mb = free_bytes / (1024 * 1024) if free_bytes is not None else None
+    if free_mb is not None and free_mb < min_free_mb:
+        reasons.append(
+            f"only {free_mb:,.1f} MB free on the store's filesystem, below {min_free_mb:,.0f} MB "
+            "([jobs] degraded_below_free_mb); free space before the disk fills"
+        )
     return Health(
         status="degraded" if reasons else "healthy",
         uptime_seconds=time.time() - started_at,
@@ -84,4 +103,5 @@ def measure_health(
         total_errors=stats.failed + stats.timed_out,
         store=store_check,
         reasons=tuple(reasons),
+        free_mb=round(free_mb, 1) if free_mb is not None else None,
     )

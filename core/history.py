@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from core.jobs import Job, JobState
+from core.store.integrity import is_damaged
 
 __all__ = ["HistoryStats", "JobHistory"]
 
@@ -113,6 +114,8 @@ class JobHistory:
             connection.close()
 
     def _store(self, connection: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        if is_damaged(self.database):
+            return  # a damaged store is not written to, not even to say a job failed
         with connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO job (id, kind, state, who, created_at, started_at,"

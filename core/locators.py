@@ -124,14 +124,15 @@ def content_fingerprint(path: Path, chunk_size: int = 1 << 20) -> str:
 
 
 def _shown(locator: str, limit: int = 200) -> str:
-    """A locator quoted for a message: controls visible as escapes, long ones shortened."""
-    text = "".join(
-        character.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(character) in _LINE_BREAKING
-        else character
-        for character in locator[:limit]
-    )
-    return f"'{text}…'" if len(locator) > limit else f"'{text}'"
+    """A locator quoted for a message, long ones shortened. Its characters are kept as they
+    are: every edge that shows a message (terminal, log, TUI) shows controls escaped
+    (core.visible), and escaping here as well would double every backslash there."""
+    return f"'{locator[:limit]}…'" if len(locator) > limit else f"'{locator}'"
+
+
+def _named(character: str) -> str:
+    """A character named by its code point (``U+001B``), for the reason a locator is refused."""
+    return f"U+{ord(character):04X}"
 
 
 def _control_in(text: str) -> str | None:
@@ -155,7 +156,7 @@ def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
     control = _control_in(locator.strip())
     if control is not None:
         raise RefusedLocator(
-            f"locator {_shown(locator)} holds a control character ({_shown(control)[1:-1]})"
+            f"locator {_shown(locator)} holds a control character ({_named(control)})"
         )
     match = _URL_PARTS.match(text)
     if match is not None:
@@ -178,7 +179,6 @@ def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
     control = _control_in(spelled)
     if control is not None:  # a file:// URL can spell one as %0A
         raise RefusedLocator(
-            f"locator {_shown(locator)} names a path with a control character "
-            f"({_shown(control)[1:-1]})"
+            f"locator {_shown(locator)} names a path with a control character ({_named(control)})"
         )
     return spelled

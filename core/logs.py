@@ -14,9 +14,11 @@ exception message with a newline becomes two indented lines, never a record).
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import logging.handlers
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -28,7 +30,7 @@ from pathlib import Path
 from core.paths import log_folder
 from core.visible import visible
 
-__all__ = ["JOB_ID", "LOG_FILE_NAME", "configure_logging"]
+__all__ = ["JOB_ID", "LOG_FILE_NAME", "configure_logging", "log_failure"]
 
 LOG_FILE_NAME = "scheduleflow.log"
 JOB_ID: ContextVar[str] = ContextVar("job_id", default="-")
@@ -74,6 +76,44 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file; when it cannot be written, logging to it stops quietly.
+
+    logging's own ``handleError`` prints a "--- Logging error ---" traceback for every line
+    that fails: on a full disk that buried the one line the user needed under a hundred.
+    Here the first failure is kept (the command's message can then say the log is not
+    there) and at most one line goes to stderr — none when the disk is full, because the
+    command says so itself.
+    """
+
+    failure: OSError | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.failure is None:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            super().handleError(record)  # a bug in a log call: logging's own report
+            return
+        if self.failure is None:
+            self.failure = error
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                sys.stderr.write(
+                    f"scheduleflow: cannot write the log {self.baseFilename} "
+                    f"({error.strerror or error}); logging to it stops\n"
+                )
+
+
+def log_failure() -> OSError | None:
+    """Why the log file could not be written, if it could not (``None`` while it works)."""
+    for handler in logging.getLogger("scheduleflow").handlers:
+        if isinstance(handler, _LogFile) and handler.failure is not None:
+            return handler.failure
+    return None
+
+
 def configure_logging(
     home_dir: Path,
     *,
@@ -86,8 +126,9 @@ def configure_logging(
     folder = log_folder(home_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILE_NAME
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+    # backslashreplace: a lone surrogate that reached a message is written, not a crash
+    handler = _LogFile(
+        path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", errors="backslashreplace"
     )
     handler.addFilter(_JobIdFilter())
     handler.setFormatter(JsonFormatter() if format == "json" else TextFormatter())

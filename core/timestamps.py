@@ -4,6 +4,11 @@ XMLTV writes ``YYYYMMDDhhmmss ±zzzz`` or any leading part of it (``200209``), a
 be a name (``BST``) and, when absent, means UTC. Every parsed instant keeps the offset it was
 given so that an export writes back what was read. The fast path handles the full form; the
 rest goes through one regular expression.
+
+Every reader keeps what it accepts inside :data:`EARLIEST`..:data:`LATEST` and every length
+under :data:`LONGEST_SECONDS` (see :func:`check_instant`, :func:`check_seconds`): the rules,
+exports and the TUI add days and hours to these values, and a year-1 start or an infinite
+duration would make every later command fail, not the import that let it in.
 """
 
 from __future__ import annotations
@@ -12,11 +17,43 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 __all__ = [
+    "EARLIEST",
+    "LATEST",
+    "LONGEST_SECONDS",
     "NAMED_ZONES",
+    "check_instant",
+    "check_seconds",
     "fixed_zone",
     "format_xmltv_time",
     "parse_xmltv_time",
 ]
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+"""The earliest instant a schedule may hold (archive guides go back decades, not centuries)."""
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+"""The latest instant a schedule may hold."""
+LONGEST_SECONDS = 31 * 86400.0
+"""The longest a programme, an asset or a playlist item may last: a month."""
+
+
+def check_instant(value: datetime) -> datetime:
+    """``value`` itself, or ``ValueError`` when it lies outside the years a schedule can have."""
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(
+            f"{value.isoformat()} is outside the years a schedule can have "
+            f"({EARLIEST.year}-{LATEST.year - 1}, UTC)"
+        )
+    return value
+
+
+def check_seconds(value: float) -> float:
+    """``value`` itself, or ``ValueError`` unless it is a length of zero to a month (seconds)."""
+    if not 0 <= value <= LONGEST_SECONDS:  # also refuses NaN
+        raise ValueError(
+            f"{value} seconds is not a length from 0 to {LONGEST_SECONDS:.0f} (31 days)"
+        )
+    return value
+
 
 # Abbreviations seen in real XMLTV (the DTD's own example is 'BST'). Ambiguous names such
 # as 'IST' are left out on purpose: guessing an offset is worse than a clear warning.
@@ -73,7 +110,14 @@ def fixed_zone(minutes: int) -> timezone:
 
 
 def parse_xmltv_time(text: str) -> datetime:
-    """Parse an XMLTV timestamp into an aware datetime; ``ValueError`` says what is wrong."""
+    """Parse an XMLTV timestamp into an aware datetime; ``ValueError`` says what is wrong.
+
+    An instant outside :data:`EARLIEST`..:data:`LATEST` is refused like a malformed one.
+    """
+    return check_instant(_parse(text))
+
+
+def _parse(text: str) -> datetime:
     if len(text) == 20 and text[14] == " " and text[15] in "+-":
         try:
             minutes = int(text[16:18]) * 60 + int(text[18:20])

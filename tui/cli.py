@@ -9,15 +9,18 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import math
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
+from core.diskspace import disk_full, is_disk_full
 from core.errors import ScheduleFlowError
 from core.formats import DEFAULT_LIMIT, EXPORT_FORMATS, FORMATS
-from core.logs import configure_logging
+from core.logs import configure_logging, log_failure
 from core.paths import database_path, home, log_folder
 from core.permissions import protect_new_files
 from core.rules.findings import FIXES
@@ -43,11 +46,21 @@ def _add_globals(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         parser.add_argument(*flags, **options, **extra)
 
 
+_MAX_SIZE_MB = 1024 * 1024  # a terabyte: far past any guide, short of float's overflow
+
+
 def _megabytes(text: str) -> int:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive number of megabytes")
-    return int(value * 1024 * 1024)
+    """``--max-size``: a finite, positive number of megabytes, at most a terabyte (``inf``,
+    ``nan``, ``1e400``, ``-1``, ``0`` and words are refused by argparse in one line)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of megabytes") from None
+    if not math.isfinite(value) or not 0 < value <= _MAX_SIZE_MB:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a size above 0 MB and up to {_MAX_SIZE_MB:,} MB (a terabyte)"
+        )
+    return max(1, int(value * 1024 * 1024))
 
 
 def _max_size(parser: argparse.ArgumentParser) -> None:
@@ -266,12 +279,32 @@ def _run_tui(args: argparse.Namespace) -> int:
         app.run(mouse=not args.no_mouse)
     except Exception:
         log.exception("the TUI failed")
-        details = log_folder(context.home) / "scheduleflow.log"
-        print(f"scheduleflow: unexpected error; details in {details}", file=sys.stderr)
+        print(f"scheduleflow: unexpected error; {_details(context.home)}", file=sys.stderr)
         return 2
     finally:
         context.close()
     return 0
+
+
+def _details(home_dir: Path) -> str:
+    """Where the traceback is, or why it is nowhere (a log file that cannot be written)."""
+    failure = log_failure()
+    if failure is not None:
+        return f"the log file could not be written either ({failure.strerror or failure})"
+    return f"details in {log_folder(home_dir) / 'scheduleflow.log'}"
+
+
+def _damaged(context: Context, failure: Exception) -> ScheduleFlowError | None:
+    """A corruption SQLite met outside a job (a command's own read): the same one line,
+    copy aside and stop to writes as inside one."""
+    import sqlite3
+
+    from core.store.integrity import is_corruption, store_damaged
+
+    if isinstance(failure, sqlite3.DatabaseError) and is_corruption(failure):
+        log.error("%s met a damaged database", context.args.command, exc_info=failure)
+        return store_damaged(context.database, str(failure), "is damaged")
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -288,6 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             format=getattr(args, "log_format", None) or "text",
         )
     except OSError as error:
+        if is_disk_full(error, home_dir):
+            print(visible(f"scheduleflow: {disk_full(home_dir)}"), file=sys.stderr)
+            return 2
         print(
             visible(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}"),
             file=sys.stderr,
@@ -320,12 +356,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader of our output went away (`| head`); that is not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as failure:
+        damaged = _damaged(context, failure)
+        if damaged is not None:
+            print(visible(f"scheduleflow {args.command}: {damaged}"), file=sys.stderr)
+            return 2
+        if is_disk_full(failure, context.database):
+            log.warning("%s failed: the disk is full (%s)", args.command, failure)
+            print(f"scheduleflow {args.command}: {disk_full(context.database)}", file=sys.stderr)
+            return 2
         log.exception("unexpected failure in %s", args.command)
         print(
-            f"scheduleflow {args.command}: unexpected error; details in "
-            f"{log_folder(home_dir) / 'scheduleflow.log'}",
-            file=sys.stderr,
+            f"scheduleflow {args.command}: unexpected error; {_details(home_dir)}", file=sys.stderr
         )
         return 2
     finally:

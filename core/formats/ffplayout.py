@@ -1,32 +1,49 @@
 """ffplayout day playlists: ``{"channel", "date", "program": [{"in", "out", "duration", …}]}``.
 
 A playlist has no clock times: each item starts where the previous one ended, the first at
-the channel's broadcast-day start. The reader turns that into programmes with real instants
-(DST-safe: the running sum is added in UTC), keeping ``in``/``out``/``duration`` and any other
-keys verbatim in ``attrs`` (``ffplayout:<key>`` = the JSON text) so a round trip loses
-nothing. A day is a whole playlist, so the reader loads it at once (within the size limit).
+the channel's broadcast-day start. The reader places them as ffplayout plays them (read in its
+``player/utils/json_serializer.rs``, ``player/input/playlist.rs`` and ``player/utils/mod.rs``):
+
+- ffplayout finds a day's file by its name (``read_json``), so the date in the file name
+  places the day; the date inside only warns when it disagrees.
+- items run back to back in real seconds from the day start: ``set_defaults`` sets each
+  ``begin`` to the day start plus the sum of ``out - in`` before it, and when the wall clock
+  jumps by an hour (DST) ``timed_source`` applies a time shift instead of seeking, so the
+  material keeps playing in order (the running sum is added in UTC here).
+- the day ends when the wall clock reaches the day start again (``get_delta``'s
+  ``total_delta``): after 23 hours on the spring-forward day, 25 on the fall-back day. The item
+  that crosses the end is cut there (``handle_list_end``) and later ones are skipped ("Begin is
+  over play time"), so the reader cuts them the same way and warns; a short day is dead air
+  that ffplayout fills (``fill_end``).
+
+``in``/``out``/``duration`` and any other keys are kept verbatim in ``attrs``
+(``ffplayout:<key>`` = the JSON text) so a round trip loses nothing. A day is a whole
+playlist, so the reader loads it at once (within the size limit).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import PurePosixPath
 from typing import Any, TextIO
 
 from core.errors import ParseError, SchemaError
+from core.formats.limits import check_decoded, number_too_long, too_deep
 from core.formats.source import Source, WarningLog
 from core.locators import fingerprint
 from core.models import Channel, Programme, Text
-from core.timestamps import fixed_zone
+from core.timestamps import LONGEST_SECONDS, check_instant, fixed_zone
 
-__all__ = ["FfplayoutReader", "channel_slug", "write_ffplayout"]
+__all__ = ["FULL_DAY", "FfplayoutReader", "channel_slug", "day_span", "write_ffplayout"]
 
-DAY = timedelta(hours=24)
 _PREFIX = "ffplayout:"
 _KNOWN = ("in", "out", "duration", "source", "title", "category")
+FULL_DAY = 86400.0  # ffplayout's playlist length (length_sec), the same on DST days
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
@@ -60,7 +77,7 @@ class FfplayoutReader:
         channel_id: str | None = None,
         day_start: time = time(0),
         zone: tzinfo = UTC,
-        length: timedelta = DAY,
+        length: timedelta | None = None,
     ) -> None:
         self.source = source
         self.warnings = WarningLog()
@@ -77,7 +94,7 @@ class FfplayoutReader:
         )
 
     def _load(self) -> dict[str, Any]:
-        with self.source.open() as stream:
+        with self.source.open(values_between=b'"', what="a string") as stream:
             raw = stream.read()
         try:
             data = json.loads(raw.decode("utf-8-sig"))
@@ -97,6 +114,11 @@ class FfplayoutReader:
                 column=error.colno,
                 hint="check the JSON at that place",
             ) from None
+        except RecursionError:
+            raise too_deep(self.source.name) from None
+        except ValueError:  # an integer of more digits than Python converts (4,300)
+            raise number_too_long(self.source.name) from None
+        check_decoded(data, self.source.name)
         if not isinstance(data, dict) or not isinstance(data.get("program"), list):
             raise self._schema('is not an ffplayout playlist (no "program" list)')
         return data
@@ -109,18 +131,17 @@ class FfplayoutReader:
             day = date.fromisoformat(str(data.get("date")))
         except ValueError:
             raise self._schema(f"date: '{data.get('date')}' is not a date (YYYY-MM-DD)") from None
-        named = _DATE_IN_NAME.search(self.source.path.name)
-        if named and named.group(1) != day.isoformat():
-            self.warnings.add(
-                None,
-                f"the date inside ({day.isoformat()}) disagrees with the file name "
-                f"({self.source.path.name}); the date inside is used",
-            )
+        day = self._day(day)
         channel_id = self.channel_id or channel_slug(name)
         yield Channel(id=channel_id, display_names=(Text(name),), day_start=self.day_start)
         folder = self.source.folder
-        start = datetime.combine(day, self.day_start, tzinfo=self.zone).astimezone(UTC)
+        try:  # a date outside the window a schedule can have (core.timestamps)
+            check_instant(datetime.combine(day, self.day_start, tzinfo=self.zone))
+            start, day_end = day_span(day, self.day_start, self.zone)
+        except (ValueError, OverflowError) as error:
+            raise self._schema(f"date: {error}") from None
         elapsed = 0.0
+        placed: list[Programme] = []
         for index, item in enumerate(data["program"]):
             where = f"program[{index}]"
             if not isinstance(item, dict):
@@ -128,6 +149,12 @@ class FfplayoutReader:
             begin, end = item.get("in"), item.get("out")
             if not isinstance(begin, int | float) or not isinstance(end, int | float):
                 raise self._schema(f"{where}: 'in' and 'out' must be numbers of seconds")
+            for key in ("in", "out", "duration"):
+                if key in item and not _is_seconds(item[key]):
+                    raise self._schema(
+                        f"{where}.{key} ({item[key]}) is not a finite, non-negative number "
+                        f"of seconds up to {LONGEST_SECONDS / 86400:.0f} days"
+                    )
             if end < begin:
                 raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")
             source = item.get("source")
@@ -146,17 +173,63 @@ class FfplayoutReader:
             first = start + timedelta(seconds=elapsed)
             elapsed += end - begin
             last = start + timedelta(seconds=elapsed)
-            yield Programme(
-                channel=channel_id,
-                start=_local(first, self.zone),
-                stop=_local(last, self.zone),
-                titles=(Text(title if isinstance(title, str) and title else _stem(source)),),
-                categories=(Text(category),) if isinstance(category, str) and category else (),
-                locator=source,
-                fingerprint=fingerprint(source, folder),
-                attrs=tuple(attrs),
+            if elapsed > LONGEST_SECONDS:
+                raise self._schema(
+                    f"{where}: the playlist runs past {LONGEST_SECONDS / 86400:.0f} days"
+                )
+            placed.append(
+                Programme(
+                    channel=channel_id,
+                    start=_local(first, self.zone),
+                    stop=_local(last, self.zone),
+                    titles=(Text(title if isinstance(title, str) and title else _stem(source)),),
+                    categories=(Text(category),) if isinstance(category, str) and category else (),
+                    locator=source,
+                    fingerprint=fingerprint(source, folder),
+                    attrs=tuple(attrs),
+                )
             )
-        length = self.length.total_seconds()
+        length = (self.length or day_end - start).total_seconds()
+        ends = start + timedelta(seconds=length)
+        over = elapsed > length + 1  # within a second, ffplayout's own checks let it pass
+        # ffplayout loads the next file once an item ends a full day into the playlist
+        # (check_for_playlist: next_start >= length_sec), so on a 25-hour day nothing that
+        # starts after that point is played
+        switch = start + timedelta(seconds=min(length, FULL_DAY))
+        cut = over or length > FULL_DAY
+        played = [p for p in placed if p.start < switch] if cut else placed
+        for programme in played:
+            yield _cut(programme, ends) if over else programme  # the day ends there
+        self._check_length(elapsed, length, [p.title for p in placed[len(played) :]])
+
+    def _day(self, inside: date) -> date:
+        """The day the file plays on: its name's date, as ffplayout finds it by name."""
+        named = _DATE_IN_NAME.search(self.source.path.name)
+        if named is None or named.group(1) == inside.isoformat():
+            return inside
+        try:
+            day = date.fromisoformat(named.group(1))
+        except ValueError:
+            return inside
+        self.warnings.add(
+            None,
+            f"the date inside ({inside.isoformat()}) disagrees with the file name "
+            f"({self.source.path.name}); ffplayout plays the file on {day.isoformat()} "
+            "and restarts it while the dates differ: correct the date inside",
+        )
+        return day
+
+    def _check_length(self, elapsed: float, length: float, dropped: list[str]) -> None:
+        names = ", ".join(dropped[:3]) + (
+            f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
+        )
+        if dropped and elapsed <= length + 1:
+            self.warnings.add(
+                None,
+                f"on this {_clock(length)} day ffplayout moves to the next day's file once an "
+                f"item ends 24:00:00 into the playlist, so it does not play {names}: let one "
+                "item run across 24:00:00",
+            )
         if elapsed < length - 1:
             self.warnings.add(
                 None,
@@ -164,11 +237,42 @@ class FfplayoutReader:
                 f"{_clock(length)}: dead air at the end",
             )
         elif elapsed > length + 1:
+            skipped = f"; not played: {names}" if dropped else ""
             self.warnings.add(
                 None,
                 f"the day lasts {_clock(elapsed)}, {round(elapsed - length)} s longer than "
-                f"{_clock(length)}: ffplayout cuts the end",
+                f"{_clock(length)}: ffplayout cuts the end at the next day start{skipped}",
             )
+
+
+def _is_seconds(value: Any) -> bool:
+    """A length or offset in seconds that the day's arithmetic can use (JSON allows NaN,
+    Infinity and 1e400, which ``timedelta`` cannot take)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value <= LONGEST_SECONDS  # the one window of lengths (core.timestamps)
+    )
+
+
+def day_span(day: date, day_start: time, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The broadcast day's first and next day's first instant (UTC): 23, 24 or 25 h apart."""
+    begin = datetime.combine(day, day_start, tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), day_start, tzinfo=zone).astimezone(UTC)
+    return begin, end
+
+
+def _cut(programme: Programme, stop: datetime) -> Programme:
+    """The programme up to ``stop``, its ``out`` moved there, as ffplayout's day end cuts it."""
+    if programme.stop is None or programme.stop <= stop:
+        return programme
+    attrs = dict(programme.attrs)
+    begin = json.loads(attrs[f"{_PREFIX}in"])
+    attrs[f"{_PREFIX}out"] = json.dumps(round(begin + (stop - programme.start).total_seconds(), 3))
+    return replace(
+        programme, stop=_local(stop, programme.start.tzinfo or UTC), attrs=tuple(attrs.items())
+    )
 
 
 def _stem(source: str) -> str:

@@ -16,6 +16,13 @@ from datetime import time
 from typing import TYPE_CHECKING, Any, TextIO
 
 from core.errors import ParseError, SchemaError
+from core.formats.limits import (
+    MAX_VALUE_BYTES,
+    check_decoded,
+    number_too_long,
+    too_deep,
+    value_too_long,
+)
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -122,15 +129,29 @@ class _TopLevel:
             try:
                 value, end = self._json.raw_decode(self.buffer, self.pos)
             except json.JSONDecodeError as error:
+                # A string still open after more than the limit is refused here, before
+                # decoding it again after every chunk costs the square of its length.
+                if (
+                    error.msg.startswith("Unterminated string")
+                    and len(self.buffer) - error.pos > MAX_VALUE_BYTES
+                ):
+                    self.advance(error.pos)
+                    raise value_too_long(self.source.name, "a string", self.line) from None
                 if self.eof or len(self.buffer) - self.pos > _MAX_ELEMENT:
                     self.advance(min(error.pos, len(self.buffer)))
                     raise self.error(f"is not valid JSON ({error.msg})") from None
                 self._fill()
                 continue
+            except RecursionError:
+                raise too_deep(self.source.name, self.line) from None
+            except ValueError:  # an integer of more digits than Python converts (4,300)
+                raise number_too_long(self.source.name, self.line) from None
             # A number at the very end of the buffer may continue in the next chunk.
             if end >= len(self.buffer) and not self.eof:
                 self._fill()
                 continue
+            if end - self.pos > MAX_VALUE_BYTES:  # rare: look for one string past the limit
+                check_decoded(value, self.source.name, self.line)
             self.advance(end)
             return value
 
@@ -192,11 +213,13 @@ class JsonReader:
                 key = top.value()
                 if not isinstance(key, str):
                     raise top.error("expected a key (a string) in the top-level object")
+                check_decoded(key, self.source.name, line)  # it may be echoed in a warning
                 top.expect(":")
                 if key in _ARRAYS:
                     yield from self._array(top, key)
                 else:
                     value = top.value()
+                    check_decoded(value, self.source.name, line)  # echoed in messages
                     if key == "format":
                         if value != FORMAT:
                             raise SchemaError(

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from core.config import rule_bounds
 from core.formats.json_format import FORMAT
+from core.timestamps import LONGEST_SECONDS, check_instant
 
 __all__ = [
     "FORMAT",
@@ -98,11 +100,21 @@ class ChannelModel(_Model):
     day_start: Annotated[time, Field(description="broadcast-day start, HH:MM[:SS]")] = time(0)
     extras: list[RawElementModel] = []
     cooldown_hours: Annotated[
-        float | None, Field(ge=0, description="repeat cooldown; default from the config")
+        float | None,
+        Field(
+            ge=rule_bounds("cooldown_hours")[0],
+            le=rule_bounds("cooldown_hours")[1],
+            description="repeat cooldown; default from the config",
+        ),
     ] = None
     cooldown_scope: Literal["channel", "network"] | None = None
     gap_tolerance_seconds: Annotated[
-        float | None, Field(ge=0, description="dead air tolerated; default from the config")
+        float | None,
+        Field(
+            ge=rule_bounds("gap_tolerance_seconds")[0],
+            le=rule_bounds("gap_tolerance_seconds")[1],
+            description="dead air tolerated; default from the config",
+        ),
     ] = None
 
     @field_validator("timezone")
@@ -126,7 +138,9 @@ class AssetModel(_Model):
     fingerprint: Annotated[
         str | None, Field(description="MD5 of the normalised locator; computed when absent")
     ] = None
-    duration: Annotated[float | None, Field(gt=0, description="seconds, when known")] = None
+    duration: Annotated[
+        float | None, Field(gt=0, le=LONGEST_SECONDS, description="seconds, when known")
+    ] = None
     groups: Annotated[
         list[str],
         Field(description="library groups; written into group-title when attrs has none"),
@@ -164,6 +178,17 @@ class ProgrammeModel(_Model):
         list[tuple[str, str]], Field(description="other source attributes, verbatim")
     ] = []
     extras: list[RawElementModel] = []
+
+    @field_validator("start", "stop")
+    @classmethod
+    def _in_window(cls, value: AwareDatetime | None) -> AwareDatetime | None:
+        return None if value is None else check_instant(value)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> ProgrammeModel:
+        if self.stop is not None and (self.stop - self.start).total_seconds() > LONGEST_SECONDS:
+            raise ValueError(f"stop is more than {LONGEST_SECONDS / 86400:.0f} days after start")
+        return self
 
 
 class DocumentModel(_Model):

@@ -21,6 +21,7 @@ from core.errors import UnsupportedFormat
 from core.extinf import parse_attributes, split_extinf
 from core.formats.source import Source, WarningLog, decode_chunks
 from core.models import Asset
+from core.timestamps import LONGEST_SECONDS
 
 __all__ = ["M3uReader", "left_out_warning", "locator_line_problem", "one_line", "write_m3u"]
 
@@ -54,11 +55,13 @@ _MEDIA_SUFFIXES = frozenset(
 
 
 def _seconds(duration: str) -> float | None:
+    """The ``#EXTINF`` duration in seconds; unknown when it is not a length a file can have
+    (``-1`` for a live stream, ``inf``, ``1e300``: the rules add it to instants)."""
     try:
         value = float(duration)
     except ValueError:
         return None
-    return value if value > 0 else None
+    return value if 0 < value <= LONGEST_SECONDS else None
 
 
 class M3uReader:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from core.errors import FileProblem, ParseError, TooLarge
+from core.formats.limits import LOCAL_LIMIT, MAX_VALUE_BYTES, RunGuard, value_too_long
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -25,7 +26,7 @@ __all__ = [
     "decode_chunks",
 ]
 
-DEFAULT_LIMIT = 50 * 1024 * 1024
+DEFAULT_LIMIT = LOCAL_LIMIT
 """Default size limit of one input, in bytes, before and after decompression."""
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -66,10 +67,13 @@ class WarningLog:
 class _LimitedStream(io.RawIOBase):
     """A read-only stream that raises ``TooLarge`` once more than ``limit`` bytes came out."""
 
-    def __init__(self, inner: BinaryIO, limit: int, source: Source) -> None:
+    def __init__(
+        self, inner: BinaryIO, limit: int, source: Source, guard: RunGuard | None = None
+    ) -> None:
         self._inner = inner
         self._limit = limit
         self._source = source
+        self._guard = guard
         self.consumed = 0
 
     def readable(self) -> bool:
@@ -87,6 +91,9 @@ class _LimitedStream(io.RawIOBase):
         self.consumed += count
         if self.consumed > self._limit:
             raise self._source.too_large(after_gunzip=self._source.is_gzip)
+        if self._guard is not None and not self._guard.feed(buffer[:count]):
+            line = _lines_before(self._source, self._guard.run_start) + 1
+            raise value_too_long(self._source.name, self._guard.what, line)
         return int(count)
 
     def close(self) -> None:
@@ -163,15 +170,22 @@ class Source:
             hint="raise the limit with --max-size (MB) if you trust this file",
         )
 
-    def open(self) -> io.BufferedReader:
-        """The file's bytes (decompressed when it is gzip), limited to ``limit`` bytes."""
+    def open(self, *, values_between: bytes = b"", what: str = "") -> io.BufferedReader:
+        """The file's bytes (decompressed when it is gzip), limited to ``limit`` bytes.
+
+        ``values_between``: the bytes that delimit values (``<>`` in XML, ``"`` in JSON); a
+        longer run than :data:`~core.formats.limits.MAX_VALUE_BYTES` without one is refused
+        as ``what`` before the parser sees it.
+        """
         try:
             raw: BinaryIO = self.path.open("rb")
         except OSError as error:
             raise FileProblem(f"cannot be opened ({error.strerror})", path=self.name) from None
         if self.is_gzip:
             raw = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
-        return io.BufferedReader(_LimitedStream(raw, self.limit, self), buffer_size=_CHUNK)
+        guard = RunGuard(values_between, what) if values_between else None
+        limited = _LimitedStream(raw, self.limit, self, guard)
+        return io.BufferedReader(limited, buffer_size=_CHUNK)
 
     def head(self, size: int = 64 * 1024) -> bytes:
         """The first ``size`` bytes of the (decompressed) content, for format detection."""
@@ -199,6 +213,12 @@ def decode_chunks(source: Source, stream: io.BufferedReader) -> Iterator[str]:
             data, rest = rest, b""
         else:
             data = rest + chunk
+            # Lines inside a chunk are no longer than the chunk (= the limit); only the line
+            # that began in an earlier chunk can be longer.
+            first_break = data.find(b"\n")
+            if (first_break if first_break >= 0 else len(data)) > MAX_VALUE_BYTES:
+                line = _lines_before(source, offset) + 1
+                raise value_too_long(source.name, "a line", line)
             cut = data.rfind(b"\n")
             if cut < 0:
                 rest = data

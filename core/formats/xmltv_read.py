@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from core.errors import ParseError, UnsupportedFormat
+from core.formats.limits import XML_DELIMITERS, XML_VALUE, too_deep
 from core.formats.safexml import check_prolog
 from core.formats.source import Source, WarningLog
 from core.formats.xmlns import Namespaces
@@ -34,7 +35,7 @@ from core.models import (
     Text,
     Url,
 )
-from core.timestamps import parse_xmltv_time
+from core.timestamps import LONGEST_SECONDS, parse_xmltv_time
 
 __all__ = ["XmltvReader"]
 
@@ -195,7 +196,7 @@ class XmltvReader:
         folder = self.source.folder
         namespaced = False
         stream_tail = b""
-        with self.source.open() as stream:
+        with self.source.open(values_between=XML_DELIMITERS, what=XML_VALUE) as stream:
             while True:
                 chunk = stream.read(_CHUNK)
                 try:
@@ -238,7 +239,11 @@ class XmltvReader:
                 if root is not None:
                     complete = root[:-1] if chunk else root[:]
                     for element in complete:
-                        item = self._top_level(element, lines.next(element.tag), folder)
+                        line = lines.next(element.tag)
+                        try:
+                            item = self._top_level(element, line, folder)
+                        except RecursionError:  # kept verbatim, it is serialised recursively
+                            raise too_deep(self.source.name, line) from None
                         if item is not None:
                             yield item
                     del root[: len(complete)]
@@ -319,6 +324,13 @@ class XmltvReader:
                 stop = self._time(stop_text)
             except ValueError as error:
                 self.warnings.add(line, f"stop {error}; taken as missing")
+            else:
+                if (stop - start).total_seconds() > LONGEST_SECONDS:
+                    self.warnings.add(
+                        line,
+                        f"stop '{stop_text}' is more than 31 days after start; taken as missing",
+                    )
+                    stop = None
         if channel not in self.declared and channel not in self.undeclared:
             self.undeclared[channel] = line
         texts: tuple[list[Text], ...] = ([], [], [], [])

@@ -15,6 +15,7 @@ from core.errors import RefusedLocator
 from core.locators import local_path, spawnable_locator
 from core.models import Asset
 from core.store import Store
+from core.timestamps import LONGEST_SECONDS
 
 __all__ = ["ffprobe_seconds", "known_durations"]
 
@@ -56,7 +57,7 @@ def ffprobe_seconds(path: Path, timeout: float = 20) -> float | None:
         seconds = float(result.stdout.strip())
     except ValueError:
         return None
-    return seconds if seconds > 0 else None
+    return seconds if 0 < seconds <= LONGEST_SECONDS else None  # nan and inf too
 
 
 def _probeable(locator: str) -> bool:

@@ -117,13 +117,17 @@ def _channel_findings(
     exists: Callable[[str], bool] | None,
     *,
     with_cooldown: bool,
+    storage_root: str | None = None,
 ) -> list[Finding]:
     cooldown, _, tolerance = channel_settings(facts, defaults)
     findings = find_overlaps(view)
     findings += find_gaps(view, round(tolerance * 1000))
     findings += find_duplicates(view)
     findings += find_invalid(view, declared=facts.declared if facts else True)
-    options: dict[str, Any] = {"tolerance_s": defaults.duration_tolerance_seconds}
+    options: dict[str, Any] = {
+        "tolerance_s": defaults.duration_tolerance_seconds,
+        "storage_root": storage_root or defaults.storage_root,
+    }
     if exists is not None:
         options["exists"] = exists
     findings += find_unplayable(view, durations, **options)
@@ -154,6 +158,7 @@ def check_store(
     for channel in chosen:
         store.channel_key(channel)  # unknown channels are named in the error
     durations = store.asset_durations()
+    roots = store.storage_roots()
     report = CheckReport(channels=len(chosen))
     network: list[ChannelView] = []
     network_cooldown = 0.0
@@ -165,7 +170,13 @@ def check_store(
         view = prepare(channel, _slots(store.rule_rows(channel, low, _ms(stop))), known.timezone)
         report.programmes += len(view.slots)
         findings = _channel_findings(
-            view, known, defaults, durations, exists, with_cooldown=scope != "network"
+            view,
+            known,
+            defaults,
+            durations,
+            exists,
+            with_cooldown=scope != "network",
+            storage_root=roots.get(channel),
         )
         if scope == "network":
             network.append(view)

@@ -79,6 +79,14 @@ def _seconds(value: float) -> str:
     return f"{value:.0f} s" if value < 120 else f"{value / 60:.0f} min"
 
 
+def _missing(locator: str, path: str, storage_root: str | None) -> str:
+    """``the file … does not exist``, naming the storage root a relative path was sought in."""
+    relative = local_path(locator, "/") != local_path(locator, "/x")  # moves with its base
+    if storage_root is not None and relative:
+        return f"the file {locator} is missing under storage root {storage_root}"
+    return f"the file {path} does not exist"
+
+
 def _refusal(locator: str, known: dict[str, str | None]) -> str | None:
     """Why ``locator`` is never handed to a player (``None``: it may be); remembered."""
     if locator not in known:
@@ -96,9 +104,14 @@ def find_unplayable(
     *,
     tolerance_s: float = 1.0,
     exists: Callable[[str], bool] = os.path.exists,
+    storage_root: str | None = None,
 ) -> list[Finding]:
     """No video, a locator no player is handed (see :func:`spawnable_locator`), a local file
     that is not there, or an asset shorter or longer than its slot.
+
+    A relative path is looked for under ``storage_root`` (the channel's, or the config's),
+    as ffplayout looks for a relative ``source`` under its channel's storage folder; the
+    finding names the root, so a wrong root is plain to see.
 
     A programme with an out point (ffplayout's ``out``, the planner's trimmed items) is cut
     on purpose: a video longer than its slot is then not a finding.
@@ -139,13 +152,15 @@ def find_unplayable(
         elif (refusal := _refusal(slot.locator, refused)) is not None:
             problem = f"{name} at {day_clock(begin_at)} on {view.channel}: {refusal}"
         else:
-            path = local_path(slot.locator)
+            path = local_path(slot.locator, storage_root)
             if path is not None:
                 key = str(path)
                 if key not in present:
                     present[key] = exists(key)
                 if not present[key]:
-                    problem = f"{name} at {day_clock(begin_at)}: the file {key} does not exist"
+                    problem = f"{name} at {day_clock(begin_at)}: " + _missing(
+                        slot.locator, key, storage_root
+                    )
             known = durations.get(slot.fingerprint or "")
             if problem is None and known is not None and end is not None:
                 slot_seconds = (end - slot.start) / 1000

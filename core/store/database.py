@@ -2,9 +2,8 @@
 
 WAL lets readers work while one writer writes; every write is one ``BEGIN IMMEDIATE``
 transaction, retried with back-off while another process holds the write lock, so two
-operators importing at once both finish. Opening checks integrity (``PRAGMA quick_check``);
-a damaged file is copied aside as ``*.corrupt``, never written to, and the error says which
-backup to restore.
+operators importing at once both finish. A damaged store is never written to: how damage is
+noticed, and what happens then, is :mod:`core.store.integrity`.
 """
 
 from __future__ import annotations
@@ -13,32 +12,52 @@ import contextlib
 import json
 import logging
 import random
-import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.atomic import atomic_path
+from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.permissions import new_store_file
 from core.roles import Role, require
+from core.store.integrity import (
+    forget_damage,
+    is_corruption,
+    is_damaged,
+    marker,
+    refuse_what_is_not_sqlite,
+    signature,
+    store_damaged,
+)
+from core.store.partials import (
+    RESTORING_SUFFIX,
+    claimed,
+    remove_stale_partials,
+)
 from core.store.schema import migrate
 
-__all__ = ["BACKUPS_KEPT", "Database", "restore_database"]
+__all__ = ["BACKUPS_KEPT", "Database", "RestoreResult", "restore_database"]
 
 log = logging.getLogger("scheduleflow.store")
 
 BACKUPS_KEPT = 10
 _LOCK_WAIT_SECONDS = 600.0
-_CORRUPTION_MARKERS = ("malformed", "not a database", "corrupt", "disk image")
+_SQLITE_READONLY = 8
 
 
-def _is_corruption(error: sqlite3.DatabaseError) -> bool:
-    text = str(error).lower()
-    return any(marker in text for marker in _CORRUPTION_MARKERS)
+def _is_read_only(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF == _SQLITE_READONLY) or "readonly" in str(error)
+
+
+def _is_io_failure(detail: str) -> bool:
+    text = detail.lower()
+    return "i/o error" in text or "disk is full" in text
 
 
 def _is_locked(error: sqlite3.OperationalError) -> bool:
@@ -54,6 +73,12 @@ class Database:
         self.backups = self.path.parent / "backups"
         existed = self.path.exists() and self.path.stat().st_size > 0
         self._verified = not existed  # a database we create is sound; one we find, once checked
+        if existed:
+            refuse_what_is_not_sqlite(self.path)
+            if is_damaged(self.path):
+                raise store_damaged(self.path, "found earlier in this run", "is damaged")
+        else:
+            forget_damage(self.path)  # a fresh start where a damaged file was moved away
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -72,6 +97,7 @@ class Database:
             raise FileProblem(f"cannot open the database ({error})", path=self.path) from None
         if not existed:
             new_store_file(self.path)
+        remove_stale_partials(self.path)
         try:
             if existed and check:
                 self._check_on_open()
@@ -83,35 +109,25 @@ class Database:
                 migrate(connection)
         except sqlite3.DatabaseError as error:
             self.connection.close()
-            if _is_corruption(error):
-                raise self._quarantine(str(error)) from None
+            if is_disk_full(error, self.path):
+                raise disk_full(self.path) from None
+            if _is_read_only(error):
+                raise self._read_only() from None
+            if is_corruption(error):
+                raise self.corruption(error) from None
             raise StoreError(f"cannot use the database ({error})", path=self.path) from None
         except BaseException:
             self.connection.close()
             raise
 
     # -- integrity ------------------------------------------------------------------------
-    def _signature(self) -> list[int]:
-        parts: list[int] = []
-        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
-            try:
-                stat = path.stat()
-                parts += [stat.st_size, stat.st_mtime_ns]
-            except FileNotFoundError:
-                parts += [-1, -1]
-        return parts
-
-    @property
-    def _marker(self) -> Path:
-        return self.path.with_name(f".{self.path.name}.verified")
-
     def _check_on_open(self) -> None:
-        # A database that has not changed since it last passed, or since ScheduleFlow last
-        # closed it cleanly, is not checked again: on a 250 MB store the check takes seconds,
-        # and the TUI must open in one. A crash, or any other program writing to the file,
-        # leaves a signature that no longer matches, and the next open checks.
+        # A database exactly as ScheduleFlow last closed it cleanly is not checked again: on
+        # a 250 MB store the check takes a second, and the TUI must open in one. A crash, or
+        # any other program writing to the file (even one that puts its mtime back), leaves
+        # a signature that no longer matches, and this open checks.
         try:
-            if json.loads(self._marker.read_text()) == self._signature():
+            if json.loads(marker(self.path).read_text()) == signature(self.path):
                 self._verified = True
                 return
         except (OSError, ValueError):
@@ -119,13 +135,16 @@ class Database:
         result = self.quick_check()
         if result != "ok":
             self.connection.close()
-            raise self._quarantine(result)
+            if _is_io_failure(result):  # the disk failed us, the file is not damaged
+                raise self._unreadable(result)
+            raise store_damaged(self.path, result)
+        forget_damage(self.path)
         self._verified = True
         self._remember_verified()
 
     def _remember_verified(self) -> None:
         with contextlib.suppress(OSError):  # a read-only folder: check again next time
-            self._marker.write_text(json.dumps(self._signature()))
+            marker(self.path).write_text(json.dumps(signature(self.path)))
 
     def quick_check(self) -> str:
         """``ok``, or what SQLite's quick check found wrong."""
@@ -135,32 +154,28 @@ class Database:
             return str(error)
         return "; ".join(str(row[0]) for row in rows[:5])
 
-    def _quarantine(self, detail: str) -> StoreCorrupt:
-        """Copy the damaged file aside (never touching it) and say how to recover."""
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = self.path.with_name(f"{self.path.name}.corrupt")
-        if target.exists():
-            target = self.path.with_name(f"{self.path.name}.{stamp}.corrupt")
-        try:
-            shutil.copy2(self.path, target)
-            wal = self.path.with_name(self.path.name + "-wal")
-            if wal.exists():
-                shutil.copy2(wal, target.with_name(target.name + "-wal"))
-            kept = f"a copy is kept at {target}"
-        except OSError as error:
-            kept = f"the copy aside failed too ({error.strerror})"
-        backups = sorted(self.backups.glob("*.db")) if self.backups.exists() else []
-        if backups:
-            hint = f"restore the latest backup: scheduleflow db restore {backups[-1]}"
-        else:
-            hint = (
-                f"no backups in {self.backups}; move the damaged file away to start afresh, "
-                "or salvage it with sqlite3's .recover"
-            )
-        log.error("database %s failed its integrity check: %s", self.path, detail)
-        return StoreCorrupt(
-            f"failed its integrity check ({detail[:200]}); {kept}", path=self.path, hint=hint
+    def _read_only(self) -> FileProblem:
+        return FileProblem(
+            "the database is read-only (this user may not write the file or its folder); "
+            "reading commands work",
+            path=self.path,
+            hint="ask the store's owner for write access, or use --read-only to work as a viewer",
         )
+
+    def _unreadable(self, detail: str) -> FileProblem | StoreError:
+        if is_disk_full(sqlite3.OperationalError(detail), self.path):
+            return disk_full(self.path)
+        return StoreError(
+            f"cannot be read ({detail})",
+            path=self.path,
+            hint="check the disk (dmesg) and the file's permissions, then retry",
+        )
+
+    def corruption(self, error: sqlite3.DatabaseError) -> StoreCorrupt:
+        """What to raise for a corruption SQLite reported during a command: the file is
+        marked damaged (no more writes), copied aside once, and the way back is named."""
+        self._verified = False
+        return store_damaged(self.path, str(error), "is damaged")
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -170,6 +185,8 @@ class Database:
         Waits (with back-off) while another process holds the write lock instead of failing
         with "database is locked".
         """
+        if is_damaged(self.path):
+            raise store_damaged(self.path, "found earlier in this run", "is damaged")
         connection = self.connection
         deadline = time.monotonic() + _LOCK_WAIT_SECONDS
         pause = 0.05
@@ -178,6 +195,8 @@ class Database:
                 connection.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as error:
+                if is_disk_full(error, self.path):
+                    raise disk_full(self.path) from None
                 if not _is_locked(error) or time.monotonic() > deadline:
                     raise StoreError(
                         f"cannot start a change ({error})",
@@ -188,27 +207,51 @@ class Database:
                 pause = min(pause * 2, 1.0)
         try:
             yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
+        except BaseException as error:
+            # SQLite rolls back by itself on a full disk; a damaged file may refuse it
+            with contextlib.suppress(sqlite3.DatabaseError):
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error) and _is_read_only(error):
+                raise self._read_only() from None
+            if isinstance(error, sqlite3.DatabaseError) and is_corruption(error):
+                raise self.corruption(error) from None
             raise
         try:
             connection.execute("COMMIT")
         except sqlite3.DatabaseError as error:
-            connection.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.DatabaseError):
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+            if is_disk_full(error, self.path):
+                raise disk_full(self.path) from None
+            if is_corruption(error):
+                raise self.corruption(error) from None
             raise StoreError(f"the change could not be saved ({error})", path=self.path) from None
 
     # -- backups --------------------------------------------------------------------------
     def backup_to(self, target: Path, *, force: bool = False, make_folders: bool = False) -> Path:
         """Write a consistent online copy to ``target`` (temp file + rename); an existing
-        regular file is replaced only with ``force``, anything else never (core.atomic)."""
+        regular file is replaced only with ``force``, anything else never (core.atomic).
+
+        The temporary file is removed whatever goes wrong, and claimed while written: one
+        left by a killed process is removed when a later one opens the store
+        (:func:`remove_stale_partials`).
+        """
         target = Path(target)
         with atomic_path(target, force=force, make_folders=make_folders) as partial:
-            copy = sqlite3.connect(partial)
-            new_store_file(partial)  # a copy of the store: the store's mode, not 0600
             try:
-                self.connection.backup(copy)
-            finally:
-                copy.close()
+                with claimed(partial):
+                    copy = sqlite3.connect(partial)
+                    new_store_file(partial)  # a copy of the store: the store's mode
+                    try:
+                        self.connection.backup(copy)
+                    finally:
+                        copy.close()
+            except sqlite3.Error as error:
+                if is_disk_full(error, target):
+                    raise disk_full(target) from None
+                raise
         return target
 
     def automatic_backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:
@@ -221,27 +264,110 @@ class Database:
             old.unlink(missing_ok=True)
         return target
 
-    def restore_from(self, source: Path) -> Path:
-        """Replace the contents with a backup's, after checking it and backing up the current.
-
-        Returns the backup taken of the current state.
-        """
+    def restore_from(self, source: Path) -> RestoreResult:
+        """Replace the contents with a backup's, after checking it and backing up the current;
+        the audit records written since the backup are carried over."""
         other = _open_backup(Path(source))
         try:
+            audit = _audit_rows(self.connection)
             before = self.automatic_backup("before-restore")
             other.backup(self.connection)
         finally:
             other.close()
         with self.write() as connection:
             migrate(connection)
-        return before
+            carried = _carry_audit(connection, audit)
+        return RestoreResult(before, carried)
 
     def close(self) -> None:
         """Close the connection (WAL content is checkpointed into the file); a database that
         passed its check when opened is remembered as sound in the state we leave it in."""
         self.connection.close()
-        if self._verified:
+        if self._verified and not is_damaged(self.path):
             self._remember_verified()
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did: the backup of the state it replaced (``None`` for a damaged file,
+    which is kept aside as ``*.corrupt``) and how many newer audit records it carried over."""
+
+    previous: Path | None
+    audit_carried: int
+
+
+_AUDIT_COLUMNS = "at, who, ssh_client, action, job_id, channel, summary, before, after"
+
+
+def _audit_rows(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+    return connection.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit ORDER BY id").fetchall()
+
+
+def _damaged_audit_rows(path: Path) -> list[tuple[object, ...]]:
+    """The audit records still readable in a damaged file (read as immutable: no write)."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        return _audit_rows(connection)
+    except sqlite3.DatabaseError as error:
+        log.warning("the audit of the damaged %s could not be read: %s", path, error)
+        return []
+    finally:
+        connection.close()
+
+
+def _carry_audit(connection: sqlite3.Connection, rows: list[tuple[object, ...]]) -> int:
+    """Add to the restored audit the records it lacks: the audit trail survives a restore."""
+    present = set(_audit_rows(connection))
+    missing = [row for row in rows if row not in present]
+    connection.executemany(
+        f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", missing
+    )
+    return len(missing)
+
+
+def _copy_database(
+    source: sqlite3.Connection,
+    target: Path,
+    partial_name: str,
+    before_replace: Callable[[], None] | None = None,
+    on_copy: Callable[[sqlite3.Connection], None] | None = None,
+) -> None:
+    """Copy ``source`` to ``target`` through a claimed temporary file beside it, which is
+    removed whatever goes wrong (a full disk is then one line); ``on_copy`` may add to the
+    copy before it takes the target's place."""
+    partial = target.with_name(partial_name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with claimed(partial):
+            copy = sqlite3.connect(partial)
+            new_store_file(partial)  # the store's mode, as the database it becomes
+            try:
+                source.backup(copy)
+                if on_copy is not None:
+                    on_copy(copy)
+            finally:
+                copy.close()
+            if before_replace is not None:
+                before_replace()
+            partial.replace(target)
+    except BaseException as error:
+        partial.unlink(missing_ok=True)
+        if isinstance(error, OSError | sqlite3.Error) and is_disk_full(error, target):
+            raise disk_full(target) from None
+        raise
+
+
+def _drop_journals(path: Path) -> Callable[[], None]:
+    """Remove a damaged database's WAL and shared memory (its copy aside keeps them)."""
+
+    def drop() -> None:
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    return drop
 
 
 def _open_backup(source: Path) -> sqlite3.Connection:
@@ -265,31 +391,37 @@ def _open_backup(source: Path) -> sqlite3.Connection:
     return other
 
 
-def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Path | None:
+def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> RestoreResult:
     """Restore ``path`` from the backup ``source``, whatever state ``path`` is in.
 
-    A healthy database is backed up first and then overwritten in place (returns that
-    backup). A damaged one was already copied aside as ``*.corrupt`` when it failed its
-    check, so it is replaced by the backup (returns ``None``).
+    A healthy database is backed up first and then overwritten in place. A damaged one was
+    already copied aside as ``*.corrupt`` when it was found, so it is replaced by the backup.
+    Either way the audit records the backup lacks are carried into the restored database.
     """
     require(role, "restore")
     try:
         database = Database(path)
     except StoreCorrupt:
         other = _open_backup(Path(source))
-        partial = path.with_name(f".{path.name}.restoring")
-        partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
-        new_store_file(partial)
+        audit = _damaged_audit_rows(path)
+        carried: list[int] = []
+
+        def carry(copy: sqlite3.Connection) -> None:
+            with copy:  # one transaction, committed
+                carried.append(_carry_audit(copy, audit))
+
         try:
-            other.backup(copy)
+            _copy_database(
+                other,
+                path,
+                f".{path.name}{RESTORING_SUFFIX}",
+                before_replace=_drop_journals(path),
+                on_copy=carry,
+            )
         finally:
-            copy.close()
             other.close()
-        for suffix in ("-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        partial.replace(path)
-        return None
+        forget_damage(path)
+        return RestoreResult(None, carried[0])
     try:
         return database.restore_from(source)
     finally:

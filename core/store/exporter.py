@@ -187,6 +187,8 @@ def _ffplayout(
 ) -> None:
     single = not isinstance(target, Path) or target.suffix == ".json"
     assets = filler_assets(store, filler)
+    # every day is worked out before any file is written: a refused day leaves no files
+    planned: list[tuple[Path | TextIO, Channel, date, list[Programme]]] = []
     for channel in channels:
         first, last = store.time_range(channel.id)
         low, high = start or first, stop or last
@@ -201,18 +203,20 @@ def _ffplayout(
                 path=target if isinstance(target, Path) else None,
                 hint="give a folder to -o, or choose one channel and one day",
             )
-        for day, begin, _ in days:
-            items = day_items(store, channel, begin, assets, result.warnings)
+        for day, begin, end in days:
+            items = day_items(store, channel, begin, end, assets, result.warnings)
             if not items:
                 continue
             path: Path | TextIO = target
             if isinstance(target, Path) and not single:
                 folder = target if len(channels) == 1 else target / channel.id
                 path = folder / f"{day:%Y}" / f"{day:%m}" / f"{day}.json"
-            result.programmes += write_ffplayout_day(path, channel, day, items, force)
-            if isinstance(path, Path):
-                result.files.append(path)
+            planned.append((path, channel, day, items))
         result.channels += 1
+    for path, channel, day, items in planned:
+        result.programmes += write_ffplayout_day(path, channel, day, items, force)
+        if isinstance(path, Path):
+            result.files.append(path)
 
 
 def _playlist(

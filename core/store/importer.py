@@ -25,13 +25,23 @@ import orjson
 
 from core.audit import AuditRecord
 from core.errors import Cancelled, InputError
-from core.formats import DEFAULT_LIMIT, InputWarning, M3uReader, XmltvReader, open_reader
+from core.formats import (
+    DEFAULT_LIMIT,
+    FfplayoutReader,
+    InputWarning,
+    M3uReader,
+    XmltvReader,
+    open_reader,
+)
 from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
 from core.models import Asset, Channel, Item, Programme
+from core.roles import OPERATIONS
 from core.store.codec import asset_row, channel_row, programme_row
+from core.store.joins import join_split
 from core.store.repeats import SAME_IMPORT_AGAIN, RepeatCounter, repeat_warnings
+from core.store.settings import RULE_SETTINGS, settings_record, stored_rule_settings
 from core.store.store import Store
 
 __all__ = ["ImportResult", "import_file"]
@@ -184,6 +194,8 @@ class _Import:
         self.matched = False  # an item of the ``--channel`` asked for was read
         self.assets_added = 0
         self.assets_skipped = 0
+        self.notes: list[InputWarning] = []  # what the import did not do, and why
+        self.settings_changed: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         if replace:
             connection.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT {_COLUMNS} "
@@ -203,6 +215,8 @@ class _Import:
                     del values[name]
             if values["number"] is None:
                 del values["number"]
+        if self.carries_settings:
+            self._rule_settings(channel, key, values)
         if key is None:
             cursor = self.connection.execute(
                 f"INSERT INTO channel ({', '.join(values)}) VALUES "
@@ -223,6 +237,31 @@ class _Import:
         self.channels_updated += changed
         if changed:
             self.channel_names.append(channel.id)
+
+    def _rule_settings(self, channel: Channel, key: int | None, values: dict[str, Any]) -> None:
+        """Rule settings follow the role rule of the settings dialog: a stored channel's are
+        changed only by an admin's file (anyone else's keeps them and is told so); a new
+        channel starts with the file's. Either way a change is audited."""
+        before = (
+            stored_rule_settings(self.connection, key)
+            if key is not None
+            else dict.fromkeys(RULE_SETTINGS)
+        )
+        after = {name: values[name] for name in RULE_SETTINGS}
+        if after == before:
+            return
+        if key is not None and self.store.role < OPERATIONS["settings"]:
+            for name in RULE_SETTINGS:
+                del values[name]
+            self.notes.append(
+                InputWarning(
+                    channel.line,
+                    f"kept the stored rule settings of channel {channel.id}: changing them "
+                    f"needs {OPERATIONS['settings']} (your role is {self.store.role})",
+                )
+            )
+            return
+        self.settings_changed.append((channel.id, before, after))
 
     def _key(self, channel: str) -> int:
         key = self.keys.get(channel)
@@ -346,6 +385,27 @@ def _read_into(
     return seen
 
 
+def _joined_days(store: Store, reader: Iterable[Item]) -> tuple[Iterable[Item], list[int]]:
+    """An ffplayout day's items with programmes split at the day start made whole again.
+
+    Returns the items and the ids of the stored halves they replace (see ``core.store.joins``).
+    """
+    if not isinstance(reader, FfplayoutReader):
+        return reader, []
+    items = list(reader)
+    programmes = [item for item in items if isinstance(item, Programme)]
+    joined, halves = join_split(store, programmes)
+    return [item for item in items if not isinstance(item, Programme)] + list(joined), halves
+
+
+def _remove(connection: sqlite3.Connection, ids: list[int]) -> int:
+    """Delete these stored programmes; returns how many went."""
+    if not ids:
+        return 0
+    marks = ",".join("?" * len(ids))
+    return int(connection.execute(f"DELETE FROM programme WHERE id IN ({marks})", ids).rowcount)
+
+
 def _refuse_nothing_read(
     path: Path, chosen: str, asked: str, only: str | None, seen: int, state: _Import
 ) -> None:
@@ -431,22 +491,24 @@ def import_file(
             or 0
         )
         state = _Import(store, connection, source_id, replace, reader.format)
+        items, halves = _joined_days(store, reader)
+        joined = _remove(connection, halves)  # before the whole programmes go in
         with closing(state.writer):
-            seen = _read_into(state, reader, only, progress, should_stop)
+            seen = _read_into(state, items, only, progress, should_stop)
             _refuse_nothing_read(path, chosen, format, only, seen, state)
-            result.replaced = state.finish(actor)
+            result.replaced = state.finish(actor) + joined
         result.added = state.inserted
         result.duplicates_in_file = state.repeated
         result.skipped = state.attempted - state.inserted - state.repeated
         result.assets_added, result.assets_skipped = state.assets_added, state.assets_skipped
         result.channels_added = state.channels_added
         result.channels_updated = state.channels_updated
-        result.warnings = list(reader.warnings)
+        result.warnings = state.notes + list(reader.warnings)
         if state.repeated_identities:
             result.warnings += repeat_warnings(
                 open_reader(path, chosen, **options), state.repeated_identities, state.keys, only
             )
-        result.warnings_total = len(reader.warnings) + result.duplicates_in_file
+        result.warnings_total = len(state.notes) + len(reader.warnings) + result.duplicates_in_file
         guide = reader if isinstance(reader, XmltvReader) else None
         connection.execute(
             "UPDATE import_source SET md5 = ?, added = ?, skipped = ?, replaced = ?, warnings = ?,"
@@ -474,8 +536,16 @@ def import_file(
             after={"programmes": count_before + result.added - result.replaced},
         )
         store.record(connection, record)
+        settings = [
+            settings_record(actor, name, before, after, how=f"import of {path.name}", job_id=job_id)
+            for name, before, after in state.settings_changed
+        ]
+        for change in settings:
+            store.record(connection, change)
     store.forget_channel_cache()
     store.publish(record)
+    for change in settings:
+        store.publish(change)
     result.seconds = time.monotonic() - started
     if progress is not None:
         progress(seen)

@@ -1,30 +1,42 @@
 """Playout exports: an M3U playlist that mpv and VLC play, and ffplayout day playlists.
 
 Both are played back to back, with no clock: a gap in the schedule would make everything after
-it start early. So gaps are filled from a filler group (looped, the last item trimmed with
-``out``), or the export refuses and says so. An ffplayout day holds 24 hours of material from
-the channel's broadcast-day start (also on the 23- and 25-hour DST days, as ffplayout does).
+it start early, and of two overlapping programmes one would be lost or run late. So overlaps
+are refused (the operator chooses the fix), gaps are filled from a filler group (looped, the
+last item trimmed with ``out``) or refused. A programme that runs past the window's edge is cut
+there the way players cut it: ``in`` moves to where the window begins, ``out`` to where it
+ends. An ffplayout day holds exactly its broadcast day: 24 hours, 23 or 25 on DST days (see
+``day_items``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import math
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
+from zoneinfo import ZoneInfo
 
 from core.atomic import output_text
 from core.errors import InputError, RefusedLocator
 from core.formats import write_ffplayout
+from core.formats.ffplayout import FULL_DAY
 from core.formats.m3u import left_out_warning, locator_line_problem, one_line
 from core.locators import spawnable_locator
 from core.models import Asset, Channel, Programme, airing
 from core.store.store import Store
 
-__all__ = ["DAY", "day_items", "write_playlist"]
-
-DAY = timedelta(hours=24)
+__all__ = [
+    "cut_to",
+    "day_items",
+    "filler_assets",
+    "refuse_overlaps",
+    "write_ffplayout_day",
+    "write_playlist",
+]
 
 
 def _filler(
@@ -41,6 +53,87 @@ def _filler(
     return made, position
 
 
+def _local(channel: Channel, moment: datetime) -> str:
+    """``2026-12-05 10:30 CET``: a time as the operator reads it, in the channel's zone."""
+    zone = ZoneInfo(channel.timezone) if channel.timezone else UTC
+    local = moment.astimezone(zone)
+    return local.strftime("%Y-%m-%d %H:%M:%S %Z" if local.second else "%Y-%m-%d %H:%M %Z")
+
+
+def _hours(length: timedelta) -> str:
+    """``24 h`` (``23 h``, ``25 h`` on DST days)."""
+    return f"{length.total_seconds() / 3600:g} h"
+
+
+def _played(programmes: Iterable[Programme]) -> list[Programme]:
+    """What a player plays: programmes with a video and a length."""
+    return [p for p in programmes if p.locator and p.stop is not None and p.stop > p.start]
+
+
+def refuse_overlaps(channel: Channel, programmes: list[Programme]) -> None:
+    """Refuse to play overlapping programmes back to back: one would be lost or run late.
+
+    ``programmes`` are in start order; the first three overlaps are named, then counted.
+    """
+    overlaps: list[tuple[Programme, Programme]] = []
+    latest: Programme | None = None
+    for programme in programmes:
+        if latest is not None and programme.start < (latest.stop or latest.start):
+            overlaps.append((latest, programme))
+        if latest is None or (programme.stop or programme.start) > (latest.stop or latest.start):
+            latest = programme
+    if not overlaps:
+        return
+    named = "; ".join(
+        f"'{later.title}' at {_local(channel, later.start)} starts before '{earlier.title}' "
+        f"ends at {_local(channel, earlier.stop or earlier.start)}"
+        for earlier, later in overlaps[:3]
+    )
+    more = f"; and {len(overlaps) - 3} more" if len(overlaps) > 3 else ""
+    count = f"{len(overlaps)} overlap{'s' if len(overlaps) > 1 else ''}"
+    raise InputError(
+        f"{channel.id} has {count}: {named}{more}; a playout plays back to back, so one of "
+        "them would be lost or run late",
+        hint=f"fix the overlaps first: scheduleflow fix overlap --policy trim|ripple|drop "
+        f"--channel {channel.id}",
+    )
+
+
+def _seconds(attrs: dict[str, str], key: str) -> float | None:
+    """``ffplayout:in``/``:out`` as a number of seconds; ``None`` when absent or not one."""
+    try:
+        value = json.loads(attrs.get(f"ffplayout:{key}") or "null")
+    except ValueError:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def cut_to(programme: Programme, start: datetime, stop: datetime) -> Programme | None:
+    """The part of ``programme`` inside ``[start, stop)``, or ``None`` when nothing is.
+
+    A cut part carries its ``in`` and ``out`` (``ffplayout:in``/``:out``, seconds into the
+    video): the part after ``start`` begins that far into the video, the part before ``stop``
+    ends there, as ffplayout and mpv play set parts of a file.
+    """
+    end = programme.stop or programme.start
+    first, last = max(programme.start, start), min(end, stop)
+    if last <= first:
+        return None
+    if (first, last) == (programme.start, end):
+        return programme
+    attrs = dict(programme.attrs)
+    into = _seconds(attrs, "in") or 0.0
+    begin = into + (first - programme.start).total_seconds()
+    attrs["ffplayout:in"] = json.dumps(round(begin, 3))
+    attrs["ffplayout:out"] = json.dumps(round(begin + (last - first).total_seconds(), 3))
+    if "ffplayout:duration" not in attrs:  # the video is at least as long as the programme
+        whole = into + (end - programme.start).total_seconds()
+        attrs["ffplayout:duration"] = json.dumps(round(whole, 3))
+    return replace(programme, start=first, stop=last, attrs=tuple(attrs.items()))
+
+
 def filler_assets(store: Store, group: str | None) -> list[Asset]:
     """The filler group's assets with a known duration (``[]`` without a group)."""
     if group is None:
@@ -54,49 +147,96 @@ def filler_assets(store: Store, group: str | None) -> list[Asset]:
     return assets
 
 
-def day_items(
-    store: Store, channel: Channel, begin: datetime, filler: list[Asset], warnings: list[str]
-) -> list[Programme]:
-    """The programmes of 24 hours from ``begin``, back to back, gaps and the end filled."""
-    end = begin + DAY
+class _Run(NamedTuple):
+    """Pieces played back to back: the items, the dead air left and where it first is."""
+
+    items: list[Programme]
+    dead_air: timedelta
+    first_gap: datetime | None
+    end: datetime
+    position: int  # the next filler asset
+
+
+def _back_to_back(pieces: list[Programme], cursor: datetime, filler: list[Asset]) -> _Run:
+    """The pieces in order with their gaps filled from ``filler`` (when there is one)."""
     items: list[Programme] = []
-    cursor = begin
     position = 0
-    gap_total = timedelta(0)
-    for programme in store.programmes(channel.id, begin, end):
-        if programme.start < begin or programme.locator is None:
-            continue
-        if programme.start < cursor:
-            continue  # overlaps what is already placed: `scheduleflow check` reports it
-        if programme.start > cursor:
+    dead_air = timedelta(0)
+    first_gap: datetime | None = None
+    for piece in pieces:
+        if piece.start > cursor:
             if not filler:
-                gap_total += programme.start - cursor
-            made, position = _filler(channel.id, cursor, programme.start, filler, position)
+                dead_air += piece.start - cursor
+                first_gap = first_gap or cursor
+            made, position = _filler(piece.channel, cursor, piece.start, filler, position)
             items += made
-            cursor = programme.start
-        stop = min(programme.stop or programme.start, end)
-        if stop <= cursor:
-            continue
-        items.append(replace(programme, stop=stop) if stop != programme.stop else programme)
-        cursor = stop
-    if gap_total:
+        items.append(piece)
+        cursor = piece.stop or piece.start
+    return _Run(items, dead_air, first_gap, cursor, position)
+
+
+def day_items(
+    store: Store,
+    channel: Channel,
+    begin: datetime,
+    end: datetime,
+    filler: list[Asset],
+    warnings: list[str],
+) -> list[Programme]:
+    """The programmes of the broadcast day ``[begin, end)``, back to back, gaps filled.
+
+    The day is what ffplayout plays from one day start to the next: 24 hours, or 23 and 25
+    on DST days, because ffplayout ends a day when the wall clock reaches the day start again
+    (``get_delta`` in ffplayout's ``player/utils/mod.rs``). A programme that crosses either
+    edge is split there (``cut_to``): the day ends with its ``out`` at ``end``, the next day
+    begins with the same source from that point.
+    """
+    programmes = _played(store.programmes(channel.id, begin, end))
+    refuse_overlaps(channel, programmes)
+    pieces = [piece for p in programmes if (piece := cut_to(p, begin, end)) is not None]
+    run = _back_to_back(pieces, begin, filler)
+    items, cursor = run.items, run.end
+    if run.dead_air:
         raise InputError(
-            f"{channel.id} has {gap_total} of dead air between programmes on the day from "
-            f"{begin:%Y-%m-%d %H:%M}; playout plays items back to back, so what follows a gap "
-            "would start early",
+            f"{channel.id} has {run.dead_air} of dead air between programmes on the day from "
+            f"{_local(channel, begin)}; playout plays items back to back, so what follows a "
+            "gap would start early",
             hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP",
         )
     if cursor < end:
         if filler:
-            made, _ = _filler(channel.id, cursor, end, filler, position)
+            made, _ = _filler(channel.id, cursor, end, filler, run.position)
             items += made
         else:
             warnings.append(
-                f"{channel.id} {begin:%Y-%m-%d}: the day holds {cursor - begin} of "
-                "24 h; ffplayout fills the rest with its own filler (or give "
-                "--filler GROUP)"
+                f"{channel.id} day from {_local(channel, begin)}: the day holds "
+                f"{cursor - begin} of its {_hours(end - begin)}; ffplayout fills the rest "
+                "with its own filler (or give --filler GROUP)"
             )
+    _warn_past_a_full_day(channel, begin, items, warnings)
     return items
+
+
+def _warn_past_a_full_day(
+    channel: Channel, begin: datetime, items: list[Programme], warnings: list[str]
+) -> None:
+    """On a 25-hour day, name what ffplayout will not play: what starts 24 h in or later.
+
+    ffplayout loads the next day's file once an item ends a full day into the playlist
+    (``check_for_playlist`` in its ``player/input/playlist.rs`` compares the playlist
+    position with its 24-hour ``length_sec``), so one item must run across that point.
+    """
+    switch = begin + timedelta(seconds=FULL_DAY)
+    late = [item for item in items if item.start >= switch]
+    if late:
+        names = ", ".join(f"'{item.title}' at {_local(channel, item.start)}" for item in late[:3])
+        more = f" and {len(late) - 3} more" if len(late) > 3 else ""
+        warnings.append(
+            f"{channel.id} day from {_local(channel, begin)} lasts 25 h, but ffplayout moves "
+            f"to the next day's file once an item ends 24 h into the playlist "
+            f"({_local(channel, switch)}): {names}{more} would not play; let one programme "
+            "run across that time"
+        )
 
 
 def write_ffplayout_day(
@@ -107,17 +247,13 @@ def write_ffplayout_day(
         return write_ffplayout(out, channel.name, day, items)
 
 
-def _playlist_lines(programmes: list[Programme], start: datetime) -> Iterator[str]:
+def _playlist_lines(programmes: list[Programme]) -> Iterator[str]:
     yield "#EXTM3U"
-    for index, programme in enumerate(programmes):
-        stop = programme.stop or programme.start
-        begin = max(programme.start, start) if index == 0 else programme.start
-        seconds = (stop - begin).total_seconds()
+    for programme in programmes:
+        seconds = ((programme.stop or programme.start) - programme.start).total_seconds()
         yield f"#EXTINF:{seconds:.3f},{one_line(programme.title)}"
         attrs = dict(programme.attrs)
-        offset = (
-            float(attrs.get("ffplayout:in", "0") or 0) + (begin - programme.start).total_seconds()
-        )
+        offset = _seconds(attrs, "in") or 0.0
         if offset:
             yield f"#EXTVLCOPT:start-time={offset:.3f}"
         if "ffplayout:out" in attrs or offset:
@@ -149,15 +285,15 @@ def write_playlist(
 ) -> int:
     """An M3U playlist of ``[start, stop)`` on one channel; returns the number of items.
 
-    A programme whose locator a player must not be handed (see :func:`_not_played`) is left
-    out with a warning; the gap it leaves is filled from ``filler`` or refused.
+    The first item starts at ``start`` and the last ends at ``stop`` (``start-time`` and
+    ``stop-time`` cut them), so the playlist plays exactly the window. A programme whose
+    locator a player must not be handed (see :func:`_not_played`) is left out with a
+    warning; the gap it leaves is filled from ``filler`` or refused.
     """
     programmes = []
     left_out = []
-    for programme in store.programmes(channel.id, start, stop):
-        if not programme.locator:
-            continue
-        problem = _not_played(programme.locator)
+    for programme in _played(store.programmes(channel.id, start, stop)):
+        problem = _not_played(programme.locator or "")
         if problem is None:
             programmes.append(programme)
         else:  # like a programme without a video: its slot is a gap, filled or refused
@@ -167,25 +303,25 @@ def write_playlist(
     filler = [asset for asset in filler if _not_played(asset.locator) is None]
     if left_out:
         warnings.append(left_out_warning(left_out, "programmes no player is handed"))
-    items: list[Programme] = []
-    cursor = programmes[0].start if programmes else start
-    position = 0
-    for programme in programmes:
-        if programme.start > cursor and programme.start > start:
-            if not filler:
-                raise InputError(
-                    f"{channel.id} has dead air at {cursor:%a %d %b %H:%M}; a playlist plays "
-                    "back to back, so what follows would start early",
-                    hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP"
-                    + (f"; {warnings[-1]}" if left_out else ""),
-                )
-            made, position = _filler(channel.id, cursor, programme.start, filler, position)
-            items += made
-        items.append(programme)
-        cursor = max(cursor, programme.stop or programme.start)
+    refuse_overlaps(channel, programmes)
+    pieces = [piece for p in programmes if (piece := cut_to(p, start, stop)) is not None]
+    first = pieces[0].start if pieces else start
+    run = _back_to_back(pieces, first, filler)
+    items = run.items
+    if run.first_gap is not None:
+        raise InputError(
+            f"{channel.id} has dead air at {_local(channel, run.first_gap)} "
+            f"({run.dead_air} in all); a playlist plays back to back, so what follows would "
+            "start early",
+            hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP"
+            + (f"; {warnings[-1]}" if left_out else ""),
+        )
     if not items:
-        warnings.append(f"{channel.id} has nothing to play between {start} and {stop}")
+        warnings.append(
+            f"{channel.id} has nothing to play between {_local(channel, start)} and "
+            f"{_local(channel, stop)}"
+        )
     with output_text(target, force=force) as out:
-        for line in _playlist_lines(items, start):
+        for line in _playlist_lines(items):
             out.write(line + "\n")
     return len(items)

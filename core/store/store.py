@@ -17,10 +17,12 @@ from typing import Any
 
 from core.audit import AuditRecord, append_jsonl, insert_audit, read_audit
 from core.errors import InputError, StoreError
+from core.identity import Actor
 from core.models import Asset, Channel, Programme
 from core.roles import Role, require
 from core.store.codec import asset_from_row, channel_from_row, from_ms, programme_from_row, to_ms
 from core.store.database import Database
+from core.store.settings import check_rule_settings, settings_record, stored_rule_settings
 
 __all__ = ["ChannelFacts", "ChannelSummary", "Cursor", "Page", "Store"]
 
@@ -418,26 +420,64 @@ class Store:
         self,
         channel: str,
         *,
+        actor: Actor,
         cooldown_hours: float | None = None,
         cooldown_scope: str | None = None,
         gap_tolerance_seconds: float | None = None,
+        job_id: str | None = None,
     ) -> None:
-        """Set (or with ``None``, reset to the config default) a channel's rule settings."""
+        """Set (or with ``None``, reset to the config default) a channel's rule settings;
+        audited with the values before and after."""
         self.require("settings")
-        if cooldown_scope not in (None, "channel", "network"):
-            raise StoreError(
-                f"'{cooldown_scope}' is not a cooldown scope", hint="use channel or network"
-            )
-        for name, value in (("cooldown", cooldown_hours), ("gap tolerance", gap_tolerance_seconds)):
-            if value is not None and not value >= 0:
-                raise StoreError(f"the {name} must be zero or more, not {value}")
+        after = {
+            "cooldown_hours": cooldown_hours,
+            "cooldown_scope": cooldown_scope,
+            "gap_tolerance_seconds": gap_tolerance_seconds,
+        }
+        check_rule_settings(after)
         key = self.channel_key(channel)
         with self.database.write() as connection:
+            before = stored_rule_settings(connection, key)
             connection.execute(
                 "UPDATE channel SET cooldown_hours = ?, cooldown_scope = ?, "
                 "gap_tolerance_seconds = ?, revision = revision + 1 WHERE id = ?",
                 (cooldown_hours, cooldown_scope, gap_tolerance_seconds, key),
             )
+            record = settings_record(actor, channel, before, after, how="settings", job_id=job_id)
+            self.record(connection, record)
+        self.publish(record)
+
+    def storage_roots(self) -> dict[str, str]:
+        """The channels that set a storage root of their own: channel id → folder.
+
+        Relative video paths are found under it, as ffplayout finds a playlist's relative
+        ``source`` under its channel's ``storage`` folder. Kept in the ``setting`` table
+        (``storage_root:<channel id>``), so no schema change was needed.
+        """
+        rows = self.connection.execute(
+            "SELECT key, value FROM setting WHERE substr(key, 1, 13) = 'storage_root:'"
+        ).fetchall()
+        return {str(key).partition(":")[2]: str(value) for key, value in rows}
+
+    def set_storage_root(self, channel: str, root: str | None) -> None:
+        """Set (or with ``None``, reset to the config default) a channel's storage root."""
+        self.require("settings")
+        self.channel_key(channel)  # an unknown channel is named in the error
+        if root is not None and not Path(root).is_absolute():
+            raise StoreError(
+                f"the storage root '{root}' is not an absolute folder",
+                hint="give the folder ffplayout's channel storage points at, from /",
+            )
+        with self.database.write() as connection:
+            if root is None:
+                connection.execute(
+                    "DELETE FROM setting WHERE key = ?", (f"storage_root:{channel}",)
+                )
+            else:
+                connection.execute(
+                    "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                    (f"storage_root:{channel}", root),
+                )
 
     def asset_durations(self) -> dict[str, float]:
         """Known durations (seconds) of the library's assets, by fingerprint."""

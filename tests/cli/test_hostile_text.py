@@ -147,9 +147,11 @@ def test_play_print(hostile: tuple[Path, Path]) -> None:
         "play", "--channel", CHANNEL, "--at", "2026-12-04T06:10:00+00:00", "--print",
         home=hostile[0],
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    # the hostile locators can reach no player (core.locators): play says so, escaped
+    assert result.returncode == 2, result.stdout
     assert_shown_escaped(result)
-    assert f"show{SHOWN}.mp4" in result.stdout
+    assert f"left out 'Show{SHOWN}'" in result.stderr
+    assert f"show{SHOWN}.mp4" in result.stderr
 
 
 def test_jobs(hostile: tuple[Path, Path]) -> None:

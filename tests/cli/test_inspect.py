@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import corpus_path, run_cli
 
 
@@ -83,3 +85,35 @@ def test_missing_file_exits_2(sf_home: Path) -> None:
     result = run_cli("inspect", "/no/such/file.xml", home=sf_home)
     assert result.returncode == 2
     assert "no such file" in result.stderr
+
+
+def test_a_local_guide_over_fifty_megabytes_is_read_by_default(
+    tmp_path: Path, sf_home: Path
+) -> None:
+    """Real published guides of 56, 189 and 250 MB exist: the local default takes them."""
+    guide = tmp_path / "big.xml"
+    padding = ("<!--" + "a" * 1000 + "-->\n") * 55_000  # 55 MB of comments, read and dropped
+    guide.write_text(
+        f'<?xml version="1.0"?>\n<tv>\n{padding}'
+        '<channel id="a.tv"><display-name>A</display-name></channel>\n</tv>\n',
+        encoding="utf-8",
+    )
+    assert guide.stat().st_size > 55 * 1000 * 1000
+    result = run_cli("inspect", str(guide), "--json", home=sf_home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["channels"] == 1
+
+
+@pytest.mark.parametrize("value", ["inf", "1e400", "-1", "nan", "0", "abc"])
+def test_a_max_size_that_is_no_size_is_one_argument_error(sf_home: Path, value: str) -> None:
+    result = run_cli(
+        "inspect",
+        str(corpus_path("ffplayout", "playlist_short.json")),
+        f"--max-size={value}",
+        home=sf_home,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    (last,) = result.stderr.strip().splitlines()  # one line, as every error
+    assert last.startswith("scheduleflow inspect: argument --max-size: ")
+    assert f"'{value}' is not a" in last

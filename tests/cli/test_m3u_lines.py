@@ -49,7 +49,7 @@ def test_a_playlist_leaves_out_locators_that_would_forge_or_hide_lines(
     target = tmp_path / "loop.m3u"
     refused = run_cli("export", "--format", "playlist", *window, "-o", str(target), home=sf_home)
     assert refused.returncode == 2
-    assert "loop.example.org has dead air at Fri 01 Jan 00:01" in refused.stderr
+    assert "loop.example.org has dead air at 2027-01-01 00:01 UTC" in refused.stderr
     assert "left out 2 programmes no player is handed: 'Item 1' at Fri 00:01 (locator " in (
         refused.stderr
     )

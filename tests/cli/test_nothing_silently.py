@@ -81,6 +81,7 @@ def test_plan_with_both_a_group_and_a_template_is_refused(sf_home: Path, tmp_pat
 
 def test_a_channels_only_import_is_audited_with_the_channels_it_added(sf_home: Path) -> None:
     assert run_cli("import", str(SAMPLES / "channels.json"), home=sf_home).returncode == 0
-    (record,) = json.loads(run_cli("audit", "--json", home=sf_home).stdout)
+    records = json.loads(run_cli("audit", "--json", home=sf_home).stdout)
+    (record,) = [r for r in records if r["action"] == "import"]
     assert "4 channels added or updated" in record["summary"]
     assert "sports.example.org" in record["summary"]

@@ -8,6 +8,8 @@ import logging
 import threading
 from pathlib import Path
 
+import pytest
+
 from core.jobs import JobQueue
 from core.logs import LogLine, configure_logging, log_bus
 from tests.conftest import ROOT, corpus_path, run_cli
@@ -111,3 +113,26 @@ def test_a_hostile_message_or_exception_forges_no_record(tmp_path: Path) -> None
         "  | ValueError: bad value",
         "  | 2026-01-01 00:00:00,000 ERROR scheduleflow.jobs job=- forged\\x1b[2J",
     ]
+
+
+def test_a_log_file_on_a_full_disk_adds_no_tracebacks_to_the_one_line(sf_home: Path) -> None:
+    """/dev/full answers every write with ENOSPC, as a full disk does."""
+    logs = sf_home / "logs"
+    logs.mkdir()
+    (logs / "scheduleflow.log").symlink_to("/dev/full")
+    result = run_cli("import", str(sf_home / "no-such.xml"), home=sf_home)
+    assert result.returncode == 2
+    assert "Logging error" not in result.stderr
+    missing = sf_home / "no-such.xml"
+    assert result.stderr.strip().splitlines() == [
+        f"scheduleflow import: {missing}: no such file — check the path and try again"
+    ]
+
+
+def test_a_lone_surrogate_in_a_message_is_written_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = configure_logging(tmp_path)
+    logging.getLogger("scheduleflow.test").warning("title %s", "A\ud800B")
+    assert "Logging error" not in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8").splitlines()[-1].endswith("title A\\ud800B")

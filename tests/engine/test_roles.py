@@ -78,7 +78,10 @@ OPERATIONS: dict[str, tuple[Role, Callable[[Store, Path], object]]] = {
         Role.OPERATOR,
         lambda s, tmp: (s.require("backup"), s.database.backup_to(tmp / "b.db")),
     ),
-    "settings": (Role.ADMIN, lambda s, tmp: s.set_rule_settings(SPORTS, cooldown_hours=12)),
+    "settings": (
+        Role.ADMIN,
+        lambda s, tmp: s.set_rule_settings(SPORTS, actor=ACTOR, cooldown_hours=12),
+    ),
 }
 
 

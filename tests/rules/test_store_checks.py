@@ -47,8 +47,8 @@ def test_network_scope_compares_airings_across_channels(tmp_path: Path) -> None:
     report = check_store(store, RuleDefaults(cooldown_scope="network"))
     (finding,) = [f for f in report.findings if f.kind == "cooldown"]
     assert finding.channel == "b.example.org" and "on a.example.org" in finding.message
-    store.set_rule_settings("a.example.org", cooldown_scope="network")
-    store.set_rule_settings("b.example.org", cooldown_scope="network")
+    store.set_rule_settings("a.example.org", actor=ACTOR, cooldown_scope="network")
+    store.set_rule_settings("b.example.org", actor=ACTOR, cooldown_scope="network")
     assert check_store(store).counts["cooldown"] == 1
 
 
@@ -56,7 +56,7 @@ def test_a_channel_setting_overrides_the_default_cooldown(tmp_path: Path) -> Non
     store = new_store(tmp_path)
     load_samples(store, ACTOR)
     before = check_store(store, channels=["kids.example.org"]).counts["cooldown"]
-    store.set_rule_settings("kids.example.org", cooldown_hours=0.5)
+    store.set_rule_settings("kids.example.org", actor=ACTOR, cooldown_hours=0.5)
     assert check_store(store, channels=["kids.example.org"]).counts["cooldown"] < before
 
 

@@ -175,7 +175,7 @@ def test_restore_brings_back_a_backup_and_backs_up_the_state_it_replaces(tmp_pat
     saved = store.database.backup_to(tmp_path / "saved.db")
     import_file(store, corpus_path("jellyfin-xmltv", "schedulesdirect.xml"), actor=ACTOR)
     assert store.count() == 4
-    previous = store.database.restore_from(saved)
+    previous = store.database.restore_from(saved).previous
     store.forget_channel_cache()
     assert store.count() == 2
     assert previous.exists()

@@ -395,14 +395,20 @@ async def test_the_plan_dialog_says_what_is_wrong_and_applies_nothing(make_app) 
         assert dialog.query_one("#apply").disabled
 
 
+async def _settings_of_the_channel(app, pilot) -> str:  # type: ignore[no-untyped-def]
+    """Open the settings dialog (S) on the timeline's channel; returns the channel."""
+    await wait_for(pilot, lambda: _screen(app).checked)
+    channel: str = _screen(app).query_one(Timeline).channel
+    await pilot.press("S")
+    await wait_for(pilot, lambda: app.screen.query("#cooldown"))
+    return channel
+
+
 async def test_settings_saved_by_an_admin_keep_empty_fields_as_the_defaults(make_app, home) -> None:  # type: ignore[no-untyped-def]
     (home / "config.toml").write_text('[roles]\ndefault = "admin"\n', encoding="utf-8")
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: _screen(app).checked)
-        channel = _screen(app).query_one(Timeline).channel
-        await pilot.press("S")
-        await wait_for(pilot, lambda: app.screen.query("#cooldown"))
+        channel = await _settings_of_the_channel(app, pilot)
         app.screen.query_one("#cooldown").value = "24"
         await pilot.click("#save")
         await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "settings"))
@@ -412,3 +418,23 @@ async def test_settings_saved_by_an_admin_keep_empty_fields_as_the_defaults(make
             None,
             None,
         )
+
+
+async def test_an_admin_sets_a_channel_storage_root_in_the_settings(make_app, home) -> None:  # type: ignore[no-untyped-def]
+    (home / "config.toml").write_text('[roles]\ndefault = "admin"\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        channel = await _settings_of_the_channel(app, pilot)
+        app.screen.query_one("#storage").value = "media"  # not a folder from /
+        await pilot.click("#save")
+        await wait_for(
+            pilot, lambda: "folder from /" in str(app.screen.query_one("#problem").render())
+        )
+        app.screen.query_one("#storage").value = "/srv/tv-media"
+        # a button ignores a second press while it still shows the first one
+        await wait_for(pilot, lambda: not app.screen.query_one("#save").has_class("-active"))
+        await pilot.click("#save")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "settings"))
+        assert app.engine.store.storage_roots() == {channel: "/srv/tv-media"}
+        await _settings_of_the_channel(app, pilot)  # the dialog shows the channel's root again
+        assert app.screen.query_one("#storage").value == "/srv/tv-media"

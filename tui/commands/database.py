@@ -46,17 +46,20 @@ def run_db(context: Context) -> int:
         context.say("db restore needs the backup to restore: scheduleflow db restore PATH")
         return 2
     context.close()
-    before = restore_database(context.database, Path(args.path), context.role)
+    restored = restore_database(context.database, Path(args.path), context.role)
+    before = restored.previous
     kept = f"the previous state is in {before}" if before else "the damaged file was kept aside"
+    carried = f"{restored.audit_carried} newer audit records carried over"
     record = AuditRecord.by(
         context.actor,
         "restore",
-        f"restored {context.database} from {args.path}",
+        f"restored {context.database} from {args.path}; {carried}",
         before={"previous_state": str(before) if before else "damaged"},
+        after={"audit_carried": restored.audit_carried},
     )
     store = context.store
     with store.database.write() as connection:
         store.record(connection, record)
     store.publish(record)
-    context.say(f"restored {context.database} from {args.path}; {kept}")
+    context.say(f"restored {context.database} from {args.path}; {kept}; {carried}")
     return 0

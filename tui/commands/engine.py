@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from core.diskspace import free_bytes
+from core.errors import DiskFull
+from core.health import Health
 from tui.commands.context import Context
 
 __all__ = ["run_audit", "run_health", "run_jobs"]
@@ -30,8 +33,12 @@ def run_jobs(context: Context) -> int:
 
 def run_health(context: Context) -> int:
     """Healthy (exit 0) or degraded (exit 1), with the numbers."""
+    try:
+        health = context.engine.health()
+    except DiskFull as error:
+        health = Health.disk_full(str(error), free_bytes(context.database))
     # a command's own process has been up for an instant: its uptime would say nothing
-    health = dataclasses.replace(context.engine.health(), uptime_seconds=None)
+    health = dataclasses.replace(health, uptime_seconds=None)
     if context.args.json:
         context.print_json(health.to_json())
     else:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from core.config import check_rule_setting
 from core.store.store import ChannelFacts
 from tui.literal import literal, literal_text
 
@@ -25,6 +27,7 @@ class SettingsResult:
     cooldown_scope: str | None
     gap_tolerance_seconds: float | None
     theme: str
+    storage_root: str | None = None
 
 
 class SettingsDialog(ModalScreen[SettingsResult | None]):
@@ -33,10 +36,16 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(
-        self, facts: ChannelFacts | None, themes: list[str], theme: str, may_edit_rules: bool
+        self,
+        facts: ChannelFacts | None,
+        themes: list[str],
+        theme: str,
+        may_edit_rules: bool,
+        storage_root: str | None = None,
     ) -> None:
         super().__init__()
         self.facts = facts
+        self.storage_root = storage_root
         self.themes = themes
         self.theme_name = theme
         self.may_edit_rules = may_edit_rules
@@ -74,6 +83,12 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
                     id="tolerance",
                     disabled=not self.may_edit_rules,
                 )
+                yield Input(
+                    self.storage_root or "",
+                    placeholder="storage root of relative video paths (config default)",
+                    id="storage",
+                    disabled=not self.may_edit_rules,
+                )
                 if not self.may_edit_rules:
                     yield Static("[dim]Only an admin may change rule settings.[/]")
             yield Static("", id="problem")
@@ -87,12 +102,25 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
             return
         try:
             self.dismiss(self._result())
-        except ValueError:
-            self.query_one("#problem", Static).update("[b red]numbers only, please[/]")
+        except ValueError as error:
+            self.query_one("#problem", Static).update(Text(str(error), style="bold red"))
 
-    def _number(self, name: str) -> float | None:
+    def _number(self, name: str, setting: str) -> float | None:
+        """The field's number, in the range the config file accepts for ``setting``."""
         text = self.query_one(f"#{name}", Input).value.strip()
-        return float(text) if text else None
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError("numbers only, please") from None
+        return check_rule_setting(setting, value)
+
+    def _folder(self) -> str | None:
+        text = self.query_one("#storage", Input).value.strip()
+        if text and not text.startswith("/"):
+            raise ValueError("the storage root is a folder from /")
+        return text or None
 
     def _result(self) -> SettingsResult:
         theme = str(self.query_one("#theme", Select).value)
@@ -101,8 +129,9 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
         scope = self.query_one("#scope", Select).value
         return SettingsResult(
             self.facts.id,
-            self._number("cooldown"),
+            self._number("cooldown", "cooldown_hours"),
             None if scope is Select.NULL else str(scope),
-            self._number("tolerance"),
+            self._number("tolerance", "gap_tolerance_seconds"),
             theme,
+            self._folder(),
         )

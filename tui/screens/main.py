@@ -559,21 +559,24 @@ class MainScreen(Screen[None]):
                 return
             self.app.theme = result.theme
             if result.channel is not None:
-                self.run_job(
-                    "settings",
-                    lambda store, ctx: store.set_rule_settings(
+
+                def save(store: Store, ctx: JobContext) -> None:
+                    store.set_rule_settings(
                         result.channel or "",
+                        actor=self.engine.actor,
                         cooldown_hours=result.cooldown_hours,
                         cooldown_scope=result.cooldown_scope,
                         gap_tolerance_seconds=result.gap_tolerance_seconds,
-                    ),
-                    f"settings of {result.channel}",
-                )
+                        job_id=ctx.job.id,
+                    )
+                    store.set_storage_root(result.channel or "", result.storage_root)
+
+                self.run_job("settings", save, f"settings of {result.channel}")
 
         themes = sorted(self.app.available_themes)
-        self.app.push_screen(
-            SettingsDialog(facts, themes, self.app.theme, self.engine.may("settings")), chosen
-        )
+        root = self.store.storage_roots().get(channel) if channel else None
+        dialog = SettingsDialog(facts, themes, self.app.theme, self.engine.may("settings"), root)
+        self.app.push_screen(dialog, chosen)
 
     def action_plan(self) -> None:
         if not self.engine.may("plan"):
