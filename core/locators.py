@@ -12,6 +12,7 @@ an absolute path, or a URL whose scheme is on :data:`PLAYABLE_SCHEMES`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -69,7 +70,10 @@ def local_path(locator: str, base: str | Path | None = None) -> Path | None:
         return Path(os.path.normpath(text))
     if _is_url(locator):
         return None
-    path = Path(locator).expanduser()
+    path = Path(locator)
+    # "~nobody/x" names no home on this machine: a relative name, as written
+    with contextlib.suppress(RuntimeError):
+        path = path.expanduser()
     if not path.is_absolute():
         path = Path(base if base is not None else os.getcwd()) / path
     return Path(os.path.normpath(path))

@@ -111,3 +111,11 @@ def test_anything_else_is_refused_with_the_reason(locator: str, reason: str) -> 
     with pytest.raises(RefusedLocator) as refused:
         spawnable_locator(locator, "/media")
     assert reason in str(refused.value)
+
+
+def test_a_tilde_naming_no_user_here_is_a_relative_name_not_a_crash() -> None:
+    # "~0" made Path.expanduser raise RuntimeError: an XMLTV <url system="video">~0</url>
+    # stopped the whole import with an unexpected error (found by the export property test)
+    assert normalise_locator("~no-such-user-here/a.mp4", "/media") == (
+        "/media/~no-such-user-here/a.mp4"
+    )

@@ -15,12 +15,14 @@ from typing import Literal
 from defusedxml.ElementTree import fromstring
 
 __all__ = [
+    "AT_MOST_ONCE",
     "CHANNEL_ORDER",
     "PROGRAMME_ATTRIBUTES",
     "PROGRAMME_ORDER",
     "SPECS",
     "TV_ATTRIBUTES",
     "ElementSpec",
+    "allowed_in",
     "is_dtd_element",
     "order_key",
     "prune",
@@ -73,6 +75,8 @@ PROGRAMME_ORDER: tuple[tuple[str, Occurs], ...] = (
     ("image", "*"),
 )
 CHANNEL_ORDER: tuple[tuple[str, Occurs], ...] = (("display-name", "+"), ("icon", "*"), ("url", "*"))
+# What a programme may hold once at most: a second kept one cannot be written DTD-valid.
+AT_MOST_ONCE = frozenset(name for name, occurs in PROGRAMME_ORDER if occurs == "?")
 PROGRAMME_ATTRIBUTES = frozenset(
     ["start", "stop", "pdc-start", "vps-start", "showview", "videoplus", "channel", "clumpidx"]
 )
@@ -239,9 +243,14 @@ def _prune_element(element: ET.Element, dropped: set[str]) -> bool:
         if _prune_element(child, dropped):
             kept.append(child)
     if spec.content == "sequence":
+        # Element-only content: text between the children is not allowed either.
         if element.text and element.text.strip():
             dropped.add(f"text inside <{element.tag}>")
             element.text = None
+        for child in kept:
+            if child.tail and child.tail.strip():
+                dropped.add(f"text inside <{element.tag}>")
+                child.tail = None
         rank = {name: index for index, (name, _) in enumerate(spec.children)}
         kept.sort(key=lambda child: rank[child.tag])
         result: list[ET.Element] = []
@@ -260,14 +269,28 @@ def _prune_element(element: ET.Element, dropped: set[str]) -> bool:
     return True
 
 
-def prune(xml: str, dropped: set[str]) -> str | None:
-    """The DTD-valid form of one kept element, or None when nothing valid is left.
+def allowed_in(tag: str, parent: Literal["programme", "channel"]) -> bool:
+    """True when the DTD lets ``<tag>`` stand directly inside ``<parent>``.
+
+    ``<desc>`` is a DTD element, but not a channel's: being defined somewhere is not enough.
+    """
+    ranks = _PROGRAMME_RANK if parent == "programme" else _CHANNEL_RANK
+    return tag in ranks
+
+
+def prune(
+    xml: str, dropped: set[str], parent: Literal["programme", "channel"] = "programme"
+) -> str | None:
+    """The DTD-valid form of one kept child of ``parent``, or None when nothing valid is left.
 
     What had to go is added to ``dropped`` (``<lcn>``, ``programme/@x-foo``…) so the export
     can say so.
     """
     element = fromstring(xml)
     element.tail = None
+    if is_dtd_element(element.tag) and not allowed_in(element.tag, parent):
+        dropped.add(f"<{element.tag}> inside <{parent}>")
+        return None
     if not _prune_element(element, dropped):
         return None
     return ET.tostring(element, encoding="unicode")

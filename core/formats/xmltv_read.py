@@ -16,13 +16,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn, cast
+from typing import Any, NoReturn, cast
 
 from core.errors import ParseError, UnsupportedFormat
 from core.formats.limits import XML_DELIMITERS, XML_VALUE, too_deep
 from core.formats.safexml import check_prolog
 from core.formats.source import Source, WarningLog
-from core.formats.xmltv_dtd import PROGRAMME_ORDER, is_dtd_element, order_key
+from core.formats.xmlns import Namespaces
+from core.formats.xmltv_dtd import PROGRAMME_ORDER, allowed_in, order_key
 from core.locators import fingerprint
 from core.models import (
     Channel,
@@ -55,8 +56,10 @@ _CHILDREN = {tag: (rank, _TEXT_FIELDS.get(tag, -1)) for tag, rank in _RANK.items
 _new_text = tuple.__new__
 
 
-def _raw(element: ET.Element) -> RawElement:
+def _raw(element: ET.Element, namespaces: Namespaces) -> RawElement:
     element.tail = None
+    if namespaces:
+        namespaces.qualify_tree(element)
     return RawElement(element.tag, ET.tostring(element, encoding="unicode"))
 
 
@@ -148,6 +151,7 @@ class XmltvReader:
         self.source = source
         self.warnings = WarningLog()
         self.header: list[tuple[str, str]] = []
+        self.namespaces = Namespaces()
         self.extras: list[RawElement] = []
         self.encoding = "UTF-8"
         self.declared: set[str] = set()
@@ -186,10 +190,12 @@ class XmltvReader:
         )
         # Only "start" events, and only to get hold of the root: after each feed every
         # top-level child but the last (which may still be growing) is complete.
-        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start",))
+        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "start-ns"))
         queue = getattr(parser, "_events_queue", None)
         root: ET.Element | None = None
         folder = self.source.folder
+        namespaced = False
+        stream_tail = b""
         with self.source.open(values_between=XML_DELIMITERS, what=XML_VALUE) as stream:
             while True:
                 chunk = stream.read(_CHUNK)
@@ -201,16 +207,31 @@ class XmltvReader:
                 except SyntaxError as error:
                     self._raise_parse_error(error)
                 lines.add(chunk)
+                # Namespace declarations are rare: their events are looked for only from the
+                # chunk that holds the bytes "xmlns" on (no event comes before its bytes).
+                namespaced = namespaced or b"xmlns" in chunk or b"xmlns" in stream_tail + chunk[:5]
+                stream_tail = chunk[-5:]
                 if root is None:
                     for event in parser.read_events():
-                        _, root = cast(tuple[str, ET.Element], event)
-                        self.header = list(root.attrib.items())
+                        kind, value = cast(tuple[str, Any], event)
+                        if kind == "start-ns":
+                            self.namespaces.declare(*cast(tuple[str, str], value))
+                            continue
+                        root = cast(ET.Element, value)
+                        self.header = [
+                            (self.namespaces.qualify(key), text)
+                            for key, text in root.attrib.items()
+                        ]
                         break
                 # The queue holds start events we do not need (drop them in C) and, last, the
                 # parse error if the chunk had one: XMLPullParser queues errors, not raises.
                 if queue is not None:
                     if queue and isinstance(queue[-1], Exception):
                         self._raise_parse_error(queue[-1])
+                    if namespaced:
+                        for event in queue:
+                            if event[0] == "start-ns":
+                                self.namespaces.declare(*event[1])
                     queue.clear()
                 else:  # pragma: no cover - another Python's XMLPullParser
                     for _ in parser.read_events():
@@ -258,9 +279,10 @@ class XmltvReader:
         self._once(
             f"top:{tag}",
             line,
-            f"<{tag}> is not part of XMLTV; kept, but left out of DTD-valid exports",
+            f"<{self.namespaces.qualify(tag)}> is not part of XMLTV; kept, but left out of "
+            "DTD-valid exports",
         )
-        self.extras.append(_raw(element))
+        self.extras.append(_raw(element, self.namespaces))
         return None
 
     def _time(self, text: str) -> datetime:
@@ -368,10 +390,10 @@ class XmltvReader:
                 self._once(
                     f"programme:{tag}",
                     line,
-                    f"<{tag}> is not an XMLTV programme element; kept, but left out of "
-                    "DTD-valid exports",
+                    f"<{self.namespaces.qualify(tag)}> is not an XMLTV programme element; kept, "
+                    "but left out of DTD-valid exports",
                 )
-            extras.append(_raw(child))
+            extras.append(_raw(child, self.namespaces))
         if out_of_order is not None:
             self._once(
                 "order",
@@ -386,7 +408,11 @@ class XmltvReader:
             extras.sort(key=lambda raw: _RANK.get(raw.tag, _UNKNOWN_RANK))
         attributes = element.attrib
         other = (
-            tuple((key, value) for key, value in attributes.items() if key not in _MAIN_ATTRIBUTES)
+            tuple(
+                (self.namespaces.qualify(key), value)
+                for key, value in attributes.items()
+                if key not in _MAIN_ATTRIBUTES
+            )
             if len(attributes) > 3 or (stop is None and len(attributes) > 2)
             else ()
         )
@@ -440,14 +466,14 @@ class XmltvReader:
             elif tag == "lcn" and plain and not child.attrib and number is None:
                 number = (child.text or "").strip()
                 continue
-            if not is_dtd_element(tag):
+            if not allowed_in(tag, "channel"):
                 self._once(
                     f"channel:{tag}",
                     line,
-                    f"<{tag}> is not an XMLTV channel element; kept, but left out of "
-                    "DTD-valid exports",
+                    f"<{self.namespaces.qualify(tag)}> is not an XMLTV channel element; kept, "
+                    "but left out of DTD-valid exports",
                 )
-            extras.append(_raw(child))
+            extras.append(_raw(child, self.namespaces))
         if not names:
             self.warnings.add(line, f"channel '{channel_id}' has no display name")
         extras.sort(key=lambda raw: order_key(raw.tag, "channel"))

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Literal, TextIO
 
-from core.formats.xmltv_dtd import PROGRAMME_ATTRIBUTES, TV_ATTRIBUTES, order_key, prune
+from core.formats.xmlns import KNOWN_NAMESPACES, Namespaces, is_xml_name, stand_in_uri
+from core.formats.xmltv_dtd import (
+    AT_MOST_ONCE,
+    PROGRAMME_ATTRIBUTES,
+    TV_ATTRIBUTES,
+    order_key,
+    prune,
+)
 from core.models import Channel, Icon, Programme, RawElement, Text
 from core.timestamps import format_xmltv_time
 
@@ -42,6 +49,7 @@ _R_URL = order_key("url", "programme")
 _R_EPISODE = order_key("episode-num", "programme")
 _R_RATING = order_key("rating", "programme")
 _R_LAST = 10_000
+_WRITTEN_FROM_MODEL = frozenset({"start", "stop", "channel"})
 
 
 def escape_text(value: str) -> str:
@@ -102,34 +110,85 @@ class XmltvWriter:
     not_dns_like: list[str] = field(default_factory=list)
     channels: int = 0
     programmes: int = 0
+    _names: Namespaces = field(default_factory=Namespaces, repr=False)
+    _on_root: frozenset[str] = frozenset()
 
-    def start(self, header: Iterable[tuple[str, str]] = ()) -> None:
-        """Write the prolog and the ``<tv>`` start tag with the document's attributes."""
-        attributes = ""
-        for key, value in header:
-            if self.strict and key not in TV_ATTRIBUTES:
-                self.dropped[f"tv/@{key}"] += 1
+    def _attributes(self, pairs: Iterable[tuple[str, str]], element: str, written: set[str]) -> str:
+        """Attribute text for ``pairs``: in strict mode what the DTD allows on ``element``;
+        losslessly every pair that can be XML, with a declaration for each prefix the
+        ``<tv>`` start tag did not declare."""
+        allowed = TV_ATTRIBUTES if element == "tv" else PROGRAMME_ATTRIBUTES
+        text = ""
+        local: dict[str, str] = {}
+        for key, value in pairs:
+            if not self.strict:
+                key = self._names.qualify(key)  # old stores kept ElementTree's {uri}name
+            if key in written:
+                # start, stop and channel come from the model; an attribute twice is not XML
                 continue
-            attributes += f' {key}="{escape_attribute(value)}"'
+            written.add(key)
+            if self.strict and key not in allowed:
+                self.dropped[f"{element}/@{key}"] += 1
+                continue
+            if not is_xml_name(key):
+                self.dropped[f"{element} attributes whose names are not XML names"] += 1
+                continue
+            prefix, colon, _ = key.partition(":")
+            if colon and prefix != "xml" and prefix not in self._on_root:
+                local[prefix] = self._names.uris.get(prefix) or stand_in_uri(prefix)
+            text += f' {key}="{escape_attribute(value)}"'
+        for prefix, uri in sorted(local.items()):
+            text += f' xmlns:{prefix}="{escape_attribute(uri)}"'
+        return text
+
+    def start(
+        self,
+        header: Iterable[tuple[str, str]] = (),
+        namespaces: Mapping[str, str] = KNOWN_NAMESPACES,
+    ) -> None:
+        """Write the prolog and the ``<tv>`` start tag with the document's attributes.
+
+        ``namespaces`` (prefix → URI) are declared on ``<tv>`` in lossless mode, so kept
+        attributes such as ``ffplayout:in`` stay well-formed XML.
+        """
+        declarations = ""
+        on_root: set[str] = set()
+        if not self.strict:
+            for prefix, uri in {**KNOWN_NAMESPACES, **namespaces}.items():
+                if is_xml_name(prefix) and ":" not in prefix:
+                    self._names.declare(prefix, uri)
+                    declarations += f' xmlns:{prefix}="{escape_attribute(uri)}"'
+                    on_root.add(prefix)
+            self._on_root = frozenset(on_root)
+        attributes = self._attributes(header, "tv", set()) + declarations
         self.out.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<!DOCTYPE tv SYSTEM "xmltv.dtd">\n'
             f"<tv{attributes}>\n"
         )
 
-    def _extra(self, raw: RawElement, indent: str = "    ") -> str:
+    def _extra(self, raw: RawElement, parent: Literal["programme", "channel"] = "programme") -> str:
         if not self.strict:
-            return f"{indent}{raw.xml}\n"
+            return f"    {raw.xml}\n"
         found: set[str] = set()
-        valid = prune(raw.xml, found)
+        valid = prune(raw.xml, found, parent)
         for what in found:
             self.dropped[what] += 1
-        return f"{indent}{valid}\n" if valid is not None else ""
+        return f"    {valid}\n" if valid is not None else ""
 
-    def _extras_until(self, extras: list[RawElement], index: int, rank: int, out: list[str]) -> int:
+    def _extras_until(
+        self, extras: list[RawElement], index: int, rank: int, out: list[str], once: set[str]
+    ) -> int:
         while index < len(extras) and order_key(extras[index].tag, "programme") <= rank:
-            out.append(self._extra(extras[index]))
+            raw = extras[index]
             index += 1
+            if self.strict and raw.tag in AT_MOST_ONCE:
+                # The DTD allows one <date>, <credits>, <video>… per programme: the first stays.
+                if raw.tag in once:
+                    self.dropped[f"repeated <{raw.tag}> inside <programme>"] += 1
+                    continue
+                once.add(raw.tag)
+            out.append(self._extra(raw))
         return index
 
     def channel(self, channel: Channel) -> None:
@@ -145,16 +204,16 @@ class XmltvWriter:
         extras = sorted(channel.extras, key=lambda raw: order_key(raw.tag, "channel"))
         index = 0
         while index < len(extras) and order_key(extras[index].tag, "channel") <= 0:
-            out.append(self._extra(extras[index]))
+            out.append(self._extra(extras[index], "channel"))
             index += 1
         out.extend(_icon(icon) for icon in channel.icons)
         while index < len(extras) and order_key(extras[index].tag, "channel") <= 1:
-            out.append(self._extra(extras[index]))
+            out.append(self._extra(extras[index], "channel"))
             index += 1
         for value, system in channel.urls:
             system_text = f' system="{escape_attribute(system)}"' if system is not None else ""
             out.append(f"    <url{system_text}>{escape_text(value)}</url>\n")
-        out.extend(self._extra(raw) for raw in extras[index:])
+        out.extend(self._extra(raw, "channel") for raw in extras[index:])
         if channel.number is not None:
             if self.strict:
                 self.dropped["<lcn> (channel number)"] += 1
@@ -167,12 +226,11 @@ class XmltvWriter:
     def programme(self, programme: Programme) -> None:
         """Write one ``<programme>`` element, children in the DTD's order."""
         stop = f' stop="{format_xmltv_time(programme.stop)}"' if programme.stop is not None else ""
-        attributes = ""
-        for key, value in programme.attrs:
-            if self.strict and key not in PROGRAMME_ATTRIBUTES:
-                self.dropped[f"programme/@{key}"] += 1
-                continue
-            attributes += f' {key}="{escape_attribute(value)}"'
+        attributes = (
+            self._attributes(programme.attrs, "programme", set(_WRITTEN_FROM_MODEL))
+            if programme.attrs
+            else ""
+        )
         out = [
             f'  <programme start="{format_xmltv_time(programme.start)}"{stop} '
             f'channel="{escape_attribute(programme.channel)}"{attributes}>\n'
@@ -181,39 +239,40 @@ class XmltvWriter:
         if len(extras) > 1:
             extras.sort(key=lambda raw: order_key(raw.tag, "programme"))
         index = 0
+        once: set[str] = set()
         titles = programme.titles
         if not titles and self.strict and not any(raw.tag == "title" for raw in extras):
             self.dropped["programmes without a title (an empty title was written)"] += 1
             titles = (Text(""),)
         out.append(_texts("title", titles))
         if extras:
-            index = self._extras_until(extras, index, _R_TITLE, out)
+            index = self._extras_until(extras, index, _R_TITLE, out, once)
         if programme.sub_titles:
             out.append(_texts("sub-title", programme.sub_titles))
         if extras:
-            index = self._extras_until(extras, index, _R_SUB_TITLE, out)
+            index = self._extras_until(extras, index, _R_SUB_TITLE, out, once)
         if programme.descs:
             out.append(_texts("desc", programme.descs))
         if extras:
-            index = self._extras_until(extras, index, _R_CATEGORY - 1, out)
+            index = self._extras_until(extras, index, _R_CATEGORY - 1, out, once)
         if programme.categories:
             out.append(_texts("category", programme.categories))
         if extras:
-            index = self._extras_until(extras, index, _R_ICON - 1, out)
+            index = self._extras_until(extras, index, _R_ICON - 1, out, once)
         out.extend(_icon(icon) for icon in programme.icons)
         if extras:
-            index = self._extras_until(extras, index, _R_ICON, out)
+            index = self._extras_until(extras, index, _R_ICON, out, once)
         if programme.locator is not None:
             out.append(f'    <url system="video">{escape_text(programme.locator)}</url>\n')
         if extras:
-            index = self._extras_until(extras, index, _R_EPISODE - 1, out)
+            index = self._extras_until(extras, index, _R_EPISODE - 1, out, once)
         for value, system in programme.episode_nums:
             out.append(
                 f'    <episode-num system="{escape_attribute(system)}">'
                 f"{escape_text(value)}</episode-num>\n"
             )
         if extras:
-            index = self._extras_until(extras, index, _R_RATING - 1, out)
+            index = self._extras_until(extras, index, _R_RATING - 1, out, once)
         for rating in programme.ratings:
             system_text = (
                 f' system="{escape_attribute(rating.system)}"' if rating.system is not None else ""
@@ -224,7 +283,7 @@ class XmltvWriter:
                 f"{icons}    </rating>\n"
             )
         if extras:
-            self._extras_until(extras, index, _R_LAST, out)
+            self._extras_until(extras, index, _R_LAST, out, once)
         out.append("  </programme>\n")
         self.out.write("".join(out))
         self.programmes += 1
@@ -261,10 +320,11 @@ def write_xmltv(
     strict: bool = True,
     header: Iterable[tuple[str, str]] = (),
     extras: Iterable[RawElement] = (),
+    namespaces: Mapping[str, str] = KNOWN_NAMESPACES,
 ) -> XmltvWriter:
     """Write a whole guide; the returned writer holds the counts and what was dropped."""
     writer = XmltvWriter(out, strict=strict)
-    writer.start(header)
+    writer.start(header, namespaces)
     for channel in channels:
         writer.channel(channel)
     for programme in programmes:

@@ -19,12 +19,11 @@ from core.atomic import output_text
 from core.errors import Cancelled, InputError
 from core.formats import EXPORT_FORMATS, XmltvWriter, write_json, write_m3u
 from core.models import Asset, Channel, Programme
+from core.store.guide_header import guide_header, recorded_namespaces
 from core.store.playout import day_items, filler_assets, write_ffplayout_day, write_playlist
 from core.store.store import Store
 
 __all__ = ["EXPORT_FORMATS", "ExportResult", "broadcast_days", "export"]
-
-GENERATOR = (("generator-info-name", "ScheduleFlow"),)
 
 
 @dataclass
@@ -76,12 +75,14 @@ def _xmltv(
     keep_unknown: bool,
     result: ExportResult,
 ) -> None:
+    ids = [channel.id for channel in channels]
+    keys = [store.channel_key(channel) for channel in ids]
+    header = guide_header(store.connection, keys, start, stop)
     with output_text(target, force=force) as out:
         writer = XmltvWriter(out, strict=not keep_unknown)
-        writer.start(GENERATOR)
+        writer.start(header, recorded_namespaces(store.connection))
         for channel in channels:
             writer.channel(channel)
-        ids = [channel.id for channel in channels]
         for programme in _counting(store.iter_programmes(ids, start, stop), result):
             writer.programme(programme)
         writer.finish()

@@ -25,7 +25,14 @@ import orjson
 
 from core.audit import AuditRecord
 from core.errors import Cancelled, InputError
-from core.formats import DEFAULT_LIMIT, FfplayoutReader, InputWarning, M3uReader, open_reader
+from core.formats import (
+    DEFAULT_LIMIT,
+    FfplayoutReader,
+    InputWarning,
+    M3uReader,
+    XmltvReader,
+    open_reader,
+)
 from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
@@ -33,6 +40,7 @@ from core.models import Asset, Channel, Item, Programme
 from core.roles import OPERATIONS
 from core.store.codec import asset_row, channel_row, programme_row
 from core.store.joins import join_split
+from core.store.repeats import SAME_IMPORT_AGAIN, RepeatCounter, repeat_warnings
 from core.store.settings import RULE_SETTINGS, settings_record, stored_rule_settings
 from core.store.store import Store
 
@@ -48,7 +56,7 @@ _SETTINGS = ("timezone", "day_start", "cooldown_hours", "cooldown_scope", "gap_t
 _PROGRAMME_INSERT = (
     "INSERT OR IGNORE INTO {table} (channel_id, start, stop, start_offset, stop_offset, title,"
     " episode, fingerprint, locator, body, content_hash, source_id)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){upsert}"
 )
 _COLUMNS = (
     "channel_id, start, stop, start_offset, stop_offset, title, episode, fingerprint, locator,"
@@ -57,7 +65,7 @@ _COLUMNS = (
 _BATCH_INSERT = (
     f"INSERT OR IGNORE INTO {{table}} ({_COLUMNS}) SELECT "
     + ", ".join(f"value ->> {index}" for index in range(len(_COLUMNS.split(","))))
-    + " FROM json_each(?)"
+    + " FROM json_each(?) WHERE true{upsert}"
 )
 
 
@@ -77,8 +85,9 @@ class _RowWriter:
 
     def __init__(self, connection: sqlite3.Connection, table: str) -> None:
         self.connection = connection
-        self.rows_sql = _PROGRAMME_INSERT.format(table=table)
-        self.batch_sql = _BATCH_INSERT.format(table=table)
+        upsert = SAME_IMPORT_AGAIN if table == "programme" else ""
+        self.rows_sql = _PROGRAMME_INSERT.format(table=table, upsert=upsert)
+        self.batch_sql = _BATCH_INSERT.format(table=table, upsert=upsert)
         self.inserted = 0
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-rows")
         self._in_flight: Future[int] | None = None
@@ -90,9 +99,8 @@ class _RowWriter:
             batch = None
         self.wait()
         if batch is None or "\\u0000" in batch:
-            before = self.connection.total_changes
-            self.connection.executemany(self.rows_sql, rows)
-            self.inserted += self.connection.total_changes - before
+            # rowcount, not total_changes: the trigger's rows must not count
+            self.inserted += self.connection.executemany(self.rows_sql, rows).rowcount
             return
         self._in_flight = self._pool.submit(self._insert, batch)
 
@@ -119,6 +127,7 @@ class ImportResult:
     format: str
     added: int = 0
     skipped: int = 0
+    duplicates_in_file: int = 0
     replaced: int = 0
     assets_added: int = 0
     assets_skipped: int = 0
@@ -136,6 +145,7 @@ class ImportResult:
             "format": self.format,
             "added": self.added,
             "skipped": self.skipped,
+            "duplicates_in_file": self.duplicates_in_file,
             "replaced": self.replaced,
             "assets_added": self.assets_added,
             "assets_skipped": self.assets_skipped,
@@ -170,9 +180,12 @@ class _Import:
         self.table = "staging" if replace else "programme"
         self.keys = dict(store.channel_ids())
         self.rows: list[tuple[Any, ...]] = []
+        self.repeats = RepeatCounter(connection)
         self.writer = _RowWriter(connection, self.table)
         self.attempted = 0
         self.inserted = 0
+        self.repeated = 0
+        self.repeated_identities: set[tuple[int, int, int]] = set()
         self.touched: set[int] = set()  # channel keys
         self.channels_added = 0
         self.channels_updated = 0
@@ -314,13 +327,14 @@ class _Import:
                     "DELETE FROM programme WHERE channel_id = ? AND start >= ? AND start < ?",
                     (key, low, max(high, low + 1)),
                 ).rowcount
-            before = self.connection.total_changes
-            self.connection.execute(
+            self.inserted = self.connection.execute(
                 f"INSERT OR IGNORE INTO programme ({_COLUMNS}) SELECT {_COLUMNS} FROM staging "
-                "ORDER BY channel_id, start"
-            )
-            self.inserted = self.connection.total_changes - before
+                f"WHERE true ORDER BY channel_id, start{SAME_IMPORT_AGAIN}"
+            ).rowcount
             self.connection.execute("DELETE FROM staging")
+        # a repeat "updated" the row it repeats: counted by the statements, it added nothing
+        self.repeated, self.repeated_identities = self.repeats.finish()
+        self.inserted -= self.repeated
         now = int(time.time() * 1000)
         for key in self.touched:
             self.connection.execute(
@@ -484,21 +498,29 @@ def import_file(
             _refuse_nothing_read(path, chosen, format, only, seen, state)
             result.replaced = state.finish(actor) + joined
         result.added = state.inserted
-        result.skipped = state.attempted - state.inserted
+        result.duplicates_in_file = state.repeated
+        result.skipped = state.attempted - state.inserted - state.repeated
         result.assets_added, result.assets_skipped = state.assets_added, state.assets_skipped
         result.channels_added = state.channels_added
         result.channels_updated = state.channels_updated
         result.warnings = state.notes + list(reader.warnings)
-        result.warnings_total = len(state.notes) + len(reader.warnings)
+        if state.repeated_identities:
+            result.warnings += repeat_warnings(
+                open_reader(path, chosen, **options), state.repeated_identities, state.keys, only
+            )
+        result.warnings_total = len(state.notes) + len(reader.warnings) + result.duplicates_in_file
+        guide = reader if isinstance(reader, XmltvReader) else None
         connection.execute(
-            "UPDATE import_source SET md5 = ?, added = ?, skipped = ?, replaced = ?, warnings = ? "
-            "WHERE id = ?",
+            "UPDATE import_source SET md5 = ?, added = ?, skipped = ?, replaced = ?, warnings = ?,"
+            " header = ?, namespaces = ? WHERE id = ?",
             (
                 md5.result(),
                 result.added,
                 result.skipped,
                 result.replaced,
                 result.warnings_total,
+                json.dumps(guide.header if guide else []),
+                json.dumps(guide.namespaces.uris if guide else {}),
                 source_id,
             ),
         )

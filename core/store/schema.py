@@ -154,7 +154,15 @@ _V3 = [
 # the operator reads (a JSON list of text).
 _V4 = ["ALTER TABLE audit ADD COLUMN changes TEXT NOT NULL DEFAULT '[]'"]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
+# Version 5: what a guide said about itself (its <tv> attributes) and the namespace prefixes
+# it declared, per import, so exports keep the source's attributes and write kept
+# namespaced parts as well-formed XML.
+_V5 = [
+    "ALTER TABLE import_source ADD COLUMN header TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE import_source ADD COLUMN namespaces TEXT NOT NULL DEFAULT '{}'",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +90,27 @@ def write_to(tmp: Path, name: str, text: str | bytes) -> Path:
 
 def text_buffer() -> io.StringIO:
     return io.StringIO()
+
+
+def tv_validate_complaints(path: Path, dtd: Path) -> list[str]:
+    """What ``tv_validate_file`` finds wrong with a guide, beyond what an export keeps on purpose.
+
+    It also calls a declared channel with nothing scheduled an error. Such a channel is true
+    data (its names and logo map the guide to the tuner), so an export keeps it rather than
+    drop it to please the validator; every other complaint is returned, and a failing exit
+    status without complaints is one too.
+    """
+    validate = subprocess.run(
+        ["tv_validate_file", "--dtd-file", str(dtd), str(path)], capture_output=True, text=True
+    )
+    complaints = [
+        line
+        for line in validate.stdout.splitlines() + validate.stderr.splitlines()
+        if line.strip()
+        and line != "Validated ok."
+        and not line.endswith(("error found.", "errors found."))
+    ]
+    unexpected = [line for line in complaints if "No programme entries found" not in line]
+    if not unexpected and len(complaints) == 0 and validate.returncode != 0:
+        unexpected = [f"exit status {validate.returncode}: {validate.stdout}"]
+    return unexpected

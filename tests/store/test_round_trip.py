@@ -48,11 +48,12 @@ def test_xmltv_through_the_store_loses_nothing(path: Path, tmp_path: Path) -> No
     channels, programmes, _ = _items(path)
     store = new_store(tmp_path)
     result = import_file(store, path, actor=ACTOR)
-    assert result.added + result.skipped == len(programmes)
+    assert result.added + result.skipped + result.duplicates_in_file == len(programmes)
+    assert result.skipped == 0  # nothing was stored before
     out = tmp_path / "out.xml"
     export(store, "xmltv", out, keep_unknown=True)
     channels_again, programmes_again, _ = _items(out)
-    # Exact duplicates inside one file are stored once (and counted as skipped).
+    # Exact duplicates inside one file are stored once (and counted as duplicates_in_file).
     assert sorted(map(_key, programmes_again)) == sorted(set(map(_key, programmes)))
     declared = {c.id: portable(c) for c in channels}
     for channel in channels_again:

@@ -73,6 +73,11 @@ def run_import(context: Context) -> int:
     context.say(f"imported {result.path} ({result.format}) in {result.seconds:.1f} s")
     context.say(
         f"  programmes: {result.added} added, {result.skipped} skipped, {result.replaced} replaced"
+        + (
+            f", {result.duplicates_in_file} repeated in the file (stored once)"
+            if result.duplicates_in_file
+            else ""
+        )
     )
     if result.assets_added or result.assets_skipped:
         context.say(
