@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from core.atomic import output_text
-from core.errors import Cancelled, InputError
+from core.errors import Cancelled, FileProblem, InputError
 from core.formats import EXPORT_FORMATS, XmltvWriter, write_json, write_m3u
 from core.models import Asset, Channel, Programme
 from core.store.guide_header import guide_header, recorded_namespaces
@@ -186,6 +186,12 @@ def _ffplayout(
     result: ExportResult,
 ) -> None:
     single = not isinstance(target, Path) or target.suffix == ".json"
+    if isinstance(target, Path) and not single and not target.parent.is_dir():
+        raise FileProblem(
+            f"cannot be written: the folder {target.parent} does not exist",
+            path=target,
+            hint="create it first, or check the path (the day folders inside are made)",
+        )
     assets = filler_assets(store, filler)
     # every day is worked out before any file is written: a refused day leaves no files
     planned: list[tuple[Path | TextIO, Channel, date, list[Programme]]] = []
@@ -214,7 +220,9 @@ def _ffplayout(
             planned.append((path, channel, day, items))
         result.channels += 1
     for path, channel, day, items in planned:
-        result.programmes += write_ffplayout_day(path, channel, day, items, force)
+        result.programmes += write_ffplayout_day(
+            path, channel, day, items, force, make_folders=not single
+        )
         if isinstance(path, Path):
             result.files.append(path)
 

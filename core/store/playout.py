@@ -15,12 +15,12 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple, TextIO
-from zoneinfo import ZoneInfo
 
 from core.atomic import output_text
+from core.clock import channel_zone, moment_text
 from core.errors import InputError, RefusedLocator
 from core.formats import write_ffplayout
 from core.formats.ffplayout import FULL_DAY
@@ -54,10 +54,8 @@ def _filler(
 
 
 def _local(channel: Channel, moment: datetime) -> str:
-    """``2026-12-05 10:30 CET``: a time as the operator reads it, in the channel's zone."""
-    zone = ZoneInfo(channel.timezone) if channel.timezone else UTC
-    local = moment.astimezone(zone)
-    return local.strftime("%Y-%m-%d %H:%M:%S %Z" if local.second else "%Y-%m-%d %H:%M %Z")
+    """``Sat 05 Dec 2026 10:30 CET``: a time as the operator reads it, in the channel's zone."""
+    return moment_text(moment, channel_zone(channel.timezone))
 
 
 def _hours(length: timedelta) -> str:
@@ -240,10 +238,17 @@ def _warn_past_a_full_day(
 
 
 def write_ffplayout_day(
-    path: Path | TextIO, channel: Channel, day: date, items: list[Programme], force: bool
+    path: Path | TextIO,
+    channel: Channel,
+    day: date,
+    items: list[Programme],
+    force: bool,
+    *,
+    make_folders: bool = False,
 ) -> int:
-    """Write one day playlist; returns the number of items (``YYYY/MM`` folders made)."""
-    with output_text(path, force=force, make_folders=True) as out:
+    """Write one day playlist; returns the number of items (with ``make_folders``, the
+    ``YYYY/MM`` folders of a day tree are made)."""
+    with output_text(path, force=force, make_folders=make_folders) as out:
         return write_ffplayout(out, channel.name, day, items)
 
 
@@ -298,7 +303,7 @@ def write_playlist(
             programmes.append(programme)
         else:  # like a programme without a video: its slot is a gap, filled or refused
             left_out.append(
-                f"'{one_line(programme.title)}' at {programme.start:%a %H:%M} ({problem})"
+                f"'{one_line(programme.title)}' at {_local(channel, programme.start)} ({problem})"
             )
     filler = [asset for asset in filler if _not_played(asset.locator) is None]
     if left_out:

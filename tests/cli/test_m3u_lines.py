@@ -49,16 +49,18 @@ def test_a_playlist_leaves_out_locators_that_would_forge_or_hide_lines(
     target = tmp_path / "loop.m3u"
     refused = run_cli("export", "--format", "playlist", *window, "-o", str(target), home=sf_home)
     assert refused.returncode == 2
-    assert "loop.example.org has dead air at 2027-01-01 00:01 UTC" in refused.stderr
-    assert "left out 2 programmes no player is handed: 'Item 1' at Fri 00:01 (locator " in (
-        refused.stderr
+    assert "loop.example.org has dead air at Fri 01 Jan 2027 00:01 UTC" in refused.stderr
+    assert (
+        "left out 2 programmes no player is handed: 'Item 1' at Fri 01 Jan 2027 00:01 UTC (locator "
+        in (refused.stderr)
     )
     assert not target.exists()
     made = run_cli("export", "--format", "playlist", *window, "--filler", "Filler",
                    "-o", str(target), home=sf_home)  # fmt: skip
     assert made.returncode == 0, made.stderr
-    assert "'Item 2' at Fri 00:02 (it starts with '#', which M3U reads as a comment)" in (
-        made.stderr
+    assert (
+        "'Item 2' at Fri 01 Jan 2027 00:02 UTC (it starts with '#', which M3U reads as a comment)"
+        in (made.stderr)
     )
     lines = target.read_text(encoding="utf-8").splitlines()
     assert [line for line in lines if not line.startswith("#")] == [

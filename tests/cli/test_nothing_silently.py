@@ -85,3 +85,28 @@ def test_a_channels_only_import_is_audited_with_the_channels_it_added(sf_home: P
     (record,) = [r for r in records if r["action"] == "import"]
     assert "4 channels added or updated" in record["summary"]
     assert "sports.example.org" in record["summary"]
+
+
+@pytest.mark.parametrize(
+    ("format", "name"),
+    [("xmltv", "guide.xml"), ("json", "schedule.json"), ("ffplayout", "days")],
+)
+def test_an_export_into_a_folder_that_does_not_exist_makes_no_folders(
+    sf_home: Path, tmp_path: Path, format: str, name: str
+) -> None:
+    assert run_cli("import", str(SAMPLES / "sports-day.xml"), home=sf_home).returncode == 0
+    missing = tmp_path / "srv" / "guid"  # a mistyped folder
+    result = run_cli("export", "--format", format, "-o", str(missing / name), home=sf_home)
+    _refused(result, "does not exist", str(missing))
+    assert not (tmp_path / "srv").exists()
+
+
+def test_an_ffplayout_export_makes_its_day_folders_in_a_folder_that_exists(
+    sf_home: Path, tmp_path: Path
+) -> None:
+    assert (
+        run_cli("import", str(SAMPLES / "music-loop-2026-12-05.json"), home=sf_home).returncode == 0
+    )
+    result = run_cli("export", "--format", "ffplayout", "-o", str(tmp_path / "days"), home=sf_home)
+    assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "days").glob("*/*/*.json"))

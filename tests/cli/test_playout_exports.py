@@ -13,9 +13,10 @@ from tests.conftest import ROOT, run_cli
 SAMPLES = ROOT / "samples"
 SPORTS, MOVIES = "sports.example.org", "movies.example.org"
 OVERLAPS = (
-    "sports.example.org has 2 overlaps: 'Tennis: Quarter Final' at 2026-12-06 08:45 CET "
-    "starts before 'Cycling: Stage Replay' ends at 2026-12-06 09:00 CET; 'Post-Match Analysis' "
-    "at 2026-12-06 14:00 CET starts before 'Football: Live Match' ends at 2026-12-06 14:05 CET; "
+    "sports.example.org has 2 overlaps: 'Tennis: Quarter Final' at Sun 06 Dec 2026 08:45 CET "
+    "starts before 'Cycling: Stage Replay' ends at Sun 06 Dec 2026 09:00 CET; "
+    "'Post-Match Analysis' at Sun 06 Dec 2026 14:00 CET starts before 'Football: Live Match' "
+    "ends at Sun 06 Dec 2026 14:05 CET; "
     "a playout plays back to back, so one of them would be lost or run late — fix the overlaps "
     "first: scheduleflow fix overlap --policy trim|ripple|drop --channel sports.example.org\n"
 )

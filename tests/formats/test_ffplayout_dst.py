@@ -282,8 +282,8 @@ def test_exporting_a_25_hour_day_names_what_ffplayout_would_not_play(tmp_path: P
     import_file(store, _schedule(tmp_path, BERLIN, time(6), begin, end), actor=ACTOR)
     result = export(store, "ffplayout", tmp_path / "out", start=begin, stop=end)
     assert result.warnings == [
-        "dst.example.org day from 2026-10-24 06:00 CEST lasts 25 h, but ffplayout moves to "
-        "the next day's file once an item ends 24 h into the playlist (2026-10-25 05:00 CET): "
-        "'Show 21' at 2026-10-25 05:30 CET would not play; let one programme run across that "
-        "time"
+        "dst.example.org day from Sat 24 Oct 2026 06:00 CEST lasts 25 h, but ffplayout moves "
+        "to the next day's file once an item ends 24 h into the playlist (Sun 25 Oct 2026 05:00 "
+        "CET): 'Show 21' at Sun 25 Oct 2026 05:30 CET would not play; let one programme run "
+        "across that time"
     ]
