@@ -21,6 +21,7 @@ __all__ = [
     "LATEST",
     "LONGEST_SECONDS",
     "NAMED_ZONES",
+    "SHORTEST_ITEM_SECONDS",
     "check_instant",
     "check_seconds",
     "fixed_zone",
@@ -33,6 +34,9 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 """The latest instant a schedule may hold."""
 LONGEST_SECONDS = 31 * 86400.0
+SHORTEST_ITEM_SECONDS = 1.0
+"""No item shorter is planned or used as filler: ffplayout skips clips under a second, and a
+library entry of a few microseconds would make a window of millions of items."""
 """The longest a programme, an asset or a playlist item may last: a month."""
 
 

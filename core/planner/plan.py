@@ -31,6 +31,7 @@ from core.store import Store
 from core.store.codec import from_ms, to_ms
 from core.store.edits import Change, Delete, EditResult, Insert, apply_changes
 from core.store.store import ChannelFacts
+from core.timestamps import SHORTEST_ITEM_SECONDS
 
 __all__ = ["PLACEHOLDER", "Plan", "apply_plan", "make_plan"]
 
@@ -306,7 +307,14 @@ def _pickers(
     for group, members in library.items():
         playable = [a.replace(duration=durations.get(a.fingerprint)) for a in members]
         unknown = [a.title for a in playable if not a.duration]
-        playable = [a for a in playable if a.duration]
+        too_short = [a.title for a in playable if a.duration and a.duration < SHORTEST_ITEM_SECONDS]
+        playable = [a for a in playable if a.duration and a.duration >= SHORTEST_ITEM_SECONDS]
+        if too_short:
+            plan.notes.append(
+                f"{len(too_short)} assets of '{group}' last less than "
+                f"{SHORTEST_ITEM_SECONDS:g} s and were not placed (ffplayout skips such clips): "
+                + ", ".join(too_short[:5])
+            )
         if not playable:
             raise InputError(
                 f"no asset of group '{group}' has a known duration",

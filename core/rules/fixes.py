@@ -39,6 +39,7 @@ from core.store.edits import (
     apply_changes,
     describe_change,
 )
+from core.timestamps import SHORTEST_ITEM_SECONDS
 
 __all__ = ["ChannelFix", "FixPlan", "apply_fix", "plan_fix"]
 
@@ -208,7 +209,11 @@ def _gaps(planner: _Planner, policy: str, findings: list[Any], group: str | None
     if policy == "fill":
         if group is None:
             raise InputError("fill needs a library group", hint="add --group NAME")
-        assets = [a for a in planner.store.assets(planner.store.require_group(group)) if a.duration]
+        assets = [
+            a
+            for a in planner.store.assets(planner.store.require_group(group))
+            if a.duration and a.duration >= SHORTEST_ITEM_SECONDS
+        ]
         if not assets:
             raise InputError(
                 f"the library group '{group}' has no asset with a known duration",

@@ -28,6 +28,7 @@ from core.formats.m3u import left_out_warning, locator_line_problem, one_line
 from core.locators import spawnable_locator
 from core.models import Asset, Channel, Programme, airing
 from core.store.store import Store
+from core.timestamps import SHORTEST_ITEM_SECONDS
 
 __all__ = [
     "cut_to",
@@ -136,7 +137,11 @@ def filler_assets(store: Store, group: str | None) -> list[Asset]:
     """The filler group's assets with a known duration (``[]`` without a group)."""
     if group is None:
         return []
-    assets = [a for a in store.assets(store.require_group(group)) if a.duration and a.duration > 0]
+    assets = [
+        a
+        for a in store.assets(store.require_group(group))
+        if a.duration and a.duration >= SHORTEST_ITEM_SECONDS
+    ]
     if not assets:
         raise InputError(
             f"the filler group '{group}' has no asset with a known duration",
