@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from core.rules import check_store
 from core.rules.findings import Finding
 from core.rules.fixes import apply_fix, plan_fix
-from core.store.edits import undo
 from core.store.library import apply_merges, find_duplicate_assets
+from core.store.undo import undo
 from tui.commands.context import Context
 
 __all__ = ["run_check", "run_dedupe", "run_fix", "run_undo"]
