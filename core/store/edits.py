@@ -14,7 +14,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.audit import AuditRecord
 from core.clock import channel_zone, moment_text, span_text
@@ -24,6 +24,9 @@ from core.identity import Actor
 from core.models import Channel, EpisodeNum, Icon, Programme, Rating, RawElement, Text
 from core.store.codec import channel_row, from_ms, programme_from_row, programme_row
 from core.store.store import Store
+
+if TYPE_CHECKING:
+    from core.store.undo import UndoEntry
 
 __all__ = [
     "Change",
@@ -83,6 +86,8 @@ class EditResult:
     summary: str = ""
     lines: list[str] = field(default_factory=list)
     """What each change did, as the audit records it (one line each)."""
+    undone: UndoEntry | None = None
+    """For an undo: the change it undid."""
 
 
 def _when(programme: Programme, zone: tzinfo) -> str:

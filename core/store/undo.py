@@ -41,21 +41,24 @@ class UndoEntry:
     revision: int | None
     """The channel revision the change left (``None`` for dedupes and older entries)."""
     created_channel: bool
+    timezone: str | None
+    """The channel's zone when the entry was read (``None``: UTC)."""
 
-    def when(self, store: Store) -> str:
+    def when(self) -> str:
         """When the change was made, in its channel's time (UTC for the library)."""
-        facts = store.channel_facts().get(self.channel) if self.channel else None
-        return moment_text(self.at, channel_zone(facts.timezone if facts else None))
+        return moment_text(self.at, channel_zone(self.timezone))
 
 
 def pending_undos(
     store: Store, channel: str | None = None, limit: int | None = None
 ) -> list[UndoEntry]:
     """The changes that can still be undone, newest (the next undo) first."""
-    where, parameters = ("AND channel = ?", [channel]) if channel else ("", [])
+    where, parameters = ("AND undo_entry.channel = ?", [channel]) if channel else ("", [])
     rows = store.connection.execute(
-        "SELECT id, channel, at, who, action, summary, job_id, revision, created_channel "
-        f"FROM undo_entry WHERE undone = 0 {where} ORDER BY id DESC LIMIT ?",
+        "SELECT undo_entry.id, undo_entry.channel, at, who, action, summary, job_id, "
+        "undo_entry.revision, created_channel, channel.timezone FROM undo_entry "
+        "LEFT JOIN channel ON channel.xmltv_id = undo_entry.channel "
+        f"WHERE undone = 0 {where} ORDER BY undo_entry.id DESC LIMIT ?",
         (*parameters, -1 if limit is None else limit),
     ).fetchall()
     return [
@@ -69,6 +72,7 @@ def pending_undos(
             row[6],
             row[7],
             bool(row[8]),
+            row[9],
         )
         for row in rows
     ]
@@ -123,7 +127,7 @@ def _undo_library(
             hint="run `scheduleflow dedupe --dry-run` to see the duplicates now",
         ) from None
     store.publish(record)
-    return EditResult(channel="", revision=0, summary=summary)
+    return EditResult(channel="", revision=0, summary=summary, undone=entry)
 
 
 def undo(
@@ -147,7 +151,7 @@ def undo(
     summary = f"undid {entry.summary}"
     if entry.created_channel:
         summary += f" and removed the channel '{entry.channel}' it made"
-    return apply_changes(
+    result = apply_changes(
         store,
         entry.channel,
         decode_changes(encoded),
@@ -161,3 +165,5 @@ def undo(
         operation="undo",
         remove_channel=entry.created_channel,
     )
+    result.undone = entry
+    return result
