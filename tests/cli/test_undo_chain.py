@@ -81,3 +81,22 @@ def test_four_changes_undone_one_by_one_then_nothing_left(sf_home: Path) -> None
         "scheduleflow undo: there is nothing to undo in this store"
     ]
     assert _ok("undo", "--list", home=sf_home) == "nothing to undo\n"
+
+
+def test_undoing_a_dedupe_after_the_library_changed_is_one_line_and_changes_nothing(
+    sf_home: Path, tmp_path: Path
+) -> None:
+    playlist = tmp_path / "twice.m3u"
+    playlist.write_text("#EXTM3U\n#EXTINF:5,A\nhttp://x/a\n#EXTINF:5,B\nHTTP://X/a\n")
+    _ok("import", str(playlist), home=sf_home)
+    _ok("dedupe", home=sf_home)
+    _ok("import", str(playlist), home=sf_home)  # the merged copy is back
+    refused = run_cli("undo", home=sf_home)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        "scheduleflow undo: the library changed since the dedupe (dedupe: merged 1 duplicate "
+        "assets, re-pointed 0 programmes): an asset it merged is back under its number or "
+        "locator; nothing was undone — run `scheduleflow dedupe --dry-run` to see the "
+        "duplicates now"
+    ]
+    assert _ok("undo", "--list", home=sf_home).startswith("next to undo, newest first:\n")
