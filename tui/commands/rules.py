@@ -145,7 +145,7 @@ def run_undo(context: Context) -> int:
     entry = result.undone
     made = f" (made {entry.when()} by {entry.who}{_job(entry)})" if entry else ""
     where = result.channel or "the library"
-    context.say(f"{result.summary.replace('undid', f'undid on {where}:', 1)}{made}")
+    context.say(f"undid on {where}: {result.summary.removeprefix('undid ')}{made}")
     for line in result.lines[: args.limit]:
         context.say(f"  {line}")
     if len(result.lines) > args.limit:
