@@ -399,7 +399,7 @@ def _remove_channel(connection: sqlite3.Connection, key: int, channel: str) -> N
         "SELECT count(*) FROM programme WHERE channel_id = ?", (key,)
     ).fetchone()
     if left:
-        raise StoreError(
+        raise StaleRevision(
             f"channel '{channel}' has {left} programmes the plan that made it did not add; "
             "nothing was undone",
             hint="remove them first, or keep the channel",

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from core.audit import AuditRecord
 from core.clock import channel_zone, moment_text
-from core.errors import StaleRevision, StoreError
+from core.errors import NothingToUndo, StaleRevision
 from core.identity import Actor
 from core.store.codec import from_ms
 from core.store.edits import EditResult, apply_changes, decode_changes
@@ -96,7 +96,7 @@ def _refuse_if_changed(store: Store, entry: UndoEntry, expected: int) -> None:
         (entry.channel,),
     ).fetchone()
     if row is None:
-        raise StoreError(
+        raise StaleRevision(
             f"channel '{entry.channel}' is not in the store any more; the {entry.action} "
             "on it cannot be undone",
             hint="undo --list shows what the next undo would do",
@@ -138,7 +138,7 @@ def undo(
     entries = pending_undos(store, channel, limit=1)
     if not entries:
         scope = f"on channel '{channel}'" if channel else "in this store"
-        raise StoreError(f"there is nothing to undo {scope}")
+        raise NothingToUndo(f"there is nothing to undo {scope}")
     entry = entries[0]
     (encoded,) = store.connection.execute(
         "SELECT changes FROM undo_entry WHERE id = ?", (entry.id,)

@@ -100,3 +100,13 @@ def test_undoing_a_dedupe_after_the_library_changed_is_one_line_and_changes_noth
         "duplicates now"
     ]
     assert _ok("undo", "--list", home=sf_home).startswith("next to undo, newest first:\n")
+
+
+def test_undoing_until_nothing_is_left_keeps_the_store_healthy(sf_home: Path) -> None:
+    """A script that undoes until ``undo`` exits 2 has asked for nothing wrong."""
+    _ok("import", str(SAMPLES / "sports-library.m3u"), home=sf_home)
+    for _ in range(3):
+        assert run_cli("undo", home=sf_home).returncode == 2
+    health = run_cli("health", "--json", home=sf_home)
+    assert json.loads(health.stdout)["status"] == "healthy", health.stdout
+    assert health.returncode == 0

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.errors import StaleRevision, StoreError
+from core.errors import NothingToUndo, StaleRevision
 from core.models import Text
 from core.planner import apply_plan, make_plan, single_group
 from core.rules.fixes import apply_fix, plan_fix
@@ -91,7 +91,7 @@ def test_four_changes_are_undone_one_by_one_to_exactly_what_each_found(store: St
     for state in reversed(states):
         undo(store, actor=ACTOR)
         assert _state(store) == state
-    with pytest.raises(StoreError, match=r"^there is nothing to undo in this store$"):
+    with pytest.raises(NothingToUndo, match=r"^there is nothing to undo in this store$"):
         undo(store, actor=ACTOR)
 
 
@@ -131,7 +131,7 @@ def test_undoing_a_plan_that_made_its_channel_removes_the_channel(store: Store) 
     assert _state(store) == before
     assert "removed the channel" in result.summary
     # a later undo, of the same channel or any, does not trip over the channel it removed
-    with pytest.raises(StoreError, match=f"^there is nothing to undo on channel '{NEW}'$"):
+    with pytest.raises(NothingToUndo, match=f"^there is nothing to undo on channel '{NEW}'$"):
         undo(store, actor=ACTOR, channel=NEW)
     assert undo(store, actor=ACTOR).channel == SPORTS
     assert _state(store) == before_fix
