@@ -23,7 +23,7 @@ from core.store.edits import EditResult, apply_changes, decode_changes
 from core.store.library import undo_merge
 from core.store.store import Store
 
-__all__ = ["UndoEntry", "pending_undos", "undo"]
+__all__ = ["UndoEntry", "pending_undos", "refusal", "undo"]
 
 
 @dataclass(frozen=True)
@@ -89,26 +89,29 @@ def _expected_revision(store: Store, entry: UndoEntry) -> int | None:
     return int(entry.revision) + 2 * int(newer)
 
 
-def _refuse_if_changed(store: Store, entry: UndoEntry, expected: int) -> None:
-    assert entry.channel is not None
+def refusal(store: Store, entry: UndoEntry) -> str | None:
+    """Why undoing ``entry`` now would be refused (``None``: it would go ahead).
+
+    Refused when anything but this change and the undone newer ones changed its channel
+    since: undoing it would overwrite that work.
+    """
+    expected = _expected_revision(store, entry)
+    if expected is None or entry.channel is None:
+        return None
     row = store.connection.execute(
         "SELECT revision, changed_by, changed_at, timezone FROM channel WHERE xmltv_id = ?",
         (entry.channel,),
     ).fetchone()
     if row is None:
-        raise StaleRevision(
-            f"channel '{entry.channel}' is not in the store any more; the {entry.action} "
-            "on it cannot be undone",
-            hint="undo --list shows what the next undo would do",
-        )
+        return f"channel '{entry.channel}' is not in the store any more"
     revision, who, when, timezone = row
-    if revision != expected:
-        moment = moment_text(from_ms(when, 0), channel_zone(timezone)) if when else "a time"
-        raise StaleRevision(
-            f"channel '{entry.channel}' was changed by {who or 'someone'} at {moment} since "
-            f"the {entry.action} ({entry.summary}); nothing was undone",
-            hint="undoing it would overwrite that change: make the change you want by hand",
-        )
+    if revision == expected:
+        return None
+    moment = moment_text(from_ms(when, 0), channel_zone(timezone)) if when else "a time"
+    return (
+        f"channel '{entry.channel}' was changed by {who or 'someone'} at {moment} since "
+        f"the {entry.action} ({entry.summary})"
+    )
 
 
 def _undo_library(
@@ -145,9 +148,12 @@ def undo(
     ).fetchone()
     if entry.channel is None:
         return _undo_library(store, entry, encoded, actor, job_id)
-    expected = _expected_revision(store, entry)
-    if expected is not None:
-        _refuse_if_changed(store, entry, expected)
+    refused = refusal(store, entry)
+    if refused is not None:
+        raise StaleRevision(
+            f"{refused}; nothing was undone",
+            hint="undoing it would overwrite that change: make the change you want by hand",
+        )
     summary = f"undid {entry.summary}"
     if entry.created_channel:
         summary += f" and removed the channel '{entry.channel}' it made"
@@ -158,7 +164,8 @@ def undo(
         actor=actor,
         action="undo",
         summary=summary,
-        expected_revision=expected,  # checked again inside the write: no race slips past
+        # checked again inside the write: an undo racing another change is refused too
+        expected_revision=_expected_revision(store, entry),
         job_id=job_id,
         undoable=False,
         undoes=entry.id,

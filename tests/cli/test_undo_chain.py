@@ -110,3 +110,24 @@ def test_undoing_until_nothing_is_left_keeps_the_store_healthy(sf_home: Path) ->
     health = run_cli("health", "--json", home=sf_home)
     assert json.loads(health.stdout)["status"] == "healthy", health.stdout
     assert health.returncode == 0
+
+
+def test_the_list_says_when_the_next_undo_would_be_refused(sf_home: Path, tmp_path: Path) -> None:
+    for name in ("sports-library.m3u", "sports-day.xml"):
+        _ok("import", str(SAMPLES / name), home=sf_home)
+    _ok("fix", "gap", "--policy", "placeholder", home=sf_home)
+    late = tmp_path / "late.xml"
+    late.write_text(
+        f'<tv><channel id="{SPORTS}"><display-name>S</display-name></channel>'
+        f'<programme start="20261207060000 +0000" stop="20261207070000 +0000" '
+        f'channel="{SPORTS}"><title>Late</title></programme></tv>'
+    )
+    _ok("import", str(late), home=sf_home)
+    listed = _ok("undo", "--list", home=sf_home).splitlines()
+    assert listed[1].startswith(f"  {SPORTS}: fix gap --policy placeholder: 2 changes (")
+    assert listed[2].startswith(f"  ! the next undo is refused: channel '{SPORTS}' was changed by ")
+    assert listed[2].endswith("since the fix gap (fix gap --policy placeholder: 2 changes)")
+    before = _state(sf_home)
+    refused = run_cli("undo", home=sf_home)
+    assert refused.returncode == 2 and "nothing was undone" in refused.stderr
+    assert _state(sf_home) == before

@@ -8,7 +8,7 @@ from core.rules import check_store
 from core.rules.findings import Finding
 from core.rules.fixes import apply_fix, plan_fix
 from core.store.library import apply_merges, find_duplicate_assets
-from core.store.undo import UndoEntry, pending_undos, undo
+from core.store.undo import UndoEntry, pending_undos, refusal, undo
 from tui.commands.context import Context
 
 __all__ = ["run_check", "run_dedupe", "run_fix", "run_undo"]
@@ -165,9 +165,12 @@ def _list_undos(context: Context) -> int:
         context.say("nothing to undo")
         return 0
     context.say("next to undo, newest first:")
-    for entry in entries[: args.limit]:
+    for number, entry in enumerate(entries[: args.limit]):
         where = entry.channel or "the library"
         context.say(f"  {where}: {entry.summary} ({entry.when()} by {entry.who}{_job(entry)})")
+        refused = refusal(context.store, entry) if number == 0 else None
+        if refused is not None:
+            context.say(f"  ! the next undo is refused: {refused}")
     if len(entries) > args.limit:
         context.say("  … and more (--limit)")
     return 0
