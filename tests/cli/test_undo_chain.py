@@ -131,3 +131,20 @@ def test_the_list_says_when_the_next_undo_would_be_refused(sf_home: Path, tmp_pa
     refused = run_cli("undo", home=sf_home)
     assert refused.returncode == 2 and "nothing was undone" in refused.stderr
     assert _state(sf_home) == before
+
+
+def test_the_list_as_json_is_newest_first_and_names_the_job(sf_home: Path) -> None:
+    for name in ("sports-library.m3u", "sports-day.xml"):
+        _ok("import", str(SAMPLES / name), home=sf_home)
+    _ok("fix", "gap", "--policy", "placeholder", home=sf_home)
+    _ok("fix", "overlap", "--policy", "trim", home=sf_home)
+    jobs = _job_ids(sf_home)
+    listed = json.loads(_ok("undo", "--list", "--json", home=sf_home))
+    assert [(e["channel"], e["action"], e["job"], e["refused"]) for e in listed] == [
+        (SPORTS, "fix overlap", jobs[0], None),
+        (SPORTS, "fix gap", jobs[1], None),
+    ]
+    assert listed[0]["at"].endswith("+00:00") and listed[0]["who"]
+    _ok("undo", home=sf_home)
+    _ok("undo", home=sf_home)
+    assert json.loads(_ok("undo", "--list", "--json", home=sf_home)) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from core.errors import InputError
 from core.rules import check_store
 from core.rules.findings import Finding
 from core.rules.fixes import apply_fix, plan_fix
@@ -136,6 +137,8 @@ def run_undo(context: Context) -> int:
     args = context.args
     if args.list:
         return _list_undos(context)
+    if args.json:
+        raise InputError("undo --json goes with --list", hint="scheduleflow undo --list --json")
     result = context.run(
         "undo",
         lambda store, job: undo(
@@ -161,6 +164,23 @@ def _list_undos(context: Context) -> int:
     """What ``undo`` would undo, newest (the next one) first; nothing is changed."""
     args = context.args
     entries = pending_undos(context.store, args.channel, limit=args.limit + 1)
+    if args.json:
+        context.print_json(
+            [
+                {
+                    "id": entry.id,
+                    "channel": entry.channel,
+                    "action": entry.action,
+                    "summary": entry.summary,
+                    "at": entry.at.isoformat(timespec="seconds"),
+                    "who": entry.who,
+                    "job": entry.job_id,
+                    "refused": refusal(context.store, entry) if number == 0 else None,
+                }
+                for number, entry in enumerate(entries[: args.limit])
+            ]
+        )
+        return 0
     if not entries:
         context.say("nothing to undo")
         return 0
