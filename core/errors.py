@@ -20,7 +20,8 @@ as one of ours; the traceback goes to the log file, the user sees ``str(error)``
     ├── PermissionDenied              permission   the role does not allow the operation
     ├── StoreError                    unexpected   the database cannot do what was asked
     │   ├── StoreCorrupt              file         integrity check failed; copy kept aside
-    │   └── StaleRevision             validation   the channel changed since it was read
+    │   ├── StaleRevision             validation   the channel changed since it was read
+    │   └── NothingToUndo             validation   every change is undone already
     ├── OperationTimeout              timeout      a job ran past its limit
     └── Cancelled                     unexpected   a job was cancelled by the operator
 
@@ -38,6 +39,7 @@ __all__ = [
     "DiskFull",
     "FileProblem",
     "InputError",
+    "NothingToUndo",
     "OperationTimeout",
     "ParseError",
     "PermissionDenied",
@@ -162,6 +164,13 @@ class StoreCorrupt(StoreError):
 
 class StaleRevision(StoreError):
     """A change was based on a revision of a channel that is no longer current."""
+
+    category: ClassVar[Category] = "validation"
+
+
+class NothingToUndo(StoreError):
+    """``undo`` found no change left to undo: an answer, not a failure of the store (a script
+    that undoes until it stops must not make health degraded)."""
 
     category: ClassVar[Category] = "validation"
 

@@ -213,8 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_argument("--content", action="store_true", help="compare local files' bytes")
     dedupe.add_argument("--dry-run", action="store_true")
 
-    undo = command("undo", "rules:run_undo", "undo the newest change")
+    undo = command("undo", "rules:run_undo", "undo the newest change (again: the one before)")
     undo.add_argument("--channel", metavar="ID")
+    undo.add_argument("--list", action="store_true", help="show what undo would undo next")
+    undo.add_argument("--json", action="store_true", help="with --list: print JSON (see README)")
+    undo.add_argument("--limit", type=int, default=20, help="changes or lines shown (text)")
 
     plan = command("plan", "playout:run_plan", "fill a window from a library group or a template")
     plan.add_argument("--channel", required=True, metavar="ID")

@@ -3,7 +3,8 @@
 Every edit (a move, a trim, a fix, a plan) is a list of :data:`Change` applied to one channel
 in one transaction. It names the revision it was based on; if someone else changed the channel
 since, the edit is refused with who and when, never silently applied over their work. The
-inverse of each applied edit is kept so that :func:`undo` can put things back.
+exact inverse of each applied edit is kept (a removed programme with its id and its import)
+so that :func:`core.store.undo.undo` can put things back, one change after another.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.audit import AuditRecord
 from core.clock import channel_zone, moment_text, span_text
@@ -22,8 +23,10 @@ from core.formats.json_format import programme_record
 from core.identity import Actor
 from core.models import Channel, EpisodeNum, Icon, Programme, Rating, RawElement, Text
 from core.store.codec import channel_row, from_ms, programme_from_row, programme_row
-from core.store.library import undo_merge
 from core.store.store import Store
+
+if TYPE_CHECKING:
+    from core.store.undo import UndoEntry
 
 __all__ = [
     "Change",
@@ -32,8 +35,8 @@ __all__ = [
     "Insert",
     "Replace",
     "apply_changes",
+    "decode_changes",
     "describe_change",
-    "undo",
 ]
 
 _COLUMNS = (
@@ -44,9 +47,12 @@ _COLUMNS = (
 
 @dataclass(frozen=True)
 class Insert:
-    """Add a programme."""
+    """Add a programme; an undo puts a removed one back under its own id (``keep_id``) and
+    import (``source_id``), so older changes that name that id can be undone after it."""
 
     programme: Programme
+    keep_id: int | None = None
+    source_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,11 @@ class EditResult:
     deleted: int = 0
     replaced: int = 0
     undo_id: int | None = None
+    summary: str = ""
+    lines: list[str] = field(default_factory=list)
+    """What each change did, as the audit records it (one line each)."""
+    undone: UndoEntry | None = None
+    """For an undo: the change it undid."""
 
 
 def _when(programme: Programme, zone: tzinfo) -> str:
@@ -103,10 +114,13 @@ def describe_change(change: Change, before: Programme | None, zone: tzinfo) -> s
     )
 
 
-def _stored(connection: sqlite3.Connection, key: int, programme_id: int, channel: str) -> Programme:
+def _stored(
+    connection: sqlite3.Connection, key: int, programme_id: int, channel: str
+) -> tuple[Programme, int | None]:
+    """The stored programme and the import it came from."""
     row = connection.execute(
-        "SELECT id, start, stop, start_offset, stop_offset, fingerprint, locator, body "
-        "FROM programme WHERE id = ? AND channel_id = ?",
+        "SELECT id, start, stop, start_offset, stop_offset, fingerprint, locator, body, "
+        "source_id FROM programme WHERE id = ? AND channel_id = ?",
         (programme_id, key),
     ).fetchone()
     if row is None:
@@ -114,7 +128,7 @@ def _stored(connection: sqlite3.Connection, key: int, programme_id: int, channel
             f"programme {programme_id} is not on channel '{channel}' any more",
             hint="reload the channel; someone may have removed it",
         )
-    return programme_from_row(row, channel)
+    return programme_from_row(row[:8], channel), row[8]
 
 
 def _encode(change: Change) -> dict[str, Any]:
@@ -123,6 +137,8 @@ def _encode(change: Change) -> dict[str, Any]:
     record = programme_record(change.programme)
     if isinstance(change, Replace):
         return {"replace": change.programme_id, "programme": record}
+    if change.keep_id is not None:
+        return {"insert": record, "id": change.keep_id, "source": change.source_id}
     return {"insert": record}
 
 
@@ -156,7 +172,36 @@ def _decode(data: dict[str, Any]) -> Change:
         return Delete(int(data["delete"]))
     if "replace" in data:
         return Replace(int(data["replace"]), _programme(data["programme"]))
-    return Insert(_programme(data["insert"]))
+    return Insert(_programme(data["insert"]), data.get("id"), data.get("source"))
+
+
+def decode_changes(encoded: str) -> list[Change]:
+    """The changes an undo entry keeps (its ``changes`` column)."""
+    return [_decode(item) for item in json.loads(encoded)]
+
+
+def _renumber(connection: sqlite3.Connection, channel: str, old: int, new: int) -> None:
+    """A programme put back under a new id (its own was taken by another channel since):
+    the older changes that name it, still to be undone, name the new id."""
+    rows = connection.execute(
+        "SELECT id, channel, changes FROM undo_entry WHERE undone = 0 "
+        "AND (channel = ? OR channel IS NULL)",
+        (channel,),
+    ).fetchall()
+    for entry, target, encoded in rows:
+        data = json.loads(encoded)
+        if target is None:  # a dedupe: the programmes it re-pointed, by id
+            for item in data["programmes"]:
+                item[0] = new if item[0] == old else item[0]
+        else:
+            for item in data:
+                for name in ("delete", "replace"):
+                    if item.get(name) == old:
+                        item[name] = new
+        connection.execute(
+            "UPDATE undo_entry SET changes = ? WHERE id = ?",
+            (json.dumps(data, ensure_ascii=False), entry),
+        )
 
 
 def _insert_channel(connection: sqlite3.Connection, channel: Channel) -> int:
@@ -197,9 +242,9 @@ def _apply(
     longest = 0
     for change in changes:
         if isinstance(change, Delete):
-            old = _stored(connection, key, change.programme_id, channel)
+            old, source = _stored(connection, key, change.programme_id, channel)
             connection.execute("DELETE FROM programme WHERE id = ?", (change.programme_id,))
-            inverse.append(Insert(old))
+            inverse.append(Insert(old, change.programme_id, source))
             lines.append(describe_change(change, old, zone))
             result.deleted += 1
             continue
@@ -207,7 +252,7 @@ def _apply(
         if row[2] is not None:
             longest = max(longest, row[2] - row[1])
         if isinstance(change, Replace):
-            old = _stored(connection, key, change.programme_id, channel)
+            old, _ = _stored(connection, key, change.programme_id, channel)
             assignments = ", ".join(f"{name.strip()} = ?" for name in _COLUMNS.split(","))
             connection.execute(
                 f"UPDATE programme SET {assignments} WHERE id = ?", (*row, change.programme_id)
@@ -216,15 +261,37 @@ def _apply(
             lines.append(describe_change(change, old, zone))
             result.replaced += 1
         else:
-            cursor = connection.execute(
-                f"INSERT INTO programme ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", row
-            )
-            new_id = int(cursor.lastrowid or 0)
+            new_id = _insert(connection, channel, change, row)
             inverse.append(Delete(new_id))
             lines.append(describe_change(change, None, zone))
             result.inserted.append(new_id)
     inverse.reverse()
     return inverse, longest, lines
+
+
+def _insert(
+    connection: sqlite3.Connection, channel: str, change: Insert, row: tuple[Any, ...]
+) -> int:
+    """Insert a programme: one put back by an undo under its own id and import if it can."""
+    wanted = change.keep_id
+    # another channel's programme may have that id now: then a new one, and renumbering
+    if (
+        wanted is not None
+        and not connection.execute("SELECT 1 FROM programme WHERE id = ?", (wanted,)).fetchone()
+    ):
+        connection.execute(
+            f"INSERT INTO programme (id, {_COLUMNS}, source_id) VALUES "
+            f"(?, {', '.join('?' * 11)}, (SELECT id FROM import_source WHERE id = ?))",
+            (wanted, *row, change.source_id),
+        )
+        return wanted
+    cursor = connection.execute(
+        f"INSERT INTO programme ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", row
+    )
+    new_id = int(cursor.lastrowid or 0)
+    if change.keep_id is not None:
+        _renumber(connection, channel, change.keep_id, new_id)
+    return new_id
 
 
 def apply_changes(
@@ -242,6 +309,7 @@ def apply_changes(
     undoes: int | None = None,
     operation: str = "edit",
     create: Channel | None = None,
+    remove_channel: bool = False,
 ) -> EditResult:
     """Apply ``changes`` to ``channel`` in one transaction, or refuse them all.
 
@@ -249,14 +317,15 @@ def apply_changes(
     for changes that do not depend on what was there). ``backup`` takes an automatic backup
     first (fixes and plans do). ``undoes`` marks that undo entry as done, in the same
     transaction. ``create`` adds the channel (in the same transaction) when it is new, as a
-    plan on a channel that only exists in the operator's head does.
+    plan on a channel that only exists in the operator's head does; ``remove_channel``
+    removes it again once the changes have emptied it (the undo of that plan).
     """
     store.require(operation)
     creating = create is not None and channel not in store.channel_ids()
     key = 0 if creating else store.channel_key(channel)
     if backup:
         store.database.automatic_backup(f"before-{action}")
-    result = EditResult(channel=channel, revision=0)
+    result = EditResult(channel=channel, revision=0, summary=summary)
     with store.database.write() as connection:
         if creating:
             assert create is not None
@@ -274,6 +343,7 @@ def apply_changes(
                 f"the change would store a programme on '{channel}' twice",
                 hint="reload the channel; the same programme is already there",
             ) from None
+        result.lines = lines
         if undoes is not None:
             connection.execute("UPDATE undo_entry SET undone = 1 WHERE id = ?", (undoes,))
         now = int(time.time() * 1000)
@@ -284,11 +354,13 @@ def apply_changes(
             (revision + 1, str(actor), now, longest, key, key),
         )
         result.revision = revision + 1
+        if remove_channel:
+            _remove_channel(connection, key, channel)
         if undoable and changes:
             result.undo_id = int(
                 connection.execute(
-                    "INSERT INTO undo_entry (channel, at, who, action, summary, changes) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO undo_entry (channel, at, who, action, summary, changes, "
+                    "job_id, revision, created_channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         channel,
                         now,
@@ -296,6 +368,9 @@ def apply_changes(
                         action,
                         summary,
                         json.dumps([_encode(c) for c in inverse], ensure_ascii=False),
+                        job_id,
+                        revision + 1,
+                        int(creating),
                     ),
                 ).lastrowid
                 or 0
@@ -312,44 +387,21 @@ def apply_changes(
             changes=tuple(lines),
         )
         store.record(connection, record)
+    if remove_channel:
+        store.forget_channel_cache()
     store.publish(record)
     return result
 
 
-def undo(
-    store: Store, *, actor: Actor, channel: str | None = None, job_id: str | None = None
-) -> EditResult:
-    """Undo the newest change (of ``channel``, or of any channel) that is not undone yet."""
-    store.require("undo")
-    where, parameters = ("AND channel = ?", (channel,)) if channel else ("", ())
-    row = store.connection.execute(
-        "SELECT id, channel, summary, changes FROM undo_entry WHERE undone = 0 "
-        f"{where} ORDER BY id DESC LIMIT 1",
-        parameters,
+def _remove_channel(connection: sqlite3.Connection, key: int, channel: str) -> None:
+    """Remove a channel its changes have emptied (never one that still has programmes)."""
+    (left,) = connection.execute(
+        "SELECT count(*) FROM programme WHERE channel_id = ?", (key,)
     ).fetchone()
-    if row is None:
-        scope = f"on channel '{channel}'" if channel else "in this store"
-        raise StoreError(f"there is nothing to undo {scope}")
-    entry_id, target, summary, encoded = row
-    if target is None:  # a library change (dedupe)
-        record = AuditRecord.by(actor, "undo", f"undid {summary}", job_id=job_id)
-        with store.database.write() as connection:
-            undo_merge(entry_id, encoded, connection)
-            store.record(connection, record)
-        store.publish(record)
-        return EditResult(channel="", revision=0)
-    changes = [_decode(item) for item in json.loads(encoded)]
-    result = apply_changes(
-        store,
-        target,
-        changes,
-        actor=actor,
-        action="undo",
-        summary=f"undid {summary}",
-        expected_revision=None,
-        job_id=job_id,
-        undoable=False,
-        undoes=entry_id,
-        operation="undo",
-    )
-    return result
+    if left:
+        raise StaleRevision(
+            f"channel '{channel}' has {left} programmes the plan that made it did not add; "
+            "nothing was undone",
+            hint="remove them first, or keep the channel",
+        )
+    connection.execute("DELETE FROM channel WHERE id = ?", (key,))

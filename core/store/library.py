@@ -122,9 +122,9 @@ def apply_merges(
                 removed += 1
         summary = f"dedupe: merged {removed} duplicate assets, re-pointed {repointed} programmes"
         connection.execute(
-            "INSERT INTO undo_entry (channel, at, who, action, summary, changes) "
-            "VALUES (NULL, ?, ?, 'dedupe', ?, ?)",
-            (int(time.time() * 1000), str(actor), summary, json.dumps(inverse)),
+            "INSERT INTO undo_entry (channel, at, who, action, summary, changes, job_id) "
+            "VALUES (NULL, ?, ?, 'dedupe', ?, ?, ?)",
+            (int(time.time() * 1000), str(actor), summary, json.dumps(inverse), job_id),
         )
         record = AuditRecord.by(
             actor,

@@ -162,7 +162,16 @@ _V5 = [
     "ALTER TABLE import_source ADD COLUMN namespaces TEXT NOT NULL DEFAULT '{}'",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
+# Version 6: undo you can chain. Each undo entry keeps the job that made the change, the
+# channel revision it left (an undo is refused when anything else changed the channel since)
+# and whether it created the channel (its undo removes the channel again).
+_V6 = [
+    "ALTER TABLE undo_entry ADD COLUMN job_id TEXT",
+    "ALTER TABLE undo_entry ADD COLUMN revision INTEGER",
+    "ALTER TABLE undo_entry ADD COLUMN created_channel INTEGER NOT NULL DEFAULT 0",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -97,3 +97,21 @@ def test_fix_json_that_applies_prints_one_json_document(sf_home: Path) -> None:
     assert document["applied"] is True and document["changes"] == 2
     after = json.loads(run_cli("check", "--json", home=sf_home).stdout)
     assert after["counts"]["gap"] == 0
+
+
+def test_a_dedupe_whose_preview_meets_a_closed_pipe_is_still_applied(
+    sf_home: Path, tmp_path: Path
+) -> None:
+    # 4,000 pairs of one stream spelled twice: a preview of some 150 kB
+    pairs = [
+        f"#EXTINF:5,A{n}\nhttp://media.example.org/{n}\n#EXTINF:5,B{n}\nHTTP://MEDIA.example.org/{n}"
+        for n in range(4000)
+    ]
+    library = tmp_path / "twice.m3u"
+    library.write_text("#EXTM3U\n" + "\n".join(pairs) + "\n", encoding="utf-8")
+    assert run_cli("import", str(library), home=sf_home).returncode == 0
+    result = _piped_into_head("dedupe", home=sf_home)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 2
+    assert "Traceback" not in result.stderr
+    assert run_cli("dedupe", "--dry-run", home=sf_home).stdout == "no duplicate assets\n"

@@ -15,8 +15,9 @@ from core.rules.fixes import apply_fix, plan_fix
 from core.samples import load_samples
 from core.store import Store, export, import_file
 from core.store.database import restore_database
-from core.store.edits import Delete, apply_changes, undo
+from core.store.edits import Delete, apply_changes
 from core.store.library import apply_merges, find_duplicate_assets
+from core.store.undo import undo
 from tests.conftest import corpus_path
 from tests.store.helpers import ACTOR, snapshot
 

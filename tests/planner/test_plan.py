@@ -13,7 +13,7 @@ from core.errors import InputError, StaleRevision
 from core.planner import PLACEHOLDER, apply_plan, make_plan, single_group
 from core.rules import check_store
 from core.store import Store
-from core.store.edits import undo
+from core.store.undo import undo
 from tests.planner.helpers import add_library, back_to_back, clips
 from tests.store.helpers import ACTOR, new_store, snapshot
 

@@ -12,7 +12,7 @@ from core.rules import check_store
 from core.rules.fixes import apply_fix, plan_fix
 from core.samples import load_samples
 from core.store import Store
-from core.store.edits import undo
+from core.store.undo import undo
 from tests.store.helpers import ACTOR, new_store, snapshot
 
 SPORTS = "sports.example.org"

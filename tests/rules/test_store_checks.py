@@ -10,8 +10,9 @@ from core.config import RuleDefaults
 from core.rules import FindingIndex, check_store
 from core.samples import load_samples
 from core.store import import_file
-from core.store.edits import Replace, apply_changes, undo
+from core.store.edits import Replace, apply_changes
 from core.store.library import apply_merges, find_duplicate_assets
+from core.store.undo import undo
 from tests.store.helpers import ACTOR, new_store
 
 

@@ -17,7 +17,8 @@ from core.errors import StaleRevision
 from core.identity import Actor
 from core.models import Programme
 from core.store import Store, import_file
-from core.store.edits import Delete, Insert, Replace, apply_changes, undo
+from core.store.edits import Delete, Insert, Replace, apply_changes
+from core.store.undo import undo
 from tests.conftest import ROOT, corpus_path
 from tests.store.helpers import ACTOR, new_store
 

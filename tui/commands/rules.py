@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from core.errors import InputError
 from core.rules import check_store
 from core.rules.findings import Finding
 from core.rules.fixes import apply_fix, plan_fix
-from core.store.edits import undo
 from core.store.library import apply_merges, find_duplicate_assets
+from core.store.undo import UndoEntry, pending_undos, refusal, undo
 from tui.commands.context import Context
 
 __all__ = ["run_check", "run_dedupe", "run_fix", "run_undo"]
@@ -132,12 +133,64 @@ def run_dedupe(context: Context) -> int:
 
 
 def run_undo(context: Context) -> int:
-    """Undo the newest change (of one channel, or of any)."""
-    channel = context.args.channel
+    """Undo the newest change (of one channel, or of any); ``--list`` shows what is next."""
+    args = context.args
+    if args.list:
+        return _list_undos(context)
+    if args.json:
+        raise InputError("undo --json goes with --list", hint="scheduleflow undo --list --json")
     result = context.run(
         "undo",
-        lambda store, job: undo(store, actor=context.actor, channel=channel, job_id=job.job.id),
+        lambda store, job: undo(
+            store, actor=context.actor, channel=args.channel, job_id=job.job.id
+        ),
     )
-    what = f"on {result.channel}" if result.channel else "in the library"
-    context.say(f"undone {what}")
+    entry = result.undone
+    made = f" (made {entry.when()} by {entry.who}{_job(entry)})" if entry else ""
+    where = result.channel or "the library"
+    context.say(f"undid on {where}: {result.summary.removeprefix('undid ')}{made}")
+    for line in result.lines[: args.limit]:
+        context.say(f"  {line}")
+    if len(result.lines) > args.limit:
+        context.say(f"  … and {len(result.lines) - args.limit} more (--limit)")
+    return 0
+
+
+def _job(entry: UndoEntry) -> str:
+    return f", job {entry.job_id}" if entry.job_id else ""
+
+
+def _list_undos(context: Context) -> int:
+    """What ``undo`` would undo, newest (the next one) first; nothing is changed."""
+    args = context.args
+    entries = pending_undos(context.store, args.channel, limit=args.limit + 1)
+    if args.json:
+        context.print_json(
+            [
+                {
+                    "id": entry.id,
+                    "channel": entry.channel,
+                    "action": entry.action,
+                    "summary": entry.summary,
+                    "at": entry.at.isoformat(timespec="seconds"),
+                    "who": entry.who,
+                    "job": entry.job_id,
+                    "refused": refusal(context.store, entry) if number == 0 else None,
+                }
+                for number, entry in enumerate(entries[: args.limit])
+            ]
+        )
+        return 0
+    if not entries:
+        context.say("nothing to undo")
+        return 0
+    context.say("next to undo, newest first:")
+    for number, entry in enumerate(entries[: args.limit]):
+        where = entry.channel or "the library"
+        context.say(f"  {where}: {entry.summary} ({entry.when()} by {entry.who}{_job(entry)})")
+        refused = refusal(context.store, entry) if number == 0 else None
+        if refused is not None:
+            context.say(f"  ! the next undo is refused: {refused}")
+    if len(entries) > args.limit:
+        context.say("  … and more (--limit)")
     return 0

@@ -29,7 +29,8 @@ from core.rules.findings import Finding
 from core.rules.fixes import FixPlan, apply_fix
 from core.samples import load_samples
 from core.store import ProgrammeView, Store, build_view, export, import_file
-from core.store.edits import Delete, Insert, Replace, apply_changes, undo
+from core.store.edits import Delete, Insert, Replace, apply_changes
+from core.store.undo import undo
 from core.timeargs import parse_instant
 from tui.dialogs.editing import EditDialog, EditResult
 from tui.dialogs.files import ExportDialog, ExportRequest, ImportDialog, ImportRequest
