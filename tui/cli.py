@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from core.diskspace import disk_full, is_disk_full
 from core.errors import ScheduleFlowError
 from core.formats import DEFAULT_LIMIT, EXPORT_FORMATS, FORMATS
 from core.logs import configure_logging, log_failure
@@ -324,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             format=getattr(args, "log_format", None) or "text",
         )
     except OSError as error:
+        from core.diskspace import disk_full, is_disk_full  # loaded only on a failure
+
         if is_disk_full(error, home_dir):
             print(visible(f"scheduleflow: {disk_full(home_dir)}"), file=sys.stderr)
             return 2
@@ -364,6 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if damaged is not None:
             print(visible(f"scheduleflow {args.command}: {damaged}"), file=sys.stderr)
             return 2
+        from core.diskspace import disk_full, is_disk_full
+
         if is_disk_full(failure, context.database):
             log.warning("%s failed: the disk is full (%s)", args.command, failure)
             print(f"scheduleflow {args.command}: {disk_full(context.database)}", file=sys.stderr)

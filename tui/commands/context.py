@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from core.access import store_roles
 from core.errors import InputError
 from core.identity import Actor, current_actor
 from core.paths import database_path, home
@@ -64,6 +63,8 @@ class Context:
         """The role, without opening the store (for restoring a damaged one)."""
         if self._engine is not None:
             return self._engine.role
+        from core.access import store_roles  # the store's own config: not for `inspect`
+
         roles = store_roles(self.database)
         return role_for(
             roles.settings,
