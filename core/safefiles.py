@@ -84,7 +84,12 @@ def append_text(path: Path, text: str) -> None:
 
 
 def replace_text(path: Path, text: str) -> None:
-    """Put a file holding ``text`` at ``path``: written under a fresh name, renamed over."""
+    """Put a file holding ``text`` at ``path``: written under a fresh name, renamed over.
+
+    In a sticky folder (``3770``) only a file's owner may replace it: another member then
+    rewrites it in place, if it is a regular file with no other name (a hard link to a file
+    elsewhere would pass the write on).
+    """
     mask = os.umask(0o077)  # the mode the process's umask gives (core.permissions sets it)
     os.umask(mask)
     descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -93,10 +98,21 @@ def replace_text(path: Path, text: str) -> None:
             os.fchmod(handle.fileno(), 0o666 & ~mask)
             handle.write(text.encode("utf-8"))
         os.replace(name, path)
+    except PermissionError:
+        os.unlink(name)
+        _rewrite(path, text)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(name)
         raise
+
+
+def _rewrite(path: Path, text: str) -> None:
+    with os.fdopen(open_regular(path, os.O_WRONLY), "wb") as handle:
+        if os.fstat(handle.fileno()).st_nlink != 1:
+            raise RefusedFile(errno.EMLINK, "has other names (hard links); not rewritten", path)
+        handle.truncate(0)
+        handle.write(text.encode("utf-8"))
 
 
 def copy_regular(source: Path, target: Path) -> None:
