@@ -280,10 +280,11 @@ class Database:
                 )
         with atomic_path(target, force=force, make_folders=make_folders) as partial:
             try:
-                with claimed(partial):
+                with claimed(partial) as still_ours:
                     copy = sqlite3.connect(partial)
-                    new_store_file(partial)  # a copy of the store: the store's mode
                     try:
+                        still_ours()  # SQLite opened it by name: the file we claimed?
+                        new_store_file(partial)  # a copy of the store: the store's mode
                         self.connection.backup(copy)
                     finally:
                         copy.close()
@@ -384,10 +385,11 @@ def _copy_database(
     partial = target.with_name(partial_name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with claimed(partial):
+        with claimed(partial) as still_ours:
             copy = sqlite3.connect(partial)
-            new_store_file(partial)  # the store's mode, as the database it becomes
             try:
+                still_ours()  # SQLite opened it by name: the file we claimed?
+                new_store_file(partial)  # the store's mode, as the database it becomes
                 source.backup(copy)
                 if on_copy is not None:
                     on_copy(copy)

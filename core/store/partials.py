@@ -16,7 +16,7 @@ import fcntl
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,8 +32,12 @@ RESTORING_SUFFIX = ".restoring"
 
 
 @contextmanager
-def claimed(path: Path) -> Iterator[None]:
-    """Hold ``path`` (created empty, or emptied) as ours while the block writes it."""
+def claimed(path: Path) -> Iterator[Callable[[], None]]:
+    """Hold ``path`` (created empty, or emptied) as ours while the block writes it.
+
+    The block gets a check to call once SQLite has opened the file by its name: it refuses
+    when the name no longer holds the file claimed (swapped for a link meanwhile).
+    """
     try:
         descriptor = open_regular(path, os.O_RDWR | os.O_CREAT, 0o644)  # as SQLite makes files
     except RefusedFile as error:
@@ -50,7 +54,19 @@ def claimed(path: Path) -> Iterator[None]:
                 hint="wait for that backup or restore to finish",
             ) from None
         os.ftruncate(descriptor, 0)
-        yield
+        ours = os.fstat(descriptor)
+
+        def still_ours() -> None:
+            try:
+                now = os.lstat(path)
+            except OSError:
+                now = None
+            if now is None or (now.st_dev, now.st_ino) != (ours.st_dev, ours.st_ino):
+                raise FileProblem(
+                    "was replaced while it was being written", path=path, hint="retry"
+                )
+
+        yield still_ours
     finally:
         os.close(descriptor)
 
