@@ -24,6 +24,7 @@ from pathlib import Path
 
 from core.config import RoleSettings, read_config_file
 from core.errors import FileProblem
+from core.paths import resolve_links
 
 __all__ = ["StoreRoles", "store_config_path", "store_roles"]
 
@@ -149,7 +150,12 @@ def _read_trusted(path: Path, owner: int) -> str | None:
 
 
 def store_roles(database: Path) -> StoreRoles:
-    """The roles of the store at ``database``, from its own trusted config (or the defaults)."""
+    """The roles of the store at ``database``, from its own trusted config (or the defaults).
+
+    The folder is the one the database really is in: a link to a shared store, in a folder
+    of one's own, gets that store's owner and roles (core.paths.resolve_links).
+    """
+    database = resolve_links(database)
     path = store_config_path(database)
     owner = _store_owner(database.parent)
     text = _read_trusted(path, owner)

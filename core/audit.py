@@ -12,6 +12,7 @@ for tools that tail files.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,8 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from core.identity import Actor
+from core.safefiles import RefusedFile, append_text
 
 __all__ = ["AuditRecord", "append_jsonl", "insert_audit", "read_audit"]
+
+log = logging.getLogger("scheduleflow.audit")
 
 
 @dataclass(frozen=True)
@@ -80,10 +84,17 @@ def insert_audit(connection: sqlite3.Connection, record: AuditRecord) -> None:
 
 
 def append_jsonl(folder: Path, record: AuditRecord) -> None:
-    """Append the record to ``folder/audit.jsonl`` (one JSON object per line)."""
+    """Append the record to ``folder/audit.jsonl`` (one JSON object per line).
+
+    A link or anything but a regular file at that name is not written through
+    (core.safefiles): the record stays in the database, and the log says why the file lacks it.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "audit.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+    path = folder / "audit.jsonl"
+    try:
+        append_text(path, json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+    except RefusedFile as error:
+        log.warning("%s %s: the audit record is in the database only", path, error.strerror)
 
 
 def read_audit(

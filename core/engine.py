@@ -24,7 +24,7 @@ from core.health import Health, measure_health
 from core.history import JobHistory
 from core.identity import Actor, current_actor
 from core.jobs import Job, JobContext, JobQueue, JobState
-from core.paths import database_path, log_folder
+from core.paths import database_path, log_folder, resolve_links
 from core.roles import require, role_for
 from core.store import Store
 from core.store.integrity import is_corruption
@@ -50,7 +50,7 @@ class Engine:
         check: bool = True,
     ) -> None:
         self.home = home
-        self.database = database or database_path(home)
+        self.database = resolve_links(database) if database else database_path(home)
         roles = store_roles(self.database)
         # the caller's own file and environment never decide roles: the store's config does
         self.config = dataclasses.replace(config or load_config(home), roles=roles.settings)

@@ -15,9 +15,11 @@ exception message with a newline becomes two indented lines, never a record).
 from __future__ import annotations
 
 import errno
+import io
 import json
 import logging
 import logging.handlers
+import os
 import sys
 import threading
 from collections import deque
@@ -26,8 +28,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from core.paths import log_folder
+from core.safefiles import RefusedFile, open_regular
 from core.visible import visible
 
 __all__ = ["JOB_ID", "LOG_FILE_NAME", "configure_logging", "log_failure"]
@@ -88,6 +92,24 @@ class _LogFile(logging.handlers.RotatingFileHandler):
 
     failure: OSError | None = None
 
+    def __init__(self, path: Path, **options: Any) -> None:
+        super().__init__(path, delay=True, **options)
+        try:
+            self.stream = self._open()
+        except RefusedFile as error:  # a link or a FIFO at the name: one line, no log
+            self._stop(error)
+
+    def _open(self) -> io.TextIOWrapper:
+        """The log file, opened as core.safefiles opens every file beside the store: a link
+        (a group member's, pointing at root's ``.bashrc``) or a FIFO there is refused."""
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        return open(  # the handler owns the stream and closes it
+            open_regular(Path(self.baseFilename), flags),
+            "a",  # the only mode a log is opened in here
+            encoding=self.encoding,
+            errors=self.errors,
+        )
+
     def emit(self, record: logging.LogRecord) -> None:
         if self.failure is None:
             super().emit(record)
@@ -97,6 +119,9 @@ class _LogFile(logging.handlers.RotatingFileHandler):
         if not isinstance(error, OSError):
             super().handleError(record)  # a bug in a log call: logging's own report
             return
+        self._stop(error)
+
+    def _stop(self, error: OSError) -> None:
         if self.failure is None:
             self.failure = error
             if error.errno not in (errno.ENOSPC, errno.EDQUOT):

@@ -20,6 +20,8 @@ import os
 import stat
 from pathlib import Path
 
+from core.safefiles import open_regular
+
 __all__ = ["new_store_file", "operator_file_mode", "protect_new_files"]
 
 _NOTHING_FOR_OTHERS = 0o007
@@ -58,7 +60,12 @@ def new_store_file(path: Path) -> None:
     if _store_umask is None:
         return  # not a ScheduleFlow session (a library caller): its umask, its modes
     with contextlib.suppress(OSError):  # someone else's file: it keeps the mode it has
-        os.chmod(path, 0o666 & ~_store_umask)
+        # by the open file, never by name: a link swapped in would pass the mode on
+        descriptor = open_regular(path, os.O_RDONLY)
+        try:
+            os.fchmod(descriptor, 0o666 & ~_store_umask)
+        finally:
+            os.close(descriptor)
 
 
 def operator_file_mode() -> int:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import pwd
 import random
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,8 +26,10 @@ from pathlib import Path
 from core.atomic import atomic_path
 from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem, StoreCorrupt, StoreError
+from core.paths import resolve_links
 from core.permissions import new_store_file
 from core.roles import Role, require
+from core.safefiles import read_text, replace_text, same_file
 from core.store.integrity import (
     forget_damage,
     is_corruption,
@@ -65,11 +70,38 @@ def _is_locked(error: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _store_files(path: Path) -> tuple[Path, Path, Path]:
+    """The database and the ``-wal``/``-shm`` files SQLite keeps beside it."""
+    return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _refuse_links(path: Path) -> None:
+    """``StoreError`` when the database (a link :func:`resolve_links` did not follow: someone
+    else made it) or its ``-wal``/``-shm`` is a symbolic link: SQLite would open it by name,
+    and a member of a shared folder's group could point it at any file of the caller's."""
+    for file in _store_files(path):
+        try:
+            status = os.lstat(file)
+        except OSError:
+            continue
+        if stat.S_ISLNK(status.st_mode):
+            try:
+                maker = pwd.getpwuid(status.st_uid).pw_name
+            except KeyError:
+                maker = f"uid {status.st_uid}"
+            raise StoreError(
+                f"is a symbolic link made by {maker}; the store is not opened through it",
+                path=file,
+                hint=f"if you did not make it, remove it (rm {file}) and tell the store's owner",
+            )
+
+
 class Database:
     """An open ScheduleFlow database file."""
 
     def __init__(self, path: Path, *, check: bool = True, busy_timeout: float = 5.0) -> None:
-        self.path = Path(path)
+        self.path = resolve_links(Path(path))
+        _refuse_links(self.path)
         self.backups = self.path.parent / "backups"
         existed = self.path.exists() and self.path.stat().st_size > 0
         self._verified = not existed  # a database we create is sound; one we find, once checked
@@ -127,7 +159,7 @@ class Database:
         # any other program writing to the file (even one that puts its mtime back), leaves
         # a signature that no longer matches, and this open checks.
         try:
-            if json.loads(marker(self.path).read_text()) == signature(self.path):
+            if json.loads(read_text(marker(self.path))) == signature(self.path):
                 self._verified = True
                 return
         except (OSError, ValueError):
@@ -144,7 +176,7 @@ class Database:
 
     def _remember_verified(self) -> None:
         with contextlib.suppress(OSError):  # a read-only folder: check again next time
-            marker(self.path).write_text(json.dumps(signature(self.path)))
+            replace_text(marker(self.path), json.dumps(signature(self.path)))
 
     def quick_check(self) -> str:
         """``ok``, or what SQLite's quick check found wrong."""
@@ -239,12 +271,20 @@ class Database:
         (:func:`remove_stale_partials`).
         """
         target = Path(target)
+        for own in _store_files(self.path):
+            if same_file(target, own) or resolve_links(target) == own:
+                raise FileProblem(
+                    f"is the live database's own file ({own.name}); a backup never replaces it",
+                    path=target,
+                    hint="give the backup another name (backups/ keeps them)",
+                )
         with atomic_path(target, force=force, make_folders=make_folders) as partial:
             try:
-                with claimed(partial):
+                with claimed(partial) as still_ours:
                     copy = sqlite3.connect(partial)
-                    new_store_file(partial)  # a copy of the store: the store's mode
                     try:
+                        still_ours()  # SQLite opened it by name: the file we claimed?
+                        new_store_file(partial)  # a copy of the store: the store's mode
                         self.connection.backup(copy)
                     finally:
                         copy.close()
@@ -345,10 +385,11 @@ def _copy_database(
     partial = target.with_name(partial_name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with claimed(partial):
+        with claimed(partial) as still_ours:
             copy = sqlite3.connect(partial)
-            new_store_file(partial)  # the store's mode, as the database it becomes
             try:
+                still_ours()  # SQLite opened it by name: the file we claimed?
+                new_store_file(partial)  # the store's mode, as the database it becomes
                 source.backup(copy)
                 if on_copy is not None:
                     on_copy(copy)
@@ -403,6 +444,7 @@ def restore_database(path: Path, source: Path, role: Role = Role.ADMIN) -> Resto
     Either way the audit records the backup lacks are carried into the restored database.
     """
     require(role, "restore")
+    path = resolve_links(Path(path))
     try:
         database = Database(path)
     except StoreCorrupt:

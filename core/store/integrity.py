@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.roles import OPERATIONS
+from core.safefiles import RefusedFile, copy_regular, open_regular, read_text, replace_text
 
 __all__ = [
     "forget_damage",
@@ -85,8 +86,10 @@ def refuse_what_is_not_sqlite(path: Path) -> None:
     """``StoreError`` for a file that is not SQLite at all (``--db guide.xml``): somebody's
     other file, left exactly as it is: no copy aside, no write."""
     try:
-        with path.open("rb") as handle:
+        with os.fdopen(open_regular(path, os.O_RDONLY), "rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
+    except RefusedFile as error:
+        raise StoreError(f"{error.strerror}; it was left as it is", path=path) from None
     except OSError as error:
         raise FileProblem(f"cannot read the database ({error.strerror})", path=path) from None
     if header != _SQLITE_HEADER:
@@ -121,23 +124,25 @@ def _damage_note(path: Path) -> Path:
 
 def _copy_aside(path: Path) -> str:
     """Copy the damaged file (and its WAL) to ``*.corrupt`` once per damage: later commands
-    that meet the same damage find the note and point to that copy."""
+    that meet the same damage find the note and point to that copy. Only regular files are
+    copied, to names that were free (core.safefiles): a link put there is never followed."""
     note = _damage_note(path)
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        earlier = Path(note.read_text(encoding="utf-8"))
+        earlier = Path(read_text(note))
         if earlier.exists():
             return f"a copy was kept at {earlier} when it was first found"
     target = path.with_name(f"{path.name}.corrupt")
-    if target.exists():  # from an earlier damage, since repaired: keep it too
+    if os.path.lexists(target):  # from an earlier damage, since repaired: keep it too
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = path.with_name(f"{path.name}.{stamp}.corrupt")
     try:
-        shutil.copy2(path, target)
+        copy_regular(path, target)
         wal = path.with_name(path.name + "-wal")
-        if wal.exists():
-            shutil.copy2(wal, target.with_name(target.name + "-wal"))
-        note.write_text(str(target), encoding="utf-8")
+        if os.path.lexists(wal):
+            copy_regular(wal, target.with_name(target.name + "-wal"))
+        replace_text(note, str(target))
     except OSError as error:
+        log.warning("copying %s aside failed: %s", path, error)
         return f"the copy aside failed too ({error.strerror})"
     return f"a copy is kept at {target}"
 

@@ -4,7 +4,9 @@ A backup is written to ``.NAME.XXXXXXXX.partial`` (core.atomic) and renamed when
 a failure removes it. A process killed half-way (SIGKILL, power loss) cannot, so the next
 process that opens the store removes what such a process left — only files named as ours,
 and only those that no living process is writing: each writer holds an exclusive ``flock``
-on its file while it writes, and a file whose lock can be taken has no writer.
+on its file while it writes, and a file whose lock can be taken has no writer. Neither the
+writer nor the clean-up opens a link or anything but a regular file at such a name
+(core.safefiles): a member of a shared store's group could have put one there.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import fcntl
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import FileProblem
+from core.safefiles import RefusedFile, open_regular
 
 __all__ = ["PARTIAL_SUFFIX", "RESTORING_SUFFIX", "claimed", "remove_stale_partials"]
 
@@ -29,9 +32,18 @@ RESTORING_SUFFIX = ".restoring"
 
 
 @contextmanager
-def claimed(path: Path) -> Iterator[None]:
-    """Hold ``path`` (created empty, or emptied) as ours while the block writes it."""
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # as SQLite creates files
+def claimed(path: Path) -> Iterator[Callable[[], None]]:
+    """Hold ``path`` (created empty, or emptied) as ours while the block writes it.
+
+    The block gets a check to call once SQLite has opened the file by its name: it refuses
+    when the name no longer holds the file claimed (swapped for a link meanwhile).
+    """
+    try:
+        descriptor = open_regular(path, os.O_RDWR | os.O_CREAT, 0o644)  # as SQLite makes files
+    except RefusedFile as error:
+        raise FileProblem(
+            str(error.strerror), path=path, hint=f"someone put it there: remove it (rm {path})"
+        ) from None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -42,7 +54,19 @@ def claimed(path: Path) -> Iterator[None]:
                 hint="wait for that backup or restore to finish",
             ) from None
         os.ftruncate(descriptor, 0)
-        yield
+        ours = os.fstat(descriptor)
+
+        def still_ours() -> None:
+            try:
+                now = os.lstat(path)
+            except OSError:
+                now = None
+            if now is None or (now.st_dev, now.st_ino) != (ours.st_dev, ours.st_ino):
+                raise FileProblem(
+                    "was replaced while it was being written", path=path, hint="retry"
+                )
+
+        yield still_ours
     finally:
         os.close(descriptor)
 
@@ -75,7 +99,11 @@ def remove_stale_partials(database: Path) -> list[Path]:
         for name in names:
             path = folder / name
             with contextlib.suppress(OSError):
-                descriptor = os.open(path, os.O_RDWR)
+                try:
+                    descriptor = open_regular(path, os.O_RDWR)
+                except RefusedFile as error:
+                    log.warning("left %s alone: it %s", path, error.strerror)
+                    continue
                 try:
                     fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     path.unlink()

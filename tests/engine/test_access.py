@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import grp
 import json
 import os
@@ -20,6 +21,7 @@ from core.access import store_roles
 from core.errors import FileProblem
 from core.identity import current_actor
 from core.roles import role_for
+from tui.commands.context import Context
 
 NOBODY = 65534
 
@@ -160,3 +162,29 @@ def test_another_user_is_who_their_uid_says_and_gets_their_groups_role(
         f"{reachable}: cannot be reached (permission denied) — the store belongs to its "
         "folder's group: its owner can add you to it"
     )
+
+
+def test_a_link_of_ones_own_to_a_shared_store_gets_that_stores_roles(
+    reachable: Path, tv_member: tuple[pwd.struct_passwd, grp.struct_group]
+) -> None:
+    """`--db ~/x/scheduleflow.db`, a link to the shared store in a folder the operator owns,
+    does not make them the store's admin (the owner of ~/x): the store's folder decides."""
+    account, tv = tv_member
+    shared = reachable / "srv"
+    shared.mkdir()
+    os.chown(shared, 0, tv.gr_gid)
+    shared.chmod(0o2770)
+    own = reachable / "ann"
+    own.mkdir()
+    os.chown(own, account.pw_uid, account.pw_gid)
+    link = own / "scheduleflow.db"
+    link.symlink_to(shared / "scheduleflow.db")
+    os.lchown(link, account.pw_uid, account.pw_gid)  # the operator made it
+
+    def role_through_the_link() -> list[str]:
+        context = Context(argparse.Namespace(db=str(link), home=str(own), read_only=False))
+        return [str(context.database), str(context.role)]
+
+    database, role = _as_user(account, [tv.gr_gid], role_through_the_link)
+    assert role == "operator"
+    assert database == str(shared / "scheduleflow.db")

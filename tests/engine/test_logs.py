@@ -3,8 +3,10 @@ TUI, and tracebacks in the file only."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from core.jobs import JobQueue
 from core.logs import LogLine, configure_logging, log_bus
 from tests.conftest import ROOT, corpus_path, run_cli
+from tui.cli import main
 
 
 async def test_the_job_id_follows_the_work_into_its_thread(tmp_path: Path) -> None:
@@ -115,16 +118,27 @@ def test_a_hostile_message_or_exception_forges_no_record(tmp_path: Path) -> None
     ]
 
 
-def test_a_log_file_on_a_full_disk_adds_no_tracebacks_to_the_one_line(sf_home: Path) -> None:
-    """/dev/full answers every write with ENOSPC, as a full disk does."""
-    logs = sf_home / "logs"
-    logs.mkdir()
-    (logs / "scheduleflow.log").symlink_to("/dev/full")
-    result = run_cli("import", str(sf_home / "no-such.xml"), home=sf_home)
-    assert result.returncode == 2
-    assert "Logging error" not in result.stderr
+def test_a_log_file_on_a_full_disk_adds_no_tracebacks_to_the_one_line(
+    sf_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/dev/full answers every write with ENOSPC, as a full disk does. The log is opened
+    there directly: a link to it in logs/ is refused (test_safefiles)."""
+    monkeypatch.setattr(
+        "core.logs.open_regular", lambda path, flags: os.open("/dev/full", os.O_WRONLY)
+    )
+    try:
+        assert main(["import", str(sf_home / "no-such.xml")]) == 2
+    finally:  # the next configure_logging would meet the full disk again when it closes this
+        for handler in list(logging.getLogger("scheduleflow").handlers):
+            if getattr(handler, "_scheduleflow_file", False):
+                logging.getLogger("scheduleflow").removeHandler(handler)
+                logging.getLogger("py.warnings").removeHandler(handler)
+                with contextlib.suppress(OSError):
+                    handler.close()
+    stderr = capsys.readouterr().err
+    assert "Logging error" not in stderr
     missing = sf_home / "no-such.xml"
-    assert result.stderr.strip().splitlines() == [
+    assert stderr.strip().splitlines() == [
         f"scheduleflow import: {missing}: no such file — check the path and try again"
     ]
 

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.audit import AuditRecord
+from core.errors import FileProblem
+from core.paths import log_folder, resolve_links
 from core.store import Database
 from core.store.database import restore_database
 from tui.commands.context import Context
@@ -32,6 +34,7 @@ def run_db(context: Context) -> int:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         default = context.store.database.backups / f"{context.database.stem}-{stamp}-manual.db"
         target = Path(args.path) if args.path else default
+        _refuse_log_file(context, target)
         context.run(
             "backup",
             lambda store, job: store.database.backup_to(
@@ -63,3 +66,18 @@ def run_db(context: Context) -> int:
     store.publish(record)
     context.say(f"restored {context.database} from {args.path}; {kept}; {carried}")
     return 0
+
+
+def _refuse_log_file(context: Context, target: Path) -> None:
+    """A backup is never written over a log (``scheduleflow.log``, ``audit.jsonl``): the
+    store's own files are refused by the backup itself (core.store.database)."""
+    logs = {
+        resolve_links(folder)
+        for folder in (log_folder(context.home), context.database.parent / "logs")
+    }
+    if resolve_links(target).parent in logs:
+        raise FileProblem(
+            "is in the log folder; a backup never replaces a log",
+            path=target,
+            hint="give the backup another name (backups/ keeps them)",
+        )
