@@ -1,0 +1,51 @@
+"""Ordinary things an operator does must never crash the app: no colours, an empty table."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.conftest import wait_for
+from tui.dialogs.editing import EditDialog
+from tui.widgets.programmes import ProgrammeTable
+
+
+def _screen(app):  # type: ignore[no-untyped-def]
+    return app.screen_stack[1]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_every_pane_draws_without_colour(make_app, monkeypatch, size) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NO_COLOR", "1")  # Textual reads it when the app is made
+    app = make_app()
+    assert app.no_color
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        for pane in "123451":
+            await pilot.press(pane)
+            await pilot.pause()
+        table = _screen(app).query_one(ProgrammeTable)
+        assert table.rows  # drawn, scrolled through, not crashed on the blank lines below
+
+
+async def test_every_key_on_a_programmes_table_filtered_to_nothing(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        table = _screen(app).query_one(ProgrammeTable)
+        await pilot.press("3", "slash", *"no such title", "enter")
+        await wait_for(pilot, lambda: table.view is not None)
+        assert table.total == 0 and table.rows == []
+        for key in ("G", "g", "j", "k", "pagedown", "pageup", "end", "home", "ctrl+d", "ctrl+u"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert table.cursor == 0 and table.current is None, key
+        for key in ("e", "m", "d"):  # nothing under the cursor: nothing to edit, no dialog
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is _screen(app), key
+        assert not any(isinstance(s, EditDialog) for s in app.screen_stack)
+        before = table.order
+        await pilot.press("s")  # another order of nothing
+        await wait_for(pilot, lambda: table.order != before and table.view is not None)
+        await pilot.press("G", "g")
+        assert table.current is None
