@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from tui.commands_palette import ScheduleFlowCommands
 from tui.themes import DEFAULT_THEME, load_themes
 
 __all__ = ["ScheduleFlowApp"]
+
+log = logging.getLogger("scheduleflow.tui")
 
 CSS_PATH = Path(__file__).with_name("scheduleflow.tcss")
 
@@ -53,6 +56,7 @@ class ScheduleFlowApp(App[None]):
         themes, self.theme_problems = load_themes(engine.home / "themes")
         for item in themes:
             self.register_theme(item)
+        self.failure: Exception | None = None  # the unexpected error that ended the app
         self._unsubscribe_jobs = engine.queue.subscribe(self._job_changed)
         self._unsubscribe_log = log_bus().subscribe(self._log_line)
 
@@ -111,6 +115,17 @@ class ScheduleFlowApp(App[None]):
             handler = getattr(screen, "log_line", None)
             if handler is not None:
                 handler(line)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error ends the app with status 2 and its traceback in the log file:
+        never on the terminal (Textual prints it there, with the locals, which may quote
+        hostile data); ``tui/cli.py`` says what happened in one line once the terminal is back."""
+        if self.failure is None:
+            self.failure = error
+            log.error("the TUI stopped on an unexpected error", exc_info=error)
+        super()._handle_exception(error)  # closes the app; run_test raises it again in tests
+        self._exit_renderables.clear()
+        self._return_code = 2
 
     def action_help(self) -> None:
         from tui.dialogs.help import HelpScreen

@@ -49,3 +49,23 @@ async def test_every_key_on_a_programmes_table_filtered_to_nothing(make_app) -> 
         await wait_for(pilot, lambda: table.order != before and table.view is not None)
         await pilot.press("G", "g")
         assert table.current is None
+
+
+async def test_an_unexpected_error_is_logged_with_its_traceback_and_ends_with_status_2(  # type: ignore[no-untyped-def]
+    make_app, monkeypatch, caplog
+) -> None:
+    def broken(self: ProgrammeTable) -> None:
+        raise LookupError("a bug behind G")
+
+    monkeypatch.setattr(ProgrammeTable, "action_last", broken)
+    app = make_app()
+    with pytest.raises(LookupError):  # run_test raises what ended the app
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: _screen(app).checked)
+            await pilot.press("3", "G")
+            await pilot.pause()
+    assert app.return_code == 2 and isinstance(app.failure, LookupError)
+    assert app._exit_renderables == []  # Textual's traceback, with its locals, is not printed
+    logged = [r for r in caplog.records if r.name == "scheduleflow.tui"]
+    assert len(logged) == 1 and logged[0].exc_info is not None
+    assert logged[0].exc_info[1] is app.failure
