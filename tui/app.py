@@ -97,10 +97,12 @@ class ScheduleFlowApp(App[None]):
         )
 
     def _job_changed(self, job: Job) -> None:
-        screen = self.screen
-        handler = getattr(screen, "job_changed", None)
-        if handler is not None:
-            handler(job)
+        # every screen of the stack, not only the one on top: a check or an import that ends
+        # under the help or a dialog must still reach the main screen
+        for screen in self.screen_stack:
+            handler = getattr(screen, "job_changed", None)
+            if handler is not None:
+                handler(job)
 
     def _log_line(self, line: LogLine) -> None:
         # Log lines come from any thread; hand them to the event loop.

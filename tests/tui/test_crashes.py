@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
+from core.jobs import JobState
+from core.rules import FindingIndex
+from core.store import Store
 from tests.tui.conftest import wait_for
 from tui.dialogs.editing import EditDialog
+from tui.dialogs.help import HelpScreen
+from tui.widgets.activity import JobsTable
+from tui.widgets.findings import FindingsTree
 from tui.widgets.programmes import ProgrammeTable
 
 
 def _screen(app):  # type: ignore[no-untyped-def]
     return app.screen_stack[1]
+
+
+def _job_states(app, kind: str) -> list[JobState]:  # type: ignore[no-untyped-def]
+    return [job.state for job in app.engine.queue.jobs.values() if job.kind == kind]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
@@ -69,3 +81,31 @@ async def test_an_unexpected_error_is_logged_with_its_traceback_and_ends_with_st
     logged = [r for r in caplog.records if r.name == "scheduleflow.tui"]
     assert len(logged) == 1 and logged[0].exc_info is not None
     assert logged[0].exc_info[1] is app.failure
+
+
+async def test_a_check_that_ends_under_the_help_reaches_the_main_screen(  # type: ignore[no-untyped-def]
+    make_app, monkeypatch
+) -> None:
+    release = threading.Event()
+    refresh = FindingIndex.refresh
+
+    def held(self: FindingIndex, store: Store, *args: object, **options: object) -> None:
+        release.wait(20)  # the first check runs until the help is open
+        refresh(self, store, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FindingIndex, "refresh", held)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) == 2)
+        main = _screen(app)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        release.set()
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "check"))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is main)
+        await pilot.pause()
+        assert main.checked
+        assert {f.kind for f in main.query_one(FindingsTree).findings} >= {"overlap", "gap"}
+        job = next(j for j in app.engine.queue.jobs.values() if j.kind == "check")
+        assert "succeeded" in str(main.query_one(JobsTable).get_cell(job.id, "state"))
