@@ -42,7 +42,7 @@ _GLOBAL_FLAGS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
 
 def _add_globals(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     for flags, options in _GLOBAL_FLAGS:
-        extra = {"default": argparse.SUPPRESS} if suppress else {}
+        extra: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
         parser.add_argument(*flags, **options, **extra)
 
 

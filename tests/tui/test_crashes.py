@@ -13,6 +13,7 @@ from tests.tui.conftest import wait_for
 from tui.dialogs.editing import EditDialog
 from tui.dialogs.help import HelpScreen
 from tui.widgets.activity import JobsTable
+from tui.widgets.channels import ChannelList
 from tui.widgets.findings import FindingsTree
 from tui.widgets.programmes import ProgrammeTable
 
@@ -109,3 +110,16 @@ async def test_a_check_that_ends_under_the_help_reaches_the_main_screen(  # type
         assert {f.kind for f in main.query_one(FindingsTree).findings} >= {"overlap", "gap"}
         job = next(j for j in app.engine.queue.jobs.values() if j.kind == "check")
         assert "succeeded" in str(main.query_one(JobsTable).get_cell(job.id, "state"))
+
+
+async def test_the_channel_list_answers_textual_s_own_scrolling(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        channels = _screen(app).query_one(ChannelList)
+        # Textual calls these itself (focus, scroll_visible): they reach Widget._scroll_to
+        channels.scroll_home(immediate=True)
+        channels.scroll_end(immediate=True)
+        channels.scroll_to(0, 0, immediate=True)
+        await pilot.pause()
+        assert channels.top == 0
