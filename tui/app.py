@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
@@ -128,6 +129,16 @@ class ScheduleFlowApp(App[None]):
         super()._handle_exception(error)  # closes the app; run_test raises it again in tests
         self._exit_renderables.clear()
         self._return_code = 2
+
+    def pop_screen(self) -> AwaitComplete:
+        """Close the dialog on top, never the main screen: a second enter or click that a
+        dialog receives after it closed (both sent before it could) dismisses it again, and
+        Textual would pop the screen beneath, leaving a blank app."""
+        if len(self.screen_stack) <= 2:
+            log.debug("a dialog closed twice; the main screen stays")
+            done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]
+            return done
+        return super().pop_screen()
 
     def action_help(self) -> None:
         from tui.dialogs.help import HelpScreen

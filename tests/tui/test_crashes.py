@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 
 import pytest
+from textual.widgets import Button
 
 from core.jobs import JobState
 from core.rules import FindingIndex
 from core.store import Store
 from tests.tui.conftest import wait_for
 from tui.dialogs.editing import EditDialog
+from tui.dialogs.files import ExportDialog
 from tui.dialogs.help import HelpScreen
 from tui.widgets.activity import JobsTable
 from tui.widgets.channels import ChannelList
@@ -123,3 +125,18 @@ async def test_the_channel_list_answers_textual_s_own_scrolling(make_app) -> Non
         channels.scroll_to(0, 0, immediate=True)
         await pilot.pause()
         assert channels.top == 0
+
+
+async def test_a_double_click_on_cancel_closes_the_dialog_and_not_the_main_screen(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        main = _screen(app)
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        cancel = app.screen.query_one("#cancel", Button)
+        cancel.press()
+        cancel.press()  # the second arrives after the first closed the dialog
+        await wait_for(pilot, lambda: not isinstance(app.screen, ExportDialog))
+        await pilot.pause()
+        assert app.screen is main and app.screen_stack[-1] is main
