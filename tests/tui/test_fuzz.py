@@ -61,6 +61,9 @@ async def test_random_keys_never_crash_the_app(  # type: ignore[no-untyped-def]
                     await pilot.press("escape")
                 assert app.screen is main, f"{where}: {app.screen_stack} stayed open"
             await app.workers.wait_for_complete()
+            # jobs the keys started end while the app is up to show them
+            jobs = app.engine.queue.jobs.values()
+            await wait_for(pilot, lambda: all(job.state.finished for job in jobs))
     finally:
         engine.close()
     assert app.failure is None

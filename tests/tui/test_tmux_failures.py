@@ -63,7 +63,9 @@ def test_an_unexpected_error_restores_the_terminal_says_one_line_and_exits_2(
 ) -> None:
     name = _start(sessions, home, "tests.tui.broken_tui")
     _wait(name, "Timeline")
-    _keys(name, "3", "G")
+    _keys(name, "3")
+    _wait(name, "Length  Title")  # the programmes table, focused
+    _keys(name, "G")
     _wait(name, "exit status")
     log_file = home / "logs" / "scheduleflow.log"
     lines = [line for line in _joined(name).splitlines() if line.strip()]
