@@ -3,7 +3,6 @@ on an unexpected error with the terminal restored, one line, the traceback in th
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import uuid
@@ -13,16 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.tui.conftest import _template
 from tests.tui.test_tmux import _keys, _tmux, _wait
-
-
-@pytest.fixture
-def home(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path / "home"
-    folder.mkdir()
-    shutil.copy(_template(tmp_path_factory), folder / "scheduleflow.db")
-    return folder
 
 
 @pytest.fixture
