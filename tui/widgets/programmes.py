@@ -297,7 +297,7 @@ class ProgrammeTable(Widget, can_focus=True):
             target = self.cursor + step
         while target < 0 and self._extend_before():
             target = self.cursor + step
-        self.cursor = max(0, min(len(self.rows) - 1, target))  # 0 on an empty table
+        self.cursor = max(0, min(len(self.rows) - 1, target))
 
     def action_first(self) -> None:
         if self.view is not None:
