@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
@@ -21,6 +23,8 @@ from tui.commands_palette import ScheduleFlowCommands
 from tui.themes import DEFAULT_THEME, load_themes
 
 __all__ = ["ScheduleFlowApp"]
+
+log = logging.getLogger("scheduleflow.tui")
 
 CSS_PATH = Path(__file__).with_name("scheduleflow.tcss")
 
@@ -53,6 +57,7 @@ class ScheduleFlowApp(App[None]):
         themes, self.theme_problems = load_themes(engine.home / "themes")
         for item in themes:
             self.register_theme(item)
+        self.failure: Exception | None = None  # the unexpected error that ended the app
         self._unsubscribe_jobs = engine.queue.subscribe(self._job_changed)
         self._unsubscribe_log = log_bus().subscribe(self._log_line)
 
@@ -93,10 +98,12 @@ class ScheduleFlowApp(App[None]):
         )
 
     def _job_changed(self, job: Job) -> None:
-        screen = self.screen
-        handler = getattr(screen, "job_changed", None)
-        if handler is not None:
-            handler(job)
+        # every screen of the stack, not only the one on top: a check or an import that ends
+        # under the help or a dialog must still reach the main screen
+        for screen in self.screen_stack:
+            handler = getattr(screen, "job_changed", None)
+            if handler is not None:
+                handler(job)
 
     def _log_line(self, line: LogLine) -> None:
         # Log lines come from any thread; hand them to the event loop.
@@ -111,6 +118,27 @@ class ScheduleFlowApp(App[None]):
             handler = getattr(screen, "log_line", None)
             if handler is not None:
                 handler(line)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error ends the app with status 2 and its traceback in the log file:
+        never on the terminal (Textual prints it there, with the locals, which may quote
+        hostile data); ``tui/cli.py`` says what happened in one line once the terminal is back."""
+        if self.failure is None:
+            self.failure = error
+            log.error("the TUI stopped on an unexpected error", exc_info=error)
+        super()._handle_exception(error)  # closes the app; run_test raises it again in tests
+        self._exit_renderables.clear()
+        self._return_code = 2
+
+    def pop_screen(self) -> AwaitComplete:
+        """Close the dialog on top, never the main screen: a second enter or click that a
+        dialog receives after it closed (both sent before it could) dismisses it again, and
+        Textual would pop the screen beneath, leaving a blank app."""
+        if len(self.screen_stack) <= 2:
+            log.debug("a dialog closed twice; the main screen stays")
+            done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]
+            return done
+        return super().pop_screen()
 
     def action_help(self) -> None:
         from tui.dialogs.help import HelpScreen

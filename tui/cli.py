@@ -41,7 +41,7 @@ _GLOBAL_FLAGS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
 
 def _add_globals(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     for flags, options in _GLOBAL_FLAGS:
-        extra = {"default": argparse.SUPPRESS} if suppress else {}
+        extra: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
         parser.add_argument(*flags, **options, **extra)
 
 
@@ -279,13 +279,19 @@ def _run_tui(args: argparse.Namespace) -> int:
     app = ScheduleFlowApp(engine, theme=args.theme, load_samples=not args.no_samples)
     try:
         app.run(mouse=not args.no_mouse)
-    except Exception:
+        failure = app.failure  # logged by the app, which has restored the terminal
+    except Exception as error:
         log.exception("the TUI failed")
-        print(f"scheduleflow: unexpected error; {_details(context.home)}", file=sys.stderr)
-        return 2
+        failure = error
     finally:
         context.close()
-    return 0
+    if failure is None:
+        return 0
+    # the error's class only: its message may quote a file's hostile text
+    what = type(failure).__name__
+    print(f"scheduleflow: the TUI stopped on an unexpected error ({what}); "
+          f"{_details(context.home)}", file=sys.stderr)  # fmt: skip
+    return 2
 
 
 def _details(home_dir: Path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -36,7 +36,7 @@ def run_inspect(context: Context) -> int:
     return 0
 
 
-def _warnings(context: Context, warnings: list[object], total: int) -> None:
+def _warnings(context: Context, warnings: Sequence[object], total: int) -> None:
     if not total:
         return
     context.say(f"  warnings:   {total}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -99,7 +98,7 @@ class EditDialog(ModalScreen[EditResult | None]):
             length = programme.stop - programme.start if programme.stop else None
             moved = replace(programme, start=start, stop=start + length if length else None)
             return EditResult(programme, moved)
-        stop: datetime = parse_instant(self._value("stop"))
+        stop = parse_instant(self._value("stop"))
         if stop <= programme.start:
             raise ValueError("the stop must come after the start")
         return EditResult(programme, replace(programme, stop=stop))

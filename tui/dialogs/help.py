@@ -36,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         lines: list[str] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for node in (self.under, *self.under.walk_children()):
             bindings = getattr(node, "BINDINGS", [])
             title = type(node).__name__
@@ -46,7 +46,7 @@ class HelpScreen(ModalScreen[None]):
                     continue
                 text = f"  {_keys(binding.key):<18} {binding.description}"
                 if (title, text) not in seen:
-                    seen.add((title, text))  # type: ignore[arg-type]
+                    seen.add((title, text))
                     rows.append(text)
             if rows:
                 lines.append(f"[b]{title}[/b]")

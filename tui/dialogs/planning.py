@@ -112,8 +112,10 @@ class PlanDialog(PreviewInThread, ModalScreen[Plan | None]):
             if self._value("#template"):
                 template = load_template(Path(self._value("#template")).expanduser())
             elif self._value("#group"):
-                order = "shuffle" if self._value("#order") == "shuffle" else "sequential"
-                template = single_group(self._value("#group"), order)
+                shuffle = self._value("#order") == "shuffle"
+                template = single_group(
+                    self._value("#group"), "shuffle" if shuffle else "sequential"
+                )
             else:
                 raise ValueError("choose a group or give a template file")
             seed = int(self._value("#seed")) if self._value("#seed") else None

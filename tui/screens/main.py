@@ -29,7 +29,7 @@ from core.rules.findings import Finding
 from core.rules.fixes import FixPlan, apply_fix
 from core.samples import load_samples
 from core.store import ProgrammeView, Store, build_view, export, import_file
-from core.store.edits import Delete, Insert, Replace, apply_changes
+from core.store.edits import Change, Delete, Insert, Replace, apply_changes
 from core.store.undo import undo
 from core.timeargs import parse_instant
 from tui.dialogs.editing import EditDialog, EditResult
@@ -515,6 +515,7 @@ class MainScreen(Screen[None]):
         def edited(result: EditResult | None) -> None:
             if result is None:
                 return
+            change: Change
             if result.original is None:
                 change = Insert(result.programme)
             else:
@@ -535,7 +536,7 @@ class MainScreen(Screen[None]):
         return moment_text(programme.start, channel_zone(facts.timezone if facts else None))
 
     def _submit_edit(
-        self, channel: str, revision: int, changes: list[object], summary: str, programme: Programme
+        self, channel: str, revision: int, changes: list[Change], summary: str, programme: Programme
     ) -> None:
         job = self.run_job(
             "edit",
@@ -543,7 +544,7 @@ class MainScreen(Screen[None]):
                 store,
                 channel,
                 changes,
-                actor=self.engine.actor,  # type: ignore[arg-type]
+                actor=self.engine.actor,
                 action="edit",
                 summary=summary,
                 expected_revision=revision,

@@ -75,7 +75,7 @@ class JobsTable(DataTable[Text | str]):
         rate = f"{job.rate:,.0f}" if job.state is JobState.RUNNING else ""
         elapsed = "<1 s" if job.elapsed < 1 else f"{job.elapsed:.0f} s"
         error = literal_text(job.error_message or "")
-        values = (literal_text(job.label), state, progress, rate, elapsed, error)
+        values: list[Text | str] = [literal_text(job.label), state, progress, rate, elapsed, error]
         if job.id in self.rows:
             for column, value in zip(
                 ("job", "state", "progress", "items/s", "elapsed", "error"), values, strict=True

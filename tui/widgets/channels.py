@@ -155,13 +155,15 @@ class ChannelList(Widget, can_focus=True):
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
-        self._scroll_to(self.top + 3)
+        self._wheel_to(self.top + 3)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
-        self._scroll_to(self.top - 3)
+        self._wheel_to(self.top - 3)
 
-    def _scroll_to(self, top: int) -> None:
+    def _wheel_to(self, top: int) -> None:
+        """The wheel moves the first row shown (not ``Widget._scroll_to``: Textual calls
+        that one itself, with its own arguments)."""
         self.top = max(0, min(top, len(self.listed) - self.size.height))
         self.refresh()
 

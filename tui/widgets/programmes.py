@@ -308,7 +308,7 @@ class ProgrammeTable(Widget, can_focus=True):
     def action_last(self) -> None:
         if self.view is not None:
             self._view_from(len(self.view))
-            self.cursor = len(self.rows) - 1
+            self.cursor = max(len(self.rows) - 1, 0)  # 0 on a view of nothing
             return
         if self.channel is None:
             return
@@ -317,7 +317,7 @@ class ProgrammeTable(Widget, can_focus=True):
         self.rows = page.programmes
         self.more_before = page.has_more
         self.more_after = False
-        self.cursor = len(self.rows) - 1
+        self.cursor = max(len(self.rows) - 1, 0)
         self.top = max(len(self.rows) - self._visible, 0)
         self.refresh()
 
@@ -370,8 +370,9 @@ class ProgrammeTable(Widget, can_focus=True):
             style = self.get_component_rich_style("programmes--header")
             return Strip([Segment((header + note).ljust(width)[:width], style)])
         index = self.top + y - 1
-        if index >= len(self.rows):
-            return Strip.blank(width)
+        if not 0 <= index < len(self.rows):
+            # styled: a style-less blank breaks Textual's NO_COLOR filter
+            return Strip.blank(width, self.get_component_rich_style("programmes--row"))
         programme = self.rows[index]
         cells = [
             f"{programme.start:%a %d %b %H:%M}",

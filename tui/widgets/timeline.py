@@ -198,13 +198,14 @@ class Timeline(ScrollView, can_focus=True):
     # -- drawing --------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        # blanks styled: a style-less one breaks Textual's NO_COLOR filter
         if width <= _NAMES + 4:
-            return Strip.blank(width)
+            return Strip.blank(width, self._style("timeline--empty"))
         if y < _AXIS:
             return self._axis(y, width)
         index = int(self.scroll_y) + y - _AXIS
         if index >= len(self.channels):
-            return Strip.blank(width)
+            return Strip.blank(width, self._style("timeline--empty"))
         return self._lane(index, width)
 
     def _style(self, name: str) -> Style:
