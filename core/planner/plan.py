@@ -25,10 +25,11 @@ from core.errors import InputError
 from core.identity import Actor
 from core.models import Asset, Channel, Programme, Text, airing
 from core.planner.durations import known_durations
-from core.planner.templates import Order, Template
+from core.planner.localtime import grid_line_after
+from core.planner.templates import Block, Order, Template
 from core.rules.check import channel_settings
 from core.store import Store
-from core.store.codec import from_ms, to_ms
+from core.store.codec import from_ms, offset_minutes, to_ms
 from core.store.edits import Change, Delete, EditResult, Insert, apply_changes
 from core.store.store import ChannelFacts
 
@@ -159,16 +160,16 @@ class _Picker:
         self.airings.setdefault(asset.fingerprint, []).append((start, end))
 
 
+def _local(milliseconds: int, zone: tzinfo) -> datetime:
+    """An instant with the offset the channel's clock has then, as a fixed offset: two of
+    them subtract and compare as real time, where two ``ZoneInfo`` times would not."""
+    return from_ms(milliseconds, offset_minutes(from_ms(milliseconds, 0).astimezone(zone)))
+
+
 def _programme(
     channel: str, asset: Asset, start: int, end: int, zone: tzinfo, category: str | None
 ) -> Programme:
-    return airing(
-        channel,
-        asset,
-        from_ms(start, 0).astimezone(zone),
-        from_ms(end, 0).astimezone(zone),
-        category,
-    )
+    return airing(channel, asset, _local(start, zone), _local(end, zone), category)
 
 
 def _existing_airings(
@@ -199,16 +200,11 @@ def _cooldown_channels(
     ]
 
 
-def _day_origin(moment: datetime, zone: tzinfo) -> int:
-    """Local midnight of ``moment``'s day: grid lines fall on the clock (:00, :30…)."""
-    local = moment.astimezone(zone)
-    return to_ms(datetime.combine(local.date(), datetime.min.time(), tzinfo=zone))
-
-
-def _grid_after(moment: int, grid: int | None, origin: int) -> int:
+def _grid_after(moment: int, grid: int | None, zone: tzinfo) -> int:
+    """The next grid line: on the local clock of each day (:00, :30…), across changes."""
     if not grid:
         return moment
-    return origin + -(-(moment - origin) // grid) * grid
+    return to_ms(grid_line_after(from_ms(moment, 0), grid * _MS, zone))
 
 
 def make_plan(
@@ -358,8 +354,8 @@ class _Layout:
             self.plan.added.append(
                 Programme(
                     self.channel,
-                    from_ms(start, 0).astimezone(self.zone),
-                    from_ms(end, 0).astimezone(self.zone),
+                    _local(start, self.zone),
+                    _local(end, self.zone),
                     titles=(Text(PLACEHOLDER),),
                     categories=(Text(PLACEHOLDER),),
                 )
@@ -375,25 +371,35 @@ class _Layout:
             moment = end_of
         return moment
 
+    def _note_skipped(self, block: Block, moment: datetime) -> None:
+        """Say so when a block starts late because the clocks skip its time that day."""
+        local = moment.astimezone(self.zone)
+        if local.time() != block.start:
+            self.plan.notes.append(
+                f"the '{block.group}' block at {block.start:%H:%M} does not happen on "
+                f"{local:%a %d %b %Y} (the clocks go forward); it starts at "
+                f"{moment_text(moment, self.zone)}"
+            )
+
     def walk(self, template: Template, begin: int, end: int, grid: int | None) -> int:
         """Lay out ``[begin, end)``; returns where it stopped (``end`` unless stuck)."""
-        origin = _day_origin(from_ms(begin, 0), self.zone)
         stop = from_ms(end, 0)
         moment = begin
-        first_line = min(_grid_after(moment, grid, origin), end)
+        first_line = min(_grid_after(moment, grid, self.zone), end)
         if first_line > moment:  # the window starts between grid lines: fill up to the first
             moment = self.fill(moment, first_line)
         while moment < end:
             here = from_ms(moment, 0)
             fixed = template.fixed_at(here, self.zone)
             if fixed is not None:  # a fixed block: its items, starting right here
+                self._note_skipped(fixed, here)
                 for _ in range(fixed.items or 0):
                     placed = self.next(fixed.group, moment, end)
                     if placed is None:
                         return moment
                     moment = placed
                 continue
-            playing, _ = template.group_at(here.astimezone(self.zone))
+            playing, _ = template.group_at(here, self.zone)
             limit = to_ms(template.span_end(here, self.zone, stop))
             if playing is None:  # no rule here: leave it empty up to the next block
                 moment = limit
@@ -403,7 +409,7 @@ class _Layout:
                 return moment
             moment = placed
             # the rest of the grid slot: more of the group while whole items fit, then filler
-            slot_end = min(_grid_after(moment, grid, origin), limit)
+            slot_end = min(_grid_after(moment, grid, self.zone), limit)
             while slot_end > moment and (
                 placed := self.next(playing, moment, slot_end, whole=True)
             ):
