@@ -11,10 +11,12 @@ the moment they jump (03:00); a time that happens twice is its first occurrence.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 __all__ = ["grid_line_after", "local_instant", "skipped"]
 
 _SECOND = timedelta(seconds=1)
+_DAY = timedelta(days=1)
 _REPEAT = timedelta(hours=3)  # longer than any clock change
 
 
@@ -29,6 +31,7 @@ def skipped(day: date, clock: time, zone: tzinfo) -> bool:
     return _wall(naive.replace(tzinfo=zone), zone) != naive
 
 
+@lru_cache(maxsize=4096)  # a plan asks for each block's day many times over
 def local_instant(day: date, clock: time, zone: tzinfo) -> datetime:
     """The first instant (UTC) at which the local clock shows ``clock`` on ``day``; for a
     skipped time, the instant the clocks jump over it."""
@@ -59,9 +62,16 @@ def grid_line_after(moment: datetime, step: timedelta, zone: tzinfo) -> datetime
     """The first grid line at or after ``moment``: lines run from each local midnight in
     ``step``s of the local clock, so they stay on :00 and :30 after a clock change; a
     repeated hour has its lines twice, a skipped one none."""
+    here = moment.astimezone(UTC).astimezone(zone)
+    local = here.replace(tzinfo=None, fold=0)
+    midnight = datetime.combine(local.date(), time())
+    line = min(midnight + -(-(local - midnight) // step) * step, midnight + _DAY)
+    instant = line.replace(tzinfo=zone).astimezone(UTC)
+    if instant.astimezone(zone).utcoffset() == here.utcoffset() and _wall(instant, zone) == line:
+        return instant  # no clock change between: the next line on the clock is the next
     # from a little before: in a repeated hour, the second pass of an earlier line may
     # come after ``moment``
-    local = _wall(moment, zone) - _REPEAT
+    local -= _REPEAT
     midnight = datetime.combine(local.date(), time())
     line = midnight + int((local - midnight) / step) * step
     best: datetime | None = None

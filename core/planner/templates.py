@@ -34,6 +34,7 @@ happens twice (01:30 when they go back) is its first occurrence.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
@@ -114,25 +115,25 @@ class Template:
         candidates = [limit]
         if block is not None and (end := block.end_at(moment, zone)) is not None:
             candidates.append(end)
-        for start in self.starts_between(moment, limit, zone):
-            if start > moment:
-                candidates.append(start)
-                break
+        following = next(self._starts_after(moment, limit, zone), None)
+        if following is not None:
+            candidates.append(following)
         return min(candidates)
 
-    def starts_between(self, start: datetime, stop: datetime, zone: tzinfo) -> list[datetime]:
-        """Every block start (as a UTC instant) in ``[start, stop)``, in order."""
-        found = []
-        day = start.astimezone(zone).date() - timedelta(days=1)
+    def _starts_after(self, moment: datetime, stop: datetime, zone: tzinfo) -> Iterator[datetime]:
+        """Block starts in ``(moment, stop)``, day by day (lazily: the caller wants the first)."""
+        if not self.blocks:
+            return
+        day = moment.astimezone(zone).date() - timedelta(days=1)
         last = stop.astimezone(zone).date()
         while day <= last:
-            for block in self.blocks:
-                if day.weekday() in block.days:
-                    moment = local_instant(day, block.start, zone)
-                    if start <= moment < stop:
-                        found.append(moment)
+            starts = {
+                local_instant(day, block.start, zone)
+                for block in self.blocks
+                if day.weekday() in block.days
+            }
+            yield from sorted(start for start in starts if moment < start < stop)
             day += timedelta(days=1)
-        return sorted(set(found))
 
     def fixed_at(self, moment: datetime, zone: tzinfo) -> Block | None:
         """The ``items`` block starting exactly at ``moment``, if any (one whose time the

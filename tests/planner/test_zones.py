@@ -34,6 +34,13 @@ ZONES = (
     "Asia/Kolkata",
     "Australia/Sydney",
     "Australia/Lord_Howe",
+    # where the issue saw blocks overrun, too
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "America/Sao_Paulo",
+    "Pacific/Auckland",
+    "Etc/GMT+5",
+    "Etc/GMT-10",
 )
 # Odd lengths, so items run across the block edges and the clock changes.
 LIBRARY = {
