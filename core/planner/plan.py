@@ -263,6 +263,7 @@ def make_plan(
                 f"'{running[-1].title}' on {channel} runs past the whole window",
                 hint="choose a later --from",
             )
+    stop = plan.stop = _tail_end(store, channel, plan, zone)
     begin, end = to_ms(start), to_ms(stop)
     longest = max((f.max_length_ms for f in facts.values()), default=0)
     airings = _existing_airings(
@@ -281,6 +282,27 @@ def make_plan(
     if layout.stuck is not None:
         raise _too_small(layout.stuck, pickers[layout.stuck], plan, moment, zone, cooldown_hours)
     return plan
+
+
+def _tail_end(store: Store, channel: str, plan: Plan, zone: tzinfo) -> datetime:
+    """Where the plan must fill to: past ``--to`` when a programme it replaces ran on
+    after it, up to where that one stopped (or the next programme starts), so a re-plan
+    leaves no dead air behind it."""
+    stop = plan.stop
+    tails = [p for p in plan.removed if p.stop is not None and p.stop > stop]
+    if not tails:
+        return stop
+    last = max(tails, key=lambda p: p.stop or stop)
+    assert last.stop is not None
+    following = [p.start for p in store.programmes(channel, stop, last.stop) if p.start >= stop]
+    end = min([last.stop, *following])
+    plan.notes.append(
+        f"'{last.title}' ran until {moment_text(last.stop, zone)}; the plan fills to there"
+        if end == last.stop
+        else f"'{last.title}' ran past the window; the plan fills to the next programme, "
+        f"{moment_text(end, zone)}"
+    )
+    return end
 
 
 def _pickers(
