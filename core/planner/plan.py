@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -127,10 +127,12 @@ class _Picker:
                 return False
         return True
 
-    def pick(self, start: int, room: int, *, whole: bool = False) -> Asset | None:
+    def pick(self, start: int, room: int, *, whole: bool = False, least: int = 0) -> Asset | None:
         """The next asset that keeps the cooldown at ``start``, preferring one that fits in
-        ``room`` (with ``whole``, only one that fits)."""
-        fallback: Asset | None = None
+        ``room`` (with ``whole``, only one that fits) without leaving less than ``least``
+        (ms) after it: such a sliver is worse than cutting a longer asset at the end."""
+        fallback: tuple[Asset, int] | None = None
+        sliver: tuple[Asset, int] | None = None
         count = len(self.sequence)
         for step in range(count):
             index = self.sequence[(self.position + step) % count]
@@ -139,15 +141,19 @@ class _Picker:
             length = round(asset.duration * 1000)
             if not self._keeps_cooldown(asset, start, start + min(length, room)):
                 continue
-            if length <= room:
+            spare = room - length
+            if spare == 0 or (spare > 0 and spare >= least):
                 self._advance(step)
                 return asset
-            if fallback is None and not whole:
-                fallback = asset
-                fallback_step = step
-        if fallback is not None:
-            self._advance(fallback_step)
-        return fallback
+            if spare > 0:
+                sliver = sliver or (asset, step)
+            elif not whole:
+                fallback = fallback or (asset, step)
+        chosen = fallback or (None if whole else sliver)
+        if chosen is None:
+            return None
+        self._advance(chosen[1])
+        return chosen[0]
 
     def _advance(self, step: int) -> None:
         self.position += step + 1
@@ -277,7 +283,14 @@ def make_plan(
     )
     groups = set(template.groups) | ({filler} if filler else set())
     pickers = _pickers(store, groups, template, plan, seed, cooldown, shortest, airings, probe)
-    layout = _Layout(plan, channel, zone, pickers, pickers.get(filler or ""))
+    layout = _Layout(
+        plan,
+        channel,
+        zone,
+        pickers,
+        pickers.get(filler or ""),
+        round(defaults.min_item_seconds * 1000),
+    )
     moment = layout.walk(template, begin, end, round(grid / _MS) if grid else None)
     if layout.stuck is not None:
         raise _too_small(layout.stuck, pickers[layout.stuck], plan, moment, zone, cooldown_hours)
@@ -352,18 +365,49 @@ class _Layout:
     zone: tzinfo
     pickers: dict[str, _Picker]
     filler: _Picker | None
+    shortest: int = 0
+    """The shortest item (ms) worth airing: a shorter remainder goes to the item before."""
     stuck: str | None = None
+    told_short: bool = False
+    last: tuple[Asset | None, str] | None = None  # what the last programme plays, as what
 
     def place(self, group: str, asset: Asset, moment: int, limit: int, category: str) -> int:
         """Air ``asset`` at ``moment`` (cut at ``limit``); returns where it ends."""
         end = moment + min(round((asset.duration or 0) * 1000), limit - moment)
         self.plan.added.append(_programme(self.channel, asset, moment, end, self.zone, category))
         self.pickers[group].air(asset, moment, end)
+        self.last = (asset, category)
         return end
+
+    def absorb(self, moment: int, limit: int) -> bool:
+        """Stretch the item before over a remainder ``[moment, limit)`` too short to air
+        (players and guides skip or drop sub-second items); ``False`` when there is none."""
+        if not 0 < limit - moment < self.shortest:
+            return False
+        previous = self.plan.added[-1] if self.plan.added else None
+        if previous is None or previous.stop is None or to_ms(previous.stop) != moment:
+            if not self.told_short:  # said once; the short item is placed
+                self.told_short = True
+                when = moment_text(from_ms(moment, 0), self.zone)
+                self.plan.notes.append(
+                    f"a {(limit - moment) / 1000:g} s item at {when} is shorter than the "
+                    "shortest item (rules.min_item_seconds) and has nothing before it to join"
+                )
+            return False
+        asset, category = self.last or (None, PLACEHOLDER)
+        if asset is None:
+            stretched = replace(previous, stop=_local(limit, self.zone))
+        else:
+            start = to_ms(previous.start)
+            stretched = _programme(self.channel, asset, start, limit, self.zone, category)
+        self.plan.added[-1] = stretched
+        return True
 
     def next(self, group: str, moment: int, limit: int, *, whole: bool = False) -> int | None:
         """Place the next asset of ``group``; ``None`` when none keeps the cooldown."""
-        asset = self.pickers[group].pick(moment, limit - moment, whole=whole)
+        if self.absorb(moment, limit):
+            return limit
+        asset = self.pickers[group].pick(moment, limit - moment, whole=whole, least=self.shortest)
         if asset is None:
             if not whole:
                 self.stuck = group
@@ -372,7 +416,10 @@ class _Layout:
 
     def fill(self, start: int, end: int) -> int:
         """Fill ``[start, end)`` from the filler group (looped, last cut) or a placeholder."""
+        if self.absorb(start, end):
+            return end
         if self.filler is None:
+            self.last = (None, PLACEHOLDER)
             self.plan.added.append(
                 Programme(
                     self.channel,
@@ -384,13 +431,18 @@ class _Layout:
             )
             return end
         moment = start
-        while moment < end and (asset := self.filler.pick(moment, end - moment)):
+        while moment < end and not self.absorb(moment, end):
+            asset = self.filler.pick(moment, end - moment, least=self.shortest)
+            if asset is None:
+                return moment
             end_of = moment + min(round((asset.duration or 0) * 1000), end - moment)
             self.plan.added.append(
                 _programme(self.channel, asset, moment, end_of, self.zone, "Filler")
             )
             self.filler.air(asset, moment, end_of)
+            self.last = (asset, "Filler")
             moment = end_of
+        return end if moment < end else moment
         return moment
 
     def _note_skipped(self, block: Block, moment: datetime) -> None:
