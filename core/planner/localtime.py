@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
-__all__ = ["grid_line_after", "local_instant", "skipped"]
+__all__ = ["grid_line_after", "local_instant"]
 
 _SECOND = timedelta(seconds=1)
 _DAY = timedelta(days=1)
@@ -23,12 +23,6 @@ _REPEAT = timedelta(hours=3)  # longer than any clock change
 def _wall(instant: datetime, zone: tzinfo) -> datetime:
     # through UTC: ``astimezone`` to a datetime's own zone hands it back unread
     return instant.astimezone(UTC).astimezone(zone).replace(tzinfo=None, fold=0)
-
-
-def skipped(day: date, clock: time, zone: tzinfo) -> bool:
-    """Whether the local clock never shows ``clock`` on ``day`` (the clocks jump over it)."""
-    naive = datetime.combine(day, clock)
-    return _wall(naive.replace(tzinfo=zone), zone) != naive
 
 
 @lru_cache(maxsize=4096)  # a plan asks for each block's day many times over

@@ -443,7 +443,6 @@ class _Layout:
             self.last = (asset, "Filler")
             moment = end_of
         return end if moment < end else moment
-        return moment
 
     def _note_skipped(self, block: Block, moment: datetime) -> None:
         """Say so when a block starts late because the clocks skip its time that day."""
