@@ -32,6 +32,7 @@ from core.store import Store
 from core.store.codec import from_ms, offset_minutes, to_ms
 from core.store.edits import Change, Delete, EditResult, Insert, apply_changes
 from core.store.store import ChannelFacts
+from core.timestamps import fixed_zone
 
 __all__ = ["PLACEHOLDER", "Plan", "apply_plan", "make_plan"]
 
@@ -141,14 +142,13 @@ class _Picker:
             length = round(asset.duration * 1000)
             if not self._keeps_cooldown(asset, start, start + min(length, room)):
                 continue
-            spare = room - length
-            if spare == 0 or (spare > 0 and spare >= least):
-                self._advance(step)
-                return asset
-            if spare > 0:
+            if length <= room:
+                if length == room or room - length >= least:
+                    self._advance(step)
+                    return asset
                 sliver = sliver or (asset, step)
-            elif not whole:
-                fallback = fallback or (asset, step)
+            elif fallback is None and not whole:
+                fallback = (asset, step)
         chosen = fallback or (None if whole else sliver)
         if chosen is None:
             return None
@@ -169,7 +169,8 @@ class _Picker:
 def _local(milliseconds: int, zone: tzinfo) -> datetime:
     """An instant with the offset the channel's clock has then, as a fixed offset: two of
     them subtract and compare as real time, where two ``ZoneInfo`` times would not."""
-    return from_ms(milliseconds, offset_minutes(from_ms(milliseconds, 0).astimezone(zone)))
+    local = from_ms(milliseconds, 0).astimezone(zone)
+    return local.replace(tzinfo=fixed_zone(offset_minutes(local)))
 
 
 def _programme(
