@@ -56,6 +56,9 @@ class RuleDefaults:
     # shorter items (bumpers, idents) are exempt from the cooldown
     cooldown_min_seconds: float = field(default=120.0, metadata={"minimum": 0, "maximum": 86400})
     duration_tolerance_seconds: float = field(default=1.0, metadata={"minimum": 0, "maximum": 3600})
+    # the planner joins a shorter remainder to the item before: guides drop sub-second
+    # programmes (start == stop to the second) and ffplayout skips clips under a second
+    min_item_seconds: float = field(default=1.0, metadata={"minimum": 0, "maximum": 3600})
     # where relative video paths (ffplayout's "source": "clips/a.mp4") are found when a
     # channel sets no storage root of its own: ffplayout's own default storage folder
     storage_root: str = "/var/lib/ffplayout/tv-media"

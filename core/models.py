@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -353,7 +353,9 @@ def airing(
     purpose rather than a video that runs too long.
     """
     attrs: tuple[tuple[str, str], ...] = ()
-    seconds = (stop - start).total_seconds()
+    # real elapsed time: two times in one ZoneInfo subtract as wall clocks, which is an
+    # hour out (or negative) across a clock change
+    seconds = (stop.astimezone(UTC) - start.astimezone(UTC)).total_seconds()
     if asset.duration and seconds < asset.duration - 0.001:
         attrs = (
             ("ffplayout:in", "0"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,13 +25,14 @@ from core.errors import InputError
 from core.identity import Actor
 from core.models import Asset, Channel, Programme, Text, airing
 from core.planner.durations import known_durations
-from core.planner.templates import Order, Template
+from core.planner.localtime import grid_line_after
+from core.planner.templates import Block, Order, Template
 from core.rules.check import channel_settings
 from core.store import Store
-from core.store.codec import from_ms, to_ms
+from core.store.codec import from_ms, offset_minutes, to_ms
 from core.store.edits import Change, Delete, EditResult, Insert, apply_changes
 from core.store.store import ChannelFacts
-from core.timestamps import SHORTEST_ITEM_SECONDS
+from core.timestamps import SHORTEST_ITEM_SECONDS, fixed_zone
 
 __all__ = ["PLACEHOLDER", "Plan", "apply_plan", "make_plan"]
 
@@ -127,10 +128,12 @@ class _Picker:
                 return False
         return True
 
-    def pick(self, start: int, room: int, *, whole: bool = False) -> Asset | None:
+    def pick(self, start: int, room: int, *, whole: bool = False, least: int = 0) -> Asset | None:
         """The next asset that keeps the cooldown at ``start``, preferring one that fits in
-        ``room`` (with ``whole``, only one that fits)."""
-        fallback: Asset | None = None
+        ``room`` (with ``whole``, only one that fits) without leaving less than ``least``
+        (ms) after it: such a sliver is worse than cutting a longer asset at the end."""
+        fallback: tuple[Asset, int] | None = None
+        sliver: tuple[Asset, int] | None = None
         count = len(self.sequence)
         for step in range(count):
             index = self.sequence[(self.position + step) % count]
@@ -140,14 +143,17 @@ class _Picker:
             if not self._keeps_cooldown(asset, start, start + min(length, room)):
                 continue
             if length <= room:
-                self._advance(step)
-                return asset
-            if fallback is None and not whole:
-                fallback = asset
-                fallback_step = step
-        if fallback is not None:
-            self._advance(fallback_step)
-        return fallback
+                if length == room or room - length >= least:
+                    self._advance(step)
+                    return asset
+                sliver = sliver or (asset, step)
+            elif fallback is None and not whole:
+                fallback = (asset, step)
+        chosen = fallback or (None if whole else sliver)
+        if chosen is None:
+            return None
+        self._advance(chosen[1])
+        return chosen[0]
 
     def _advance(self, step: int) -> None:
         self.position += step + 1
@@ -160,16 +166,17 @@ class _Picker:
         self.airings.setdefault(asset.fingerprint, []).append((start, end))
 
 
+def _local(milliseconds: int, zone: tzinfo) -> datetime:
+    """An instant with the offset the channel's clock has then, as a fixed offset: two of
+    them subtract and compare as real time, where two ``ZoneInfo`` times would not."""
+    local = from_ms(milliseconds, 0).astimezone(zone)
+    return local.replace(tzinfo=fixed_zone(offset_minutes(local)))
+
+
 def _programme(
     channel: str, asset: Asset, start: int, end: int, zone: tzinfo, category: str | None
 ) -> Programme:
-    return airing(
-        channel,
-        asset,
-        from_ms(start, 0).astimezone(zone),
-        from_ms(end, 0).astimezone(zone),
-        category,
-    )
+    return airing(channel, asset, _local(start, zone), _local(end, zone), category)
 
 
 def _existing_airings(
@@ -200,16 +207,11 @@ def _cooldown_channels(
     ]
 
 
-def _day_origin(moment: datetime, zone: tzinfo) -> int:
-    """Local midnight of ``moment``'s day: grid lines fall on the clock (:00, :30…)."""
-    local = moment.astimezone(zone)
-    return to_ms(datetime.combine(local.date(), datetime.min.time(), tzinfo=zone))
-
-
-def _grid_after(moment: int, grid: int | None, origin: int) -> int:
+def _grid_after(moment: int, grid: int | None, zone: tzinfo) -> int:
+    """The next grid line: on the local clock of each day (:00, :30…), across changes."""
     if not grid:
         return moment
-    return origin + -(-(moment - origin) // grid) * grid
+    return to_ms(grid_line_after(from_ms(moment, 0), grid * _MS, zone))
 
 
 def make_plan(
@@ -268,6 +270,7 @@ def make_plan(
                 f"'{running[-1].title}' on {channel} runs past the whole window",
                 hint="choose a later --from",
             )
+    stop = plan.stop = _tail_end(store, channel, plan, zone)
     begin, end = to_ms(start), to_ms(stop)
     longest = max((f.max_length_ms for f in facts.values()), default=0)
     airings = _existing_airings(
@@ -281,11 +284,39 @@ def make_plan(
     )
     groups = set(template.groups) | ({filler} if filler else set())
     pickers = _pickers(store, groups, template, plan, seed, cooldown, shortest, airings, probe)
-    layout = _Layout(plan, channel, zone, pickers, pickers.get(filler or ""))
+    layout = _Layout(
+        plan,
+        channel,
+        zone,
+        pickers,
+        pickers.get(filler or ""),
+        round(defaults.min_item_seconds * 1000),
+    )
     moment = layout.walk(template, begin, end, round(grid / _MS) if grid else None)
     if layout.stuck is not None:
         raise _too_small(layout.stuck, pickers[layout.stuck], plan, moment, zone, cooldown_hours)
     return plan
+
+
+def _tail_end(store: Store, channel: str, plan: Plan, zone: tzinfo) -> datetime:
+    """Where the plan must fill to: past ``--to`` when a programme it replaces ran on
+    after it, up to where that one stopped (or the next programme starts), so a re-plan
+    leaves no dead air behind it."""
+    stop = plan.stop
+    tails = [p for p in plan.removed if p.stop is not None and p.stop > stop]
+    if not tails:
+        return stop
+    last = max(tails, key=lambda p: p.stop or stop)
+    assert last.stop is not None
+    following = [p.start for p in store.programmes(channel, stop, last.stop) if p.start >= stop]
+    end = min([last.stop, *following])
+    plan.notes.append(
+        f"'{last.title}' ran until {moment_text(last.stop, zone)}; the plan fills to there"
+        if end == last.stop
+        else f"'{last.title}' ran past the window; the plan fills to the next programme, "
+        f"{moment_text(end, zone)}"
+    )
+    return end
 
 
 def _pickers(
@@ -342,18 +373,49 @@ class _Layout:
     zone: tzinfo
     pickers: dict[str, _Picker]
     filler: _Picker | None
+    shortest: int = 0
+    """The shortest item (ms) worth airing: a shorter remainder goes to the item before."""
     stuck: str | None = None
+    told_short: bool = False
+    last: tuple[Asset | None, str] | None = None  # what the last programme plays, as what
 
     def place(self, group: str, asset: Asset, moment: int, limit: int, category: str) -> int:
         """Air ``asset`` at ``moment`` (cut at ``limit``); returns where it ends."""
         end = moment + min(round((asset.duration or 0) * 1000), limit - moment)
         self.plan.added.append(_programme(self.channel, asset, moment, end, self.zone, category))
         self.pickers[group].air(asset, moment, end)
+        self.last = (asset, category)
         return end
+
+    def absorb(self, moment: int, limit: int) -> bool:
+        """Stretch the item before over a remainder ``[moment, limit)`` too short to air
+        (players and guides skip or drop sub-second items); ``False`` when there is none."""
+        if not 0 < limit - moment < self.shortest:
+            return False
+        previous = self.plan.added[-1] if self.plan.added else None
+        if previous is None or previous.stop is None or to_ms(previous.stop) != moment:
+            if not self.told_short:  # said once; the short item is placed
+                self.told_short = True
+                when = moment_text(from_ms(moment, 0), self.zone)
+                self.plan.notes.append(
+                    f"a {(limit - moment) / 1000:g} s item at {when} is shorter than the "
+                    "shortest item (rules.min_item_seconds) and has nothing before it to join"
+                )
+            return False
+        asset, category = self.last or (None, PLACEHOLDER)
+        if asset is None:
+            stretched = replace(previous, stop=_local(limit, self.zone))
+        else:
+            start = to_ms(previous.start)
+            stretched = _programme(self.channel, asset, start, limit, self.zone, category)
+        self.plan.added[-1] = stretched
+        return True
 
     def next(self, group: str, moment: int, limit: int, *, whole: bool = False) -> int | None:
         """Place the next asset of ``group``; ``None`` when none keeps the cooldown."""
-        asset = self.pickers[group].pick(moment, limit - moment, whole=whole)
+        if self.absorb(moment, limit):
+            return limit
+        asset = self.pickers[group].pick(moment, limit - moment, whole=whole, least=self.shortest)
         if asset is None:
             if not whole:
                 self.stuck = group
@@ -362,46 +424,63 @@ class _Layout:
 
     def fill(self, start: int, end: int) -> int:
         """Fill ``[start, end)`` from the filler group (looped, last cut) or a placeholder."""
+        if self.absorb(start, end):
+            return end
         if self.filler is None:
+            self.last = (None, PLACEHOLDER)
             self.plan.added.append(
                 Programme(
                     self.channel,
-                    from_ms(start, 0).astimezone(self.zone),
-                    from_ms(end, 0).astimezone(self.zone),
+                    _local(start, self.zone),
+                    _local(end, self.zone),
                     titles=(Text(PLACEHOLDER),),
                     categories=(Text(PLACEHOLDER),),
                 )
             )
             return end
         moment = start
-        while moment < end and (asset := self.filler.pick(moment, end - moment)):
+        while moment < end and not self.absorb(moment, end):
+            asset = self.filler.pick(moment, end - moment, least=self.shortest)
+            if asset is None:
+                return moment
             end_of = moment + min(round((asset.duration or 0) * 1000), end - moment)
             self.plan.added.append(
                 _programme(self.channel, asset, moment, end_of, self.zone, "Filler")
             )
             self.filler.air(asset, moment, end_of)
+            self.last = (asset, "Filler")
             moment = end_of
-        return moment
+        return end if moment < end else moment
+
+    def _note_skipped(self, block: Block, moment: datetime) -> None:
+        """Say so when a block starts late because the clocks skip its time that day."""
+        local = moment.astimezone(self.zone)
+        if local.time() != block.start:
+            self.plan.notes.append(
+                f"the '{block.group}' block at {block.start:%H:%M} does not happen on "
+                f"{local:%a %d %b %Y} (the clocks go forward); it starts at "
+                f"{moment_text(moment, self.zone)}"
+            )
 
     def walk(self, template: Template, begin: int, end: int, grid: int | None) -> int:
         """Lay out ``[begin, end)``; returns where it stopped (``end`` unless stuck)."""
-        origin = _day_origin(from_ms(begin, 0), self.zone)
         stop = from_ms(end, 0)
         moment = begin
-        first_line = min(_grid_after(moment, grid, origin), end)
+        first_line = min(_grid_after(moment, grid, self.zone), end)
         if first_line > moment:  # the window starts between grid lines: fill up to the first
             moment = self.fill(moment, first_line)
         while moment < end:
             here = from_ms(moment, 0)
             fixed = template.fixed_at(here, self.zone)
             if fixed is not None:  # a fixed block: its items, starting right here
+                self._note_skipped(fixed, here)
                 for _ in range(fixed.items or 0):
                     placed = self.next(fixed.group, moment, end)
                     if placed is None:
                         return moment
                     moment = placed
                 continue
-            playing, _ = template.group_at(here.astimezone(self.zone))
+            playing, _ = template.group_at(here, self.zone)
             limit = to_ms(template.span_end(here, self.zone, stop))
             if playing is None:  # no rule here: leave it empty up to the next block
                 moment = limit
@@ -411,7 +490,7 @@ class _Layout:
                 return moment
             moment = placed
             # the rest of the grid slot: more of the group while whole items fit, then filler
-            slot_end = min(_grid_after(moment, grid, origin), limit)
+            slot_end = min(_grid_after(moment, grid, self.zone), limit)
             while slot_end > moment and (
                 placed := self.next(playing, moment, slot_end, whole=True)
             ):

@@ -24,17 +24,24 @@ midnight, and its hours after midnight belong to the day it started (``fri 22:00
 covers Saturday 01:00). A block with ``items`` starts exactly at its start
 and plays that many items (its end is where they end); a block with ``end`` fills the span.
 Where blocks overlap, the one listed first wins; outside every block, the default plays.
+
+Each time is read on that day's local clock, across clock changes: ``06:00–09:00`` is
+06:00 to 09:00 on the wall clock every day, however many hours the day has. A time the
+clocks skip (02:30 when they jump from 02:00 to 03:00) is the moment they jump; a time that
+happens twice (01:30 when they go back) is its first occurrence.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
 from core.errors import InputError
+from core.planner.localtime import local_instant
 
 __all__ = ["Block", "Template", "load_template", "single_group"]
 
@@ -59,17 +66,29 @@ class Block:
     items: int | None = None
     order: Order | None = None
 
-    def covers(self, moment: datetime) -> bool:
-        """Whether ``moment`` (local) falls in this block's span (``end`` blocks only)."""
-        if self.end is None:
-            return False
-        clock, day = moment.time(), moment.weekday()
-        if self.start <= self.end:
-            return day in self.days and self.start <= clock < self.end
-        # across midnight: the hours after midnight belong to the day the block started
-        if clock >= self.start:
-            return day in self.days
-        return clock < self.end and (day - 1) % 7 in self.days
+    def span_on(self, day: date, zone: tzinfo) -> tuple[datetime, datetime] | None:
+        """The instants this block runs on ``day`` (``None``: not that day, or an ``items``
+        block); the times are ``day``'s local clock, as :func:`local_instant` reads them."""
+        if self.end is None or day.weekday() not in self.days or self.end == self.start:
+            return None
+        start = local_instant(day, self.start, zone)
+        end_day = day if self.start < self.end else day + timedelta(days=1)
+        return start, local_instant(end_day, self.end, zone)
+
+    def end_at(self, moment: datetime, zone: tzinfo) -> datetime | None:
+        """Where this block's run that covers ``moment`` ends (``None``: it does not cover
+        it). A run across midnight belongs to the day it started."""
+        today = moment.astimezone(zone).date()
+        for day in (today - timedelta(days=1), today):
+            span = self.span_on(day, zone)
+            if span is not None and span[0] <= moment < span[1]:
+                return span[1]
+        return None
+
+    def covers(self, moment: datetime, zone: tzinfo | None = None) -> bool:
+        """Whether ``moment`` falls in this block's span (``end`` blocks only), on the
+        clock of ``zone`` (by default the zone ``moment`` is given in)."""
+        return self.end_at(moment, zone or moment.tzinfo or UTC) is not None
 
 
 @dataclass(frozen=True)
@@ -80,48 +99,52 @@ class Template:
     default: str | None
     order: Order = "sequential"
 
-    def group_at(self, moment: datetime) -> tuple[str | None, Block | None]:
-        """The group playing at ``moment`` (local), and its block (``None``: the default)."""
+    def group_at(
+        self, moment: datetime, zone: tzinfo | None = None
+    ) -> tuple[str | None, Block | None]:
+        """The group playing at ``moment`` on the clock of ``zone`` (by default the zone
+        ``moment`` is given in), and its block (``None``: the default)."""
         for block in self.blocks:
-            if block.covers(moment):
+            if block.covers(moment, zone):
                 return block.group, block
         return self.default, None
 
     def span_end(self, moment: datetime, zone: tzinfo, limit: datetime) -> datetime:
         """Where the rule playing at ``moment`` stops: a block's end, or the next block."""
-        _, block = self.group_at(moment)
-        local = moment.astimezone(zone)
+        _, block = self.group_at(moment, zone)
         candidates = [limit]
-        if block is not None and block.end is not None:
-            end = datetime.combine(local.date(), block.end, tzinfo=zone)
-            if end <= local:
-                end += timedelta(days=1)
+        if block is not None and (end := block.end_at(moment, zone)) is not None:
             candidates.append(end)
-        for start in self.starts_between(moment, limit, zone):
-            if start > moment:
-                candidates.append(start)
-                break
+        following = next(self._starts_after(moment, limit, zone), None)
+        if following is not None:
+            candidates.append(following)
         return min(candidates)
 
-    def starts_between(self, start: datetime, stop: datetime, zone: tzinfo) -> list[datetime]:
-        """Every block start (as an instant) in ``[start, stop)``, in order."""
-        found = []
-        day = start.astimezone(zone).date() - timedelta(days=1)
+    def _starts_after(self, moment: datetime, stop: datetime, zone: tzinfo) -> Iterator[datetime]:
+        """Block starts in ``(moment, stop)``, day by day (lazily: the caller wants the first)."""
+        if not self.blocks:
+            return
+        day = moment.astimezone(zone).date() - timedelta(days=1)
         last = stop.astimezone(zone).date()
         while day <= last:
-            for block in self.blocks:
-                if day.weekday() in block.days:
-                    moment = datetime.combine(day, block.start, tzinfo=zone)
-                    if start <= moment < stop:
-                        found.append(moment)
+            starts = {
+                local_instant(day, block.start, zone)
+                for block in self.blocks
+                if day.weekday() in block.days
+            }
+            yield from sorted(start for start in starts if moment < start < stop)
             day += timedelta(days=1)
-        return sorted(set(found))
 
     def fixed_at(self, moment: datetime, zone: tzinfo) -> Block | None:
-        """The ``items`` block starting exactly at ``moment``, if any."""
-        local = moment.astimezone(zone)
+        """The ``items`` block starting exactly at ``moment``, if any (one whose time the
+        clocks skip that day starts when they jump)."""
+        day = moment.astimezone(zone).date()
         for block in self.blocks:
-            if block.items and local.weekday() in block.days and local.time() == block.start:
+            if (
+                block.items
+                and day.weekday() in block.days
+                and local_instant(day, block.start, zone) == moment
+            ):
                 return block
         return None
 

@@ -20,7 +20,7 @@ from core.models import Programme
 from core.rules.cooldown import find_cooldown_violations
 from core.rules.findings import KINDS, Finding
 from core.rules.intervals import find_duplicates, find_gaps, find_overlaps
-from core.rules.slots import ChannelView, Slot, prepare, slot_of
+from core.rules.slots import ChannelView, CutPoints, Slot, cut_points, prepare, slot_of
 from core.rules.validity import find_dst_days, find_invalid, find_unplayable
 from core.store import Store
 from core.store.codec import from_ms, to_ms
@@ -89,18 +89,23 @@ def channel_settings(
     )
 
 
-def _clump(body: str | None) -> str | None:
+def _from_body(body: str | None) -> tuple[str | None, CutPoints | None]:
+    """The clump index and the cut points kept in a programme's body (the store hands the
+    body over only when it holds one of them)."""
     if body is None:
-        return None
-    for key, value in (json.loads(body) + [[]] * 9)[7]:
-        if key == "clumpidx":
-            return str(value)
-    return None
+        return None, None
+    attrs = (json.loads(body) + [[]] * 9)[7]
+    clump = next((str(value) for key, value in attrs if key == "clumpidx"), None)
+    return clump, cut_points(attrs)
 
 
 def _slots(rows: Iterable[tuple[Any, ...]]) -> list[Slot]:
     new = tuple.__new__
-    return [new(Slot, (*row[:8], _clump(row[8]), bool(row[9]))) for row in rows]
+    slots = []
+    for row in rows:
+        clump, points = _from_body(row[8])
+        slots.append(new(Slot, (*row[:8], clump, bool(row[9]), points)))
+    return slots
 
 
 def _meets(finding: Finding, start: datetime | None, stop: datetime | None) -> bool:

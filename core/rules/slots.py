@@ -8,7 +8,9 @@ what the interval rules must not look at (zero-length programmes, duplicates, cl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import NamedTuple
@@ -18,7 +20,9 @@ from core.clock import moment_text, span_text
 from core.models import Programme
 from core.store.codec import from_ms, offset_minutes, to_ms
 
-__all__ = ["ChannelView", "Slot", "prepare", "slot_of"]
+__all__ = ["ChannelView", "CutPoints", "Slot", "cut_points", "prepare", "slot_of"]
+
+_CUT_KEYS = ("ffplayout:in", "ffplayout:out", "ffplayout:duration")
 
 
 class Slot(NamedTuple):
@@ -34,6 +38,40 @@ class Slot(NamedTuple):
     locator: str | None
     clump: str | None = None
     cut: bool = False  # plays a set part of its video (ffplayout in/out): shorter on purpose
+    points: CutPoints | None = None  # with ``cut``: where in the video it starts and stops
+
+
+class CutPoints(NamedTuple):
+    """A cut programme's ``in``, ``out`` and video ``duration`` in seconds (``None``: not
+    given, or not a number)."""
+
+    into: float | None
+    out: float | None
+    duration: float | None
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def cut_points(attrs: Iterable[Sequence[object]]) -> CutPoints | None:
+    """The ``ffplayout:in``/``:out``/``:duration`` of a programme's attributes (``None``
+    when it has no out point)."""
+    found = {key: value for key, value in attrs if key in _CUT_KEYS}
+    if "ffplayout:out" not in found:
+        return None
+    return CutPoints(
+        _number(found.get("ffplayout:in")),
+        _number(found["ffplayout:out"]),
+        _number(found.get("ffplayout:duration")),
+    )
 
 
 def slot_of(programme: Programme, identifier: int = 0) -> Slot:
@@ -50,6 +88,7 @@ def slot_of(programme: Programme, identifier: int = 0) -> Slot:
         programme.locator,
         clump,
         any(key == "ffplayout:out" for key, _ in programme.attrs),
+        cut_points(programme.attrs),
     )
 
 

@@ -11,9 +11,11 @@ from core.clock import span_text
 from core.errors import RefusedLocator
 from core.locators import local_path, spawnable_locator
 from core.rules.findings import FIXES, SEVERITY, Finding, Severity
-from core.rules.slots import ChannelView
+from core.rules.slots import ChannelView, CutPoints
 
 __all__ = ["find_dst_days", "find_invalid", "find_unplayable"]
+
+_ROUNDING = 0.001  # out points are written to the millisecond
 
 
 def _title(title: str, identifier: int) -> str:
@@ -21,7 +23,8 @@ def _title(title: str, identifier: int) -> str:
 
 
 def find_invalid(view: ChannelView, *, declared: bool = True) -> list[Finding]:
-    """Stop not after start, no title, undeclared channel (errors); missing stop (info)."""
+    """Stop not after start, no title, undeclared channel, an out point outside ``[in,
+    duration]`` (errors); missing stop (info)."""
     findings: list[Finding] = []
     slots, ends = view.slots, view.ends
 
@@ -59,6 +62,13 @@ def find_invalid(view: ChannelView, *, declared: bool = True) -> list[Finding]:
             stop_at = view.when(end, slot.offset) if end is not None else begin_at
             message = f"the programme at {view.moment(begin_at)} on {view.channel} has no title"
             found("error", begin_at, stop_at, message, (slot.id,))
+        if slot.points is not None and (problem := _cut_problem(slot.points)) is not None:
+            stop_at = view.when(end, slot.offset) if end is not None else begin_at
+            message = (
+                f"{name} at {view.moment(begin_at)} on {view.channel} has {problem}: "
+                "playout would stop it at the wrong place"
+            )
+            found("error", begin_at, stop_at, message, (slot.id,))
         if slot.stop is None:
             if end is not None:
                 stop_at = view.when(end, slot.offset)
@@ -74,6 +84,22 @@ def find_invalid(view: ChannelView, *, declared: bool = True) -> list[Finding]:
                 )
             found("info", begin_at, stop_at, message, (slot.id,))
     return findings
+
+
+def _cut_problem(points: CutPoints) -> str | None:
+    """What is wrong with a cut's points: an out point outside ``[in, duration]``."""
+    into = points.into if points.into is not None else 0.0
+    if points.out is None:
+        return "an out point that is not a number of seconds"
+    if into < 0:
+        return f"an in point of {into:g} s, before the start of its video"
+    if points.out < into:
+        return f"an out point of {points.out:g} s, before its in point ({into:g} s)"
+    if points.duration is not None and points.out > points.duration + _ROUNDING:
+        return (
+            f"an out point of {points.out:g} s, past the end of its video ({points.duration:g} s)"
+        )
+    return None
 
 
 def _seconds(value: float) -> str:

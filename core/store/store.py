@@ -380,12 +380,13 @@ class Store:
         """What the rules read of a channel's programmes starting in ``[low, high)``, in order.
 
         ``(id, start, stop, start_offset, title, episode, fingerprint, locator, body, cut)``
-        where ``body`` is only filled for the rare programme that belongs to an XMLTV clump,
-        and ``cut`` says the programme plays a set part of its video (an ffplayout ``out``).
+        where ``body`` is only filled for a programme that belongs to an XMLTV clump or has
+        an out point, and ``cut`` says the programme plays a set part of its video (an
+        ffplayout ``out``).
         """
         return self.connection.execute(
             "SELECT id, start, stop, start_offset, title, episode, fingerprint, locator, "
-            "CASE WHEN instr(body, 'clumpidx') THEN body END, "
+            "CASE WHEN instr(body, 'clumpidx') OR instr(body, 'ffplayout:out') THEN body END, "
             "instr(body, 'ffplayout:out') > 0 FROM programme "
             "WHERE channel_id = ? AND start >= ? AND start < ? ORDER BY start, id",
             (
