@@ -140,6 +140,8 @@ def _named(character: str) -> str:
 
 
 def _control_in(text: str) -> str | None:
+    if text.isprintable():  # C speed: no control, format or separator character in it
+        return None
     for character in text:
         if unicodedata.category(character) in _LINE_BREAKING:
             return character
