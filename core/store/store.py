@@ -270,6 +270,19 @@ class Store:
         after = Cursor(row[0], -1) if row else None
         return self.page(channel, after=after, limit=limit)
 
+    def position(self, channel: str, cursor: Cursor) -> int:
+        """How many of the channel's programmes come before ``cursor`` in (start, id) order.
+
+        The table says "1,204 of 613,623": one count on the (channel, start) index, asked
+        once per page opened, not per row drawn.
+        """
+        row = self.connection.execute(
+            "SELECT count(*) FROM programme WHERE channel_id = ? AND start <= ?"
+            " AND (start < ? OR id < ?)",
+            (self.channel_key(channel), cursor.start_ms, cursor.start_ms, cursor.row_id),
+        ).fetchone()
+        return int(row[0])
+
     def programmes(
         self, channel: str, start: datetime | None = None, stop: datetime | None = None
     ) -> Iterator[Programme]:

@@ -387,6 +387,10 @@ class MainScreen(Screen[None]):
             box.display = False
             if self._filter_target == "channels":
                 self.query_one(ChannelList).filter("")
+            else:  # as the prompt says: esc clears the filter (the order stays)
+                table = self.query_one(ProgrammeTable)
+                table.action_clear_filter()
+                table.focus()
 
     # -- actions: files -------------------------------------------------------------------
     def action_import(self) -> None:
