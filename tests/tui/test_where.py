@@ -8,16 +8,25 @@ from dataclasses import replace
 from datetime import timedelta
 
 from textual.command import CommandPalette
+from textual.widgets import TabbedContent
 
+from core.jobs import JobState
 from core.store import Store
 from core.store.edits import Replace, apply_changes
 from tests.store.helpers import ACTOR
 from tests.tui.conftest import wait_for
+from tui.dialogs.details import Details
+from tui.widgets.activity import JobsTable, LogPanel
+from tui.widgets.findings import FindingsTree
 from tui.widgets.programmes import ProgrammeTable
 
 
 def _screen(app):  # type: ignore[no-untyped-def]
     return app.screen_stack[1]
+
+
+def _details_text(app) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(str(widget.render()) for widget in app.screen.query(".details-line"))
 
 
 async def test_ctrl_p_opens_the_command_palette_as_colon_does(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -94,3 +103,101 @@ async def test_the_table_shows_seconds_where_a_programme_has_them(make_app, home
         row = "".join(segment.text for segment in table.render_line(1))
         stop = first.start + timedelta(seconds=3)
         assert f"{first.start:%H:%M:%S} {stop:%H:%M:%S} 0:03" in row.replace("  ", " ")
+
+
+def _groups(tree: FindingsTree) -> dict[tuple[str, str], object]:
+    return {
+        node.data: node
+        for node in tree._tree_nodes.values()
+        if isinstance(node.data, tuple)  # (kind, channel)
+    }
+
+
+async def test_findings_are_grouped_by_kind_and_channel_dated_and_stay_expanded(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        tree = _screen(app).query_one(FindingsTree)
+        groups = _groups(tree)
+        pairs = {(f.kind, f.channel) for f in tree.findings}
+        assert set(groups) == pairs
+        gap = next(f for f in tree.findings if f.kind == "gap")
+        group = groups[("gap", gap.channel)]
+        leaf = next(n for n in group.children if n.data is gap)  # type: ignore[attr-defined]
+        assert str(gap.start.year) in str(leaf.label)  # the date, not just the time
+        group.expand()  # type: ignore[attr-defined]
+        tree.set_findings(list(tree.findings))  # a refresh after a change
+        await pilot.pause()
+        assert _groups(tree)[("gap", gap.channel)].is_expanded  # type: ignore[attr-defined]
+
+
+async def test_d_shows_the_whole_finding_and_enter_still_jumps(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        tree = _screen(app).query_one(FindingsTree)
+        overlap = next(f for f in tree.findings if f.kind == "overlap")
+        await pilot.press("4")
+        node = next(n for n in tree._tree_nodes.values() if n.data is overlap)
+        node.parent.parent.expand()
+        node.parent.expand()
+        await pilot.pause()
+        tree.move_cursor(node)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, Details))
+        text = _details_text(app)
+        store = app.engine.store
+        titles = [store.programme(number).title for number in overlap.programmes]
+        assert overlap.channel in text and overlap.message in text
+        assert all(title in text for title in titles)
+        assert "trim" in text and "ripple" in text and "drop" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, Details))
+        assert tree.cursor_node is node
+
+
+async def test_jobs_newest_first_with_ids_and_a_failed_job_s_error_in_its_details(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        reason = "the disk said no " + "and explained why at length " * 6 + "THE END"
+
+        def fails(store, job):  # type: ignore[no-untyped-def]
+            raise PermissionError(reason)
+
+        first = app.engine.submit("export", lambda store, job: None, label="first export")
+        await wait_for(pilot, lambda: first.state is JobState.SUCCEEDED)
+        failed = app.engine.submit("export", fails, label="second export")
+        await wait_for(pilot, lambda: failed.state is JobState.FAILED)
+        table = _screen(app).query_one(JobsTable)
+        await wait_for(pilot, lambda: failed.id in table.rows)
+        assert table.get_row_index(failed.id) == 0
+        assert table.get_row_index(first.id) == 1
+        assert str(table.get_cell(failed.id, "id")) == failed.id
+        await pilot.press("5")
+        assert table.has_focus and table.cursor_row == 0
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, Details))
+        text = _details_text(app)
+        assert failed.id in text and "THE END" in text and "second export" in text
+
+
+async def test_the_log_pane_keeps_the_global_keys_and_has_its_own(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        screen = _screen(app)
+        log = screen.query_one(LogPanel)
+        tabs = screen.query_one("#activity", TabbedContent)
+        await pilot.press("5", "L")  # from the jobs to the log
+        await wait_for(pilot, lambda: tabs.active == "log-tab" and log.has_focus)
+        await pilot.press("e")
+        assert log.level_name == "ERROR"
+        await pilot.press("d")
+        assert log.level_name == "DEBUG"
+        await pilot.press("J")  # back to the jobs
+        await wait_for(pilot, lambda: tabs.active == "jobs-tab")
+        assert screen.query_one(JobsTable).has_focus
+        await pilot.press("L", "3")  # a pane key works in the log, too
+        assert screen.query_one(ProgrammeTable).has_focus
+        assert log.level_name == "DEBUG"

@@ -31,6 +31,7 @@ from core.samples import load_samples
 from core.store import ProgrammeView, Store, build_view, export, import_file
 from core.store.edits import Delete, Insert, Replace, apply_changes, undo
 from core.timeargs import parse_instant
+from tui.dialogs.details import finding_details
 from tui.dialogs.editing import EditDialog, EditResult
 from tui.dialogs.files import ExportDialog, ExportRequest, ImportDialog, ImportRequest
 from tui.dialogs.fixing import FixDialog
@@ -341,6 +342,10 @@ class MainScreen(Screen[None]):
             start = min(start, self.store.programme(finding.programmes[0]).start)
         self.query_one(Timeline).show(start, finding.channel)
         table.open_at(finding.channel, start - timedelta(seconds=1))
+
+    @on(FindingsTree.DetailsRequested)
+    def _finding_details(self, event: FindingsTree.DetailsRequested) -> None:
+        self.app.push_screen(finding_details(event.finding, self.store))
 
     # -- filters --------------------------------------------------------------------------
     @on(ChannelList.FilterRequested)

@@ -131,6 +131,8 @@ class ProgrammeTable(Widget, can_focus=True):
         self.asked: tuple[str, str | None] = ("start", None)  # the view last asked for
         self.view_start = 0  # the view's position of the first row held
         self.first = 0  # in time order: the channel's position of the first row held
+        # a channel, its revision, a cursor and its position: the base of the next count
+        self._known: tuple[str, int, Cursor, int] | None = None
         self._seconds_for: tuple[int, ...] = ()
         self._seconds_seen = False
         self.flags: dict[int, str] = {}
@@ -156,7 +158,7 @@ class ProgrammeTable(Widget, can_focus=True):
             bool(self.rows)
             and self.store.page(channel, before=page.first, limit=1).programmes != []
         )
-        self.first = self.store.position(channel, Cursor.of(self.rows[0])) if self.rows else 0
+        self._place_first(channel)
         self.top = 0
         self.cursor = 0
         if self.wanted is not None:
@@ -166,6 +168,20 @@ class ProgrammeTable(Widget, can_focus=True):
                     break
         self._say_where()
         self.refresh()
+
+    def _place_first(self, channel: str) -> None:
+        """Where the first row held stands in the channel, counted from the last place known
+        (while the channel's revision says nothing has changed since)."""
+        if not self.rows:
+            self.first, self._known = 0, None
+            return
+        cursor = Cursor.of(self.rows[0])
+        revision = self.store.revision(channel)
+        near = None
+        if self._known is not None and self._known[:2] == (channel, revision):
+            near = self._known[2], self._known[3]
+        self.first = self.store.position(channel, cursor, near)
+        self._known = (channel, revision, cursor, self.first)
 
     def follow(self, channel: str, moment: datetime) -> None:
         """The timeline moved: show ``moment``, unless a view of this channel is up."""
