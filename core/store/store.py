@@ -288,8 +288,15 @@ class Store:
         row = self.connection.execute(  # the rows in [low, high)
             "SELECT count(*) FROM programme WHERE channel_id = ? AND start >= ? AND start <= ?"
             " AND (start > ? OR id >= ?) AND (start < ? OR id < ?)",
-            (key, low.start_ms, high.start_ms, low.start_ms, low.row_id)
-            + (high.start_ms, high.row_id),
+            (
+                key,
+                low.start_ms,
+                high.start_ms,
+                low.start_ms,
+                low.row_id,
+                high.start_ms,
+                high.row_id,
+            ),
         ).fetchone()
         return base + sign * int(row[0])
 

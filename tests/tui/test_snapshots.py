@@ -178,11 +178,10 @@ def test_finding_details(snap_compare, snapshot_app) -> None:  # type: ignore[no
         await pilot.press("4")
         tree = pilot.app.screen.query_one(FindingsTree)
         overlap = next(f for f in tree.findings if f.kind == "overlap")
-        node = next(n for n in tree._tree_nodes.values() if n.data is overlap)
-        node.parent.parent.expand()
-        node.parent.expand()
-        await pilot.pause()
-        tree.move_cursor(node)
+        tree.show_finding(overlap)
+        await wait_for(
+            pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is overlap
+        )
         await pilot.press("d")
         await pilot.pause()
 

@@ -138,11 +138,10 @@ async def test_d_shows_the_whole_finding_and_enter_still_jumps(make_app) -> None
         tree = _screen(app).query_one(FindingsTree)
         overlap = next(f for f in tree.findings if f.kind == "overlap")
         await pilot.press("4")
-        node = next(n for n in tree._tree_nodes.values() if n.data is overlap)
-        node.parent.parent.expand()
-        node.parent.expand()
-        await pilot.pause()
-        tree.move_cursor(node)
+        tree.show_finding(overlap)
+        await wait_for(
+            pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is overlap
+        )
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, Details))
         text = _details_text(app)
@@ -153,7 +152,7 @@ async def test_d_shows_the_whole_finding_and_enter_still_jumps(make_app) -> None
         assert "trim" in text and "ripple" in text and "drop" in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, Details))
-        assert tree.cursor_node is node
+        assert tree.cursor_node is not None and tree.cursor_node.data is overlap
 
 
 async def test_jobs_newest_first_with_ids_and_a_failed_job_s_error_in_its_details(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -119,6 +119,18 @@ class FindingsTree(Tree[Finding | str | tuple[str, str]]):
                 if isinstance(twig.data, tuple):
                     self.opened[twig.data] = twig.is_expanded
 
+    def show_finding(self, finding: Finding) -> None:
+        """Open the groups that hold ``finding`` and put the cursor on it (after the redraw
+        that gives the opened lines their places)."""
+        node = next((n for n in self._tree_nodes.values() if n.data is finding), None)
+        if node is None:
+            return
+        group = node.parent
+        while group is not None:  # the channel, then the kind
+            group.expand()
+            group = group.parent
+        self.call_after_refresh(self.move_cursor, node)
+
     def _chosen(self) -> tuple[str | None, Finding | None]:
         node = self.cursor_node
         if node is None:

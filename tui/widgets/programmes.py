@@ -394,7 +394,7 @@ class ProgrammeTable(Widget, can_focus=True):
             start = self.view_start if self.view is not None else self.first
             parts.append(f"{start + self.cursor + 1:,} of {self.total:,}")
         else:
-            parts.append(f"none of {self.total:,}" if self.contains else "no programmes")
+            parts.append("no matches" if self.contains else "no programmes")
         # a title filter is the operator's text: shown literally, never read as markup
         self.border_subtitle = Text(" · ".join(parts))
 
