@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.segment import Segment
-from rich.text import Text
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -135,6 +135,7 @@ class ProgrammeTable(Widget, can_focus=True):
         self._known: tuple[str, int, Cursor, int] | None = None
         self._seconds_for: tuple[int, ...] = ()
         self._seconds_seen = False
+        self._where_due = False  # the border's "1,204 of 613,623" is to be said again
         self.flags: dict[int, str] = {}
         self.total = 0
         self.wanted: int | None = None  # put the cursor on this programme when it shows
@@ -386,7 +387,14 @@ class ProgrammeTable(Widget, can_focus=True):
         self.refresh()
 
     def _say_where(self) -> None:
+        """Say where the cursor is, once per batch of moves (a held key sends many)."""
+        if not self._where_due:
+            self._where_due = True
+            self.call_later(self._update_where)
+
+    def _update_where(self) -> None:
         """The border's foot: ``sorted by title · filter 'song' · 1,204 of 613,623``."""
+        self._where_due = False
         parts = [f"sorted by {_ORDER_NAMES[self.order]}"]
         if self.contains:
             parts.append(f"filter '{visible(self.contains)}'")
@@ -395,8 +403,8 @@ class ProgrammeTable(Widget, can_focus=True):
             parts.append(f"{start + self.cursor + 1:,} of {self.total:,}")
         else:
             parts.append("no matches" if self.contains else "no programmes")
-        # a title filter is the operator's text: shown literally, never read as markup
-        self.border_subtitle = Text(" · ".join(parts))
+        # a title filter is the operator's text: plain content, never read as markup
+        self.border_subtitle = Content(" · ".join(parts))
 
     @property
     def _visible(self) -> int:
