@@ -41,9 +41,7 @@ async def test_ctrl_p_opens_the_command_palette_as_colon_does(make_app) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
 
 
-async def test_the_table_says_its_order_filter_and_position_and_esc_clears_the_filter(
-    make_app,
-) -> None:  # type: ignore[no-untyped-def]
+async def test_the_table_says_order_filter_position_and_esc_clears(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: _screen(app).checked)
@@ -131,7 +129,7 @@ async def test_findings_are_grouped_by_kind_and_channel_dated_and_stay_expanded(
         assert _groups(tree)[("gap", gap.channel)].is_expanded  # type: ignore[attr-defined]
 
 
-async def test_d_shows_the_whole_finding_and_enter_still_jumps(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_d_shows_the_whole_finding_and_esc_goes_back_to_it(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: _screen(app).checked)
