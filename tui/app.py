@@ -40,6 +40,11 @@ class ScheduleFlowApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("colon", "command_palette", "Commands", show=False, id="app.commands"),
+        # Any binding of command_palette replaces Textual's own ctrl+p: name it again. A
+        # priority binding, as Textual's is, so it opens the palette from a text box, too.
+        Binding(
+            "ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"
+        ),
     ]
 
     def __init__(

@@ -270,6 +270,36 @@ class Store:
         after = Cursor(row[0], -1) if row else None
         return self.page(channel, after=after, limit=limit)
 
+    def position(self, channel: str, cursor: Cursor, near: tuple[Cursor, int] | None = None) -> int:
+        """How many of the channel's programmes come before ``cursor`` in (start, id) order.
+
+        The table says "1,204 of 613,623". Counting from the channel's first programme walks
+        the index up to the cursor (90 ms deep in 600,000 rows); with ``near``, a cursor whose
+        position is known, only the rows between the two are counted, so the timeline's pans
+        cost what their few rows cost.
+        """
+        key = self.channel_key(channel)
+        if near is None:
+            low, high, base, sign = Cursor(_FAR_PAST, -1), cursor, 0, 1
+        else:
+            known, base = near
+            forward = (known.start_ms, known.row_id) <= (cursor.start_ms, cursor.row_id)
+            low, high, sign = (known, cursor, 1) if forward else (cursor, known, -1)
+        row = self.connection.execute(  # the rows in [low, high)
+            "SELECT count(*) FROM programme WHERE channel_id = ? AND start >= ? AND start <= ?"
+            " AND (start > ? OR id >= ?) AND (start < ? OR id < ?)",
+            (
+                key,
+                low.start_ms,
+                high.start_ms,
+                low.start_ms,
+                low.row_id,
+                high.start_ms,
+                high.row_id,
+            ),
+        ).fetchone()
+        return base + sign * int(row[0])
+
     def programmes(
         self, channel: str, start: datetime | None = None, stop: datetime | None = None
     ) -> Iterator[Programme]:

@@ -182,6 +182,7 @@ async def test_enter_on_a_finding_jumps_the_timeline_and_the_table_to_it(make_ap
         overlap = next(f for f in tree.findings if f.kind == "overlap")
         tree.focus()
         node = next(n for n in tree._tree_nodes.values() if n.data is overlap)
+        node.parent.parent.expand()  # the kind, then its channel
         node.parent.expand()
         await pilot.pause()
         tree.move_cursor(node)
@@ -204,6 +205,7 @@ async def test_fix_with_preview_then_undo(make_app) -> None:  # type: ignore[no-
         overlap = next(f for f in tree.findings if f.kind == "overlap")
         tree.focus()
         node = next(n for n in tree._tree_nodes.values() if n.data is overlap)
+        node.parent.parent.expand()  # the kind, then its channel
         node.parent.expand()
         await pilot.pause()
         tree.move_cursor(node)

@@ -20,6 +20,7 @@ from core.store import Store, import_file
 from tests.store.helpers import ACTOR
 from tests.tui.conftest import _template, wait_for
 from tests.tui.test_tmux import _screen, _tmux, _wait, start_session
+from tui.dialogs.details import Details
 from tui.dialogs.editing import EditDialog
 from tui.dialogs.files import ExportDialog
 from tui.dialogs.fixing import FixDialog
@@ -134,9 +135,17 @@ async def test_the_panes_show_names_and_titles_escaped(make_app) -> None:  # typ
         await wait_for(pilot, lambda: f"Programmes · evil{MARKUP}" in _shown(app))
         assert_literal(_shown(app))
         tree = app.screen.query_one(FindingsTree)
-        leaves = [leaf.label.plain for node in tree.root.children for leaf in node.children]
+        groups = [group for kind in tree.root.children for group in kind.children]
+        leaves = [leaf.label.plain for group in groups for leaf in group.children]
         assert any(f"'Show{SHOWN}' runs into 'Other{SHOWN}'" in leaf for leaf in leaves)
-        assert_literal("".join(leaves))
+        assert any(group.label.plain.startswith(f"evil{MARKUP}") for group in groups)
+        assert_literal("".join(leaves) + "".join(group.label.plain for group in groups))
+        overlap = next(f for f in tree.findings if f.kind == "overlap")
+        tree.post_message(FindingsTree.DetailsRequested(overlap))  # what `d` posts
+        await wait_for(pilot, lambda: isinstance(app.screen, Details))
+        details = "\n".join(str(line.render()) for line in app.screen.query(".details-line"))
+        assert f"'Show{SHOWN}'" in details and f"'Other{SHOWN}'" in details
+        assert_literal(details)
 
 
 async def test_jobs_notifications_and_the_log_pane_show_labels_escaped(make_app) -> None:  # type: ignore[no-untyped-def]

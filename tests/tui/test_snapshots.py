@@ -5,8 +5,10 @@ Update them after a deliberate change of the look with ``pytest --snapshot-updat
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -23,6 +25,10 @@ THEMES = ["scheduleflow-dark", "scheduleflow-light", "scheduleflow-high-contrast
 def snapshot_app(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     # Jobs show how long they took; a frozen clock keeps that out of the pictures.
     monkeypatch.setattr("core.jobs.wall_clock", lambda: 1_800_000_000.0)
+    # The jobs table shows ids: a local second, the process id and a counter. Fixed, too.
+    monkeypatch.setattr("core.jobs._stamp", lambda second: "20270115080000")
+    monkeypatch.setattr("core.jobs.os", SimpleNamespace(getpid=lambda: 4242))
+    monkeypatch.setattr("core.jobs._ids", itertools.count(1))
     shutil.rmtree(HOME, ignore_errors=True)
     HOME.mkdir(parents=True)
     shutil.copy(_template(tmp_path_factory), HOME / "scheduleflow.db")
@@ -96,6 +102,7 @@ def test_fix_dialog_preview(snap_compare, snapshot_app) -> None:  # type: ignore
         tree = screen.query_one(FindingsTree)
         overlap = next(f for f in tree.findings if f.kind == "overlap")
         node = next(n for n in tree._tree_nodes.values() if n.data is overlap)
+        node.parent.parent.expand()  # the kind, then its channel
         node.parent.expand()
         await pilot.pause()
         tree.focus()
@@ -148,3 +155,46 @@ def test_plan_dialog_preview(snap_compare, snapshot_app) -> None:  # type: ignor
     assert snap_compare(
         snapshot_app(), terminal_size=(120, 36), run_before=_dialog(["P"], setup=fill)
     )
+
+
+def test_programmes_pane_says_order_filter_and_position(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        await pilot.press("3", "s")
+        table = pilot.app.screen.query_one("#programmes")
+        await wait_for(pilot, lambda: table.order == "title")
+        await pilot.press("slash", *"news", "enter")
+        await wait_for(pilot, lambda: table.contains == "news")
+        await pilot.press("j", "j")
+
+    assert snap_compare(snapshot_app(), terminal_size=(80, 24), run_before=before)
+
+
+def test_finding_details(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        from tui.widgets.findings import FindingsTree
+
+        await _ready(pilot)
+        await pilot.press("4")
+        tree = pilot.app.screen.query_one(FindingsTree)
+        overlap = next(f for f in tree.findings if f.kind == "overlap")
+        tree.show_finding(overlap)
+        await wait_for(
+            pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is overlap
+        )
+        await pilot.press("d")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(), terminal_size=(80, 24), run_before=before)
+
+
+def test_jobs_pane_newest_first_with_ids(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        await pilot.press("c")  # a second check: it shows above the first
+        jobs = pilot.app.engine.queue.jobs.values()
+        await wait_for(pilot, lambda: sum(j.state.finished for j in jobs) == 2)
+        await pilot.press("5")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(), terminal_size=(80, 24), run_before=before)

@@ -32,6 +32,7 @@ from core.store import ProgrammeView, Store, build_view, export, import_file
 from core.store.edits import Change, Delete, Insert, Replace, apply_changes
 from core.store.undo import undo
 from core.timeargs import parse_instant
+from tui.dialogs.details import finding_details
 from tui.dialogs.editing import EditDialog, EditResult
 from tui.dialogs.files import ExportDialog, ExportRequest, ImportDialog, ImportRequest
 from tui.dialogs.fixing import FixDialog
@@ -343,6 +344,10 @@ class MainScreen(Screen[None]):
         self.query_one(Timeline).show(start, finding.channel)
         table.open_at(finding.channel, start - timedelta(seconds=1))
 
+    @on(FindingsTree.DetailsRequested)
+    def _finding_details(self, event: FindingsTree.DetailsRequested) -> None:
+        self.app.push_screen(finding_details(event.finding, self.store))
+
     # -- filters --------------------------------------------------------------------------
     @on(ChannelList.FilterRequested)
     def _filter_channels(self) -> None:
@@ -388,6 +393,10 @@ class MainScreen(Screen[None]):
             box.display = False
             if self._filter_target == "channels":
                 self.query_one(ChannelList).filter("")
+            else:  # as the prompt says: esc clears the filter (the order stays)
+                table = self.query_one(ProgrammeTable)
+                table.action_clear_filter()
+                table.focus()
 
     # -- actions: files -------------------------------------------------------------------
     def action_import(self) -> None:

@@ -1,4 +1,10 @@
-"""The jobs table (``x`` cancels) and the live log (``1``–``4`` choose the level)."""
+"""The jobs table and the live log, the two tabs of the jobs & log pane.
+
+Jobs: newest first, with their ids (as ``scheduleflow jobs`` and the log name them); ``x``
+cancels, ``enter`` or ``d`` shows the whole job with its error, ``L`` goes to the log. Log:
+``d`` ``i`` ``w`` ``e`` choose the level (debug, info, warnings, errors), ``J`` goes back to
+the jobs. Neither takes a key the screen uses (``1``–``5`` still switch panes).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,12 @@ import time
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, RichLog
+from textual.widgets import DataTable, RichLog, TabbedContent
 
 from core.jobs import Job, JobState
 from core.logs import LogLine
 from core.visible import visible
+from tui.dialogs.details import job_details
 from tui.literal import literal_text
 
 __all__ = ["JobsTable", "LogPanel"]
@@ -42,12 +49,17 @@ class JobsTable(DataTable[Text | str]):
     ``scheduleflow jobs`` lists the history in the store.
     """
 
-    BINDINGS = [Binding("x", "cancel_job", "Cancel job", id="jobs.cancel")]
+    BINDINGS = [
+        Binding("x", "cancel_job", "Cancel job", id="jobs.cancel"),
+        Binding("d", "details", "Details", id="jobs.details"),
+        Binding("L", "to_log", "Log", id="jobs.to_log"),
+    ]
     KEEP = 200
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._finished: dict[str, None] = {}  # ids of finished jobs' rows, oldest first
+        self._jobs: dict[str, Job] = {}  # the jobs shown, in the order they came
 
     class CancelRequested(Message):
         """Cancel this job."""
@@ -60,6 +72,7 @@ class JobsTable(DataTable[Text | str]):
         self.cursor_type = "row"
         for column, width in (
             ("Job", 36),
+            ("Id", 24),
             ("State", 10),
             ("Progress", 22),
             ("Items/s", 9),
@@ -69,43 +82,75 @@ class JobsTable(DataTable[Text | str]):
             self.add_column(column, key=column.lower(), width=width)
 
     def show(self, job: Job) -> None:
-        """Add or update the row of a job (newest at the bottom)."""
+        """Add or update the row of a job (newest at the top)."""
         state = Text(str(job.state), style=_STATE_STYLE[job.state])
         progress = f"{_bar(job.fraction)} {job.done:,}"
         rate = f"{job.rate:,.0f}" if job.state is JobState.RUNNING else ""
         elapsed = "<1 s" if job.elapsed < 1 else f"{job.elapsed:.0f} s"
         error = literal_text(job.error_message or "")
-        values: list[Text | str] = [literal_text(job.label), state, progress, rate, elapsed, error]
+        values: tuple[Text | str, ...] = (
+            literal_text(job.label),
+            job.id,
+            state,
+            progress,
+            rate,
+            elapsed,
+            error,
+        )
         if job.id in self.rows:
             for column, value in zip(
-                ("job", "state", "progress", "items/s", "elapsed", "error"), values, strict=True
+                ("job", "id", "state", "progress", "items/s", "elapsed", "error"),
+                values,
+                strict=True,
             ):
                 self.update_cell(job.id, column, value)
         else:
+            self._jobs[job.id] = job
             self.add_row(*values, key=job.id)
-            self.move_cursor(row=self.row_count - 1)
+            order = {key: place for place, key in enumerate(self._jobs)}
+            self.sort("id", key=lambda key: -order[str(key)])
+            self.move_cursor(row=0)
         if job.state.finished:
             self._finished[job.id] = None
             while len(self._finished) > self.KEEP:
                 oldest = next(iter(self._finished))
                 del self._finished[oldest]
+                del self._jobs[oldest]
                 self.remove_row(oldest)
 
+    def _chosen(self) -> Job | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self._jobs.get(key) if key is not None else None
+
     def action_cancel_job(self) -> None:
-        if self.row_count:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-            if key is not None:
-                self.post_message(self.CancelRequested(key))
+        job = self._chosen()
+        if job is not None:
+            self.post_message(self.CancelRequested(job.id))
+
+    def action_details(self) -> None:
+        job = self._chosen()
+        if job is not None:
+            self.app.push_screen(job_details(job))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+    def action_to_log(self) -> None:
+        _switch(self, "log-tab", LogPanel)
 
 
 class LogPanel(RichLog):
     """The live tail of the log, at a chosen level."""
 
     BINDINGS = [
-        Binding("1", "level('DEBUG')", "Debug", show=False, id="log.debug"),
-        Binding("2", "level('INFO')", "Info", show=False, id="log.info"),
-        Binding("3", "level('WARNING')", "Warnings", show=False, id="log.warning"),
-        Binding("4", "level('ERROR')", "Errors", show=False, id="log.error"),
+        Binding("d", "level('DEBUG')", "Debug", id="log.debug"),
+        Binding("i", "level('INFO')", "Info", id="log.info"),
+        Binding("w", "level('WARNING')", "Warnings", id="log.warning"),
+        Binding("e", "level('ERROR')", "Errors", id="log.error"),
+        Binding("J", "to_jobs", "Jobs", id="log.to_jobs"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -127,6 +172,14 @@ class LogPanel(RichLog):
         # the message quotes file names and titles: escaped as in the log file
         self.write(Text(visible(f"{when} {line.level:<7}{job} {line.message}"), style=style))
 
+    @property
+    def level_name(self) -> str:
+        """The level shown: ``DEBUG``, ``INFO``, ``WARNING`` or ``ERROR``."""
+        return str(logging.getLevelName(self.level))
+
+    def action_to_jobs(self) -> None:
+        _switch(self, "jobs-tab", JobsTable)
+
     def action_level(self, name: str) -> None:
         self.level = logging.getLevelName(name)
         self.clear()
@@ -134,3 +187,14 @@ class LogPanel(RichLog):
             if logging.getLevelName(line.level) >= self.level:
                 self._write(line)
         self.notify(f"log level: {name.lower()} and above", timeout=2)
+
+
+def _switch(
+    widget: DataTable[Text | str] | RichLog, tab: str, kind: type[JobsTable | LogPanel]
+) -> None:
+    """Show the other tab of the jobs & log pane and focus what it holds."""
+    for pane in widget.ancestors:
+        if isinstance(pane, TabbedContent):
+            pane.active = tab
+            pane.query_one(kind).focus()
+            return

@@ -1,4 +1,10 @@
-"""Findings grouped by kind with counts; ``enter`` jumps to one, ``f`` fixes, ``u`` undoes."""
+"""Findings grouped by kind, then channel, with counts.
+
+``enter`` jumps the timeline and the table to a finding, ``d`` shows the whole of it, ``f``
+fixes, ``u`` undoes. Each line is the core's message, which carries the date and the zone
+(the channel is said by its group). Groups stay open or closed across the checks that follow
+every change: the operator's place in the tree is not lost.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +23,24 @@ _SHOWN = 300
 _ICON = {"error": "●", "warning": "▲", "info": "·"}
 
 
-class FindingsTree(Tree[Finding | str]):
+def _count(name: str, items: list[Finding]) -> str:
+    errors = sum(1 for f in items if f.severity == "error")
+    plural = "error" if errors == 1 else "errors"
+    return f"{name} ({len(items)})" + (f" · {errors} {plural}" if errors else "")
+
+
+def _line(finding: Finding) -> str:
+    # the group names the channel: the line keeps the date, the time and the programmes
+    message = finding.message.replace(f" on {finding.channel}", "", 1)
+    return f"{_ICON[finding.severity]} {message}"
+
+
+class FindingsTree(Tree[Finding | str | tuple[str, str]]):
     """What the latest check found."""
 
     BINDINGS = [
         Binding("f", "fix", "Fix…", id="findings.fix"),
+        Binding("d", "details", "Details", id="findings.details"),
         Binding("u", "undo", "Undo", id="findings.undo"),
         Binding("j", "cursor_down", "Down", show=False, id="findings.down"),
         Binding("k", "cursor_up", "Up", show=False, id="findings.up"),
@@ -45,14 +64,23 @@ class FindingsTree(Tree[Finding | str]):
     class UndoRequested(Message):
         """Undo the last change."""
 
+    class DetailsRequested(Message):
+        """Show the whole of this finding."""
+
+        def __init__(self, finding: Finding) -> None:
+            self.finding = finding
+            super().__init__()
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__("Findings", **kwargs)  # type: ignore[arg-type]
         self.show_root = False
         self.findings: list[Finding] = []
+        self.opened: dict[str | tuple[str, str], bool] = {}  # group → expanded, as left
 
     def set_findings(self, findings: list[Finding], checking: bool = False) -> None:
-        """Show the findings of the latest check."""
+        """Show the findings of the latest check, groups open or closed as they were."""
         self.findings = findings
+        self._remember_groups()
         self.clear()
         if checking and not findings:
             self.root.add_leaf("checking…")
@@ -60,22 +88,48 @@ class FindingsTree(Tree[Finding | str]):
         if not findings:
             self.root.add_leaf("nothing to report")
             return
-        by_kind: dict[str, list[Finding]] = defaultdict(list)
+        by_kind: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
         for finding in findings:
-            by_kind[finding.kind].append(finding)
+            by_kind[finding.kind][finding.channel].append(finding)
         for kind in KINDS:
-            items = by_kind.get(kind)
-            if not items:
+            channels = by_kind.get(kind)
+            if not channels:
                 continue
-            errors = sum(1 for f in items if f.severity == "error")
-            label = f"{kind} ({len(items)})" + (f" · {errors} errors" if errors else "")
-            branch = self.root.add(label, data=kind, expand=len(by_kind) <= 3)
-            for finding in items[:_SHOWN]:
-                branch.add_leaf(
-                    literal_text(f"{_ICON[finding.severity]} {finding.message}"), data=finding
+            items = [f for group in channels.values() for f in group]
+            branch = self.root.add(
+                _count(kind, items), data=kind, expand=self.opened.get(kind, len(by_kind) <= 3)
+            )
+            for channel in sorted(channels):
+                group = channels[channel]
+                twig = branch.add(
+                    literal_text(_count(channel, group)),
+                    data=(kind, channel),
+                    expand=self.opened.get((kind, channel), len(channels) == 1),
                 )
-            if len(items) > _SHOWN:
-                branch.add_leaf(f"… {len(items) - _SHOWN} more (narrow the check window)")
+                for finding in group[:_SHOWN]:
+                    twig.add_leaf(literal_text(_line(finding)), data=finding)
+                if len(group) > _SHOWN:
+                    twig.add_leaf(f"… {len(group) - _SHOWN} more (narrow the check window)")
+
+    def _remember_groups(self) -> None:
+        for node in self.root.children:
+            if isinstance(node.data, str):
+                self.opened[node.data] = node.is_expanded
+            for twig in node.children:
+                if isinstance(twig.data, tuple):
+                    self.opened[twig.data] = twig.is_expanded
+
+    def show_finding(self, finding: Finding) -> None:
+        """Open the groups that hold ``finding`` and put the cursor on it (after the redraw
+        that gives the opened lines their places)."""
+        node = next((n for n in self._tree_nodes.values() if n.data is finding), None)
+        if node is None:
+            return
+        group = node.parent
+        while group is not None:  # the channel, then the kind
+            group.expand()
+            group = group.parent
+        self.call_after_refresh(self.move_cursor, node)
 
     def _chosen(self) -> tuple[str | None, Finding | None]:
         node = self.cursor_node
@@ -85,9 +139,13 @@ class FindingsTree(Tree[Finding | str]):
             return node.data.kind, node.data
         if isinstance(node.data, str):
             return node.data, None
+        if isinstance(node.data, tuple):
+            return node.data[0], None
         return None, None
 
-    def on_tree_node_selected(self, event: Tree.NodeSelected[Finding | str]) -> None:
+    def on_tree_node_selected(
+        self, event: Tree.NodeSelected[Finding | str | tuple[str, str]]
+    ) -> None:
         event.stop()
         if isinstance(event.node.data, Finding):
             self.post_message(self.Jump(event.node.data))
@@ -96,6 +154,11 @@ class FindingsTree(Tree[Finding | str]):
         kind, finding = self._chosen()
         if kind is not None:
             self.post_message(self.FixRequested(kind, finding))
+
+    def action_details(self) -> None:
+        _, finding = self._chosen()
+        if finding is not None:
+            self.post_message(self.DetailsRequested(finding))
 
     def action_undo(self) -> None:
         self.post_message(self.UndoRequested())

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from rich.segment import Segment
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -50,7 +51,12 @@ _FLAGS = {
 }
 
 
-_VIEW_NOTES = {"start": "", "title": " · by title", "length": " · longest first"}
+_ORDER_NAMES = {"start": "time", "title": "title", "length": "length, longest first"}
+_SECONDS_WIDER = 3  # ":SS" on the start and the stop when a row held has seconds
+
+
+def _has_seconds(programme: Programme) -> bool:
+    return bool(programme.start.second or (programme.stop and programme.stop.second))
 
 
 def _length(programme: Programme) -> str:
@@ -75,6 +81,7 @@ class ProgrammeTable(Widget, can_focus=True):
         Binding("g,home", "first", "Top", show=False, id="programmes.top"),
         Binding("G,end", "last", "Bottom", show=False, id="programmes.bottom"),
         Binding("slash", "filter", "Filter", id="programmes.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="programmes.clear"),
         Binding("s", "sort", "Sort", id="programmes.sort"),
         Binding("a", "edit('insert')", "Add", id="programmes.insert"),
         Binding("m", "edit('move')", "Move", id="programmes.move"),
@@ -123,6 +130,12 @@ class ProgrammeTable(Widget, can_focus=True):
         self.view: ProgrammeView | None = None  # when not in time order or filtered
         self.asked: tuple[str, str | None] = ("start", None)  # the view last asked for
         self.view_start = 0  # the view's position of the first row held
+        self.first = 0  # in time order: the channel's position of the first row held
+        # a channel, its revision, a cursor and its position: the base of the next count
+        self._known: tuple[str, int, Cursor, int] | None = None
+        self._seconds_for: tuple[int, ...] = ()
+        self._seconds_seen = False
+        self._where_due = False  # the border's "1,204 of 613,623" is to be said again
         self.flags: dict[int, str] = {}
         self.total = 0
         self.wanted: int | None = None  # put the cursor on this programme when it shows
@@ -146,6 +159,7 @@ class ProgrammeTable(Widget, can_focus=True):
             bool(self.rows)
             and self.store.page(channel, before=page.first, limit=1).programmes != []
         )
+        self._place_first(channel)
         self.top = 0
         self.cursor = 0
         if self.wanted is not None:
@@ -153,7 +167,22 @@ class ProgrammeTable(Widget, can_focus=True):
                 if row.id == self.wanted:
                     self.cursor = index
                     break
+        self._say_where()
         self.refresh()
+
+    def _place_first(self, channel: str) -> None:
+        """Where the first row held stands in the channel, counted from the last place known
+        (while the channel's revision says nothing has changed since)."""
+        if not self.rows:
+            self.first, self._known = 0, None
+            return
+        cursor = Cursor.of(self.rows[0])
+        revision = self.store.revision(channel)
+        near = None
+        if self._known is not None and self._known[:2] == (channel, revision):
+            near = self._known[2], self._known[3]
+        self.first = self.store.position(channel, cursor, near)
+        self._known = (channel, revision, cursor, self.first)
 
     def follow(self, channel: str, moment: datetime) -> None:
         """The timeline moved: show ``moment``, unless a view of this channel is up."""
@@ -199,6 +228,7 @@ class ProgrammeTable(Widget, can_focus=True):
         self.more_after = self.view_start + len(self.rows) < len(self.view)
         self.top = 0
         self.cursor = 0
+        self._say_where()
         self.refresh()
 
     def set_findings(self, findings: list[Finding]) -> None:
@@ -237,6 +267,7 @@ class ProgrammeTable(Widget, can_focus=True):
         if len(self.rows) > _KEEP:
             drop = len(self.rows) - _KEEP
             self.rows = self.rows[drop:]
+            self.first += drop
             self.cursor -= drop
             self.top = max(self.top - drop, 0)
             self.more_before = True
@@ -251,6 +282,7 @@ class ProgrammeTable(Widget, can_focus=True):
         self.pages_read += 1
         added = len(page.programmes)
         self.rows = page.programmes + self.rows
+        self.first = max(self.first - added, 0)
         self.cursor += added
         self.top += added
         self.more_before = page.has_more
@@ -309,20 +341,28 @@ class ProgrammeTable(Widget, can_focus=True):
         if self.view is not None:
             self._view_from(len(self.view))
             self.cursor = max(len(self.rows) - 1, 0)  # 0 on a view of nothing
+            self._say_where()
             return
         if self.channel is None:
             return
         page = self.store.page(self.channel, before=_END, limit=_PAGE)
         self.pages_read += 1
         self.rows = page.programmes
+        self.first = max(self.total - len(self.rows), 0)
         self.more_before = page.has_more
         self.more_after = False
         self.cursor = max(len(self.rows) - 1, 0)
         self.top = max(len(self.rows) - self._visible, 0)
+        self._say_where()
         self.refresh()
 
     def action_filter(self) -> None:
         self.post_message(self.FilterRequested())
+
+    def action_clear_filter(self) -> None:
+        """``esc``: drop the title filter, keep the order."""
+        if self.asked[1] is not None:
+            self.request(self.asked[0], None)
 
     def action_sort(self) -> None:
         """The next order: time, title, length, time again."""
@@ -343,19 +383,54 @@ class ProgrammeTable(Widget, can_focus=True):
         current = self.current
         if current is not None:
             self.post_message(self.Moved(current))
+        self._say_where()
         self.refresh()
+
+    def _say_where(self) -> None:
+        """Say where the cursor is, once per batch of moves (a held key sends many)."""
+        if not self._where_due:
+            self._where_due = True
+            self.call_later(self._update_where)
+
+    def _update_where(self) -> None:
+        """The border's foot: ``sorted by title · filter 'song' · 1,204 of 613,623``."""
+        self._where_due = False
+        parts = [f"sorted by {_ORDER_NAMES[self.order]}"]
+        if self.contains:
+            parts.append(f"filter '{visible(self.contains)}'")
+        if self.rows:
+            start = self.view_start if self.view is not None else self.first
+            parts.append(f"{start + self.cursor + 1:,} of {self.total:,}")
+        else:
+            parts.append("no matches" if self.contains else "no programmes")
+        # a title filter is the operator's text: plain content, never read as markup
+        self.border_subtitle = Content(" · ".join(parts))
 
     @property
     def _visible(self) -> int:
         return max(self.size.height - 1, 1)
 
     # -- drawing --------------------------------------------------------------------------
+    @property
+    def _seconds(self) -> bool:
+        """Whether the rows held need seconds: a 3 s bumper must not read ``06:20 06:20``.
+
+        Decided for the rows held, not per row, so the columns stay put while scrolling.
+        """
+        key = (id(self.rows), len(self.rows), self.first, self.view_start)
+        if self._seconds_for != key:
+            self._seconds_for = key
+            self._seconds_seen = any(_has_seconds(programme) for programme in self.rows)
+        return self._seconds_seen
+
     def _widths(self, width: int) -> list[int]:
         # Title and locator share what the fixed columns leave, the title getting more.
-        fixed = sum(w for _, w in _COLUMNS) + len(_COLUMNS)
+        extra = _SECONDS_WIDER if self._seconds else 0
+        sizes = [w + extra if name in ("Start", "Stop") else w for name, w in _COLUMNS]
+        fixed = sum(sizes) + len(_COLUMNS)
         free = max(width - fixed, 20)
         locator = free * 2 // 5
-        return [w or (free - locator) for _, w in _COLUMNS[:-2]] + [locator, _COLUMNS[-1][1]]
+        return [w or (free - locator) for w in sizes[:-2]] + [locator, sizes[-1]]
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -364,19 +439,17 @@ class ProgrammeTable(Widget, can_focus=True):
             header = " ".join(
                 name.ljust(w)[:w] for (name, _), w in zip(_COLUMNS, widths, strict=True)
             )
-            note = f"  {self.total:,}" + _VIEW_NOTES[self.order]
-            if self.contains:
-                note += f" · titles with '{visible(self.contains)}'"
             style = self.get_component_rich_style("programmes--header")
-            return Strip([Segment((header + note).ljust(width)[:width], style)])
+            return Strip([Segment(header.ljust(width)[:width], style)])
         index = self.top + y - 1
         if not 0 <= index < len(self.rows):
             # styled: a style-less blank breaks Textual's NO_COLOR filter
             return Strip.blank(width, self.get_component_rich_style("programmes--row"))
         programme = self.rows[index]
+        clock = "%H:%M:%S" if self._seconds else "%H:%M"
         cells = [
-            f"{programme.start:%a %d %b %H:%M}",
-            f"{programme.stop:%H:%M}" if programme.stop else "",
+            programme.start.strftime(f"%a %d %b {clock}"),
+            programme.stop.strftime(clock) if programme.stop else "",
             _length(programme),
             visible(programme.title) or "(no title)",
             visible(programme.episode),
