@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from core.atomic import output_text
 from core.errors import Cancelled, FileProblem, InputError
+from core.filenames import path_component
 from core.formats import EXPORT_FORMATS, XmltvWriter, write_json, write_m3u
 from core.models import Asset, Channel, Programme
 from core.store.guide_header import guide_header, recorded_namespaces
@@ -215,7 +216,7 @@ def _ffplayout(
                 continue
             path: Path | TextIO = target
             if isinstance(target, Path) and not single:
-                folder = target if len(channels) == 1 else target / channel.id
+                folder = target if len(channels) == 1 else target / path_component(channel.id)
                 path = folder / f"{day:%Y}" / f"{day:%m}" / f"{day}.json"
             planned.append((path, channel, day, items))
         result.channels += 1
