@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from core.errors import ParseError, UnsupportedFormat
-from core.formats.limits import XML_DELIMITERS, XML_VALUE, too_deep
+from core.formats.limits import XmlGuard, too_deep
 from core.formats.safexml import check_prolog
 from core.formats.source import Source, WarningLog
 from core.formats.xmlns import Namespaces
@@ -196,7 +196,7 @@ class XmltvReader:
         folder = self.source.folder
         namespaced = False
         stream_tail = b""
-        with self.source.open(values_between=XML_DELIMITERS, what=XML_VALUE) as stream:
+        with self.source.open(guard=XmlGuard()) as stream:
             while True:
                 chunk = stream.read(_CHUNK)
                 try:
