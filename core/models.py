@@ -21,7 +21,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from core.extinf import format_attributes, parse_attributes
+from core.extinf import format_attributes, parse_attributes, writable_attributes
 from core.locators import fingerprint as locator_fingerprint
 
 __all__ = [
@@ -170,9 +170,11 @@ class Asset:
         attrs: tuple[tuple[str, str], ...] = (),
         **fields: Any,
     ) -> Asset:
-        """An asset whose ``#EXTINF`` text is written from ``attrs``."""
-        asset = cls(title, locator, fingerprint, extinf=format_attributes(attrs), **fields)
-        asset._attrs = tuple(attrs)
+        """An asset whose ``#EXTINF`` text is written from ``attrs`` (as every M3U reader
+        reads them back: see :func:`~core.extinf.writable_attributes`)."""
+        written = writable_attributes(attrs)
+        asset = cls(title, locator, fingerprint, extinf=format_attributes(written), **fields)
+        asset._attrs = written
         return asset
 
     @property

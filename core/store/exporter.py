@@ -146,7 +146,14 @@ def _lineup(
             attrs.append(("tvg-logo", channel.icons[0].src))
         if channel.number:
             attrs.append(("tvg-chno", channel.number))
-        entries.append(Asset.from_attrs(channel.name, stream, None, tuple(attrs)))
+        quoted = [key for key, value in attrs if '"' in value]
+        if quoted:  # M3U has no escape: the writer would end the value there
+            result.warnings.append(
+                f"channel '{channel.id}': {', '.join(quoted)} held \" (M3U has no escape; "
+                "wrote ' instead)"
+            )
+        title = channel.name.replace('"', "'")
+        entries.append(Asset.from_attrs(title, stream, None, tuple(attrs)))
     header = [("url-tvg", guide_url)] if guide_url else []
     with output_text(target, force=force) as out:
         result.channels = write_m3u(out, entries, header, result.warnings)
