@@ -16,6 +16,7 @@ Whatever a format carries that is not modelled here is kept verbatim (``attrs``,
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -36,6 +37,7 @@ __all__ = [
     "Text",
     "Url",
     "airing",
+    "channel_id_problem",
 ]
 
 
@@ -81,6 +83,22 @@ class RawElement(NamedTuple):
 
     tag: str
     xml: str
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def channel_id_problem(channel_id: str) -> str | None:
+    """Why ``channel_id`` cannot be a channel's id (``None``: it can), for the readers.
+
+    A control character (NUL, a line break, ESC, C1) is invisible, and some writers cannot
+    keep it (XML has no NUL): ``p\\x00.org`` would be exported as ``p.org``, another
+    channel's id.
+    """
+    found = _CONTROL.search(channel_id)
+    if found is None:
+        return None
+    return f"holds a control character (U+{ord(found[0]):04X})"
 
 
 @dataclass(slots=True)

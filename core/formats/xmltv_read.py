@@ -34,6 +34,7 @@ from core.models import (
     RawElement,
     Text,
     Url,
+    channel_id_problem,
 )
 from core.timestamps import LONGEST_SECONDS, parse_xmltv_time
 
@@ -309,6 +310,9 @@ class XmltvReader:
         if not channel:
             self.warnings.add(line, "<programme> without a channel attribute; skipped")
             return None
+        if channel not in self.declared and (problem := channel_id_problem(channel)):
+            self.warnings.add(line, f"<programme> on channel id '{channel}' {problem}; skipped")
+            return None
         if not start_text:
             self.warnings.add(line, f"<programme> on '{channel}' without a start; skipped")
             return None
@@ -442,6 +446,10 @@ class XmltvReader:
             return None
         if channel_id in self.declared:
             self.warnings.add(line, f"channel '{channel_id}' is declared twice; first one kept")
+            return None
+        problem = channel_id_problem(channel_id)
+        if problem is not None:
+            self.warnings.add(line, f"channel id '{channel_id}' {problem}; skipped")
             return None
         self.declared.add(channel_id)
         names: list[Text] = []
