@@ -28,7 +28,7 @@ def path_component(text: str) -> str:
     A name longer than :data:`MAX_COMPONENT` keeps its start and ends in ``~`` and the
     SHA-256 of the text (``~`` is never otherwise written, so it cannot meet a short name).
     """
-    raw = text.encode("utf-8", "surrogateescape")
+    raw = text.encode("utf-8", "surrogatepass")  # a lone surrogate too: its own bytes
     name = _UNSAFE.sub(lambda match: f"%{match[0][0]:02X}".encode("ascii"), raw).decode("ascii")
     if name.startswith("."):
         name = "%2E" + name[1:]
