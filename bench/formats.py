@@ -12,6 +12,7 @@ from bench.harness import DATA, Row, Table, best_of, best_of_each, peak_rss_mb
 from core.formats import open_reader
 
 __all__ = [
+    "GIANT_KINDS",
     "giant_value_guide",
     "iterparse_floors",
     "run",
@@ -42,17 +43,30 @@ def xmltv_670k() -> Path:
     return path
 
 
+GIANT_KINDS = ("title", "attribute", "title with >", "attribute with >", "comment with <")
+
+
 def giant_value_guide(kind: str, megabytes: int) -> Path:
-    """A one-programme guide whose title (``kind="title"``) or one attribute is
-    ``megabytes`` MB long: 49 MB is the attack (bundled expat is quadratic in a token's
-    length), 1 MB a value just under the limit, which is read."""
-    path = DATA / f"giant-{kind}-{megabytes}mb.xml"
+    """A one-programme guide whose title, one attribute or a comment (``kind``, one of
+    :data:`GIANT_KINDS`) is ``megabytes`` MB long: 49 MB is the attack (bundled expat is
+    quadratic in a token's length), 1 MB a value just under the limit, which is read. "with
+    >" puts a ``>`` every 1000 bytes (allowed in values), "with <" a ``<`` (allowed in a
+    comment): neither may hide the value's length."""
+    path = DATA / f"giant-{kind.replace(' ', '-')}-{megabytes}mb.xml"
     if not path.exists():
-        value = "x" * (megabytes * 1000 * 1000)
-        title, attribute = (value, "") if kind == "title" else ("t", f' x-note="{value}"')
+        size = megabytes * 1000 * 1000
+        mark = kind[-1] if " with " in kind else "x"
+        value = ("x" * 999 + mark) * (size // 1000)
+        title, attribute, comment = "t", "", ""
+        if kind.startswith("title"):
+            title = value
+        elif kind.startswith("attribute"):
+            attribute = f' x-note="{value}"'
+        else:
+            comment = f"<!--{value}-->"
         path.write_text(
             '<?xml version="1.0"?>\n<tv><channel id="a.tv"><display-name>A</display-name>'
-            '</channel>\n<programme channel="a.tv" start="20260101000000 +0000" '
+            f'</channel>\n{comment}<programme channel="a.tv" start="20260101000000 +0000" '
             f'stop="20260101010000 +0000"{attribute}><title>{title}</title></programme></tv>\n',
             encoding="utf-8",
         )
@@ -77,7 +91,7 @@ def _inspect_cost(path: Path) -> dict[str, float]:
 
 
 def _giant_value_rows(table: Table) -> None:
-    for kind in ("title", "attribute"):
+    for kind in GIANT_KINDS:
         giant = _inspect_cost(giant_value_guide(kind, 49))
         small = _inspect_cost(giant_value_guide(kind, 1))
         time_ratio = giant["seconds"] / small["seconds"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["format_attributes", "parse_attributes", "split_extinf"]
+__all__ = ["format_attributes", "parse_attributes", "split_extinf", "writable_attributes"]
 
 # key="value" where the closing quote is the one followed by a space, a comma or the end:
 # real playlists put commas and quotes inside values.
@@ -92,6 +92,20 @@ def split_extinf(text: str) -> tuple[str, str, str]:
     return duration, attributes, title
 
 
+_NAME = re.compile(r"[^\s=,\"']+")
+
+
 def format_attributes(attrs: tuple[tuple[str, str], ...]) -> str:
-    """The ``#EXTINF`` attribute text for (name, value) pairs."""
-    return "".join(f' {key}="{value}"' for key, value in attrs)
+    """The ``#EXTINF`` attribute text for (name, value) pairs, every reader's view alike.
+
+    M3U has no escapes: a ``"`` inside a value would end it for most readers and let the
+    rest become attributes, so it is written as ``'``; a name that cannot be written (empty,
+    with a space, ``=``, ``,`` or a quote) is left out.
+    """
+    return "".join(f' {key}="{value}"' for key, value in writable_attributes(attrs))
+
+
+def writable_attributes(attrs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The (name, value) pairs :func:`format_attributes` writes: ``"`` in values as ``'``,
+    pairs whose name cannot be written left out."""
+    return tuple((key, value.replace('"', "'")) for key, value in attrs if _NAME.fullmatch(key))

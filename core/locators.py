@@ -154,7 +154,8 @@ def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
     A file path (or ``file://`` URL) becomes an absolute path, so it starts with ``/``; a
     URL keeps its text (without the Kodi ``|header`` suffix) when its scheme is one of
     :data:`PLAYABLE_SCHEMES`. Anything else raises :class:`RefusedLocator` with the reason:
-    empty, a control character or line break, a leading ``-``, another scheme.
+    empty, a control character or line break, a leading ``-``, another scheme, a ``file://``
+    URL with no path.
     """
     text = locator.partition("|")[0].strip()
     if not text:
@@ -181,6 +182,8 @@ def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
         )
     path = local_path(text, base)
     assert path is not None
+    if not path.is_absolute():  # "file://": no path at all, not the working folder (".")
+        raise RefusedLocator(f"locator {_shown(locator)} is a file:// URL with no path")
     spelled = path.as_posix()
     control = _control_in(spelled)
     if control is not None:  # a file:// URL can spell one as %0A

@@ -16,12 +16,13 @@ Whatever a format carries that is not modelled here is kept verbatim (``attrs``,
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from core.extinf import format_attributes, parse_attributes
+from core.extinf import format_attributes, parse_attributes, writable_attributes
 from core.locators import fingerprint as locator_fingerprint
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Text",
     "Url",
     "airing",
+    "channel_id_problem",
 ]
 
 
@@ -81,6 +83,22 @@ class RawElement(NamedTuple):
 
     tag: str
     xml: str
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def channel_id_problem(channel_id: str) -> str | None:
+    """Why ``channel_id`` cannot be a channel's id (``None``: it can), for the readers.
+
+    A control character (NUL, a line break, ESC, C1) is invisible, and some writers cannot
+    keep it (XML has no NUL): ``p\\x00.org`` would be exported as ``p.org``, another
+    channel's id.
+    """
+    found = _CONTROL.search(channel_id)
+    if found is None:
+        return None
+    return f"holds a control character (U+{ord(found[0]):04X})"
 
 
 @dataclass(slots=True)
@@ -170,9 +188,11 @@ class Asset:
         attrs: tuple[tuple[str, str], ...] = (),
         **fields: Any,
     ) -> Asset:
-        """An asset whose ``#EXTINF`` text is written from ``attrs``."""
-        asset = cls(title, locator, fingerprint, extinf=format_attributes(attrs), **fields)
-        asset._attrs = tuple(attrs)
+        """An asset whose ``#EXTINF`` text is written from ``attrs`` (as every M3U reader
+        reads them back: see :func:`~core.extinf.writable_attributes`)."""
+        written = writable_attributes(attrs)
+        asset = cls(title, locator, fingerprint, extinf=format_attributes(written), **fields)
+        asset._attrs = written
         return asset
 
     @property

@@ -105,6 +105,8 @@ def test_a_spawnable_locator_is_an_absolute_path_or_an_allowed_url(
         ("\x1b]0;x\x07a.mp4", "holds a control character (U+001B)"),
         ("a\u2028b.mp4", "holds a control character (U+2028)"),
         ("file:///a%0A--script=x", "names a path with a control character (U+000A)"),
+        ("file://", "is a file:// URL with no path"),
+        ("FILE://localhost", "is a file:// URL with no path"),
     ],
 )
 def test_anything_else_is_refused_with_the_reason(locator: str, reason: str) -> None:

@@ -98,13 +98,13 @@ class _Parser(argparse.ArgumentParser):
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:  # name the command whose --help lists what it takes
             prog = " ".join(filter(None, (self.prog, getattr(parsed, "command", None))))
-            self.exit(
-                2, f"{prog}: unrecognized arguments: {' '.join(extras)}; see '{prog} --help'\n"
-            )
+            self.error(f"unrecognized arguments: {' '.join(extras)}", prog)
         return parsed
 
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message}; see '{self.prog} --help'\n")
+    def error(self, message: str, prog: str | None = None) -> NoReturn:
+        # the message may quote what was typed (or pasted from a hostile file): escaped
+        prog = prog or self.prog
+        self.exit(2, visible(f"{prog}: {message}; see '{prog} --help'") + "\n")
 
 
 def _handler(name: str) -> Handler:

@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from core.config import rule_bounds
 from core.formats.json_format import FORMAT
+from core.models import channel_id_problem
 from core.timestamps import LONGEST_SECONDS, check_instant
 
 __all__ = [
@@ -86,6 +87,13 @@ class RawElementModel(_Model):
     xml: Annotated[str, Field(min_length=3)]
 
 
+def _usable_channel_id(value: str) -> str:
+    problem = channel_id_problem(value)
+    if problem is not None:
+        raise ValueError(f"the channel id {problem}")
+    return value
+
+
 class ChannelModel(_Model):
     """A channel: XMLTV id, names, number, logo, IANA time zone, broadcast-day start."""
 
@@ -116,6 +124,11 @@ class ChannelModel(_Model):
             description="dead air tolerated; default from the config",
         ),
     ] = None
+
+    @field_validator("id")
+    @classmethod
+    def _usable_id(cls, value: str) -> str:
+        return _usable_channel_id(value)
 
     @field_validator("timezone")
     @classmethod
@@ -178,6 +191,11 @@ class ProgrammeModel(_Model):
         list[tuple[str, str]], Field(description="other source attributes, verbatim")
     ] = []
     extras: list[RawElementModel] = []
+
+    @field_validator("channel")
+    @classmethod
+    def _usable_channel(cls, value: str) -> str:
+        return _usable_channel_id(value)
 
     @field_validator("start", "stop")
     @classmethod

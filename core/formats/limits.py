@@ -6,8 +6,9 @@ inspect, one 49 MB ``<title>`` 1.85 GB to import), and a JSON string that does n
 the buffer is decoded again after every chunk. So every reader refuses a value longer than
 :data:`MAX_VALUE_BYTES` *before* its parser sees the rest of it, from the raw bytes:
 
-* XML: :class:`RunGuard` over ``<``/``>`` — text lies between ``>`` and ``<``, an attribute
-  inside a tag, so no value is longer than the longest run between two delimiters;
+* XML: :class:`XmlGuard`. Text and attribute values cannot hold ``<`` (``>`` they may), so
+  no value is longer than the longest run between two ``<``; comments, CDATA sections and
+  processing instructions may hold ``<``, so each must also end within the limit;
 * M3U: the longest line (a run between line feeds), checked where the chunks are cut;
 * JSON: a string the decoder finds unterminated after more than the limit, and
   :func:`check_decoded` on whole documents.
@@ -18,8 +19,9 @@ bytes of XML, 903 bytes of an M3U line, 399 bytes of a JSON string.
 
 from __future__ import annotations
 
+import re
 import sys
-from typing import Any
+from typing import Any, Protocol
 
 from core.errors import ParseError
 
@@ -28,9 +30,10 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_VALUE_BYTES",
     "NETWORK_LIMIT",
-    "XML_DELIMITERS",
     "XML_VALUE",
     "RunGuard",
+    "ValueGuard",
+    "XmlGuard",
     "check_decoded",
     "number_too_long",
     "too_deep",
@@ -51,8 +54,6 @@ spare while a gzip bomb still stops at a bound (inflating 2 GiB to count it take
 MAX_VALUE_BYTES = MIB
 """The longest single value (XML text or attribute, JSON string, M3U line), in bytes."""
 
-XML_DELIMITERS = b"<>"
-"""No XML value (text between ``>`` and ``<``, an attribute inside ``<``…``>``) crosses these."""
 XML_VALUE = "a text or attribute value"
 
 MAX_DEPTH = 100
@@ -126,6 +127,129 @@ class RunGuard:
         self.run = len(piece) - last - 1
         self.run_start = self.offset + last + 1
         self.offset += len(piece)
+        return True
+
+
+class ValueGuard(Protocol):
+    """What :class:`~core.formats.source.Source` asks of a guard on the bytes it reads."""
+
+    what: str  # what the value past the limit is, for the message: "a string"
+    run_start: int  # offset of its first byte, for the line number
+
+    def feed(self, chunk: bytes | memoryview) -> bool:
+        """Account for ``chunk``; ``False`` once a value passed the limit."""
+        ...
+
+
+_XML_SPECIAL = re.compile(rb"<(?:!--|!\[CDATA\[|\?)")
+_XML_SPECIAL_END = {
+    b"<!--": (b"-->", "a comment"),
+    b"<![CDATA[": (b"]]>", "a CDATA section"),
+    b"<?": (b"?>", "a processing instruction"),
+}
+_LONGEST_OPENING = len(b"<![CDATA[")
+_MISSES = 32
+
+
+class _Openings:
+    """The comment, CDATA and instruction openings of one window, found left to right.
+
+    ``<`` is everywhere in XML, so a search for ``<!--`` stops at every tag; ``!`` and ``?``
+    are rare in guides and found at memchr speed, so those are looked for first (each
+    position kept until passed) and the bytes around them checked. A window full of them
+    (:data:`_MISSES` that open nothing) is searched the slower way for the rest, which costs
+    the same whatever it holds.
+    """
+
+    def __init__(self, window: bytes) -> None:
+        self.window = window
+        self.bang = self.ask = -2  # next "!" and "?" at or after the last cursor; -1: none
+        self.misses = 0
+
+    def next(self, cursor: int) -> re.Match[bytes] | None:
+        """The first opening at or after ``cursor``."""
+        window = self.window
+        while self.misses < _MISSES:
+            if -1 != self.bang < cursor:
+                self.bang = window.find(b"!", cursor)
+            if -1 != self.ask < cursor:
+                self.ask = window.find(b"?", cursor)
+            bang, ask = self.bang, self.ask
+            if bang < 0 and ask < 0:
+                return None
+            at = ask if bang < 0 or 0 <= ask < bang else bang
+            if at > 0 and window[at - 1] == 0x3C and (match := _XML_SPECIAL.match(window, at - 1)):
+                return match
+            self.misses += 1
+            cursor = at + 1
+        return _XML_SPECIAL.search(window, cursor)
+
+
+class XmlGuard:
+    """The value limit for XML, from the raw bytes, in time linear in the input.
+
+    Text and attribute values cannot hold ``<``: a :class:`RunGuard` over ``<`` alone bounds
+    them (``>`` may appear inside both, so it delimits nothing). Comments, CDATA sections and
+    processing instructions may hold ``<``; each is found by its opening (``<!--``,
+    ``<![CDATA[``, ``<?``, see :class:`_Openings`) and must reach its end (``-->``,
+    ``]]>``, ``?>``) within the limit. An opening cut by a chunk boundary is looked at again
+    with the next chunk.
+    """
+
+    def __init__(self) -> None:
+        self._runs = RunGuard(b"<", XML_VALUE)
+        self.what = XML_VALUE
+        self.run_start = 0
+        self._offset = 0  # bytes fed so far
+        self._held = b""  # the last bytes of the previous chunk, not yet looked at
+        self._open: tuple[bytes, int] | None = None  # (end, its opening's offset) when inside
+
+    def feed(self, chunk: bytes | memoryview) -> bool:
+        """Account for ``chunk``; ``False`` once a value passed the limit (at ``run_start``)."""
+        data = chunk if isinstance(chunk, bytes) else bytes(chunk)
+        if not self._specials(data):
+            return False
+        if not self._runs.feed(data):
+            self.what, self.run_start = XML_VALUE, self._runs.run_start
+            return False
+        return True
+
+    def _specials(self, data: bytes) -> bool:
+        window = self._held + data
+        base = self._offset - len(self._held)  # offset of window[0]
+        self._offset += len(data)
+        cursor = 0
+        if self._open is not None:  # inside one since an earlier chunk
+            end, opened = self._open
+            found = window.find(end, cursor)
+            if found < 0:
+                self._held = window[max(0, len(window) - len(end) + 1) :]
+                return self._within(opened, self._offset)
+            if not self._within(opened, base + found + len(end)):
+                return False
+            self._open = None
+            cursor = found + len(end)
+        # an opening must lie wholly in the window to be recognised: the last few bytes are
+        # looked at again with the next chunk
+        last = len(window) - _LONGEST_OPENING + 1
+        openings = _Openings(window)
+        while (match := openings.next(cursor)) is not None and match.start() < last:
+            end, self.what = _XML_SPECIAL_END[match[0]]
+            found = window.find(end, match.end())
+            if found < 0:
+                self._open = (end, base + match.start())
+                self._held = window[max(match.end(), len(window) - len(end) + 1) :]
+                return self._within(base + match.start(), self._offset)
+            cursor = found + len(end)
+            if cursor - match.start() > MAX_VALUE_BYTES:
+                return self._within(base + match.start(), base + cursor)
+        self._held = window[max(cursor, last) :]
+        return True
+
+    def _within(self, opened: int, reached: int) -> bool:
+        if reached - opened > MAX_VALUE_BYTES:
+            self.run_start = opened
+            return False
         return True
 
 

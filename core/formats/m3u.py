@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from core.errors import UnsupportedFormat
-from core.extinf import parse_attributes, split_extinf
+from core.extinf import format_attributes, parse_attributes, split_extinf
 from core.formats.source import Source, WarningLog, decode_chunks
 from core.models import Asset
 from core.timestamps import LONGEST_SECONDS
@@ -255,11 +255,12 @@ def locator_line_problem(locator: str) -> str | None:
     return None
 
 
-def left_out_warning(left_out: list[str], what: str) -> str:
-    """One warning for the entries a writer left out: how many, the first few and why."""
+def left_out_warning(left_out: list[str], what: str, verb: str = "left out") -> str:
+    """One warning for the entries a writer left out (or ``verb``): how many, the first few
+    and why."""
     shown = "; ".join(left_out[:5])
     more = f"; and {len(left_out) - 5} more" if len(left_out) > 5 else ""
-    return f"left out {len(left_out)} {what}: {shown}{more}"
+    return f"{verb} {len(left_out)} {what}: {shown}{more}"
 
 
 def write_m3u(
@@ -275,19 +276,105 @@ def write_m3u(
     locator cannot be one line (:func:`locator_line_problem`) is left out, with a warning
     added to ``warnings``.
     """
-    head = "".join(f" {key}={_quote(one_line(value))}" for key, value in header)
+    head = "".join(f" {key}={_quote(_unquoted(one_line(value)))}" for key, value in header)
     out.write(f"#EXTM3U{head}\n")
     count = 0
     left_out: list[str] = []
+    mended = _Mended()
     for asset in assets:
         problem = locator_line_problem(asset.locator)
         if problem is not None:
             left_out.append(f"'{one_line(asset.title)}' ({problem})")
             continue
-        tags = "".join(f"{one_line(tag)}\n" for tag in asset.tags if tag.startswith("#"))
-        extinf = one_line(f"#EXTINF:{asset.extinf_duration}{asset.extinf},{asset.title}")
+        tags = "".join(f"{one_line(tag)}\n" for tag in mended.tags(asset))
+        extinf = one_line(f"#EXTINF:{mended.extinf(asset)}")
         out.write(f"{extinf}\n{tags}{asset.locator.strip()}\n")
         count += 1
-    if left_out and warnings is not None:
-        warnings.append(left_out_warning(left_out, "entries whose locator is not one M3U line"))
+    if warnings is not None:
+        if left_out:
+            warnings.append(left_out_warning(left_out, "entries whose locator is not one M3U line"))
+        warnings.extend(mended.warnings())
     return count
+
+
+_NUMBER = re.compile(r"(?:[-+]?\d+(?:\.\d+)?)?")
+# how a plain regex reads attributes off a whole #EXTINF line, as many players do
+_PLAIN_ATTRIBUTE = re.compile(r'([^\s=,"\']+)="([^"]*)"')
+_PLAIN_ATTRIBUTES = re.compile(r'(?:\s+[^\s=,"\']+="[^"]*")*\s*')
+_STRUCTURE_TAGS = ("#EXTINF", "#EXTM3U", "#EXT-X-")
+
+
+def _unquoted(value: str) -> str:
+    """``value`` fit for ``"…"``: M3U has no escape, so a double quote becomes ``'``."""
+    return value.replace('"', "'")
+
+
+class _Mended:
+    """Makes each entry's ``#EXTINF`` line and tags well-formed, and counts what it changed.
+
+    M3U has no escapes, so an entry is written as it was read only when every reader sees
+    the same attributes in it: ours, and a plain ``name="value"`` regex over the whole line
+    (as players use). Otherwise a value or title holding ``"`` (from a guide's display name,
+    a JSON attribute…) would add attributes for them: its attributes are written again by
+    :func:`~core.extinf.format_attributes` (``"`` as ``'``) and ``"`` in its title as ``'``.
+    A duration that is not a number becomes ``-1``; tag lines that would start an entry, a
+    playlist or HLS (``#EXTINF``, ``#EXTM3U``, ``#EXT-X-``) are dropped.
+    """
+
+    def __init__(self) -> None:
+        self.rewritten: list[str] = []
+        self.durations: list[str] = []
+        self.dropped_tags: list[str] = []
+
+    def extinf(self, asset: Asset) -> str:
+        """What follows ``#EXTINF:`` for ``asset``."""
+        duration = asset.extinf_duration
+        if not _NUMBER.fullmatch(duration):
+            self.durations.append(f"'{one_line(asset.title)}'")
+            duration = "-1"
+        line = f"{duration}{asset.extinf},{asset.title}"
+        if '"' not in line or (
+            _PLAIN_ATTRIBUTES.fullmatch(asset.extinf) and '"' not in asset.title
+        ):
+            return line  # the common cases, where every reader agrees
+        attrs = asset.attrs
+        if split_extinf(line)[1:] == (asset.extinf, asset.title) and attrs == tuple(
+            _PLAIN_ATTRIBUTE.findall(line)
+        ):
+            return line
+        self.rewritten.append(f"'{one_line(asset.title)}'")
+        return f"{duration}{format_attributes(attrs)},{_unquoted(asset.title)}"
+
+    def tags(self, asset: Asset) -> list[str]:
+        """The tag lines of ``asset`` that are tags (``#…``) and start nothing new."""
+        kept = []
+        for tag in asset.tags:
+            if tag.upper().startswith(_STRUCTURE_TAGS):
+                self.dropped_tags.append(f"'{one_line(asset.title)}'")
+            elif tag.startswith("#"):
+                kept.append(tag)
+        return kept
+
+    def warnings(self) -> list[str]:
+        """One warning for each kind of change, naming the first entries."""
+        found = []
+        if self.rewritten:
+            found.append(
+                _changed(
+                    self.rewritten,
+                    "whose attributes or title held \" (M3U has no escape; wrote ' instead)",
+                )
+            )
+        if self.durations:
+            found.append(_changed(self.durations, "whose duration was not a number (wrote -1)"))
+        if self.dropped_tags:
+            found.append(
+                left_out_warning(
+                    self.dropped_tags, "tag lines that would start an entry or a playlist"
+                )
+            )
+        return found
+
+
+def _changed(entries: list[str], why: str) -> str:
+    return left_out_warning(entries, f"entries {why}", "changed")

@@ -17,7 +17,7 @@ import xml.parsers.expat as expat
 from typing import NoReturn
 
 from core.errors import ParseError, UnsafeXML
-from core.formats.limits import XML_DELIMITERS, XML_VALUE
+from core.formats.limits import XmlGuard
 from core.formats.source import Source
 
 __all__ = ["Prolog", "check_prolog"]
@@ -81,7 +81,7 @@ def check_prolog(source: Source, chunk_size: int = 64 * 1024) -> Prolog:
     parser.ExternalEntityRefHandler = on_external_reference
     parser.StartElementHandler = on_start
     try:
-        with source.open(values_between=XML_DELIMITERS, what=XML_VALUE) as stream:
+        with source.open(guard=XmlGuard()) as stream:
             while True:
                 chunk = stream.read(chunk_size)
                 parser.Parse(chunk, not chunk)

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from core.errors import FileProblem, ParseError, TooLarge
-from core.formats.limits import LOCAL_LIMIT, MAX_VALUE_BYTES, RunGuard, value_too_long
+from core.formats.limits import (
+    LOCAL_LIMIT,
+    MAX_VALUE_BYTES,
+    RunGuard,
+    ValueGuard,
+    value_too_long,
+)
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -68,7 +74,7 @@ class _LimitedStream(io.RawIOBase):
     """A read-only stream that raises ``TooLarge`` once more than ``limit`` bytes came out."""
 
     def __init__(
-        self, inner: BinaryIO, limit: int, source: Source, guard: RunGuard | None = None
+        self, inner: BinaryIO, limit: int, source: Source, guard: ValueGuard | None = None
     ) -> None:
         self._inner = inner
         self._limit = limit
@@ -170,12 +176,15 @@ class Source:
             hint="raise the limit with --max-size (MB) if you trust this file",
         )
 
-    def open(self, *, values_between: bytes = b"", what: str = "") -> io.BufferedReader:
+    def open(
+        self, *, values_between: bytes = b"", what: str = "", guard: ValueGuard | None = None
+    ) -> io.BufferedReader:
         """The file's bytes (decompressed when it is gzip), limited to ``limit`` bytes.
 
-        ``values_between``: the bytes that delimit values (``<>`` in XML, ``"`` in JSON); a
-        longer run than :data:`~core.formats.limits.MAX_VALUE_BYTES` without one is refused
-        as ``what`` before the parser sees it.
+        ``values_between``: the bytes that delimit values (``"`` in JSON); a longer run than
+        :data:`~core.formats.limits.MAX_VALUE_BYTES` without one is refused as ``what`` before
+        the parser sees it. ``guard``: a guard of its own instead (XML's
+        :class:`~core.formats.limits.XmlGuard`).
         """
         try:
             raw: BinaryIO = self.path.open("rb")
@@ -183,7 +192,8 @@ class Source:
             raise FileProblem(f"cannot be opened ({error.strerror})", path=self.name) from None
         if self.is_gzip:
             raw = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
-        guard = RunGuard(values_between, what) if values_between else None
+        if guard is None and values_between:
+            guard = RunGuard(values_between, what)
         limited = _LimitedStream(raw, self.limit, self, guard)
         return io.BufferedReader(limited, buffer_size=_CHUNK)
 

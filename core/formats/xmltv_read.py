@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from core.errors import ParseError, UnsupportedFormat
-from core.formats.limits import XML_DELIMITERS, XML_VALUE, too_deep
+from core.formats.limits import XmlGuard, too_deep
 from core.formats.safexml import check_prolog
 from core.formats.source import Source, WarningLog
 from core.formats.xmlns import Namespaces
@@ -34,6 +34,7 @@ from core.models import (
     RawElement,
     Text,
     Url,
+    channel_id_problem,
 )
 from core.timestamps import LONGEST_SECONDS, parse_xmltv_time
 
@@ -196,7 +197,7 @@ class XmltvReader:
         folder = self.source.folder
         namespaced = False
         stream_tail = b""
-        with self.source.open(values_between=XML_DELIMITERS, what=XML_VALUE) as stream:
+        with self.source.open(guard=XmlGuard()) as stream:
             while True:
                 chunk = stream.read(_CHUNK)
                 try:
@@ -308,6 +309,9 @@ class XmltvReader:
         start_text = get("start")
         if not channel:
             self.warnings.add(line, "<programme> without a channel attribute; skipped")
+            return None
+        if channel not in self.declared and (problem := channel_id_problem(channel)):
+            self.warnings.add(line, f"<programme> on channel id '{channel}' {problem}; skipped")
             return None
         if not start_text:
             self.warnings.add(line, f"<programme> on '{channel}' without a start; skipped")
@@ -442,6 +446,10 @@ class XmltvReader:
             return None
         if channel_id in self.declared:
             self.warnings.add(line, f"channel '{channel_id}' is declared twice; first one kept")
+            return None
+        problem = channel_id_problem(channel_id)
+        if problem is not None:
+            self.warnings.add(line, f"channel id '{channel_id}' {problem}; skipped")
             return None
         self.declared.add(channel_id)
         names: list[Text] = []

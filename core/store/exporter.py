@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from core.atomic import output_text
 from core.errors import Cancelled, FileProblem, InputError
+from core.filenames import path_component
 from core.formats import EXPORT_FORMATS, XmltvWriter, write_json, write_m3u
 from core.models import Asset, Channel, Programme
 from core.store.guide_header import guide_header, recorded_namespaces
@@ -145,7 +146,14 @@ def _lineup(
             attrs.append(("tvg-logo", channel.icons[0].src))
         if channel.number:
             attrs.append(("tvg-chno", channel.number))
-        entries.append(Asset.from_attrs(channel.name, stream, None, tuple(attrs)))
+        quoted = [key for key, value in attrs if '"' in value]
+        if quoted:  # M3U has no escape: the writer would end the value there
+            result.warnings.append(
+                f"channel '{channel.id}': {', '.join(quoted)} held \" (M3U has no escape; "
+                "wrote ' instead)"
+            )
+        title = channel.name.replace('"', "'")
+        entries.append(Asset.from_attrs(title, stream, None, tuple(attrs)))
     header = [("url-tvg", guide_url)] if guide_url else []
     with output_text(target, force=force) as out:
         result.channels = write_m3u(out, entries, header, result.warnings)
@@ -215,7 +223,7 @@ def _ffplayout(
                 continue
             path: Path | TextIO = target
             if isinstance(target, Path) and not single:
-                folder = target if len(channels) == 1 else target / channel.id
+                folder = target if len(channels) == 1 else target / path_component(channel.id)
                 path = folder / f"{day:%Y}" / f"{day:%m}" / f"{day}.json"
             planned.append((path, channel, day, items))
         result.channels += 1

@@ -119,6 +119,27 @@ def test_usage_mistakes_are_one_line_with_a_hint_and_exit_2(
     assert result.stderr.endswith(f"; see '{prog} --help'\n")
 
 
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["check", "--bogus\x1b]0;OWN\x07\x1b[2J"], "--bogus\\x1b]0;OWN\\x07\\x1b[2J;"),
+        (["check", "--bogus", "a\nscheduleflow: x"], "--bogus a\\nscheduleflow: x;"),
+        (["check", "--bo\u202egus"], "--bo\\u202egus;"),
+    ],
+    ids=["terminal-controls", "newline", "bidi-override"],
+)
+def test_unrecognized_arguments_are_shown_escaped(
+    args: list[str], shown: str, sf_home: Path
+) -> None:
+    """The mistaken argument is the user's text (maybe pasted from a hostile file): it
+    reaches the terminal escaped, and on one line."""
+    result = run_cli(*args, home=sf_home)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert f"unrecognized arguments: {shown}" in result.stderr
+    assert not any(c in result.stderr for c in "\x1b\x07\u202e")
+
+
 def test_help_is_still_the_full_usage(sf_home: Path) -> None:
     result = run_cli("export", "--help", home=sf_home)
     assert result.returncode == 0

@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import ParseError, SchemaError
 from core.formats import open_reader
-from core.formats.limits import MAX_VALUE_BYTES
+from core.formats.limits import MAX_VALUE_BYTES, XML_VALUE, XmlGuard
 
 BIG = "x" * (2 * MAX_VALUE_BYTES)
 _HEAD = '<?xml version="1.0"?>\n<tv>\n<channel id="a"><display-name>A</display-name></channel>\n'
@@ -49,6 +49,66 @@ def test_a_value_past_the_limit_is_refused_naming_file_and_line(
     with pytest.raises(ParseError, match="longer than the limit of 1 MiB") as caught:
         _read(path)
     assert (caught.value.path, caught.value.line) == (str(path), line)
+
+
+SPRINKLED = ("x" * 999 + ">") * (2 * MAX_VALUE_BYTES // 1000)  # ">" delimits no XML value
+LESS_THAN = ("x" * 999 + "<") * (2 * MAX_VALUE_BYTES // 1000)  # allowed in comments, CDATA
+
+
+@pytest.mark.parametrize(
+    ("text", "what", "line"),
+    [
+        (f"{_HEAD}<programme {_START}>\n<title>{SPRINKLED}</title></programme></tv>", XML_VALUE, 5),
+        (
+            f'{_HEAD}<programme {_START}\n x="{SPRINKLED}"><title>t</title></programme></tv>',
+            XML_VALUE,
+            4,
+        ),
+        (f"{_HEAD}\n<!--{LESS_THAN}-->\n</tv>", "a comment", 5),
+        (
+            f"{_HEAD}<programme {_START}><title>\n<![CDATA[{LESS_THAN}]]></title></programme></tv>",
+            "a CDATA section",
+            5,
+        ),
+        (f"{_HEAD}\n<?x-note {LESS_THAN}?>\n</tv>", "a processing instruction", 5),
+        # the opening "<!--" cut by the first 1 MiB chunk's end
+        (
+            f"{_HEAD}{' ' * (MAX_VALUE_BYTES - len(_HEAD) - 2)}<!--{LESS_THAN}--></tv>",
+            "a comment",
+            4,
+        ),
+    ],
+    ids=[
+        "title-with->",
+        "attribute-with->",
+        "comment-with-<",
+        "cdata-with-<",
+        "pi-with-<",
+        "comment-across-chunks",
+    ],
+)
+def test_an_xml_value_with_markup_characters_inside_is_still_refused(
+    tmp_path: Path, text: str, what: str, line: int
+) -> None:
+    """A value cannot hide its length behind ``>`` (allowed in text and attributes), nor a
+    comment, CDATA section or processing instruction behind ``<`` (allowed inside them)."""
+    path = _write(tmp_path, "guide.xml", text)
+    with pytest.raises(ParseError, match=f"holds {what} longer than the limit of 1 MiB") as caught:
+        _read(path)
+    assert (caught.value.path, caught.value.line) == (str(path), line)
+
+
+def test_comments_cdata_and_instructions_under_the_limit_are_read(tmp_path: Path) -> None:
+    """Markup characters inside them, several of them, each one just under the limit, one
+    across the first chunk's end: read, with the title inside CDATA kept."""
+    inside = ("<b>x</b> & -> ?" * 1000)[: MAX_VALUE_BYTES - 100]
+    text = (
+        f"{_HEAD}<!--{inside.replace('-', '=')}-->\n<?x-note {inside.replace('?', '!')}?>\n"
+        f"<programme {_START}><title><![CDATA[{inside}]]></title></programme>\n"
+        f"<!--{inside.replace('-', '=')}--></tv>\n"
+    )
+    items = _read(_write(tmp_path, "guide.xml", text))
+    assert [t.value for t in getattr(items[-1], "titles", ())] == [inside]
 
 
 def test_a_json_string_full_of_escaped_quotes_is_refused_too(tmp_path: Path) -> None:
@@ -190,3 +250,17 @@ def test_a_lone_surrogate_escape_is_refused_before_it_reaches_the_store(
     path = _write(tmp_path, name, text)
     with pytest.raises(ParseError, match="lone surrogate"):
         _read(path, format)
+
+
+@pytest.mark.parametrize("size", [9, 10, 4099, 1_000_003])
+def test_the_xml_guard_finds_the_same_wherever_the_chunks_are_cut(size: int) -> None:
+    """Openings and ends cut anywhere by chunk boundaries: the same verdict and the same
+    offset of the comment past the limit as when the document comes in one piece."""
+    fine = b"<tv><!--" + b"<a>?" * (MAX_VALUE_BYTES // 4 - 4) + b"--><?pi x?><![CDATA[<]]>"
+    long = fine + b"<!--" + b"<" * MAX_VALUE_BYTES + b"-->"
+    for document, verdict in ((fine, True), (long, False)):
+        guard = XmlGuard()
+        pieces = (document[at : at + size] for at in range(0, len(document), size))
+        assert all(guard.feed(piece) for piece in pieces) is verdict
+        if not verdict:
+            assert (guard.what, guard.run_start) == ("a comment", len(fine))
