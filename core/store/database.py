@@ -24,6 +24,7 @@ from core.atomic import atomic_path
 from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.permissions import new_store_file
+from core.regularfile import open_regular
 from core.roles import Role, require
 from core.store.integrity import (
     forget_damage,
@@ -71,6 +72,7 @@ class Database:
     def __init__(self, path: Path, *, check: bool = True, busy_timeout: float = 5.0) -> None:
         self.path = Path(path)
         self.backups = self.path.parent / "backups"
+        self.backups_kept = BACKUPS_KEPT  # the config's backups_kept, set by core.engine
         existed = self.path.exists() and self.path.stat().st_size > 0
         self._verified = not existed  # a database we create is sound; one we find, once checked
         if existed:
@@ -254,8 +256,10 @@ class Database:
                 raise
         return target
 
-    def automatic_backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:
-        """A backup into ``backups/`` before a destructive change; keeps the last ``keep``."""
+    def automatic_backup(self, reason: str, keep: int | None = None) -> Path:
+        """A backup into ``backups/`` before a destructive change; keeps the last ``keep``
+        (the config's ``backups_kept`` when not given)."""
+        keep = keep or self.backups_kept
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         slug = "".join(c if c.isalnum() else "-" for c in reason)[:40]
         target = self.backups / f"{self.path.stem}-{stamp}-{slug}.db"
@@ -378,6 +382,7 @@ def _open_backup(source: Path) -> sqlite3.Connection:
     """A read-only connection to a backup that passed its integrity check."""
     if not source.exists():
         raise FileProblem("no such backup", path=source, hint="list backups/ for the files")
+    open_regular(source, "backup").close()  # a FIFO would make SQLite wait for ever
     try:
         other = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         rows = other.execute("PRAGMA quick_check").fetchall()
