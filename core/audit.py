@@ -21,6 +21,7 @@ from typing import Any
 
 from core.identity import Actor
 from core.safefiles import RefusedFile, append_text
+from core.storable import storable
 
 __all__ = ["AuditRecord", "append_jsonl", "insert_audit", "read_audit"]
 
@@ -44,8 +45,15 @@ class AuditRecord:
 
     @classmethod
     def by(cls, actor: Actor, action: str, summary: str, **fields: Any) -> AuditRecord:
-        """A record of ``action`` done by ``actor``."""
-        return cls(action, summary, actor.user, actor.ssh_client, **fields)
+        """A record of ``action`` done by ``actor``; text UTF-8 cannot hold (a file name that
+        is not UTF-8) is made storable here, once, for the database and the log alike."""
+        return cls(
+            action,
+            storable(summary),
+            actor.user,
+            storable(actor.ssh_client),
+            **{key: storable(value) for key, value in fields.items()},
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The ``audit --json`` shape of one record."""

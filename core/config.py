@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from core.errors import FileProblem, InputError
+from core.regularfile import read_regular
 
 __all__ = [
     "Config",
@@ -262,16 +263,23 @@ def read_config_file(path: Path, text: str) -> Config:
     return _checked(data, path, environment={})
 
 
+_LARGEST_CONFIG = 1 << 20  # a settings file is a few KiB
+
+
 def load_config(home_dir: Path) -> Config:
     """Read the settings; a missing file means the defaults."""
     path = config_path(home_dir)
     data: dict[str, Any] = {}
     if path.exists():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_regular(path, _LARGEST_CONFIG, "settings file").decode())
         except tomllib.TOMLDecodeError as error:
             raise InputError(
                 f"is not valid TOML ({error})", path=path, hint="fix the file or remove it"
+            ) from None
+        except RecursionError:  # tables nested thousands deep
+            raise InputError(
+                "is not valid TOML (nested too deep)", path=path, hint="fix the file or remove it"
             ) from None
         except UnicodeDecodeError as error:
             raise InputError(
@@ -296,10 +304,13 @@ def _checked(data: dict[str, Any], path: Path, environment: dict[str, Any]) -> C
         return _settings(Config, data, "")
     except _Invalid as error:
         section, _, key = error.where.partition(".")
+        from_environment = environment.get(section, {})
+        if not key and from_environment:  # a section only a variable names: SCHEDULEFLOW__X__Y
+            key = next(iter(from_environment))
         variable = f"{_PREFIX}{section}__{key}".upper()
-        given = f" (from ${variable})" if key in environment.get(section, {}) else ""
+        given = key in from_environment  # the variable's value is the one checked
         raise InputError(
-            f"setting '{error.where}'{given}: {error}",
-            path=path if path.exists() else None,
+            f"setting '{error.where}'" + (f" (from ${variable})" if given else "") + f": {error}",
+            path=path if path.exists() and not given else None,
             hint="see the README's Configuration section",
         ) from None

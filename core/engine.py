@@ -71,9 +71,11 @@ class Engine:
 
     def open_store(self, *, check: bool = False) -> Store:
         """A store connection working with this session's role."""
-        return Store.open(
+        store = Store.open(
             self.database, log_folder=log_folder(self.home), check=check, role=self.role
         )
+        store.database.backups_kept = self.config.backups_kept
+        return store
 
     def close(self) -> None:
         """Close the session's connections (running job threads keep their own)."""

@@ -39,8 +39,9 @@ class Health:
 
     @classmethod
     def disk_full(cls, reason: str, free_bytes: int | None) -> Health:
-        """Degraded with nothing measured: the store could not be opened on a full disk
-        (a monitor asking ``health`` hears "degraded", not "could not run")."""
+        """Degraded with nothing measured: the store could not be opened, on a full disk or
+        because it is damaged (a monitor asking ``health`` hears "degraded", not "could not
+        run")."""
         free_mb = round(free_bytes / (1024 * 1024), 1) if free_bytes is not None else None
         return cls("degraded", 0.0, 0, 0, 0, 0, 0, 0, 0, "not opened", (reason,), free_mb)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from core.jobs import Job, JobState
+from core.storable import storable
 from core.store.integrity import is_damaged
 
 __all__ = ["HistoryStats", "JobHistory"]
@@ -82,9 +83,9 @@ class JobHistory:
                 _ms(job.ended),
                 job.fraction or 0.0,
                 job.error_category,
-                job.error_message,
+                storable(job.error_message),  # a file name that is not UTF-8 (surrogates)
                 encoded,
-                job.label,
+                storable(job.label),
                 os.getpid(),
                 job.done,
             )

@@ -54,8 +54,8 @@ def _group_names(gids: Iterable[int]) -> frozenset[str]:
 def reported_ssh_client(environ: Mapping[str, str]) -> str | None:
     """The SSH client address the environment reports, checked to be an IP address.
 
-    Anything else is kept visibly escaped and marked, so a forged value shows as forged in
-    the audit instead of passing for an address (or reaching a terminal raw).
+    Anything else is kept as it is, marked, so a forged value shows as forged in the audit
+    instead of passing for an address; every output escapes it once (``visible``).
     """
     text = environ.get("SSH_CLIENT") or environ.get("SSH_CONNECTION")
     if not text:
@@ -66,7 +66,7 @@ def reported_ssh_client(environ: Mapping[str, str]) -> str | None:
             return str(ipaddress.ip_address(address))
         except ValueError:
             pass
-    return f"(invalid) {address[:_LONGEST_ADDRESS]!a}"
+    return f"(invalid) {address[:_LONGEST_ADDRESS]}"  # raw: each output escapes it once
 
 
 def current_actor() -> Actor:

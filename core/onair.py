@@ -7,13 +7,13 @@ reaches mpv's command line, and one that is refused is left out with the reason.
 
 from __future__ import annotations
 
-import json
 import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from core.clock import channel_zone, moment_text
+from core.cutpoints import seconds_of
 from core.errors import RefusedLocator
 from core.locators import spawnable_locator
 from core.models import Programme
@@ -82,11 +82,7 @@ def on_air(store: Store, at: datetime, channels: list[str] | None = None) -> lis
 
 
 def _seconds(attrs: dict[str, str], key: str) -> float | None:
-    value = attrs.get(f"ffplayout:{key}")
-    try:
-        return float(json.loads(value)) if value is not None else None
-    except (ValueError, TypeError):
-        return None
+    return seconds_of(attrs.get(f"ffplayout:{key}"))
 
 
 def _entry(programme: Programme, locator: str, offset: float = 0.0) -> list[str]:

@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
+from core.timestamps import check_instant
+
 __all__ = ["parse_duration", "parse_instant"]
 
-_RELATIVE = re.compile(r"^([+-])(\d+(?:\.\d+)?)([smhdw])$")
+# ASCII digits only: float() reads "١٠" too, which no operator means to type
+_RELATIVE = re.compile(r"^([+-])(\d+(?:\.\d+)?)([smhdw])$", re.ASCII)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw]?)$")
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw]?)$", re.ASCII)
 _DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _FORMS = "ISO 8601 with offset such as 2026-12-01T06:00:00+01:00, or now, today, +6h, -2d"
 
@@ -44,8 +47,24 @@ def parse_instant(
     ``today``/``tomorrow``/``yesterday`` and days of ``+Nd``/``+Nw`` are calendar days in
     ``zone`` (the operator's zone when not given). A relative value counts from
     ``relative_to`` when given (``--to +1d`` after ``--from``), else from ``now``. An ISO time
-    without an offset is refused rather than guessed.
+    without an offset is refused rather than guessed. The instant must lie in the years a
+    schedule can hold (:func:`core.timestamps.check_instant`): a plan or an export past them
+    would write what no later command can read.
     """
+    instant = _parse(text, now=now, zone=zone, relative_to=relative_to)
+    try:
+        return check_instant(instant)
+    except ValueError as error:
+        raise ValueError(f"'{text}': {error}") from None
+
+
+def _parse(
+    text: str,
+    *,
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
+    relative_to: datetime | None = None,
+) -> datetime:
     current = now or datetime.now(UTC)
     value = text.strip()
     lowered = value.lower()

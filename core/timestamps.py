@@ -100,7 +100,8 @@ _ZONES: dict[int, timezone] = {}
 _ZONE_TEXT: dict[tzinfo, str] = {}
 _PATTERN = re.compile(
     r"^(?P<digits>\d{4}(?:\d{2}){0,5})\s*"
-    r"(?:(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2})|(?P<name>[A-Za-z]{1,5}))?$"
+    r"(?:(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2})|(?P<name>[A-Za-z]{1,5}))?$",
+    re.ASCII,  # int() reads "２０２６" and "٠١" too: a guide's times are ASCII digits
 )
 
 
@@ -122,7 +123,14 @@ def parse_xmltv_time(text: str) -> datetime:
 
 
 def _parse(text: str) -> datetime:
-    if len(text) == 20 and text[14] == " " and text[15] in "+-":
+    if (
+        len(text) == 20
+        and text[14] == " "
+        and text[15] in "+-"
+        and text.isascii()  # then isdigit() means 0-9, and int() sees nothing else
+        and text[:14].isdigit()
+        and text[16:].isdigit()
+    ):
         try:
             minutes = int(text[16:18]) * 60 + int(text[18:20])
             return datetime(

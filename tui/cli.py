@@ -52,6 +52,8 @@ def _megabytes(text: str) -> int:
     """``--max-size``: a finite, positive number of megabytes, at most a terabyte (``inf``,
     ``nan``, ``1e400``, ``-1``, ``0`` and words are refused by argparse in one line)."""
     try:
+        if not text.isascii():  # float() reads "١٠" too, which no operator means to type
+            raise ValueError(text)
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of megabytes") from None

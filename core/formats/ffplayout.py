@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import PurePosixPath
 from typing import Any, TextIO
 
+from core.cutpoints import seconds_of
 from core.errors import ParseError, SchemaError
 from core.formats.limits import check_decoded, number_too_long, too_deep
 from core.formats.source import Source, WarningLog
@@ -152,8 +153,8 @@ class FfplayoutReader:
             for key in ("in", "out", "duration"):
                 if key in item and not _is_seconds(item[key]):
                     raise self._schema(
-                        f"{where}.{key} ({item[key]}) is not a finite, non-negative number "
-                        f"of seconds up to {LONGEST_SECONDS / 86400:.0f} days"
+                        f"{where}.{key} ({str(item[key])[:40]}) is not a finite, non-negative "
+                        f"number of seconds up to {LONGEST_SECONDS / 86400:.0f} days"
                     )
             if end < begin:
                 raise self._schema(f"{where}: 'out' ({end}) is before 'in' ({begin})")
@@ -248,12 +249,11 @@ class FfplayoutReader:
 def _is_seconds(value: Any) -> bool:
     """A length or offset in seconds that the day's arithmetic can use (JSON allows NaN,
     Infinity and 1e400, which ``timedelta`` cannot take)."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and 0 <= value <= LONGEST_SECONDS  # the one window of lengths (core.timestamps)
-    )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):  # an int past float's range
+        return False  # would make math.isfinite raise OverflowError, so ints skip it
+    return 0 <= value <= LONGEST_SECONDS  # the one window of lengths (core.timestamps)
 
 
 def day_span(day: date, day_start: time, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -280,7 +280,20 @@ def _stem(source: str) -> str:
 
 
 def _number(text: str | None) -> Any:
-    return json.loads(text) if text is not None else None
+    """The number as read (an int stays an int), or None when it is not a usable cut point."""
+    return json.loads(text) if text is not None and seconds_of(text) is not None else None
+
+
+def _kept(text: str) -> Any:
+    """An unknown ffplayout key's value back as JSON; text that is not JSON stays a string."""
+
+    def refuse(name: str) -> Any:  # NaN and Infinity would make the playlist invalid JSON
+        raise ValueError(name)
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except (ValueError, RecursionError):  # also an integer of more than 4,300 digits
+        return text
 
 
 def write_ffplayout(
@@ -314,7 +327,7 @@ def write_ffplayout(
             item["category"] = programme.categories[0].value
         for key, value in programme.attrs:
             if key.startswith(_PREFIX) and key[len(_PREFIX) :] not in _KNOWN:
-                item[key[len(_PREFIX) :]] = json.loads(value)
+                item[key[len(_PREFIX) :]] = _kept(value)
         items.append(item)
     json.dump(
         {"channel": channel_name, "date": day.isoformat(), "program": items},

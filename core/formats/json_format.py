@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from core.formats.json_models import AssetModel, ChannelModel, ProgrammeModel
+from core.formats.rawxml import raw_xml_problem
 from core.formats.source import Source, WarningLog
 from core.locators import fingerprint
 from core.models import (
@@ -164,8 +165,16 @@ def _icons(items: list[Any]) -> tuple[Icon, ...]:
     return tuple(Icon(item.src, item.width, item.height) for item in items)
 
 
-def _raw(items: list[Any]) -> tuple[RawElement, ...]:
-    return tuple(RawElement(item.tag, item.xml) for item in items)
+def _raw(items: list[Any], warnings: WarningLog, where: str, line: int) -> tuple[RawElement, ...]:
+    """The kept elements that are one safe element each; the others dropped with a warning."""
+    kept = []
+    for index, item in enumerate(items):
+        problem = raw_xml_problem(item.tag, item.xml)
+        if problem is None:
+            kept.append(RawElement(item.tag, item.xml))
+        else:
+            warnings.add(line, f"{where}.extras[{index}].xml {problem}; dropped")
+    return tuple(kept)
 
 
 class JsonReader:
@@ -263,11 +272,13 @@ class JsonReader:
             data = top.value()
             where = f"{key}[{index}]"
             if key == "channels":
-                yield self._channel(self._validate(ChannelModel, data, where, line), line)
+                yield self._channel(self._validate(ChannelModel, data, where, line), where, line)
             elif key == "assets":
                 yield self._asset(self._validate(AssetModel, data, where, line), line, folder)
             else:
-                yield self._programme(self._validate(ProgrammeModel, data, where, line), line)
+                yield self._programme(
+                    self._validate(ProgrammeModel, data, where, line), where, line
+                )
             index += 1
             separator = top.peek()
             top.advance(top.pos + 1)
@@ -276,8 +287,7 @@ class JsonReader:
             if separator != ",":
                 raise top.error(f"expected ',' or ']' after {where}")
 
-    @staticmethod
-    def _channel(model: ChannelModel, line: int) -> Channel:
+    def _channel(self, model: ChannelModel, where: str, line: int) -> Channel:
         return Channel(
             id=model.id,
             display_names=_text(model.display_names),
@@ -286,7 +296,7 @@ class JsonReader:
             number=model.number,
             timezone=model.timezone,
             day_start=model.day_start,
-            extras=_raw(model.extras),
+            extras=_raw(model.extras, self.warnings, where, line),
             line=line,
             cooldown_hours=model.cooldown_hours,
             cooldown_scope=model.cooldown_scope,
@@ -309,7 +319,7 @@ class JsonReader:
             line=line,
         )
 
-    def _programme(self, model: ProgrammeModel, line: int) -> Programme:
+    def _programme(self, model: ProgrammeModel, where: str, line: int) -> Programme:
         locator = model.locator
         return Programme(
             channel=model.channel,
@@ -326,7 +336,7 @@ class JsonReader:
             fingerprint=model.fingerprint
             or (fingerprint(locator, self.source.folder) if locator else None),
             attrs=tuple(model.attrs),
-            extras=_raw(model.extras),
+            extras=_raw(model.extras, self.warnings, where, line),
             line=line,
         )
 

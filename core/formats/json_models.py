@@ -19,6 +19,7 @@ from zoneinfo import available_timezones
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.config import rule_bounds
+from core.cutpoints import cut_points_problem
 from core.formats.json_format import FORMAT
 from core.models import channel_id_problem
 from core.timestamps import LONGEST_SECONDS, check_instant
@@ -130,6 +131,14 @@ class ChannelModel(_Model):
     def _usable_id(cls, value: str) -> str:
         return _usable_channel_id(value)
 
+    @field_validator("day_start")
+    @classmethod
+    def _local_clock_time(cls, value: time) -> time:
+        # the broadcast day starts at a clock time in the channel's zone, not at an offset
+        if value.tzinfo is not None:
+            raise ValueError("must be a clock time without an offset (HH:MM[:SS])")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
@@ -196,6 +205,14 @@ class ProgrammeModel(_Model):
     @classmethod
     def _usable_channel(cls, value: str) -> str:
         return _usable_channel_id(value)
+
+    @field_validator("attrs")
+    @classmethod
+    def _usable_cut_points(cls, value: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        problem = cut_points_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
     @field_validator("start", "stop")
     @classmethod

@@ -278,7 +278,8 @@ def _refuse_surrogates(value: str, name: str, line: int | None) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ParseError(
-            "holds a lone surrogate escape (such as \\ud800), which is not text",
+            # no backslash in the message: every output would show it doubled
+            "holds a lone surrogate escape (U+D800 to U+DFFF without its pair), which is not text",
             path=name,
             line=line,
             hint="escape characters as pairs, or write them as UTF-8",

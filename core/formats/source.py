@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from core.formats.limits import (
     ValueGuard,
     value_too_long,
 )
+from core.regularfile import open_regular
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -117,24 +119,14 @@ class Source:
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-        try:
-            if self.path.is_dir():
-                raise FileProblem(
-                    "is a folder, not a file", path=self.path, hint="give the path of a file"
-                )
-            size = self.path.stat().st_size
-            with self.path.open("rb") as handle:
+        with open_regular(self.path) as handle:  # not a FIFO or device: they never end
+            size = os.fstat(handle.fileno()).st_size
+            try:
                 self.is_gzip = handle.read(2) == _GZIP_MAGIC
-        except FileNotFoundError:
-            raise FileProblem(
-                "no such file", path=self.path, hint="check the path and try again"
-            ) from None
-        except PermissionError:
-            raise FileProblem(
-                "cannot be read (permission denied)",
-                path=self.path,
-                hint="check the file's permissions",
-            ) from None
+            except OSError as error:  # /proc/self/mem is "regular" and fails to read
+                raise FileProblem(
+                    f"cannot be read ({error.strerror or error})", path=self.path
+                ) from None
         if size > self.limit:
             raise self.too_large(after_gunzip=False)
         if self.is_gzip:
@@ -145,7 +137,7 @@ class Source:
         second instead of after the parser has chewed through the limit."""
         total = 0
         try:
-            with gzip.GzipFile(self.path, "rb") as stream:
+            with open_regular(self.path) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
                 while chunk := stream.read(_CHUNK):
                     total += len(chunk)
                     if total > self.limit:
@@ -186,10 +178,7 @@ class Source:
         the parser sees it. ``guard``: a guard of its own instead (XML's
         :class:`~core.formats.limits.XmlGuard`).
         """
-        try:
-            raw: BinaryIO = self.path.open("rb")
-        except OSError as error:
-            raise FileProblem(f"cannot be opened ({error.strerror})", path=self.name) from None
+        raw: BinaryIO = open_regular(self.path)
         if self.is_gzip:
             raw = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
         if guard is None and values_between:

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
+from core.cutpoints import CUT_POINTS, cut_points_problem
 from core.errors import ParseError, UnsupportedFormat
 from core.formats.limits import XmlGuard, too_deep
 from core.formats.safexml import check_prolog
@@ -420,6 +421,9 @@ class XmltvReader:
             if len(attributes) > 3 or (stop is None and len(attributes) > 2)
             else ()
         )
+        if other and (problem := cut_points_problem(other)) is not None:
+            self.warnings.add(line, f"{problem}; cut points ignored")
+            other = tuple(pair for pair in other if pair[0] not in CUT_POINTS)
         return Programme(
             channel,
             start,

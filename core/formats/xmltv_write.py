@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TextIO
 
+from core.formats.rawxml import raw_xml_problem
 from core.formats.xmlns import KNOWN_NAMESPACES, Namespaces, is_xml_name, stand_in_uri
 from core.formats.xmltv_dtd import (
     AT_MOST_ONCE,
@@ -168,6 +169,9 @@ class XmltvWriter:
         )
 
     def _extra(self, raw: RawElement, parent: Literal["programme", "channel"] = "programme") -> str:
+        if raw_xml_problem(raw.tag, raw.xml) is not None:  # a store written by an older version
+            self.dropped[f"kept <{parent}> children that are not one well-formed element"] += 1
+            return ""
         if not self.strict:
             return f"    {raw.xml}\n"
         found: set[str] = set()

@@ -42,6 +42,7 @@ from typing import Any, Literal
 
 from core.errors import InputError
 from core.planner.localtime import local_instant
+from core.regularfile import read_regular
 
 __all__ = ["Block", "Template", "load_template", "single_group"]
 
@@ -187,14 +188,18 @@ def _time(value: Any, where: str) -> time:
         raise ValueError(f"{where}: '{value}' is not a time of day (HH:MM)") from None
 
 
+_LARGEST_TEMPLATE = 1 << 20  # a week of blocks is a few KiB
+
+
 def load_template(path: Path) -> Template:
     """Read a template file; ``InputError`` names the file and the block that is wrong."""
+    text = read_regular(path, _LARGEST_TEMPLATE, "template")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no such template", path=path) from None
+        data = tomllib.loads(text.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(f"is not valid TOML ({error})", path=path) from None
+    except RecursionError:  # tables nested thousands deep
+        raise InputError("is not valid TOML (nested too deep)", path=path) from None
     try:
         blocks = []
         for number, raw in enumerate(data.get("block", []), 1):

@@ -235,7 +235,8 @@ def channel_from_row(row: sqlite3.Row) -> Channel:
         urls=tuple(_new(Url, item) for item in _decode(row["urls"])),
         number=row["number"],
         timezone=row["timezone"],
-        day_start=time.fromisoformat(row["day_start"]),
+        # an older version let an offset in ("06:00+05:00"); the clock time is what counts
+        day_start=time.fromisoformat(row["day_start"]).replace(tzinfo=None),
         extras=tuple(_new(RawElement, item) for item in _decode(row["extras"])),
         cooldown_hours=row["cooldown_hours"],
         cooldown_scope=row["cooldown_scope"],

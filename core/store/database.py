@@ -28,6 +28,7 @@ from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.paths import resolve_links
 from core.permissions import new_store_file
+from core.regularfile import open_regular
 from core.roles import Role, require
 from core.safefiles import read_text, replace_text, same_file
 from core.store.integrity import (
@@ -103,6 +104,7 @@ class Database:
         self.path = resolve_links(Path(path))
         _refuse_links(self.path)
         self.backups = self.path.parent / "backups"
+        self.backups_kept = BACKUPS_KEPT  # the config's backups_kept, set by core.engine
         existed = self.path.exists() and self.path.stat().st_size > 0
         self._verified = not existed  # a database we create is sound; one we find, once checked
         if existed:
@@ -294,8 +296,10 @@ class Database:
                 raise
         return target
 
-    def automatic_backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:
-        """A backup into ``backups/`` before a destructive change; keeps the last ``keep``."""
+    def automatic_backup(self, reason: str, keep: int | None = None) -> Path:
+        """A backup into ``backups/`` before a destructive change; keeps the last ``keep``
+        (the config's ``backups_kept`` when not given)."""
+        keep = keep or self.backups_kept
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         slug = "".join(c if c.isalnum() else "-" for c in reason)[:40]
         target = self.backups / f"{self.path.stem}-{stamp}-{slug}.db"
@@ -419,6 +423,7 @@ def _open_backup(source: Path) -> sqlite3.Connection:
     """A read-only connection to a backup that passed its integrity check."""
     if not source.exists():
         raise FileProblem("no such backup", path=source, hint="list backups/ for the files")
+    open_regular(source, "backup").close()  # a FIFO would make SQLite wait for ever
     try:
         other = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         rows = other.execute("PRAGMA quick_check").fetchall()

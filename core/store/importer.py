@@ -38,6 +38,7 @@ from core.formats.source import Source
 from core.identity import Actor
 from core.models import Asset, Channel, Item, Programme
 from core.roles import OPERATIONS
+from core.storable import storable
 from core.store.codec import asset_row, channel_row, programme_row
 from core.store.joins import join_split
 from core.store.repeats import SAME_IMPORT_AGAIN, RepeatCounter, repeat_warnings
@@ -486,7 +487,13 @@ def import_file(
             connection.execute(
                 "INSERT INTO import_source (path, md5, format, imported_at, who) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (str(path.resolve()), "", reader.format, int(time.time() * 1000), str(actor)),
+                (
+                    storable(str(path.resolve())),
+                    "",
+                    reader.format,
+                    int(time.time() * 1000),
+                    str(actor),
+                ),
             ).lastrowid
             or 0
         )

@@ -8,10 +8,10 @@ other must give back one programme, not two pieces that look like a repeat with 
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import timedelta
 
+from core.cutpoints import seconds_of
 from core.models import Programme
 from core.store.store import Store
 
@@ -22,11 +22,7 @@ _TOUCH = timedelta(milliseconds=1)
 
 
 def _seconds(programme: Programme, key: str) -> float | None:
-    try:
-        number = json.loads(dict(programme.attrs).get(f"ffplayout:{key}") or "null")
-    except ValueError:
-        return None
-    return float(number) if isinstance(number, int | float) else None
+    return seconds_of(dict(programme.attrs).get(f"ffplayout:{key}"))
 
 
 def continues(earlier: Programme, later: Programme) -> bool:

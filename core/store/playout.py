@@ -12,7 +12,6 @@ ends. An ffplayout day holds exactly its broadcast day: 24 hours, 23 or 25 on DS
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -21,6 +20,7 @@ from typing import NamedTuple, TextIO
 
 from core.atomic import output_text
 from core.clock import channel_zone, moment_text
+from core.cutpoints import seconds_of
 from core.errors import InputError, RefusedLocator
 from core.formats import write_ffplayout
 from core.formats.ffplayout import FULL_DAY
@@ -100,13 +100,7 @@ def refuse_overlaps(channel: Channel, programmes: list[Programme]) -> None:
 
 def _seconds(attrs: dict[str, str], key: str) -> float | None:
     """``ffplayout:in``/``:out`` as a number of seconds; ``None`` when absent or not one."""
-    try:
-        value = json.loads(attrs.get(f"ffplayout:{key}") or "null")
-    except ValueError:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return float(value)
+    return seconds_of(attrs.get(f"ffplayout:{key}"))
 
 
 def cut_to(programme: Programme, start: datetime, stop: datetime) -> Programme | None:

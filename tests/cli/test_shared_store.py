@@ -73,11 +73,12 @@ def test_the_ssh_address_is_kept_as_reported_and_a_forged_one_is_marked(tmp_path
     run("import", GUIDE, home=tmp_path, env={"SSH_CONNECTION": forged})
     records = json.loads(run("audit", "--json", home=tmp_path).stdout)
     assert [record["ssh_client"] for record in records] == [
-        "(invalid) '\\x1b]0;owned\\x07'",
+        "(invalid) \x1b]0;owned\x07",  # the data as reported; JSON escapes it
         "192.0.2.9",
     ]
     text = run("audit", home=tmp_path).stdout
     assert "\x1b" not in text
+    assert "ssh client (reported) (invalid) \\x1b]0;owned\\x07  import" in text  # escaped once
     assert f"{ME}, ssh client (reported) 192.0.2.9  import" in text
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,34 @@ _NUMBERS = (
 )
 
 
+# cut point values: usable ones, and what JSON and a hostile writer can put in a string
+_CUT_TEXTS = (
+    _NUMBERS.map(lambda number: json.dumps(number))
+    | st.integers(10**300, 10**320).map(str)
+    | st.sampled_from(["NaN", "Infinity", "-3", '"5"', "[1]", "1e400", "", "０", "12.5"])
+)
+_EXTRA_XML = st.sampled_from(
+    [
+        "<x-a/>",
+        '<x-a k="v">text<!-- c --></x-a>',
+        '<x-a/></programme>\n<programme channel="victim.org" start="20260101000000 +0000">'
+        "<title>INJECTED</title></programme><programme><x-b/>",
+        "<x-a>&xxe;</x-a>",
+        '<?xml version="1.0"?><x-a/>',
+        "<!DOCTYPE x-a [<!ENTITY e 'e'>]><x-a>&e;</x-a>",
+        "<x-a/><x-a/>",
+        "<x-b/>",
+        "<x-a>" * 200 + "</x-a>" * 200,
+        "<p:x-a/>",
+        "not xml at all",
+    ]
+)
+
+
+def _extras(draw: st.DrawFn) -> list[dict[str, str]]:
+    return [{"tag": "x-a", "xml": draw(_EXTRA_XML)} for _ in range(draw(st.integers(0, 2)))]
+
+
 @st.composite
 def _documents(draw: st.DrawFn) -> str:
     channel: dict[str, Any] = {"id": CHANNEL}
@@ -107,14 +136,18 @@ def _documents(draw: st.DrawFn) -> str:
         if draw(st.booleans()):
             channel[key] = draw(_NUMBERS)
     channel["timezone"] = draw(st.sampled_from(["UTC", "Europe/Berlin", "Australia/Sydney"]))
-    channel["day_start"] = draw(st.sampled_from(["00:00", "06:00"]))
+    channel["day_start"] = draw(st.sampled_from(["00:00", "06:00", "06:00:00+05:00"]))
+    channel["extras"] = _extras(draw)
     programmes = []
     for _ in range(draw(st.integers(1, 3))):
         start = draw(_INSTANTS)
         stop = draw(st.none() | _INSTANTS)
-        programmes.append(
-            _programme(start.isoformat(), stop.isoformat() if stop else None, "Same show")
-        )
+        programme = _programme(start.isoformat(), stop.isoformat() if stop else None, "Same show")
+        programme["locator"] = "http://example.org/show.mp4"
+        programme["extras"] = _extras(draw)
+        keys = draw(st.sets(st.sampled_from(["in", "out", "duration"])))
+        programme["attrs"] = [[f"ffplayout:{key}", draw(_CUT_TEXTS)] for key in sorted(keys)]
+        programmes.append(programme)
     assets = [
         {"title": "Clip", "locator": "http://example.org/clip.mp4", "groups": ["g"]}
         | ({"duration": draw(_NUMBERS)} if draw(st.booleans()) else {})
@@ -126,6 +159,10 @@ def _documents(draw: st.DrawFn) -> str:
         "programmes": programmes,
     }
     return json.dumps(document)  # inf and nan as Infinity and NaN, which decoders accept
+
+
+def _no_constant(name: str) -> Any:
+    raise AssertionError(f"{name} in an ffplayout playlist is not JSON")
 
 
 def _run(home: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -158,14 +195,35 @@ def test_whatever_an_import_accepts_every_later_command_can_use(
             ("now", "--at", "2026-01-01T00:30:00+00:00"),
             ("plan", "--channel", CHANNEL, *window, "--group", "g", "--dry-run"),
         ]
+        targets = {}
         for format in ("xmltv", "json", "m3u", "playlist", "ffplayout"):
-            target = Path(folder) / f"out-{format}"
+            target = targets[format] = Path(folder) / f"out-{format}"
             commands.append(
                 ("export", "--format", format, "--channel", CHANNEL, "-o", str(target), "--force")
             )
+        commands.append(
+            (
+                "export",
+                "--format",
+                "xmltv",
+                "--keep-unknown",
+                "--channel",
+                CHANNEL,
+                "-o",
+                str(Path(folder) / "lossless.xml"),
+                "--force",
+            )
+        )
         for command in commands:
             status, error = _run(home, *command, capsys=capsys)
             assert "unexpected error" not in error, (command, document)
+        for guide in (targets["xmltv"], Path(folder) / "lossless.xml"):
+            if guide.exists():  # one well-formed guide, with no programme the document lacks
+                text = guide.read_text()
+                assert "INJECTED" not in text and "victim.org" not in text
+                ET.fromstring(text.split("\n", 2)[2])
+        for playlist in targets["ffplayout"].rglob("*.json"):
+            json.loads(playlist.read_text(), parse_constant=_no_constant)
 
 
 @pytest.mark.parametrize(

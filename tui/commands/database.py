@@ -31,7 +31,8 @@ def run_db(context: Context) -> int:
         context.say(f"{context.database}: ok")
         return 0
     if args.action == "backup":
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        # microseconds: two backups in one second must not collide ("already exists")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         default = context.store.database.backups / f"{context.database.stem}-{stamp}-manual.db"
         target = Path(args.path) if args.path else default
         _refuse_log_file(context, target)

@@ -6,7 +6,7 @@ import dataclasses
 import time
 
 from core.diskspace import free_bytes
-from core.errors import DiskFull
+from core.errors import DiskFull, StoreCorrupt
 from core.health import Health
 from tui.commands.context import Context
 
@@ -35,7 +35,7 @@ def run_health(context: Context) -> int:
     """Healthy (exit 0) or degraded (exit 1), with the numbers."""
     try:
         health = context.engine.health()
-    except DiskFull as error:
+    except (DiskFull, StoreCorrupt) as error:
         health = Health.disk_full(str(error), free_bytes(context.database))
     # a command's own process has been up for an instant: its uptime would say nothing
     health = dataclasses.replace(health, uptime_seconds=None)
