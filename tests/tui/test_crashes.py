@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -73,6 +74,10 @@ async def test_an_unexpected_error_is_logged_with_its_traceback_and_ends_with_st
         raise LookupError("a bug behind G")
 
     monkeypatch.setattr(ProgrammeTable, "action_last", broken)
+    # heard on the logger itself: an earlier test's configure_logging stops propagation
+    tui_log = logging.getLogger("scheduleflow.tui")
+    tui_log.addHandler(caplog.handler)
+    monkeypatch.setattr(tui_log, "level", logging.INFO)
     app = make_app()
     with pytest.raises(LookupError):  # run_test raises what ended the app
         async with app.run_test(size=(80, 24)) as pilot:
@@ -84,6 +89,7 @@ async def test_an_unexpected_error_is_logged_with_its_traceback_and_ends_with_st
     logged = [r for r in caplog.records if r.name == "scheduleflow.tui"]
     assert len(logged) == 1 and logged[0].exc_info is not None
     assert logged[0].exc_info[1] is app.failure
+    tui_log.removeHandler(caplog.handler)
 
 
 async def test_a_check_that_ends_under_the_help_reaches_the_main_screen(  # type: ignore[no-untyped-def]
