@@ -43,12 +43,25 @@ __all__ = [
 def _filler(
     channel: str, start: datetime, stop: datetime, assets: list[Asset], position: int
 ) -> tuple[list[Programme], int]:
-    made = []
+    """Filler from ``assets`` (looped from ``position``) over ``[start, stop)``.
+
+    ffplayout skips a clip shorter than a second, and everything after it then starts early:
+    when the last piece would be such a sliver, the piece before it is cut shorter so that
+    the last one lasts a whole second. A whole gap shorter than a second is left as it is:
+    any clip there would be skipped the same way (and ffplayout's own day-length check
+    allows a second).
+    """
+    made: list[Programme] = []
     when = start
+    shortest = timedelta(seconds=SHORTEST_ITEM_SECONDS)
+    if stop - start < shortest:
+        return made, position
     while when < stop and assets:
         asset = assets[position % len(assets)]
         position += 1
         end = min(stop, when + timedelta(seconds=asset.duration or 0))
+        if timedelta(0) < stop - end < shortest and end - when > 2 * shortest - (stop - end):
+            end = stop - shortest  # leave the next piece a whole second
         made.append(airing(channel, asset, when, end, "Filler"))
         when = end
     return made, position
