@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
-from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +12,7 @@ from core.clock import span_text
 from core.errors import RefusedLocator
 from core.locators import local_path, spawnable_locator
 from core.rules.findings import FIXES, SEVERITY, Finding, Severity
-from core.rules.slots import ChannelView, CutPoints, Slot
+from core.rules.slots import ChannelView, CutPoints
 
 __all__ = ["find_dst_days", "find_invalid", "find_unplayable"]
 
@@ -127,26 +126,6 @@ def _refusal(locator: str, known: dict[str, str | None]) -> str | None:
     return known[locator]
 
 
-class _Lazy:
-    """Text worked out the first time a message uses it (``f"{name}"``), then kept."""
-
-    def __init__(self, make: Callable[[], str]) -> None:
-        self._make = make
-        self._text: str | None = None
-
-    def __str__(self) -> str:
-        if self._text is None:
-            self._text = self._make()
-        return self._text
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-
-def _local_start(view: ChannelView, slot: Slot) -> str:
-    return view.moment(view.when(slot.start, slot.offset))
-
-
 def find_unplayable(
     view: ChannelView,
     durations: dict[str, float],
@@ -193,15 +172,13 @@ def find_unplayable(
         if index in skip:
             continue
         end = ends[index]
+        # what is wrong, as the end of a sentence that starts "'Title' at Sat 05 Dec 06:00":
+        # the name and the local time are made only for a finding (most slots are playable)
         problem = None
-        # the names and local times of a finding are made only for a finding: most of a
-        # schedule is playable, and these were most of the rule's time over 67,000 slots
-        name = _Lazy(partial(_title, slot.title, slot.id))
-        begin_at = _Lazy(partial(_local_start, view, slot))
         if not slot.locator:
-            problem = f"{name} at {begin_at} on {view.channel} has no video to play"
+            problem = f" on {view.channel} has no video to play"
         elif (refusal := _refusal(slot.locator, refused)) is not None:
-            problem = f"{name} at {begin_at} on {view.channel}: {refusal}"
+            problem = f" on {view.channel}: {refusal}"
         else:
             if slot.locator not in paths:  # a schedule plays a library: few locators, often
                 paths[slot.locator] = local_path(slot.locator, storage_root)
@@ -211,21 +188,19 @@ def find_unplayable(
                 if key not in present:
                     present[key] = exists(key)
                 if not present[key]:
-                    problem = f"{name} at {begin_at}: " + _missing(slot.locator, key, storage_root)
+                    problem = ": " + _missing(slot.locator, key, storage_root)
             known = durations.get(slot.fingerprint or "")
             if problem is None and known is not None and end is not None:
                 slot_seconds = (end - slot.start) / 1000
                 if known < slot_seconds - tolerance_s:
                     problem = (
-                        f"{name} at {begin_at} runs {_seconds(known)}, "
-                        f"{_seconds(slot_seconds - known)} short of its slot: dead air "
-                        "at the end"
+                        f" runs {_seconds(known)}, {_seconds(slot_seconds - known)} short of "
+                        "its slot: dead air at the end"
                     )
                 elif known > slot_seconds + tolerance_s and not slot.cut:
                     problem = (
-                        f"{name} at {begin_at} runs {_seconds(known)}, "
-                        f"{_seconds(known - slot_seconds)} longer than its slot: it will "
-                        "be cut"
+                        f" runs {_seconds(known)}, {_seconds(known - slot_seconds)} longer "
+                        "than its slot: it will be cut"
                     )
         if problem is not None:
             start_at = view.when(slot.start, slot.offset)
@@ -236,7 +211,7 @@ def find_unplayable(
                     view.channel,
                     start_at,
                     view.when(end, slot.offset) if end is not None else start_at,
-                    problem,
+                    f"{_title(slot.title, slot.id)} at {view.moment(start_at)}{problem}",
                     (slot.id,),
                     FIXES["unplayable"],
                 )
