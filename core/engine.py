@@ -25,7 +25,7 @@ from core.history import JobHistory
 from core.identity import Actor, current_actor
 from core.jobs import Job, JobContext, JobQueue, JobState
 from core.paths import database_path, log_folder, resolve_links
-from core.roles import require, role_for
+from core.roles import OPERATIONS, require, role_for
 from core.store import Store
 from core.store.integrity import is_corruption
 
@@ -84,11 +84,7 @@ class Engine:
 
     def may(self, operation: str) -> bool:
         """Whether this session's role allows ``operation`` (the TUI hides what it may not)."""
-        try:
-            require(self.role, operation)
-        except Exception:
-            return False
-        return True
+        return self.role >= OPERATIONS[operation]
 
     def submit(
         self,

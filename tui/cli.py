@@ -109,6 +109,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, visible(f"{prog}: {message}; see '{prog} --help'") + "\n")
 
 
+def _refuse(line: str) -> int:
+    """Say why the command could not run, in one escaped line on stderr (it may name files
+    and quote values from them); the exit status 2."""
+    print(visible(line), file=sys.stderr)
+    return 2
+
+
 def _handler(name: str) -> Handler:
     """The command's function in ``tui.commands``, imported only when the command runs.
 
@@ -274,8 +281,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     try:
         engine = context.engine
     except ScheduleFlowError as error:
-        print(visible(f"scheduleflow: {error}"), file=sys.stderr)
-        return 2
+        return _refuse(f"scheduleflow: {error}")
     from tui.app import ScheduleFlowApp  # Textual is loaded only for the TUI
 
     app = ScheduleFlowApp(engine, theme=args.theme, load_samples=not args.no_samples)
@@ -291,9 +297,9 @@ def _run_tui(args: argparse.Namespace) -> int:
         return 0
     # the error's class only: its message may quote a file's hostile text
     what = type(failure).__name__
-    print(f"scheduleflow: the TUI stopped on an unexpected error ({what}); "
-          f"{_details(context.home)}", file=sys.stderr)  # fmt: skip
-    return 2
+    return _refuse(
+        f"scheduleflow: the TUI stopped on an unexpected error ({what}); {_details(context.home)}"
+    )
 
 
 def _details(home_dir: Path) -> str:
@@ -334,23 +340,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from core.diskspace import disk_full, is_disk_full  # loaded only on a failure
 
         if is_disk_full(error, home_dir):
-            print(visible(f"scheduleflow: {disk_full(home_dir)}"), file=sys.stderr)
-            return 2
-        print(
-            visible(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}"),
-            file=sys.stderr,
-        )
-        return 2
+            return _refuse(f"scheduleflow: {disk_full(home_dir)}")
+        return _refuse(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}")
     log.debug("run as: scheduleflow %s", " ".join(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         # without a terminal (cron, a pipe) the TUI would spin a core for ever, drawing on nothing
         if not all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout, sys.stderr)):
-            print(
+            return _refuse(
                 "scheduleflow: the TUI needs a terminal; use a command such as "
-                "'scheduleflow check', see 'scheduleflow --help'",
-                file=sys.stderr,
+                "'scheduleflow check', see 'scheduleflow --help'"
             )
-            return 2
         return _run_tui(args)
     context = Context(args)
     try:
@@ -358,12 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScheduleFlowError as error:
         if error not in context.failed_job_errors:  # a job's failure is logged by its queue
             log.info("%s failed: %s", args.command, error)
-        # errors name files and quote values from them: shown escaped, as every output line
-        print(visible(f"scheduleflow {args.command}: {error}"), file=sys.stderr)
-        return 2
+        return _refuse(f"scheduleflow {args.command}: {error}")
     except KeyboardInterrupt:
-        print(f"scheduleflow {args.command}: interrupted", file=sys.stderr)
-        return 2
+        return _refuse(f"scheduleflow {args.command}: interrupted")
     except BrokenPipeError:
         # the reader of our output went away (`| head`); that is not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -371,19 +367,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as failure:
         damaged = _damaged(context, failure)
         if damaged is not None:
-            print(visible(f"scheduleflow {args.command}: {damaged}"), file=sys.stderr)
-            return 2
+            return _refuse(f"scheduleflow {args.command}: {damaged}")
         from core.diskspace import disk_full, is_disk_full
 
         if is_disk_full(failure, context.database):
             log.warning("%s failed: the disk is full (%s)", args.command, failure)
-            print(f"scheduleflow {args.command}: {disk_full(context.database)}", file=sys.stderr)
-            return 2
+            return _refuse(f"scheduleflow {args.command}: {disk_full(context.database)}")
         log.exception("unexpected failure in %s", args.command)
-        print(
-            f"scheduleflow {args.command}: unexpected error; {_details(home_dir)}", file=sys.stderr
-        )
-        return 2
+        return _refuse(f"scheduleflow {args.command}: unexpected error; {_details(home_dir)}")
     finally:
         context.close()
 
