@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from core.errors import FileProblem, InputError
-from core.regularfile import read_regular
+from core.safefiles import read_input
 
 __all__ = [
     "Config",
@@ -272,7 +272,7 @@ def load_config(home_dir: Path) -> Config:
     data: dict[str, Any] = {}
     if path.exists():
         try:
-            data = tomllib.loads(read_regular(path, _LARGEST_CONFIG, "settings file").decode())
+            data = tomllib.loads(read_input(path, _LARGEST_CONFIG, "settings file").decode())
         except tomllib.TOMLDecodeError as error:
             raise InputError(
                 f"is not valid TOML ({error})", path=path, hint="fix the file or remove it"

@@ -1,4 +1,5 @@
-"""Opening and writing the files in a store's folders without following anyone's links.
+"""Opening files only when they are regular files: ours beside a store without following
+anyone's links, and the inputs an operator names without hanging on a FIFO or a device.
 
 A shared store's folders (``2770``) let every member of the group make, rename and remove
 names in them. A member could put a symbolic link (or a FIFO) where ScheduleFlow, run by
@@ -11,7 +12,9 @@ place (the rename replaces the name, never writes into what it held); a copy is 
 a regular file, into a name that did not exist (``O_EXCL`` never follows a link either).
 
 Folders above the file are not checked: a personal store reached through a linked home
-folder is fine; it is the files in the store's folders that others can swap.
+folder is fine; it is the files in the store's folders that others can swap. An input the
+operator names (:func:`open_input`) may be their own link; what it leads to must still be a
+regular file, checked with ``fstat`` on the descriptor that is read.
 """
 
 from __future__ import annotations
@@ -22,22 +25,30 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
+
+from core.errors import FileProblem
 
 __all__ = [
     "RefusedFile",
     "append_text",
     "copy_regular",
+    "open_input",
     "open_regular",
+    "read_input",
     "read_text",
     "replace_text",
     "same_file",
 ]
 
 _NO_FOLLOW = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_FOLLOW = os.O_NONBLOCK | os.O_CLOEXEC
 
 
 class RefusedFile(OSError):
-    """A name in the store's folders that holds a link or something other than a file."""
+    """A name that holds a link or something other than a regular file (``mode`` says what)."""
+
+    mode: int = 0
 
 
 def _what(mode: int) -> str:
@@ -47,19 +58,25 @@ def _what(mode: int) -> str:
 
 
 def _refuse(path: Path, mode: int) -> RefusedFile:
-    return RefusedFile(errno.ELOOP if stat.S_ISLNK(mode) else errno.EINVAL, _what(mode), str(path))
+    refused = RefusedFile(
+        errno.ELOOP if stat.S_ISLNK(mode) else errno.EINVAL, _what(mode), str(path)
+    )
+    refused.mode = mode
+    return refused
 
 
-def open_regular(path: Path, flags: int, mode: int = 0o666) -> int:
+def open_regular(path: Path, flags: int, mode: int = 0o666, *, follow_links: bool = False) -> int:
     """A descriptor of the regular file at ``path`` (made with ``O_CREAT`` in ``flags``);
     ``RefusedFile`` when a link or anything else is at the name: it is not opened (a device
-    may act on an open) and not followed."""
-    with contextlib.suppress(FileNotFoundError):
-        found = os.lstat(path).st_mode
-        if not stat.S_ISREG(found):
-            raise _refuse(path, found)
+    may act on an open) and not followed. ``follow_links`` is for a file the operator named
+    (an input: their link is theirs to follow); what it leads to must still be a file."""
+    if not follow_links:
+        with contextlib.suppress(FileNotFoundError):
+            found = os.lstat(path).st_mode
+            if not stat.S_ISREG(found):
+                raise _refuse(path, found)
     try:
-        descriptor = os.open(path, flags | _NO_FOLLOW, mode)
+        descriptor = os.open(path, flags | (_FOLLOW if follow_links else _NO_FOLLOW), mode)
     except OSError as error:
         if error.errno in (errno.ELOOP, errno.ENXIO):  # swapped in since the look above
             raise _refuse(path, os.lstat(path).st_mode) from None
@@ -141,3 +158,48 @@ def same_file(path: Path, other: Path) -> bool:
     except OSError:
         return False
     return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
+
+
+def open_input(path: Path | str, what: str = "file") -> BinaryIO:
+    """A file the operator named, open for reading, or ``FileProblem`` (missing, unreadable,
+    not a file). ``open()`` on a FIFO waits for a writer that may never come and
+    ``/dev/zero`` never ends: an input must be a regular file, checked on the descriptor read."""
+    try:
+        descriptor = open_regular(Path(path), os.O_RDONLY, follow_links=True)
+    except FileNotFoundError:
+        raise FileProblem(
+            f"no such {what}", path=str(path), hint="check the path and try again"
+        ) from None
+    except RefusedFile as refused:
+        kind = (
+            "a folder, not a file"
+            if stat.S_ISDIR(refused.mode)
+            else "not a regular file (a pipe or device?)"
+        )
+        raise FileProblem(f"is {kind}", path=str(path), hint=f"give the path of a {what}") from None
+    except OSError as error:
+        raise FileProblem(
+            f"cannot be opened ({error.strerror or error})",
+            path=str(path),
+            hint=f"the {what} must be a file this user can read",
+        ) from None
+    os.set_blocking(descriptor, True)
+    return os.fdopen(descriptor, "rb")
+
+
+def read_input(path: Path | str, limit: int, what: str = "file") -> bytes:
+    """The whole of an input file of at most ``limit`` bytes; ``FileProblem`` otherwise."""
+    with open_input(path, what) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:  # /proc files can be "regular" and still fail to read
+            raise FileProblem(
+                f"cannot be read ({error.strerror or error})", path=str(path)
+            ) from None
+    if len(data) > limit:
+        raise FileProblem(
+            f"is larger than {limit // 1024} KiB, more than a {what} needs",
+            path=str(path),
+            hint=f"check that this is the {what} you meant",
+        )
+    return data

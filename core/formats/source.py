@@ -24,7 +24,7 @@ from core.formats.limits import (
     ValueGuard,
     value_too_long,
 )
-from core.regularfile import open_regular
+from core.safefiles import open_input
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -119,7 +119,7 @@ class Source:
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-        with open_regular(self.path) as handle:  # not a FIFO or device: they never end
+        with open_input(self.path) as handle:  # not a FIFO or device: they never end
             size = os.fstat(handle.fileno()).st_size
             try:
                 self.is_gzip = handle.read(2) == _GZIP_MAGIC
@@ -137,7 +137,7 @@ class Source:
         second instead of after the parser has chewed through the limit."""
         total = 0
         try:
-            with open_regular(self.path) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+            with open_input(self.path) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
                 while chunk := stream.read(_CHUNK):
                     total += len(chunk)
                     if total > self.limit:
@@ -178,7 +178,7 @@ class Source:
         the parser sees it. ``guard``: a guard of its own instead (XML's
         :class:`~core.formats.limits.XmlGuard`).
         """
-        raw: BinaryIO = open_regular(self.path)
+        raw: BinaryIO = open_input(self.path)
         if self.is_gzip:
             raw = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
         if guard is None and values_between:

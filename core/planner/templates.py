@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 from core.errors import InputError
 from core.planner.localtime import local_instant
-from core.regularfile import read_regular
+from core.safefiles import read_input
 
 __all__ = ["Block", "Template", "load_template", "single_group"]
 
@@ -193,7 +193,7 @@ _LARGEST_TEMPLATE = 1 << 20  # a week of blocks is a few KiB
 
 def load_template(path: Path) -> Template:
     """Read a template file; ``InputError`` names the file and the block that is wrong."""
-    text = read_regular(path, _LARGEST_TEMPLATE, "template")
+    text = read_input(path, _LARGEST_TEMPLATE, "template")
     try:
         data = tomllib.loads(text.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

@@ -28,9 +28,8 @@ from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.paths import resolve_links
 from core.permissions import new_store_file
-from core.regularfile import open_regular
 from core.roles import Role, require
-from core.safefiles import read_text, replace_text, same_file
+from core.safefiles import open_input, read_text, replace_text, same_file
 from core.store.integrity import (
     forget_damage,
     is_corruption,
@@ -423,7 +422,7 @@ def _open_backup(source: Path) -> sqlite3.Connection:
     """A read-only connection to a backup that passed its integrity check."""
     if not source.exists():
         raise FileProblem("no such backup", path=source, hint="list backups/ for the files")
-    open_regular(source, "backup").close()  # a FIFO would make SQLite wait for ever
+    open_input(source, "backup").close()  # a FIFO would make SQLite wait for ever
     try:
         other = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         rows = other.execute("PRAGMA quick_check").fetchall()
