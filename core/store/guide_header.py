@@ -49,15 +49,24 @@ def combine_headers(headers: Sequence[Sequence[tuple[str, str]]]) -> list[tuple[
 
 
 def _window(
-    channel_keys: Sequence[int], start: datetime | None, stop: datetime | None
+    connection: sqlite3.Connection,
+    channel_keys: Sequence[int],
+    start: datetime | None,
+    stop: datetime | None,
 ) -> tuple[str, list[int]]:
     marks = ",".join("?" * len(channel_keys))
     where = f"channel_id IN ({marks})"
     values = list(channel_keys)
     if start is not None:
-        # a programme still on at the start is exported too (as Store.programmes does)
-        where += " AND (start >= ? OR stop > ?)"
-        values += [to_ms(start), to_ms(start)]
+        # a programme still on at the start is exported too (as Store.programmes does); it
+        # began at most the channels' longest programme earlier, which keeps the search on
+        # the index instead of reading every earlier programme
+        reach = connection.execute(
+            f"SELECT coalesce(max(max_length_ms), 0) FROM channel WHERE id IN ({marks})",
+            list(channel_keys),
+        ).fetchone()[0]
+        where += " AND start >= ? AND (start >= ? OR stop > ?)"
+        values += [to_ms(start) - int(reach), to_ms(start), to_ms(start)]
     if stop is not None:
         where += " AND start < ?"
         values.append(to_ms(stop))
@@ -73,7 +82,7 @@ def guide_header(
     """The ``<tv>`` attributes for the programmes of these channels in ``[start, stop)``."""
     if not channel_keys:
         return list(GENERATOR)
-    where, values = _window(channel_keys, start, stop)
+    where, values = _window(connection, channel_keys, start, stop)
     rows = connection.execute(
         # every source counts: one without a header (ffplayout, JSON) agrees on nothing
         "SELECT header FROM import_source WHERE id IN "
