@@ -22,8 +22,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -107,12 +107,13 @@ def replace_text(path: Path, text: str) -> None:
     rewrites it in place, if it is a regular file with no other name (a hard link to a file
     elsewhere would pass the write on).
     """
-    mask = os.umask(0o077)  # the mode the process's umask gives (core.permissions sets it)
-    os.umask(mask)
-    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # a fresh name made with O_EXCL, mode 0666 less the process's umask (core.permissions):
+    # mkstemp's 0600 would need the umask read, and reading it means setting it, which races
+    # with every other thread that creates a file
+    name = str(path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp"))
+    descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o666)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o666 & ~mask)
             handle.write(text.encode("utf-8"))
         os.replace(name, path)
     except PermissionError:
