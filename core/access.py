@@ -24,7 +24,9 @@ from pathlib import Path
 
 from core.config import RoleSettings, read_config_file
 from core.errors import FileProblem
+from core.identity import user_name
 from core.paths import resolve_links
+from core.safefiles import RefusedFile, open_regular
 
 __all__ = ["StoreRoles", "store_config_path", "store_roles"]
 
@@ -55,13 +57,6 @@ def _store_owner(folder: Path) -> int:
         raise FileProblem(f"cannot be read ({error.strerror})", path=folder) from None
 
 
-def _name(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return f"uid {uid}"
-
-
 def _private_group(status: os.stat_result) -> bool:
     """Whether the file's group has exactly one member, the file's owner (Debian's rule)."""
     try:
@@ -83,7 +78,9 @@ def _refuse(path: Path, problem: str, fix: str) -> FileProblem:
 
 def _owners(owner: int) -> str:
     return (
-        "root, the store's owner" if owner == 0 else f"the store's owner ({_name(owner)}) or root"
+        "root, the store's owner"
+        if owner == 0
+        else f"the store's owner ({user_name(owner)}) or root"
     )
 
 
@@ -91,8 +88,8 @@ def _check_owner(path: Path, status: os.stat_result, owner: int) -> None:
     if status.st_uid not in (owner, 0):
         raise _refuse(
             path,
-            f"belongs to {_name(status.st_uid)}, not to {_owners(owner)}",
-            f"chown {_name(owner)} {path}",
+            f"belongs to {user_name(status.st_uid)}, not to {_owners(owner)}",
+            f"chown {user_name(owner)} {path}",
         )
 
 
@@ -124,16 +121,15 @@ def _read_trusted(path: Path, owner: int) -> str | None:
             hint="the store belongs to its folder's group: its owner can add you to it",
         ) from None
     if stat.S_ISLNK(link.st_mode) and link.st_uid not in (owner, 0):
-        raise _refuse(path, f"is a link made by {_name(link.st_uid)}", f"rm {path}")
+        raise _refuse(path, f"is a link made by {user_name(link.st_uid)}", f"rm {path}")
     try:
         # the checks apply to the file actually read, not to whatever the name held before
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        descriptor = open_regular(path, os.O_RDONLY, follow_links=True)
+    except RefusedFile:
+        raise _refuse(path, "is not a regular file", f"replace it with one: rm {path}") from None
     except OSError as error:
         raise FileProblem(f"cannot be read ({error.strerror})", path=path) from None
     status = os.fstat(descriptor)
-    if not stat.S_ISREG(status.st_mode):  # a folder cannot even be wrapped as a file
-        os.close(descriptor)
-        raise _refuse(path, "is not a regular file", f"replace it with one: rm {path}")
     with os.fdopen(descriptor, "rb") as handle:
         _check_file(path, status, owner)
         for folder in {path.parent, path.resolve().parent}:

@@ -16,7 +16,7 @@ import pwd
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Actor", "current_actor", "reported_ssh_client"]
+__all__ = ["Actor", "current_actor", "reported_ssh_client", "user_name"]
 
 _LONGEST_ADDRESS = 64
 
@@ -34,7 +34,8 @@ class Actor:
         return f"{self.user}@{self.ssh_client}" if self.ssh_client else self.user
 
 
-def _user_name(uid: int) -> str:
+def user_name(uid: int) -> str:
+    """The account name of ``uid`` (``uid-1001`` when it has none)."""
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
@@ -73,7 +74,7 @@ def current_actor() -> Actor:
     """The process's real user and groups, and the SSH client address it reports."""
     uid = os.getuid()
     return Actor(
-        _user_name(uid),
+        user_name(uid),
         reported_ssh_client(os.environ),
         uid=uid,
         groups=_group_names({os.getgid(), *os.getgroups()}),

@@ -12,7 +12,6 @@ import contextlib
 import json
 import logging
 import os
-import pwd
 import random
 import sqlite3
 import stat
@@ -26,6 +25,7 @@ from pathlib import Path
 from core.atomic import atomic_path
 from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem, StoreCorrupt, StoreError
+from core.identity import user_name
 from core.paths import resolve_links
 from core.permissions import new_store_file
 from core.roles import Role, require
@@ -85,12 +85,9 @@ def _refuse_links(path: Path) -> None:
         except OSError:
             continue
         if stat.S_ISLNK(status.st_mode):
-            try:
-                maker = pwd.getpwuid(status.st_uid).pw_name
-            except KeyError:
-                maker = f"uid {status.st_uid}"
             raise StoreError(
-                f"is a symbolic link made by {maker}; the store is not opened through it",
+                f"is a symbolic link made by {user_name(status.st_uid)}; the store is not "
+                "opened through it",
                 path=file,
                 hint=f"if you did not make it, remove it (rm {file}) and tell the store's owner",
             )
