@@ -28,7 +28,11 @@ from core.diskspace import disk_full, is_disk_full
 from core.errors import Cancelled, FileProblem
 from core.permissions import operator_file_mode
 
-__all__ = ["atomic_path", "atomic_text_file", "output_text", "refuse_overwrite"]
+__all__ = ["PARTIAL_SUFFIX", "atomic_path", "atomic_text_file", "output_text", "refuse_overwrite"]
+
+PARTIAL_SUFFIX = ".partial"
+"""How the temporary file of a write in progress ends (core.store.partials cleans up after
+a killed process by this name)."""
 
 _STDOUT_HINT = "give a regular file's name (`export -o -` writes to standard output)"
 # link() failing for these means "this filesystem has no hard links", not "something is there"
@@ -154,7 +158,7 @@ def _replacing(
         if make_folders:
             path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".partial", dir=path.parent
+            prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent
         )
     except OSError as error:
         raise _cannot_write(path, error) from None

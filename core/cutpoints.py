@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from core.timestamps import LONGEST_SECONDS
 
-__all__ = ["CUT_POINTS", "cut_points_problem", "seconds_of"]
+__all__ = ["CUT_POINTS", "cut_point", "cut_points_problem", "seconds_of"]
 
 CUT_POINTS = ("ffplayout:in", "ffplayout:out", "ffplayout:duration")
 # a JSON number, short enough that float() is cheap and exact enough (no 4,000 digits)
@@ -48,3 +48,8 @@ def cut_points_problem(attrs: Iterable[tuple[str, str]]) -> str | None:
     if begin is not None and end is not None and end < begin:
         return f"ffplayout:out ({end:g}) is before ffplayout:in ({begin:g})"
     return None
+
+
+def cut_point(attrs: Mapping[str, str], key: str) -> float | None:
+    """A programme's ``ffplayout:in``/``:out``/``:duration`` in seconds, or None."""
+    return seconds_of(attrs.get(f"ffplayout:{key}"))

@@ -25,7 +25,7 @@ from core.history import JobHistory
 from core.identity import Actor, current_actor
 from core.jobs import Job, JobContext, JobQueue, JobState
 from core.paths import database_path, log_folder, resolve_links
-from core.roles import OPERATIONS, require, role_for
+from core.roles import may, require, role_for
 from core.store import Store
 from core.store.integrity import is_corruption
 
@@ -84,7 +84,7 @@ class Engine:
 
     def may(self, operation: str) -> bool:
         """Whether this session's role allows ``operation`` (the TUI hides what it may not)."""
-        return self.role >= OPERATIONS[operation]
+        return may(self.role, operation)
 
     def submit(
         self,

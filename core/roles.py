@@ -14,7 +14,7 @@ from core.config import RoleSettings
 from core.errors import PermissionDenied
 from core.identity import Actor
 
-__all__ = ["OPERATIONS", "Role", "require", "role_for"]
+__all__ = ["OPERATIONS", "Role", "may", "require", "role_for"]
 
 
 class Role(IntEnum):
@@ -73,6 +73,11 @@ def role_for(
         return Role.ADMIN
     roles = [Role[role.upper()] for group, role in settings.groups.items() if group in actor.groups]
     return max(roles) if roles else Role[settings.default.upper()]
+
+
+def may(role: Role, operation: str) -> bool:
+    """Whether ``role`` allows ``operation`` (the TUI hides what it may not)."""
+    return role >= OPERATIONS[operation]
 
 
 def require(role: Role, operation: str) -> None:

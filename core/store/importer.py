@@ -37,7 +37,7 @@ from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
 from core.models import Asset, Channel, Item, Programme
-from core.roles import OPERATIONS
+from core.roles import OPERATIONS, may
 from core.storable import storable
 from core.store.codec import asset_row, channel_row, programme_row
 from core.store.joins import join_split
@@ -251,7 +251,7 @@ class _Import:
         after = {name: values[name] for name in RULE_SETTINGS}
         if after == before:
             return
-        if key is not None and self.store.role < OPERATIONS["settings"]:
+        if key is not None and not may(self.store.role, "settings"):
             for name in RULE_SETTINGS:
                 del values[name]
             self.notes.append(

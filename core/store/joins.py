@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from core.cutpoints import seconds_of
+from core.cutpoints import cut_point
 from core.models import Programme
 from core.store.store import Store
 
@@ -21,13 +21,9 @@ _TOLERANCE = 0.002  # seconds: in/out are written with three decimals
 _TOUCH = timedelta(milliseconds=1)
 
 
-def _seconds(programme: Programme, key: str) -> float | None:
-    return seconds_of(dict(programme.attrs).get(f"ffplayout:{key}"))
-
-
 def continues(earlier: Programme, later: Programme) -> bool:
     """``later`` is the rest of ``earlier``: same video, picked up where it stopped."""
-    out, into = _seconds(earlier, "out"), _seconds(later, "in")
+    out, into = cut_point(dict(earlier.attrs), "out"), cut_point(dict(later.attrs), "in")
     return (
         earlier.channel == later.channel
         and earlier.stop == later.start

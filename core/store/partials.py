@@ -20,14 +20,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.atomic import PARTIAL_SUFFIX
 from core.errors import FileProblem
 from core.safefiles import RefusedFile, open_regular
 
-__all__ = ["PARTIAL_SUFFIX", "RESTORING_SUFFIX", "claimed", "remove_stale_partials"]
+__all__ = ["RESTORING_SUFFIX", "claimed", "remove_stale_partials"]
 
 log = logging.getLogger("scheduleflow.store")
 
-PARTIAL_SUFFIX = ".partial"
 RESTORING_SUFFIX = ".restoring"
 
 
@@ -81,7 +81,7 @@ def _ours(database: Path) -> list[tuple[Path, re.Pattern[str]]]:
             # core.atomic's temporary name: the target's, a random part, ".partial"
             re.compile(
                 rf"\.{stem}-\d{{8}}T\d{{6}}(\d{{6}})?Z-[A-Za-z0-9-]{{1,40}}\.db\.[A-Za-z0-9_]{{8}}"
-                r"\.partial"
+                + re.escape(PARTIAL_SUFFIX)
             ),
         ),
     ]

@@ -20,7 +20,7 @@ from typing import NamedTuple, TextIO
 
 from core.atomic import output_text
 from core.clock import channel_zone, moment_text
-from core.cutpoints import seconds_of
+from core.cutpoints import cut_point
 from core.errors import InputError, RefusedLocator
 from core.formats import write_ffplayout
 from core.formats.ffplayout import FULL_DAY
@@ -111,11 +111,6 @@ def refuse_overlaps(channel: Channel, programmes: list[Programme]) -> None:
     )
 
 
-def _seconds(attrs: dict[str, str], key: str) -> float | None:
-    """``ffplayout:in``/``:out`` as a number of seconds; ``None`` when absent or not one."""
-    return seconds_of(attrs.get(f"ffplayout:{key}"))
-
-
 def cut_to(programme: Programme, start: datetime, stop: datetime) -> Programme | None:
     """The part of ``programme`` inside ``[start, stop)``, or ``None`` when nothing is.
 
@@ -130,7 +125,7 @@ def cut_to(programme: Programme, start: datetime, stop: datetime) -> Programme |
     if (first, last) == (programme.start, end):
         return programme
     attrs = dict(programme.attrs)
-    into = _seconds(attrs, "in") or 0.0
+    into = cut_point(attrs, "in") or 0.0
     begin = into + (first - programme.start).total_seconds()
     attrs["ffplayout:in"] = json.dumps(round(begin, 3))
     attrs["ffplayout:out"] = json.dumps(round(begin + (last - first).total_seconds(), 3))
@@ -270,7 +265,7 @@ def _playlist_lines(programmes: list[Programme]) -> Iterator[str]:
         seconds = ((programme.stop or programme.start) - programme.start).total_seconds()
         yield f"#EXTINF:{seconds:.3f},{one_line(programme.title)}"
         attrs = dict(programme.attrs)
-        offset = _seconds(attrs, "in") or 0.0
+        offset = cut_point(attrs, "in") or 0.0
         if offset:
             yield f"#EXTVLCOPT:start-time={offset:.3f}"
         if "ffplayout:out" in attrs or offset:
