@@ -104,7 +104,7 @@ def _slots(rows: Iterable[tuple[Any, ...]]) -> list[Slot]:
     slots = []
     for row in rows:
         clump, points = _from_body(row[8])
-        slots.append(new(Slot, (*row[:8], clump, bool(row[9]), points)))
+        slots.append(new(Slot, (*row[:8], clump, points)))
     return slots
 
 

@@ -17,12 +17,11 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from core.clock import moment_text, span_text
+from core.cutpoints import CUT_POINTS
 from core.models import Programme
 from core.store.codec import from_ms, offset_minutes, to_ms
 
 __all__ = ["ChannelView", "CutPoints", "Slot", "cut_points", "prepare", "slot_of"]
-
-_CUT_KEYS = ("ffplayout:in", "ffplayout:out", "ffplayout:duration")
 
 
 class Slot(NamedTuple):
@@ -37,8 +36,8 @@ class Slot(NamedTuple):
     fingerprint: str | None
     locator: str | None
     clump: str | None = None
-    cut: bool = False  # plays a set part of its video (ffplayout in/out): shorter on purpose
-    points: CutPoints | None = None  # with ``cut``: where in the video it starts and stops
+    # a programme with an out point plays a set part of its video: shorter on purpose
+    points: CutPoints | None = None
 
 
 class CutPoints(NamedTuple):
@@ -50,12 +49,15 @@ class CutPoints(NamedTuple):
     duration: float | None
 
 
-def _number(value: object) -> float | None:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return None
+def _number(text: str | None) -> float | None:
+    """A cut point as written, any finite number: the rules must see a negative or too large
+    one to report it (``core.cutpoints.seconds_of`` is what players accept, and drops it)."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return float(value)
@@ -64,7 +66,7 @@ def _number(value: object) -> float | None:
 def cut_points(attrs: Iterable[Sequence[object]]) -> CutPoints | None:
     """The ``ffplayout:in``/``:out``/``:duration`` of a programme's attributes (``None``
     when it has no out point)."""
-    found = {key: value for key, value in attrs if key in _CUT_KEYS}
+    found = {str(key): str(value) for key, value in attrs if key in CUT_POINTS}
     if "ffplayout:out" not in found:
         return None
     return CutPoints(
@@ -87,7 +89,6 @@ def slot_of(programme: Programme, identifier: int = 0) -> Slot:
         programme.fingerprint,
         programme.locator,
         clump,
-        any(key == "ffplayout:out" for key, _ in programme.attrs),
         cut_points(programme.attrs),
     )
 

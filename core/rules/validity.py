@@ -197,7 +197,7 @@ def find_unplayable(
                         f" runs {_seconds(known)}, {_seconds(slot_seconds - known)} short of "
                         "its slot: dead air at the end"
                     )
-                elif known > slot_seconds + tolerance_s and not slot.cut:
+                elif known > slot_seconds + tolerance_s and slot.points is None:
                     problem = (
                         f" runs {_seconds(known)}, {_seconds(known - slot_seconds)} longer "
                         "than its slot: it will be cut"

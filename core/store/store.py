@@ -409,15 +409,14 @@ class Store:
     ) -> list[tuple[Any, ...]]:
         """What the rules read of a channel's programmes starting in ``[low, high)``, in order.
 
-        ``(id, start, stop, start_offset, title, episode, fingerprint, locator, body, cut)``
-        where ``body`` is only filled for a programme that belongs to an XMLTV clump or has
-        an out point, and ``cut`` says the programme plays a set part of its video (an
-        ffplayout ``out``).
+        ``(id, start, stop, start_offset, title, episode, fingerprint, locator, body)`` where
+        ``body`` is only filled for a programme that may belong to an XMLTV clump or have an
+        out point (its attributes decide: the text may also be in a title).
         """
         return self.connection.execute(
             "SELECT id, start, stop, start_offset, title, episode, fingerprint, locator, "
-            "CASE WHEN instr(body, 'clumpidx') OR instr(body, 'ffplayout:out') THEN body END, "
-            "instr(body, 'ffplayout:out') > 0 FROM programme "
+            "CASE WHEN instr(body, 'clumpidx') OR instr(body, 'ffplayout:out') THEN body END "
+            "FROM programme "
             "WHERE channel_id = ? AND start >= ? AND start < ? ORDER BY start, id",
             (
                 self.channel_key(channel),

@@ -13,6 +13,7 @@ import pytest
 from core.models import Asset, Channel, Programme, Text, airing
 from core.rules import check_programmes, check_store
 from core.store.edits import Insert, apply_changes
+from tests.conftest import run_cli
 from tests.store.helpers import ACTOR, new_store
 
 LONDON = ZoneInfo("Europe/London")
@@ -98,3 +99,29 @@ def test_a_stored_programme_with_a_negative_out_point_fails_the_check(tmp_path: 
     report = check_store(store)
     (finding,) = [f for f in report.findings if f.kind == "invalid"]
     assert "an out point of -1200 s" in finding.message and not finding.fixes
+
+
+def test_a_title_that_names_an_out_point_does_not_hide_a_video_longer_than_its_slot(
+    sf_home: Path, tmp_path: Path
+) -> None:
+    # the store's rule rows find candidate bodies by their text; the attributes decide
+    document = {
+        "format": "scheduleflow/1",
+        "channels": [{"id": "t.example.org", "timezone": "UTC"}],
+        "assets": [{"title": "Film", "locator": "http://example.org/film.mp4", "duration": 3600}],
+        "programmes": [
+            {
+                "channel": "t.example.org",
+                "start": "2027-01-01T00:00:00+00:00",
+                "stop": "2027-01-01T00:30:00+00:00",
+                "titles": [{"value": "How ffplayout:out works"}],
+                "locator": "http://example.org/film.mp4",
+            }
+        ],
+    }
+    source = tmp_path / "doc.json"
+    source.write_text(json.dumps(document))
+    assert run_cli("import", str(source), home=sf_home).returncode == 0
+    report = json.loads(run_cli("check", "--json", home=sf_home).stdout)
+    messages = [f["message"] for f in report["findings"] if f["kind"] == "unplayable"]
+    assert len(messages) == 1 and "longer than its slot" in messages[0]
