@@ -68,15 +68,19 @@ async def test_every_key_on_a_programmes_table_filtered_to_nothing(make_app) -> 
 
 
 async def test_an_unexpected_error_is_logged_with_its_traceback_and_ends_with_status_2(  # type: ignore[no-untyped-def]
-    make_app, monkeypatch, caplog
+    make_app, monkeypatch
 ) -> None:
     def broken(self: ProgrammeTable) -> None:
         raise LookupError("a bug behind G")
 
     monkeypatch.setattr(ProgrammeTable, "action_last", broken)
-    # heard on the logger itself: an earlier test's configure_logging stops propagation
+    # heard on the logger itself, once, whether or not an earlier test's configure_logging
+    # stopped its records propagating to pytest's own capture
+    heard: list[logging.LogRecord] = []
+    listener = logging.Handler()
+    listener.emit = heard.append  # type: ignore[method-assign]
     tui_log = logging.getLogger("scheduleflow.tui")
-    tui_log.addHandler(caplog.handler)
+    tui_log.addHandler(listener)
     monkeypatch.setattr(tui_log, "level", logging.INFO)
     app = make_app()
     with pytest.raises(LookupError):  # run_test raises what ended the app
@@ -86,10 +90,10 @@ async def test_an_unexpected_error_is_logged_with_its_traceback_and_ends_with_st
             await pilot.pause()
     assert app.return_code == 2 and isinstance(app.failure, LookupError)
     assert app._exit_renderables == []  # Textual's traceback, with its locals, is not printed
-    logged = [r for r in caplog.records if r.name == "scheduleflow.tui"]
+    logged = [r for r in heard if r.name == "scheduleflow.tui"]
     assert len(logged) == 1 and logged[0].exc_info is not None
     assert logged[0].exc_info[1] is app.failure
-    tui_log.removeHandler(caplog.handler)
+    tui_log.removeHandler(listener)
 
 
 async def test_a_check_that_ends_under_the_help_reaches_the_main_screen(  # type: ignore[no-untyped-def]

@@ -30,9 +30,8 @@ def _count(name: str, items: list[Finding]) -> str:
 
 
 def _line(finding: Finding) -> str:
-    # the group names the channel: the line keeps the date, the time and the programmes
-    message = finding.message.replace(f" on {finding.channel}", "", 1)
-    return f"{_ICON[finding.severity]} {message}"
+    # the message whole: cutting the channel's clause out by its text could cut a title
+    return f"{_ICON[finding.severity]} {finding.message}"
 
 
 class FindingsTree(Tree[Finding | str | tuple[str, str]]):
