@@ -126,8 +126,11 @@ class _LogFile(logging.handlers.RotatingFileHandler):
             self.failure = error
             if error.errno not in (errno.ENOSPC, errno.EDQUOT):
                 sys.stderr.write(
-                    f"scheduleflow: cannot write the log {self.baseFilename} "
-                    f"({error.strerror or error}); logging to it stops\n"
+                    visible(
+                        f"scheduleflow: cannot write the log {self.baseFilename} "
+                        f"({error.strerror or error}); logging to it stops"
+                    )
+                    + "\n"
                 )
 
 

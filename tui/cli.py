@@ -10,7 +10,6 @@ import argparse
 import importlib
 import logging
 import math
-import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -361,8 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _refuse(f"scheduleflow {args.command}: interrupted")
     except BrokenPipeError:
-        # the reader of our output went away (`| head`); that is not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        context.discard_output()  # the reader of our output went away (`| head`): not ours
         return 0
     except Exception as failure:
         damaged = _damaged(context, failure)

@@ -137,7 +137,7 @@ class Context:
             self.out.write(text)  # a full buffer is flushed here: where a closed pipe shows
         except BrokenPipeError:
             self.output_closed = True
-            self._discard_output()
+            self.discard_output()
 
     def flush(self) -> None:
         """Flush what is still buffered (a closed pipe is not an error of the command)."""
@@ -145,9 +145,10 @@ class Context:
             self.out.flush()
         except BrokenPipeError:
             self.output_closed = True
-            self._discard_output()
+            self.discard_output()
 
-    def _discard_output(self) -> None:
+    def discard_output(self) -> None:
+        """Send what is still to be written, and everything after, nowhere (its reader left)."""
         try:
             descriptor = self.out.fileno()
         except (AttributeError, OSError, ValueError):

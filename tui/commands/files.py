@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -91,7 +90,7 @@ def run_import(context: Context) -> int:
 
 
 @contextmanager
-def _export_target(output: str) -> Iterator[Path | TextIO]:
+def _export_target(output: str, context: Context) -> Iterator[Path | TextIO]:
     """``-o -``: standard output, as UTF-8 whatever the locale; else the path."""
     if output != "-":
         yield Path(output)
@@ -101,10 +100,7 @@ def _export_target(output: str) -> Iterator[Path | TextIO]:
     try:
         yield sys.stdout
     finally:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:  # the reader went away: what is left goes nowhere
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        context.flush()  # a reader that went away loses the words, nothing else
 
 
 def run_export(context: Context) -> int:
@@ -120,7 +116,7 @@ def run_export(context: Context) -> int:
             "-o - writes the export to standard output, where --json would go too",
             hint="leave out --json, or give -o a file",
         )
-    with _export_target(args.output) as target:
+    with _export_target(args.output, context) as target:
         result = context.run(
             "export",
             lambda store, job: export(
@@ -153,7 +149,7 @@ def run_export(context: Context) -> int:
     else:
         what = f"{result.programmes} programmes of {result.channels} channels"
     if to_stdout:  # the export itself is on standard output
-        print(f"exported {what} as {result.format} to standard output", file=context.err)
+        context.warn(f"exported {what} as {result.format} to standard output")
         return 0
     context.say(
         f"exported {what} as {result.format} to "

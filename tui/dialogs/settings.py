@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from core.config import check_rule_setting
 from core.store.store import ChannelFacts
-from tui.literal import literal, literal_text
+from tui.literal import literal, literal_text, problem
 
 __all__ = ["SettingsDialog", "SettingsResult"]
 
@@ -103,7 +102,7 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
         try:
             self.dismiss(self._result())
         except ValueError as error:
-            self.query_one("#problem", Static).update(Text(str(error), style="bold red"))
+            self.query_one("#problem", Static).update(problem(str(error)))
 
     def _number(self, name: str, setting: str) -> float | None:
         """The field's number, in the range the config file accepts for ``setting``."""
