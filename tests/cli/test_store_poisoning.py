@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from core.errors import SchemaError
@@ -176,6 +176,7 @@ def _run(home: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[in
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(document=_documents())
+@example(document=GOOD)  # at least one document is accepted, whatever is drawn
 def test_whatever_an_import_accepts_every_later_command_can_use(
     document: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -189,39 +190,40 @@ def test_whatever_an_import_accepts_every_later_command_can_use(
         if status != 0:
             return  # refused with one line: that is the reader's job
         window = ("--from", "2026-01-01T00:00:00+00:00", "--to", "2026-01-01T06:00:00+00:00")
-        commands = [
-            ("check",),
-            ("now",),
-            ("now", "--at", "2026-01-01T00:30:00+00:00"),
-            ("plan", "--channel", CHANNEL, *window, "--group", "g", "--dry-run"),
+        # each command with the exit statuses it may end with: 1 is a check that found
+        # errors; 2 a refusal in one line (a plan from a group without durations, a playout
+        # export of a day with gaps or overlaps), never a failure of ours
+        commands: list[tuple[tuple[str, ...], set[int]]] = [
+            (("check",), {0, 1}),
+            (("now",), {0}),
+            (("now", "--at", "2026-01-01T00:30:00+00:00"), {0}),
+            (("plan", "--channel", CHANNEL, *window, "--group", "g", "--dry-run"), {0, 2}),
         ]
         targets = {}
         for format in ("xmltv", "json", "m3u", "playlist", "ffplayout"):
             target = targets[format] = Path(folder) / f"out-{format}"
-            commands.append(
-                ("export", "--format", format, "--channel", CHANNEL, "-o", str(target), "--force")
-            )
+            allowed = {0, 2} if format in ("playlist", "ffplayout") else {0}
+            command = ("export", "--format", format, "--channel", CHANNEL, "-o", str(target))
+            commands.append(((*command, "--force"), allowed))
+        lossless = Path(folder) / "lossless.xml"
         commands.append(
             (
-                "export",
-                "--format",
-                "xmltv",
-                "--keep-unknown",
-                "--channel",
-                CHANNEL,
-                "-o",
-                str(Path(folder) / "lossless.xml"),
-                "--force",
+                ("export", "--format", "xmltv", "--keep-unknown", "--channel", CHANNEL, "-o",
+                 str(lossless), "--force"),
+                {0},
             )
-        )
-        for command in commands:
+        )  # fmt: skip
+        for command, allowed in commands:
             status, error = _run(home, *command, capsys=capsys)
+            assert status in allowed, (command, error, document)
             assert "unexpected error" not in error, (command, document)
-        for guide in (targets["xmltv"], Path(folder) / "lossless.xml"):
-            if guide.exists():  # one well-formed guide, with no programme the document lacks
-                text = guide.read_text()
-                assert "INJECTED" not in text and "victim.org" not in text
-                ET.fromstring(text.split("\n", 2)[2])
+            if status == 2:
+                assert len(error.strip().splitlines()) == 1, (command, error)
+        for guide in (targets["xmltv"], lossless):
+            # one well-formed guide, with no programme the document lacks
+            text = guide.read_text()
+            assert "INJECTED" not in text and "victim.org" not in text
+            ET.fromstring(text.split("\n", 2)[2])
         for playlist in targets["ffplayout"].rglob("*.json"):
             json.loads(playlist.read_text(), parse_constant=_no_constant)
 
