@@ -27,6 +27,7 @@ __all__ = [
     "content_fingerprint",
     "fingerprint",
     "is_local",
+    "line_breaking",
     "local_path",
     "normalise_locator",
     "spawnable_locator",
@@ -139,7 +140,9 @@ def _named(character: str) -> str:
     return f"U+{ord(character):04X}"
 
 
-def _control_in(text: str) -> str | None:
+def line_breaking(text: str) -> str | None:
+    """The first control or line-separator character of ``text`` (C0, DEL, C1, U+2028,
+    U+2029: what ends or hides a line), or ``None``."""
     if text.isprintable():  # C speed: no control, format or separator character in it
         return None
     for character in text:
@@ -160,7 +163,7 @@ def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
     text = locator.partition("|")[0].strip()
     if not text:
         raise RefusedLocator("the locator is empty")
-    control = _control_in(locator.strip())
+    control = line_breaking(locator.strip())
     if control is not None:
         raise RefusedLocator(
             f"locator {_shown(locator)} holds a control character ({_named(control)})"
@@ -185,7 +188,7 @@ def spawnable_locator(locator: str, base: str | Path | None = None) -> str:
     if not path.is_absolute():  # "file://": no path at all, not the working folder (".")
         raise RefusedLocator(f"locator {_shown(locator)} is a file:// URL with no path")
     spelled = path.as_posix()
-    control = _control_in(spelled)
+    control = line_breaking(spelled)
     if control is not None:  # a file:// URL can spell one as %0A
         raise RefusedLocator(
             f"locator {_shown(locator)} names a path with a control character ({_named(control)})"

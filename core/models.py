@@ -16,7 +16,6 @@ Whatever a format carries that is not modelled here is kept verbatim (``attrs``,
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any, NamedTuple
 
 from core.extinf import format_attributes, parse_attributes, writable_attributes
 from core.locators import fingerprint as locator_fingerprint
+from core.locators import line_breaking
 
 __all__ = [
     "Asset",
@@ -85,9 +85,6 @@ class RawElement(NamedTuple):
     xml: str
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def channel_id_problem(channel_id: str) -> str | None:
     """Why ``channel_id`` cannot be a channel's id (``None``: it can), for the readers.
 
@@ -95,10 +92,10 @@ def channel_id_problem(channel_id: str) -> str | None:
     keep it (XML has no NUL): ``p\\x00.org`` would be exported as ``p.org``, another
     channel's id.
     """
-    found = _CONTROL.search(channel_id)
+    found = line_breaking(channel_id)
     if found is None:
         return None
-    return f"holds a control character (U+{ord(found[0]):04X})"
+    return f"holds a control character (U+{ord(found):04X})"
 
 
 @dataclass(slots=True)

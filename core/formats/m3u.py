@@ -11,7 +11,6 @@ describe the segments of one stream, not a channel line-up or a library.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path, PurePosixPath
@@ -20,6 +19,7 @@ from typing import TextIO
 from core.errors import UnsupportedFormat
 from core.extinf import format_attributes, parse_attributes, split_extinf
 from core.formats.source import Source, WarningLog, decode_chunks
+from core.locators import line_breaking
 from core.models import Asset
 from core.timestamps import LONGEST_SECONDS
 
@@ -226,16 +226,11 @@ def _quote(value: str) -> str:
     return f'"{value}"'
 
 
-def _breaks_lines(character: str) -> bool:
-    # Cc: C0, DEL, C1 (CR, LF, NEL…); Zl/Zp: U+2028/U+2029, which str.splitlines() splits at
-    return unicodedata.category(character) in ("Cc", "Zl", "Zp")
-
-
 def one_line(text: str) -> str:
     """``text`` with line breaks and other control characters turned into spaces."""
-    if not any(map(_breaks_lines, text)):
+    if line_breaking(text) is None:  # C speed for the usual, printable text
         return text
-    return "".join(" " if _breaks_lines(character) else character for character in text)
+    return "".join(" " if line_breaking(character) else character for character in text)
 
 
 def locator_line_problem(locator: str) -> str | None:
@@ -250,7 +245,7 @@ def locator_line_problem(locator: str) -> str | None:
         return "it is empty"
     if text.startswith("#"):
         return "it starts with '#', which M3U reads as a comment"
-    if any(map(_breaks_lines, text)):
+    if line_breaking(text) is not None:
         return "it holds a line break or another control character"
     return None
 

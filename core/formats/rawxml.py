@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import xml.parsers.expat as expat
 
-__all__ = ["MAX_DEPTH", "raw_xml_problem"]
+from core.formats.limits import MAX_DEPTH  # the DTD pruning walks elements recursively
 
-MAX_DEPTH = 100  # the DTD pruning walks the element recursively
+__all__ = ["raw_xml_problem"]
 
 
 class _Refused(Exception):
