@@ -105,9 +105,17 @@ class MpvCommand:
 
 
 def mpv_command(
-    store: Store, channel: str, at: datetime, *, horizon: timedelta = timedelta(hours=6)
+    store: Store,
+    channel: str,
+    at: datetime,
+    *,
+    horizon: timedelta = timedelta(hours=6),
+    storage_root: str | None = None,
 ) -> MpvCommand:
     """``mpv`` playing the item on air from its offset, then the rest of the schedule.
+
+    A relative path is found under ``storage_root`` (the channel's, else the config's: where
+    ``check`` looked for it), not under the working folder.
 
     Each file's own start and end points (cut items) go in ``--{ … --}`` groups: mpv takes
     per-file options there, not from playlist files. ``--`` (no options after it) comes
@@ -125,7 +133,7 @@ def mpv_command(
     def add(programme: Programme, offset: float = 0.0) -> None:
         assert programme.locator is not None
         try:
-            locator = spawnable_locator(programme.locator)
+            locator = spawnable_locator(programme.locator, storage_root)
         except RefusedLocator as refused:
             skipped.append(
                 f"left out '{programme.title}' at {moment_text(programme.start, now.zone)}: "

@@ -92,3 +92,20 @@ def test_a_channel_storage_root_overrides_the_config_default(tmp_path: Path) -> 
     assert len([f for f in check_store(store).findings if f.kind == "unplayable"]) == 2
     with pytest.raises(StoreError, match="'media' is not an absolute folder"):
         store.set_storage_root(CHANNEL, "media")
+
+
+def test_play_hands_mpv_the_file_check_found_under_the_storage_root(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    imported = run_cli("import", str(_playlist(tmp_path)), "--channel", CHANNEL, home=home)
+    assert imported.returncode == 0, imported.stderr
+    media = tmp_path / "media"
+    (home / "config.toml").write_text(f'[rules]\nstorage_root = "{media}"\n', encoding="utf-8")
+    env = {**os.environ, "SCHEDULEFLOW_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    played = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "play", "--channel", CHANNEL,
+         "--at", "2026-12-01T06:00:00Z", "--print"],
+        capture_output=True, text=True, env=env, cwd="/", timeout=120, check=False,
+    )  # fmt: skip
+    assert played.returncode == 0, played.stderr
+    assert str(media / "clips" / "here.mp4") in played.stdout  # not /clips/here.mp4

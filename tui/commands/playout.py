@@ -113,7 +113,13 @@ def run_play(context: Context) -> int:
     """
     args = context.args
     at = context.instant("at") or datetime.now(UTC)
-    command = mpv_command(context.store, args.channel, at)
+    root = context.store.storage_roots().get(args.channel)
+    command = mpv_command(
+        context.store,
+        args.channel,
+        at,
+        storage_root=root or context.engine.config.rules.storage_root,
+    )
     for note in command.skipped:
         context.warn(f"scheduleflow play: {note}")  # notes quote titles from files
     if not command.items:
