@@ -108,8 +108,8 @@ def _check_folder(folder: Path, owner: int) -> None:
         raise _refuse(folder, "can be written by others", f"chmod o-w {folder}")
 
 
-def _read_trusted(path: Path, owner: int) -> str | None:
-    """The file's text once it passed the checks; ``None`` when there is no such file."""
+def _read_trusted(path: Path, owner: int) -> bytes | None:
+    """The file's bytes once it passed the checks; ``None`` when there is no such file."""
     try:
         link = path.lstat()
     except FileNotFoundError:
@@ -134,15 +134,7 @@ def _read_trusted(path: Path, owner: int) -> str | None:
         _check_file(path, status, owner)
         for folder in {path.parent, path.resolve().parent}:
             _check_folder(folder, owner)
-        data = handle.read(1 << 20)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise FileProblem(
-            f"is not UTF-8 text (byte 0x{error.object[error.start]:02X} at offset {error.start})",
-            path=path,
-            hint="save it as UTF-8",
-        ) from None
+        return handle.read(1 << 20)
 
 
 def store_roles(database: Path) -> StoreRoles:
@@ -154,7 +146,7 @@ def store_roles(database: Path) -> StoreRoles:
     database = resolve_links(database)
     path = store_config_path(database)
     owner = _store_owner(database.parent)
-    text = _read_trusted(path, owner)
-    if text is None:
+    data = _read_trusted(path, owner)
+    if data is None:
         return StoreRoles(RoleSettings(), owner)
-    return StoreRoles(read_config_file(path, text).roles, owner, path)
+    return StoreRoles(read_config_file(path, data).roles, owner, path)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from core.errors import FileProblem, InputError
+from core.errors import InputError
 from core.safefiles import read_input
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "RuleDefaults",
     "check_rule_setting",
     "load_config",
+    "parse_toml",
     "read_config_file",
     "rule_bounds",
 ]
@@ -252,15 +253,30 @@ def _refuse_roles_from_the_environment(values: dict[str, Any]) -> None:
         )
 
 
-def read_config_file(path: Path, text: str) -> Config:
-    """The settings of one file's ``text`` alone (no environment), every value checked."""
+def parse_toml(path: Path, data: bytes) -> dict[str, Any]:
+    """A TOML file's tables, or ``InputError`` naming the file: not UTF-8, not TOML, or
+    nested too deep for the parser (its recursion would fail as a traceback)."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"is not UTF-8 text (byte 0x{error.object[error.start]:02X} at offset {error.start})",
+            path=path,
+            hint="save it as UTF-8, or remove it",
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise InputError(
             f"is not valid TOML ({error})", path=path, hint="fix the file or remove it"
         ) from None
-    return _checked(data, path, environment={})
+    except RecursionError:  # tables nested thousands deep
+        raise InputError(
+            "is not valid TOML (nested too deep)", path=path, hint="fix the file or remove it"
+        ) from None
+
+
+def read_config_file(path: Path, data: bytes) -> Config:
+    """The settings of one file's ``data`` alone (no environment), every value checked."""
+    return _checked(parse_toml(path, data), path, environment={})
 
 
 _LARGEST_CONFIG = 1 << 20  # a settings file is a few KiB
@@ -271,29 +287,7 @@ def load_config(home_dir: Path) -> Config:
     path = config_path(home_dir)
     data: dict[str, Any] = {}
     if path.exists():
-        try:
-            data = tomllib.loads(read_input(path, _LARGEST_CONFIG, "settings file").decode())
-        except tomllib.TOMLDecodeError as error:
-            raise InputError(
-                f"is not valid TOML ({error})", path=path, hint="fix the file or remove it"
-            ) from None
-        except RecursionError:  # tables nested thousands deep
-            raise InputError(
-                "is not valid TOML (nested too deep)", path=path, hint="fix the file or remove it"
-            ) from None
-        except UnicodeDecodeError as error:
-            raise InputError(
-                f"is not UTF-8 text (byte 0x{error.object[error.start]:02X} at offset "
-                f"{error.start})",
-                path=path,
-                hint="save it as UTF-8, or remove it",
-            ) from None
-        except OSError as error:  # a folder, no permission to read, an I/O error
-            raise FileProblem(
-                f"cannot be read ({error.strerror or error})",
-                path=path,
-                hint="the settings file must be a file this user can read",
-            ) from None
+        data = parse_toml(path, read_input(path, _LARGEST_CONFIG, "settings file"))
     environment = _environment()
     _refuse_roles_from_the_environment(environment)
     return _checked(_merge(data, environment), path, environment)

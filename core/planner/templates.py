@@ -33,13 +33,13 @@ happens twice (01:30 when they go back) is its first occurrence.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
+from core.config import parse_toml
 from core.errors import InputError
 from core.planner.localtime import local_instant
 from core.safefiles import read_input
@@ -193,13 +193,7 @@ _LARGEST_TEMPLATE = 1 << 20  # a week of blocks is a few KiB
 
 def load_template(path: Path) -> Template:
     """Read a template file; ``InputError`` names the file and the block that is wrong."""
-    text = read_input(path, _LARGEST_TEMPLATE, "template")
-    try:
-        data = tomllib.loads(text.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"is not valid TOML ({error})", path=path) from None
-    except RecursionError:  # tables nested thousands deep
-        raise InputError("is not valid TOML (nested too deep)", path=path) from None
+    data = parse_toml(path, read_input(path, _LARGEST_TEMPLATE, "template"))
     try:
         blocks = []
         for number, raw in enumerate(data.get("block", []), 1):

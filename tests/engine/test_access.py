@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from core.access import store_roles
-from core.errors import FileProblem
+from core.errors import FileProblem, InputError
 from core.identity import current_actor
 from core.roles import role_for
 from tui.commands.context import Context
@@ -188,3 +188,10 @@ def test_a_link_of_ones_own_to_a_shared_store_gets_that_stores_roles(
     database, role = _as_user(account, [tv.gr_gid], role_through_the_link)
     assert role == "operator"
     assert database == str(shared / "scheduleflow.db")
+
+
+def test_a_store_config_nested_too_deep_is_one_line_naming_it(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"config\.toml: is not valid TOML \(nested too deep\)"):
+        store_roles(tmp_path / "tv.db")
