@@ -38,12 +38,24 @@ class Health:
     free_mb: float | None = None
 
     @classmethod
-    def disk_full(cls, reason: str, free_bytes: int | None) -> Health:
+    def unopened(cls, reason: str, free_bytes: int | None) -> Health:
         """Degraded with nothing measured: the store could not be opened, on a full disk or
         because it is damaged (a monitor asking ``health`` hears "degraded", not "could not
         run")."""
-        free_mb = round(free_bytes / (1024 * 1024), 1) if free_bytes is not None else None
-        return cls("degraded", 0.0, 0, 0, 0, 0, 0, 0, 0, "not opened", (reason,), free_mb)
+        return cls(
+            status="degraded",
+            uptime_seconds=None,
+            active=0,
+            queued=0,
+            peak_active=0,
+            completed=0,
+            failed=0,
+            timed_out=0,
+            total_errors=0,
+            store="not opened",
+            reasons=(reason,),
+            free_mb=_megabytes(free_bytes),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The ``health --json`` shape."""
@@ -86,7 +98,7 @@ def measure_health(
         reasons.append(f"{stats.recent_failures} jobs failed or timed out in the last hour")
     if store_check != "ok":
         reasons.append(f"the store failed its check: {store_check}")
-    free_mb = free_bytes / (1024 * 1024) if free_bytes is not None else None
+    free_mb = _megabytes(free_bytes)
     if free_mb is not None and free_mb < min_free_mb:
         reasons.append(
             f"only {free_mb:,.1f} MB free on the store's filesystem, below {min_free_mb:,.0f} MB "
@@ -104,5 +116,9 @@ def measure_health(
         total_errors=stats.failed + stats.timed_out,
         store=store_check,
         reasons=tuple(reasons),
-        free_mb=round(free_mb, 1) if free_mb is not None else None,
+        free_mb=free_mb,
     )
+
+
+def _megabytes(free_bytes: int | None) -> float | None:
+    return round(free_bytes / (1024 * 1024), 1) if free_bytes is not None else None

@@ -2,8 +2,9 @@
 or written to an open stream (standard output) as it goes.
 
 Memory stays flat whatever the size: programmes come from the store a window at a time and
-go straight to the writer. Only an existing regular file is replaced, and only with
-``force`` (see :mod:`core.atomic`).
+go straight to the writer; only an ffplayout export holds its days until all of them are
+known to be playable, so that a refused day leaves no files behind. Only an existing
+regular file is replaced, and only with ``force`` (see :mod:`core.atomic`).
 """
 
 from __future__ import annotations

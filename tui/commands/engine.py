@@ -36,7 +36,7 @@ def run_health(context: Context) -> int:
     try:
         health = context.engine.health()
     except (DiskFull, StoreCorrupt) as error:
-        health = Health.disk_full(str(error), free_bytes(context.database))
+        health = Health.unopened(str(error), free_bytes(context.database))
     # a command's own process has been up for an instant: its uptime would say nothing
     health = dataclasses.replace(health, uptime_seconds=None)
     if context.args.json:
