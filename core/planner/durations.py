@@ -1,7 +1,10 @@
 """How long assets run: the library's durations, and ffprobe for local files without one.
 
-Probing a file costs tens of milliseconds, so results are cached by fingerprint in the store
-(``probe`` table) — a cache, not a schedule change, so no role is needed to fill it.
+Each asset has one duration, stored with it (``duration_source`` says whether an
+``#EXTINF``, a JSON library or ffprobe gave it). A measurement is stored on the asset, so
+``export --filler``, fixes and ``check`` use it like any other duration; the ``probe`` table
+also remembers files ffprobe could not measure, so they are not probed again. Measuring is
+not a schedule change: no role is needed.
 """
 
 from __future__ import annotations
@@ -88,6 +91,8 @@ def known_durations(
     for fingerprint, path in missing.items():
         if fingerprint in cached:
             seconds = cached[fingerprint]
+            if seconds:  # measured before this asset came in: it is stored on it now
+                measured.append((fingerprint, seconds))
         elif probe and path.is_file():
             seconds = ffprobe_seconds(path)
             measured.append((fingerprint, seconds))
