@@ -91,8 +91,6 @@ def known_durations(
     for fingerprint, path in missing.items():
         if fingerprint in cached:
             seconds = cached[fingerprint]
-            if seconds:  # measured before this asset came in: it is stored on it now
-                measured.append((fingerprint, seconds))
         elif probe and path.is_file():
             seconds = ffprobe_seconds(path)
             measured.append((fingerprint, seconds))

@@ -446,13 +446,14 @@ class _Import:
         self.writer.wait()
         self.inserted = self.writer.inserted
         # a file ffprobe measured before (another asset of the same locator) has a duration
-        self.connection.execute(
-            "UPDATE asset SET duration_source = 'ffprobe', duration = (SELECT seconds FROM probe"
-            " WHERE probe.fingerprint = asset.fingerprint) WHERE source_id = ? AND duration IS"
-            " NULL AND EXISTS (SELECT 1 FROM probe WHERE probe.fingerprint = asset.fingerprint"
-            " AND probe.seconds > 0)",
-            (self.source_id,),
-        )
+        if self.assets_added:
+            self.connection.execute(
+                "UPDATE asset SET duration_source = 'ffprobe', duration = (SELECT seconds"
+                " FROM probe WHERE probe.fingerprint = asset.fingerprint) WHERE source_id = ?"
+                " AND duration IS NULL AND EXISTS (SELECT 1 FROM probe WHERE"
+                " probe.fingerprint = asset.fingerprint AND probe.seconds > 0)",
+                (self.source_id,),
+            )
         replaced = 0
         if self.replace:
             spans = self.connection.execute(

@@ -276,3 +276,33 @@ def test_dedupe_of_equally_complete_copies_keeps_the_first_and_says_so(
     _ok("import", str(playlist), home=sf_home)
     dry = _ok("dedupe", "--dry-run", home=sf_home)
     assert "keep #1 'A' (as complete as the others, imported first); merge #2 'B'" in dry.stdout
+
+
+def test_the_library_export_writes_the_measured_duration(
+    sf_home: Path, probed: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "library.m3u"
+    _ok("export", "--format", "m3u", "--library", "-o", str(out), home=sf_home)
+    (line,) = [line for line in out.read_text().splitlines() if line.endswith(",Tone A")]
+    assert 2.9 < float(line.removeprefix("#EXTINF:").split(" ")[0]) < 3.2
+    # and reading it back changes nothing: it agrees with the measurement
+    again = json.loads(_ok("import", str(out), "--json", home=sf_home).stdout)
+    assert (again["assets_added"], again["assets_updated"]) == (0, 0)
+
+
+def test_an_asset_that_comes_back_takes_the_measurement_of_its_file(
+    sf_home: Path, probed: Path, tmp_path: Path
+) -> None:
+    """A dedupe --content removed the copy; importing it again (another locator, so a new
+    asset) finds what ffprobe measured of that file before."""
+    media = probed.parent / "media"
+    copy = media / "tone-a-copy.mkv"
+    copy.write_bytes((media / "tone-a.mkv").read_bytes())
+    playlist = tmp_path / "copy.m3u"
+    playlist.write_text(f'#EXTM3U\n#EXTINF:-1 group-title="Copies",Copy\n{copy}\n')
+    _ok("import", str(playlist), home=sf_home)
+    _ok("plan", "--channel", "copy.example.org", *WINDOW, "--group", "Copies", home=sf_home)
+    _ok("dedupe", "--content", home=sf_home)
+    assert "Copy" not in _library(sf_home)
+    _ok("import", str(playlist), home=sf_home)
+    assert _library(sf_home)["Copy"]["duration_source"] == "ffprobe"
