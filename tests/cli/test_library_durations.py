@@ -306,3 +306,70 @@ def test_an_asset_that_comes_back_takes_the_measurement_of_its_file(
     assert "Copy" not in _library(sf_home)
     _ok("import", str(playlist), home=sf_home)
     assert _library(sf_home)["Copy"]["duration_source"] == "ffprobe"
+
+
+TWICE = (
+    "#EXTM3U\n"
+    '#EXTINF:1200 group-title="News",News\nhttps://media.example.org/news.mp4\n'
+    '#EXTINF:1200 group-title="Filler",News\nhttps://media.example.org/news.mp4\n'
+)
+
+
+def test_a_playlist_listing_a_file_in_two_groups_keeps_both_on_a_reimport(
+    sf_home: Path, tmp_path: Path
+) -> None:
+    playlist = tmp_path / "twice.m3u"
+    playlist.write_text(TWICE)
+    assert (
+        json.loads(_ok("import", str(playlist), "--json", home=sf_home).stdout)["assets_added"] == 2
+    )
+    again = json.loads(_ok("import", str(playlist), "--json", home=sf_home).stdout)
+    assert (again["assets_added"], again["assets_updated"], again["assets_unchanged"]) == (
+        0,
+        0,
+        2,
+    )
+    groups = _ok("export", "--format", "m3u", "--group", "Filler", "-o", "-", home=sf_home)
+    assert groups.stdout.count("news.mp4") == 1
+
+
+def test_after_dedupe_a_reimport_adds_no_copy_back(sf_home: Path, tmp_path: Path) -> None:
+    playlist = tmp_path / "twice.m3u"
+    playlist.write_text(TWICE)
+    _ok("import", str(playlist), home=sf_home)
+    _ok("dedupe", home=sf_home)
+    again = json.loads(_ok("import", str(playlist), "--json", home=sf_home).stdout)
+    assert (again["assets_added"], again["assets_updated"], again["assets_unchanged"]) == (
+        0,
+        0,
+        2,
+    )
+    document = json.loads(_ok("export", "--format", "json", "-o", "-", home=sf_home).stdout)
+    assert len(document["assets"]) == 1
+    # the kept asset is in both groups still
+    for group in ("News", "Filler"):
+        listed = _ok("export", "--format", "m3u", "--group", group, "-o", "-", home=sf_home)
+        assert "news.mp4" in listed.stdout
+
+
+def test_a_json_library_reimport_corrects_a_duration_and_names_its_source(
+    sf_home: Path, tmp_path: Path
+) -> None:
+    playlist = tmp_path / "shows.m3u"
+    playlist.write_text(
+        '#EXTM3U\n#EXTINF:1200 group-title="Shows",News\nhttps://media.example.org/n.mp4\n'
+    )
+    _ok("import", str(playlist), home=sf_home)
+    document = json.loads(_ok("export", "--format", "json", "-o", "-", home=sf_home).stdout)
+    (asset,) = document["assets"]
+    assert asset["duration_source"] == "extinf"
+    asset["duration"] = 1260
+    del asset["duration_source"]
+    library = tmp_path / "library.json"
+    library.write_text(json.dumps(document))
+    result = _ok("import", str(library), home=sf_home)
+    assert "~ asset 'News': duration 1200 s (#EXTINF) → 1260 s (JSON)" in result.stdout
+    (stored,) = json.loads(_ok("export", "--format", "json", "-o", "-", home=sf_home).stdout)[
+        "assets"
+    ]
+    assert (stored["duration"], stored["duration_source"]) == (1260, "json")
