@@ -625,7 +625,6 @@ def import_file(
     md5 = hashing.submit(_file_md5, path)
     hashing.shutdown(wait=False)
     count_before = store.count()
-    assets_before = store.asset_count()
     if replace:
         result.backup = store.database.automatic_backup("before-import-replace")
     with store.database.write() as connection:
@@ -644,6 +643,7 @@ def import_file(
             or 0
         )
         state = _Import(store, connection, source_id, replace, reader.format)
+        assets_before = int(connection.execute("SELECT count(*) FROM asset").fetchone()[0])
         items, halves = _joined_days(store, reader)
         joined = _remove(connection, halves)  # before the whole programmes go in
         with closing(state.writer):
