@@ -26,6 +26,7 @@ from core.locators import fingerprint as locator_fingerprint
 from core.locators import line_breaking
 
 __all__ = [
+    "DURATION_SOURCES",
     "Asset",
     "Channel",
     "EpisodeNum",
@@ -125,6 +126,11 @@ class Channel:
         return self.display_names[0].value if self.display_names else self.id
 
 
+DURATION_SOURCES = {"extinf": "#EXTINF", "json": "JSON", "ffprobe": "ffprobe"}
+"""Where an asset's one duration came from, and how the operator reads it: an M3U
+``#EXTINF``, a ScheduleFlow JSON library, or ffprobe measuring the local file."""
+
+
 class Asset:
     """One playable item of the library, as an M3U entry describes it.
 
@@ -134,6 +140,10 @@ class Asset:
     (relative paths taken from ``base``, the playlist's folder). ``tags`` holds every other
     tag line of the entry (``#EXTVLCOPT``, ``#KODIPROP``…). A plain slotted class rather than
     a dataclass because of those two lazy fields; change a copy with :meth:`replace`.
+
+    ``duration_source`` says where ``duration`` came from (one of :data:`DURATION_SOURCES`;
+    ``None`` while it is unknown, or for an entry just read whose file does not say). It is
+    provenance, not content: two assets that differ only there are equal.
     """
 
     __slots__ = (
@@ -141,6 +151,7 @@ class Asset:
         "_base",
         "_fingerprint",
         "duration",
+        "duration_source",
         "extinf",
         "extinf_duration",
         "id",
@@ -162,11 +173,13 @@ class Asset:
         id: int | None = None,
         line: int | None = None,
         base: str | Path | None = None,
+        duration_source: str | None = None,
     ) -> None:
         # base is positional too: a keyword argument costs a 100,000-entry read 0.03 s
         self.title = title
         self.locator = locator
         self.duration = duration
+        self.duration_source = duration_source
         self.extinf = extinf
         self.tags = tags
         self.extinf_duration = extinf_duration
@@ -212,6 +225,7 @@ class Asset:
             "id": self.id,
             "line": self.line,
             "base": self._base,
+            "duration_source": self.duration_source,
         }
         fields.update(changes)
         return Asset(**fields)

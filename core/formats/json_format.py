@@ -314,6 +314,7 @@ class JsonReader:
             model.fingerprint or fingerprint(model.locator, folder),
             attrs,
             duration=model.duration,
+            duration_source=model.duration_source if model.duration is not None else None,
             tags=tuple(model.tags),
             extinf_duration=model.extinf_duration,
             line=line,
@@ -404,6 +405,8 @@ def asset_record(asset: Asset) -> dict[str, Any]:
     )
     if asset.extinf_duration != "-1":
         record["extinf_duration"] = asset.extinf_duration
+    if asset.duration is not None and asset.duration_source is not None:
+        record["duration_source"] = asset.duration_source
     return record
 
 

@@ -172,6 +172,10 @@ class AssetModel(_Model):
     ] = []
     tags: Annotated[list[str], Field(description="M3U tag lines of the entry, verbatim")] = []
     extinf_duration: str = "-1"
+    duration_source: Annotated[
+        Literal["extinf", "json", "ffprobe"] | None,
+        Field(description="where duration came from: an M3U #EXTINF, a JSON library, ffprobe"),
+    ] = None
 
     @field_validator("fingerprint")
     @classmethod

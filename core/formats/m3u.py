@@ -312,7 +312,8 @@ class _Mended:
     (as players use). Otherwise a value or title holding ``"`` (from a guide's display name,
     a JSON attribute…) would add attributes for them: its attributes are written again by
     :func:`~core.extinf.format_attributes` (``"`` as ``'``) and ``"`` in its title as ``'``.
-    A duration that is not a number becomes ``-1``; tag lines that would start an entry, a
+    A duration that is not a number becomes ``-1`` — or the asset's known duration (one
+    ffprobe measured, or a JSON library's), as does a ``-1``; tag lines that would start an entry, a
     playlist or HLS (``#EXTINF``, ``#EXTM3U``, ``#EXT-X-``) are dropped.
     """
 
@@ -324,7 +325,11 @@ class _Mended:
     def extinf(self, asset: Asset) -> str:
         """What follows ``#EXTINF:`` for ``asset``."""
         duration = asset.extinf_duration
-        if not _NUMBER.fullmatch(duration):
+        given = bool(_NUMBER.fullmatch(duration)) and duration != "" and float(duration) > 0
+        if asset.duration is not None and not given:
+            # the entry gave none, the asset has one (measured by ffprobe, or from JSON)
+            duration = f"{round(asset.duration, 3):g}"
+        elif not _NUMBER.fullmatch(duration):
             self.durations.append(f"'{one_line(asset.title)}'")
             duration = "-1"
         line = f"{duration}{asset.extinf},{asset.title}"

@@ -1,7 +1,10 @@
 """How long assets run: the library's durations, and ffprobe for local files without one.
 
-Probing a file costs tens of milliseconds, so results are cached by fingerprint in the store
-(``probe`` table) — a cache, not a schedule change, so no role is needed to fill it.
+Each asset has one duration, stored with it (``duration_source`` says whether an
+``#EXTINF``, a JSON library or ffprobe gave it). A measurement is stored on the asset, so
+``export --filler``, fixes and ``check`` use it like any other duration; the ``probe`` table
+also remembers files ffprobe could not measure, so they are not probed again. Measuring is
+not a schedule change: no role is needed.
 """
 
 from __future__ import annotations

@@ -246,7 +246,11 @@ def channel_from_row(row: sqlite3.Row) -> Channel:
 
 def asset_row(asset: Asset, source_id: int | None) -> tuple[Any, ...]:
     """(fingerprint, title, locator, duration, extinf, tags, extinf_duration, tvg_id,
-    content_hash, source_id) of an asset."""
+    content_hash, source_id, duration_source) of an asset.
+
+    ``content_hash`` is the entry as its file wrote it (the duration's source is not part of
+    it): a re-import of the same entry finds it unchanged.
+    """
     tags = _encode(asset.tags)
     identity = "|".join(
         (asset.title, asset.locator, str(asset.duration), asset.extinf, tags, asset.extinf_duration)
@@ -262,13 +266,14 @@ def asset_row(asset: Asset, source_id: int | None) -> tuple[Any, ...]:
         asset.attr("tvg-id"),
         hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest(),
         source_id,
+        asset.duration_source if asset.duration is not None else None,
     )
 
 
 def asset_from_row(row: Sequence[Any]) -> Asset:
     """An asset from ``(id, fingerprint, title, locator, duration, extinf, tags,
-    extinf_duration)``."""
-    identifier, fingerprint, title, locator, duration, extinf, tags, extinf_duration = row
+    extinf_duration, duration_source)``."""
+    identifier, fingerprint, title, locator, duration, extinf, tags, extinf_duration, source = row
     return Asset(
         title,
         locator,
@@ -278,4 +283,5 @@ def asset_from_row(row: Sequence[Any]) -> Asset:
         tuple(_decode(tags)),
         extinf_duration,
         identifier,
+        duration_source=source,
     )

@@ -36,7 +36,7 @@ from core.formats import (
 from core.formats.detect import detect_format
 from core.formats.source import Source
 from core.identity import Actor
-from core.models import Asset, Channel, Item, Programme
+from core.models import DURATION_SOURCES, Asset, Channel, Item, Programme
 from core.roles import OPERATIONS, may
 from core.storable import storable
 from core.store.codec import asset_row, channel_row, programme_row
@@ -53,6 +53,8 @@ ShouldStop = Callable[[], bool]
 """Polled as often as progress; True cancels the import (nothing is kept)."""
 
 _BATCH = 2000
+_CHANGES_SHOWN = 1000  # asset change lines kept in --json and the audit record
+_AGREES_SECONDS = 1.0  # an #EXTINF this close to a measurement agrees with it (whole seconds)
 _SETTINGS = ("timezone", "day_start", "cooldown_hours", "cooldown_scope", "gap_tolerance_seconds")
 _PROGRAMME_INSERT = (
     "INSERT OR IGNORE INTO {table} (channel_id, start, stop, start_offset, stop_offset, title,"
@@ -131,7 +133,10 @@ class ImportResult:
     duplicates_in_file: int = 0
     replaced: int = 0
     assets_added: int = 0
+    assets_updated: int = 0
+    assets_unchanged: int = 0
     assets_skipped: int = 0
+    asset_changes: list[str] = field(default_factory=list)
     channels_added: int = 0
     channels_updated: int = 0
     warnings: list[InputWarning] = field(default_factory=list)
@@ -149,7 +154,10 @@ class ImportResult:
             "duplicates_in_file": self.duplicates_in_file,
             "replaced": self.replaced,
             "assets_added": self.assets_added,
+            "assets_updated": self.assets_updated,
+            "assets_unchanged": self.assets_unchanged,
             "assets_skipped": self.assets_skipped,
+            "asset_changes": self.asset_changes[:_CHANGES_SHOWN],
             "channels_added": self.channels_added,
             "channels_updated": self.channels_updated,
             "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
@@ -157,6 +165,33 @@ class ImportResult:
             "backup": str(self.backup) if self.backup else None,
             "seconds": round(self.seconds, 3),
         }
+
+
+def _replaces(entry: Asset, duration: float | None, source: str | None) -> bool:
+    """Whether a re-imported entry's duration replaces the stored one.
+
+    The precedence (README, "Durations"): an entry without a duration never wipes a known
+    one; one within a millisecond is the same; one within a second of an ffprobe
+    measurement agrees with it (``#EXTINF`` durations are often whole seconds), and the
+    measurement stays; any other value is a correction, and wins — reported, never silent.
+    """
+    if entry.duration is None:
+        return False
+    if duration is None:
+        return True
+    difference = abs(entry.duration - duration)
+    if difference < 0.0005:
+        return False
+    return not (
+        source == "ffprobe" and entry.duration_source != "ffprobe" and difference < _AGREES_SECONDS
+    )
+
+
+def _seconds_from(duration: float | None, source: str | None) -> str:
+    """``1260 s (#EXTINF)``, or ``unknown``, for an asset change line."""
+    if duration is None:
+        return "unknown"
+    return f"{round(duration, 3):g} s ({DURATION_SOURCES.get(source or '', source)})"
 
 
 def _file_md5(path: Path) -> str:
@@ -194,7 +229,16 @@ class _Import:
         self.file_channels: dict[str, None] = {}  # other channels of the file (``--channel``)
         self.matched = False  # an item of the ``--channel`` asked for was read
         self.assets_added = 0
+        self.assets_updated = 0
+        self.assets_unchanged = 0
         self.assets_skipped = 0
+        self.asset_changes: list[str] = []
+        # the library before this import: an entry whose locator it holds updates that asset
+        self.library_before = int(
+            connection.execute("SELECT max(id) FROM asset").fetchone()[0] or 0
+        )
+        self.paired: dict[str, set[int]] = {}  # stored assets an entry of this file updated
+        self.duration_source = "json" if format == "json" else "extinf"
         self.notes: list[InputWarning] = []  # what the import did not do, and why
         self.settings_changed: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         if replace:
@@ -294,11 +338,16 @@ class _Import:
 
     def asset(self, asset: Asset) -> None:
         self.writer.wait()
+        if asset.duration is not None and asset.duration_source is None:
+            asset.duration_source = self.duration_source  # the reader's own fresh object
+        row = asset_row(asset, self.source_id)
+        if self.library_before and self._update(asset, row):
+            return
         cursor = self.connection.execute(
             "INSERT OR IGNORE INTO asset (fingerprint, title, locator, duration, extinf, tags,"
-            " extinf_duration, tvg_id, content_hash, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?)",
-            asset_row(asset, self.source_id),
+            " extinf_duration, tvg_id, content_hash, source_id, duration_source) VALUES (?, ?,"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
         )
         if cursor.rowcount == 0:
             self.assets_skipped += 1
@@ -312,11 +361,99 @@ class _Import:
                 [(group, asset_id) for group in groups],
             )
 
+    def _update(self, asset: Asset, row: tuple[Any, ...]) -> bool:
+        """Update the asset the library held before this import for this entry's locator
+        (same fingerprint); False when it held none, and the entry is a new asset.
+
+        Entries and stored assets of one locator are paired in order, an exact one first: a
+        playlist that lists a file twice (two groups) keeps its two assets. An entry left
+        over once each stored asset is paired (dedupe merged them) gives the first its
+        groups; it never adds the duplicate back.
+        """
+        fingerprint, content_hash = row[0], row[8]
+        stored = self.connection.execute(
+            "SELECT id, title, duration, duration_source, extinf, tags, extinf_duration,"
+            " content_hash FROM asset WHERE fingerprint = ? AND id <= ? ORDER BY id",
+            (fingerprint, self.library_before),
+        ).fetchall()
+        if not stored:
+            return False
+        paired = self.paired.setdefault(fingerprint, set())
+        free = [found for found in stored if found[0] not in paired]
+        match = (
+            next((found for found in free if found[7] == content_hash), None)
+            or next((found for found in free if found[1] == asset.title), None)
+            or (free[0] if free else None)
+        )
+        if match is None:
+            changes = self._add_groups(stored[0][0], asset.groups)
+            self._count(stored[0][1], changes)
+            return True
+        paired.add(match[0])
+        identifier, title, duration, source, extinf, tags, extinf_duration, old_hash = match
+        changes = self._add_groups(identifier, asset.groups)
+        if old_hash == content_hash:
+            self._count(title, changes)
+            return True
+        if _replaces(asset, duration, source):
+            changes.insert(
+                0,
+                f"duration {_seconds_from(duration, source)} → "
+                f"{_seconds_from(asset.duration, asset.duration_source)}",
+            )
+            duration, source, extinf_duration = asset.duration, asset.duration_source, row[6]
+        if asset.title != title:
+            changes.insert(0, f"title '{title}' → '{asset.title}'")
+        if asset.extinf != extinf:
+            changes.append("#EXTINF attributes")
+        if row[5] != tags:
+            changes.append("tag lines")
+        if changes:
+            self.connection.execute(
+                "UPDATE asset SET title = ?, duration = ?, duration_source = ?, extinf = ?,"
+                " tags = ?, extinf_duration = ?, tvg_id = ?, source_id = ?, content_hash ="
+                " CASE WHEN EXISTS (SELECT 1 FROM asset WHERE content_hash = ?)"
+                " THEN content_hash ELSE ? END WHERE id = ?",
+                (asset.title, duration, source, asset.extinf, row[5], extinf_duration, row[7],
+                 self.source_id, content_hash, content_hash, identifier),
+            )  # fmt: skip
+        self._count(title, changes)
+        return True
+
+    def _add_groups(self, identifier: int, groups: tuple[str, ...]) -> list[str]:
+        """Give a stored asset the entry's groups (none is taken away); the change line."""
+        added = [
+            group
+            for group in groups
+            if self.connection.execute(
+                "INSERT OR IGNORE INTO asset_group (name, asset_id) VALUES (?, ?)",
+                (group, identifier),
+            ).rowcount
+        ]
+        return [f"groups + {', '.join(added)}"] if added else []
+
+    def _count(self, title: str, changes: list[str]) -> None:
+        if not changes:
+            self.assets_unchanged += 1
+            return
+        self.assets_updated += 1
+        if len(self.asset_changes) < _CHANGES_SHOWN:
+            self.asset_changes.append(f"~ asset '{title}': {'; '.join(changes)}")
+
     def finish(self, actor: Actor) -> int:
         """Move staged rows in (replace mode) and update the touched channels."""
         self.flush()
         self.writer.wait()
         self.inserted = self.writer.inserted
+        # a file ffprobe measured before (another asset of the same locator) has a duration
+        if self.assets_added:
+            self.connection.execute(
+                "UPDATE asset SET duration_source = 'ffprobe', duration = (SELECT seconds"
+                " FROM probe WHERE probe.fingerprint = asset.fingerprint) WHERE source_id = ?"
+                " AND duration IS NULL AND EXISTS (SELECT 1 FROM probe WHERE"
+                " probe.fingerprint = asset.fingerprint AND probe.seconds > 0)",
+                (self.source_id,),
+            )
         replaced = 0
         if self.replace:
             spans = self.connection.execute(
@@ -430,6 +567,14 @@ def _refuse_nothing_read(
         )
 
 
+def _library_summary(result: ImportResult) -> str:
+    """``, 2 updated, 7 unchanged`` after the assets added, when the file matched stored
+    assets (a re-import), for the audit."""
+    if not (result.assets_updated or result.assets_unchanged):
+        return ""
+    return f", {result.assets_updated} updated, {result.assets_unchanged} unchanged"
+
+
 def _channels_summary(state: _Import) -> str:
     """``, 1 channel added or updated (news.example.org)`` for the audit, or nothing."""
     names = state.channel_names
@@ -498,6 +643,7 @@ def import_file(
             or 0
         )
         state = _Import(store, connection, source_id, replace, reader.format)
+        assets_before = int(connection.execute("SELECT count(*) FROM asset").fetchone()[0])
         items, halves = _joined_days(store, reader)
         joined = _remove(connection, halves)  # before the whole programmes go in
         with closing(state.writer):
@@ -508,6 +654,9 @@ def import_file(
         result.duplicates_in_file = state.repeated
         result.skipped = state.attempted - state.inserted - state.repeated
         result.assets_added, result.assets_skipped = state.assets_added, state.assets_skipped
+        result.assets_updated = state.assets_updated
+        result.assets_unchanged = state.assets_unchanged
+        result.asset_changes = state.asset_changes
         result.channels_added = state.channels_added
         result.channels_updated = state.channels_updated
         result.warnings = state.notes + list(reader.warnings)
@@ -536,11 +685,16 @@ def import_file(
             "import",
             f"imported {path.name}: {result.added} programmes added, {result.skipped} skipped, "
             f"{result.replaced} replaced, {result.assets_added} assets added"
+            + _library_summary(result)
             + _channels_summary(state),
             job_id=job_id,
             channel=channel,
-            before={"programmes": count_before},
-            after={"programmes": count_before + result.added - result.replaced},
+            before={"programmes": count_before, "assets": assets_before},
+            after={
+                "programmes": count_before + result.added - result.replaced,
+                "assets": assets_before + result.assets_added,
+            },
+            changes=tuple(result.asset_changes),
         )
         store.record(connection, record)
         settings = [

@@ -1,10 +1,11 @@
 """Merging duplicate library assets, undoably.
 
 Two assets are duplicates when they share a fingerprint (the MD5 of the normalised locator)
-or, with ``content``, when their local files have the same bytes. Merging keeps the first
-imported asset, gives it every group of the others, re-points programmes that played a
-duplicate's locator to the kept one, and deletes the duplicates — in one transaction after a
-backup, audited, with the exact inverse kept for ``undo``.
+or, with ``content``, when their local files have the same bytes. Merging keeps the most
+complete copy (see :func:`_completeness`; the first imported of equally complete ones),
+gives it every group of the others, re-points programmes that played a duplicate's locator
+to the kept one, and deletes the duplicates — in one transaction after a backup, audited,
+with the exact inverse kept for ``undo``.
 """
 
 from __future__ import annotations
@@ -33,37 +34,70 @@ class AssetMerge:
     keep_title: str
     merged: list[int] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
+    why: str = "as complete as the others, imported first"
+    """What the kept copy has that a merged one lacks (or why it won a tie)."""
 
     def describe(self) -> str:
-        """One line for the preview."""
+        """One line for the preview: which copy is kept, and why."""
         others = ", ".join(f"#{i} '{t}'" for i, t in zip(self.merged, self.titles, strict=True))
-        return f"keep #{self.keep} '{self.keep_title}'; merge {others}"
+        return f"keep #{self.keep} '{self.keep_title}' ({self.why}); merge {others}"
+
+
+_COMPLETE = ("known duration", "title", "group", "tvg-id")
+"""What makes one copy more complete than another, most important first. (Duplicates share
+their fingerprint, the MD5 of the locator, or with ``--content`` their bytes' MD5: that
+cannot tell them apart.)"""
+
+
+def _completeness(row: tuple[Any, ...], groups: set[int]) -> tuple[bool, ...]:
+    """Which of :data:`_COMPLETE` an asset row ``(id, fingerprint, title, locator,
+    duration, tvg_id)`` has; a title is more than the locator's file name (what a playlist
+    without titles shows)."""
+    identifier, _, title, locator, duration, tvg_id = row
+    name = locator.rstrip("/").rsplit("/", 1)[-1]
+    return (
+        duration is not None,
+        bool(title.strip()) and title != name,
+        identifier in groups,
+        bool(tvg_id),
+    )
 
 
 def find_duplicate_assets(store: Store, *, content: bool = False) -> list[AssetMerge]:
-    """Sets of library assets that are one and the same."""
+    """Sets of library assets that are one and the same, each with the copy to keep."""
     rows = store.connection.execute(
-        "SELECT id, fingerprint, title, locator FROM asset ORDER BY id"
+        "SELECT id, fingerprint, title, locator, duration, tvg_id FROM asset ORDER BY id"
     ).fetchall()
-    keys: dict[str, list[tuple[int, str]]] = {}
+    grouped = {int(i) for (i,) in store.connection.execute("SELECT asset_id FROM asset_group")}
+    keys: dict[str, list[tuple[Any, ...]]] = {}
     hashed: dict[str, str] = {}
-    for identifier, fingerprint, title, locator in rows:
-        key = fingerprint
+    for row in rows:
+        key = row[1]
         if content:
-            path = local_path(locator)
+            path = local_path(row[3])
             if path is not None and path.is_file():
                 name = str(path)
                 if name not in hashed:
                     hashed[name] = "content:" + content_fingerprint(Path(name))
                 key = hashed[name]
-        keys.setdefault(key, []).append((identifier, title))
+        keys.setdefault(key, []).append(row)
     merges = []
     for key, members in keys.items():
-        if len(members) > 1:
-            (keep, keep_title), *rest = members
-            merges.append(
-                AssetMerge(key, keep, keep_title, [i for i, _ in rest], [t for _, t in rest])
-            )
+        if len(members) < 2:
+            continue
+        scores = {row[0]: _completeness(row, grouped) for row in members}
+        # the most complete; min over ids keeps the first imported of equal ones
+        keep = max(members, key=lambda row: (scores[row[0]], -row[0]))
+        rest = [row for row in members if row is not keep]
+        lacking = [
+            name
+            for index, name in enumerate(_COMPLETE)
+            if scores[keep[0]][index] and not all(scores[row[0]][index] for row in rest)
+        ]
+        merge = AssetMerge(key, keep[0], keep[2], [r[0] for r in rest], [r[2] for r in rest])
+        if lacking:
+            merge.why = ", ".join(lacking)
+        merges.append(merge)
     return merges
 
 
@@ -91,7 +125,8 @@ def apply_merges(
             for identifier in merge.merged:
                 row = connection.execute(
                     "SELECT id, fingerprint, title, locator, duration, extinf, tags, "
-                    "extinf_duration, tvg_id, content_hash, source_id FROM asset WHERE id = ?",
+                    "extinf_duration, tvg_id, content_hash, source_id, duration_source "
+                    "FROM asset WHERE id = ?",
                     (identifier,),
                 ).fetchone()
                 if row is None:
@@ -145,9 +180,9 @@ def undo_merge(entry_id: int, encoded: str, connection: Any) -> None:
     for row in inverse["assets"]:
         connection.execute(
             "INSERT INTO asset (id, fingerprint, title, locator, duration, extinf, tags, "
-            "extinf_duration, tvg_id, content_hash, source_id) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            row,
+            "extinf_duration, tvg_id, content_hash, source_id, duration_source) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row + [None] * (12 - len(row)),  # entries made before version 7 have 11
         )
     connection.executemany(
         "DELETE FROM asset_group WHERE name = ? AND asset_id = ?", inverse["added_groups"]

@@ -171,7 +171,24 @@ _V6 = [
     "ALTER TABLE undo_entry ADD COLUMN created_channel INTEGER NOT NULL DEFAULT 0",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# Version 7: one duration per asset, and where it came from: 'extinf' (an M3U #EXTINF),
+# 'json' (a ScheduleFlow JSON library), 'ffprobe' (measured from the local file; before this
+# version only the probe table held those). NULL while the duration is unknown. Durations an
+# earlier version stored are credited to their import's format, and measurements in the probe
+# cache move onto the assets that had no duration.
+_V7 = [
+    "ALTER TABLE asset ADD COLUMN duration_source TEXT",
+    """UPDATE asset SET duration_source = coalesce(
+        (SELECT CASE format WHEN 'json' THEN 'json' ELSE 'extinf' END
+         FROM import_source WHERE import_source.id = asset.source_id), 'extinf')
+       WHERE duration IS NOT NULL""",
+    """UPDATE asset SET duration_source = 'ffprobe', duration = (
+        SELECT seconds FROM probe WHERE probe.fingerprint = asset.fingerprint)
+       WHERE duration IS NULL AND EXISTS (SELECT 1 FROM probe
+         WHERE probe.fingerprint = asset.fingerprint AND probe.seconds > 0)""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -27,7 +27,9 @@ from core.store.settings import check_rule_settings, settings_record, stored_rul
 __all__ = ["ChannelFacts", "ChannelSummary", "Cursor", "Page", "Store"]
 
 _PROGRAMME_COLUMNS = "id, start, stop, start_offset, stop_offset, fingerprint, locator, body"
-_ASSET_COLUMNS = "id, fingerprint, title, locator, duration, extinf, tags, extinf_duration"
+_ASSET_COLUMNS = (
+    "id, fingerprint, title, locator, duration, extinf, tags, extinf_duration, duration_source"
+)
 _FAR_PAST = -(2**62)
 _FAR_FUTURE = 2**62
 
@@ -535,12 +537,24 @@ class Store:
         return found
 
     def remember_durations(self, measured: Iterable[tuple[str, float | None]]) -> None:
-        """Keep what ffprobe measured (a cache: no role, audit or undo)."""
+        """Keep what ffprobe measured: on every asset of that fingerprint still without a
+        duration (source ``ffprobe``, so every command uses it), and in the probe cache,
+        which also remembers the files it could not measure.
+
+        A measurement is a fact about a file, not an operator's change to the schedule: no
+        role is needed, and it is neither audited nor undone.
+        """
         now = int(_time.time() * 1000)
+        rows = list(measured)
         with self.database.write() as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO probe (fingerprint, seconds, probed_at) VALUES (?, ?, ?)",
-                [(fingerprint, seconds, now) for fingerprint, seconds in measured],
+                [(fingerprint, seconds, now) for fingerprint, seconds in rows],
+            )
+            connection.executemany(
+                "UPDATE asset SET duration = ?, duration_source = 'ffprobe' "
+                "WHERE fingerprint = ? AND duration IS NULL",
+                [(seconds, fingerprint) for fingerprint, seconds in rows if seconds],
             )
 
     # -- library --------------------------------------------------------------------------

@@ -79,7 +79,8 @@ def test_dedupe_dry_run_and_nothing_to_undo(sf_home: Path, tmp_path: Path) -> No
     playlist.write_text("#EXTM3U\n#EXTINF:5,A\nhttp://x/a\n#EXTINF:5,B\nHTTP://X/a\n")
     run_cli("import", str(playlist), home=sf_home)
     dry = run_cli("dedupe", "--dry-run", home=sf_home)
-    assert "keep #1 'A'; merge #2 'B'" in dry.stdout and "nothing merged" in dry.stdout
+    assert "keep #1 'A' (as complete as the others, imported first); merge #2 'B'" in dry.stdout
+    assert "nothing merged" in dry.stdout
     assert "merged 1 duplicate assets" in run_cli("dedupe", home=sf_home).stdout
     assert run_cli("undo", home=sf_home).returncode == 0
     nothing = run_cli("undo", home=sf_home)

@@ -90,7 +90,12 @@ def test_undoing_a_dedupe_after_the_library_changed_is_one_line_and_changes_noth
     playlist.write_text("#EXTM3U\n#EXTINF:5,A\nhttp://x/a\n#EXTINF:5,B\nHTTP://X/a\n")
     _ok("import", str(playlist), home=sf_home)
     _ok("dedupe", home=sf_home)
-    _ok("import", str(playlist), home=sf_home)  # the merged copy is back
+    # a re-import updates the kept asset (it never adds the merged copy back); a new asset
+    # takes the merged one's number
+    other = tmp_path / "other.m3u"
+    other.write_text("#EXTM3U\n#EXTINF:5,C\nhttp://x/c\n")
+    _ok("import", str(playlist), home=sf_home)
+    _ok("import", str(other), home=sf_home)
     refused = run_cli("undo", home=sf_home)
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines() == [

@@ -55,3 +55,45 @@ def test_the_store_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s.db") as store:
         assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_durations_of_an_older_store_get_their_source_and_measurements_move_onto_assets(
+    tmp_path: Path,
+) -> None:
+    """Version 7: each asset's one duration says where it came from; what ffprobe measured
+    (only in the probe cache before) is the asset's duration."""
+    path = tmp_path / "v6.db"
+    connection = sqlite3.connect(path)
+    for statement in (s for migration in MIGRATIONS[:6] for s in migration):
+        connection.execute(statement)
+    connection.execute("PRAGMA user_version = 6")
+    connection.executemany(
+        "INSERT INTO import_source (id, path, md5, format, imported_at, who) "
+        "VALUES (?, ?, '', ?, 0, 'alice')",
+        [(1, "l.m3u", "m3u"), (2, "l.json", "json")],
+    )
+    rows = [
+        ("m3u", 1200.0, 1),
+        ("json", 900.0, 2),
+        ("probed", None, 1),
+        ("unknown", None, 1),
+    ]
+    connection.executemany(
+        "INSERT INTO asset (fingerprint, title, locator, duration, content_hash, source_id) "
+        "VALUES (?1, ?1, ?1, ?2, ?1, ?3)",
+        rows,
+    )
+    connection.executemany(
+        "INSERT INTO probe (fingerprint, seconds, probed_at) VALUES (?, ?, 0)",
+        [("probed", 3.02), ("unknown", None)],
+    )
+    connection.commit()
+    connection.close()
+    with Store.open(path) as store:
+        found = {a.title: (a.duration, a.duration_source) for a in store.assets()}
+    assert found == {
+        "m3u": (1200.0, "extinf"),
+        "json": (900.0, "json"),
+        "probed": (3.02, "ffprobe"),
+        "unknown": (None, None),
+    }

@@ -16,6 +16,8 @@ from tui.commands.context import Context
 
 __all__ = ["run_export", "run_import", "run_inspect"]
 
+_ASSET_CHANGES_SHOWN = 20  # what a re-import changed in the library, one line per asset
+
 
 def run_inspect(context: Context) -> int:
     """Parse a file without storing it and say what it holds."""
@@ -78,7 +80,18 @@ def run_import(context: Context) -> int:
             else ""
         )
     )
-    if result.assets_added or result.assets_skipped:
+    if result.assets_updated or result.assets_unchanged:
+        context.say(
+            f"  library:    {result.assets_added} added, {result.assets_updated} updated, "
+            f"{result.assets_unchanged} unchanged"
+            + (f", {result.assets_skipped} repeated in the file" if result.assets_skipped else "")
+        )
+        for line in result.asset_changes[:_ASSET_CHANGES_SHOWN]:
+            context.say(f"    {line}")
+        hidden = result.assets_updated - min(len(result.asset_changes), _ASSET_CHANGES_SHOWN)
+        if hidden > 0:
+            context.say(f"    … and {hidden} more updated (see `scheduleflow audit --json`)")
+    elif result.assets_added or result.assets_skipped:
         context.say(
             f"  library:    {result.assets_added} assets added, {result.assets_skipped} skipped"
         )
