@@ -171,7 +171,22 @@ _V6 = [
     "ALTER TABLE undo_entry ADD COLUMN created_channel INTEGER NOT NULL DEFAULT 0",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# Version 7: the HTTP API (``scheduleflow serve``). Its keys, each stored only as the SHA-256
+# of the key (the key itself is shown once, when made), with a role and when it was last used;
+# and the request an audited change came from (its ``X-Request-ID``).
+_V7 = [
+    """CREATE TABLE api_key (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        last_used_at INTEGER
+    )""",
+    "ALTER TABLE audit ADD COLUMN request_id TEXT",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
