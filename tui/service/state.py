@@ -1,0 +1,197 @@
+"""What the service keeps while it runs: the engine, keys, the rate limit, request counts.
+
+One :class:`~core.engine.Engine` serves every request: the same session, job queue, history
+and health as the CLI and the TUI. A request's caller is its API key — the key's role goes
+through the core's role rule (:func:`core.roles.require`) and the service's own OS user's
+role still applies on top (a key never lifts the service above its user).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import ipaddress
+import math
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from starlette.requests import Request
+
+from core.apikeys import ApiKey, find_key, mark_used, needs_marking
+from core.config import ServiceSettings
+from core.engine import Engine
+from core.health import Health
+from core.identity import Actor
+from core.jobs import Job
+from core.roles import Role, require
+from tui.service.errors import ApiError
+
+__all__ = ["Caller", "Service"]
+
+_HEALTH_FOR = 0.5
+"""Seconds one health answer is reused: a monitor's poll reads the job history at most twice
+a second, however many monitors poll (the numbers move in seconds, not microseconds)."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: the key (if any), its role, and the actor the audit records."""
+
+    key: ApiKey | None
+    role: Role
+    actor: Actor
+
+    @property
+    def who(self) -> str:
+        """The job history's and the access log's name for the caller."""
+        return self.actor.user
+
+
+def client_address(request: Request) -> str:
+    """The peer's IP address (no proxy header is believed: see the README)."""
+    client = request.client
+    if client is None:
+        return "unknown"
+    try:
+        return str(ipaddress.ip_address(client.host))
+    except ValueError:
+        return "unknown"
+
+
+class Service:
+    """The running service's state (one per process)."""
+
+    def __init__(self, engine: Engine, settings: ServiceSettings, address: str) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.address = address
+        self.upload_limit = max(1, int(settings.max_upload_mb * 1024 * 1024))
+        # keys are looked up on a connection of their own (reads never wait in WAL mode);
+        # their "last used" is written by a thread (it may wait behind an import's lock)
+        self._keys = sqlite3.connect(engine.database, check_same_thread=False)
+        self._keys.execute("PRAGMA busy_timeout=30000")
+        self._keys_lock = threading.Lock()
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limit = RateLimitItemPerMinute(settings.rate_limit_per_minute)
+        self._requests: collections.deque[float] = collections.deque()
+        self._health: tuple[float, Health] | None = None
+        self.jobs_done: dict[str, threading.Event] = {}
+        """Operations still running in their threads (SIGTERM waits for their rollback)."""
+
+    def close(self) -> None:
+        """Close the key connection (the engine is closed by its owner)."""
+        with self._keys_lock:
+            self._keys.close()
+
+    # -- requests ---------------------------------------------------------------------------
+    def counted(self, now: float) -> None:
+        """Count one request (the TUI header shows those of the last minute)."""
+        self._requests.append(now)
+
+    def requests_last_minute(self, now: float) -> int:
+        """Requests answered in the last 60 seconds."""
+        while self._requests and self._requests[0] < now - 60:
+            self._requests.popleft()
+        return len(self._requests)
+
+    def rate_limited(self, client: str) -> int | None:
+        """``None`` when ``client`` may make another request; else the seconds until it may."""
+        if self._limiter.hit(self._limit, client):
+            return None
+        reset, _ = self._limiter.get_window_stats(self._limit, client)
+        return max(1, math.ceil(reset - time.time()))
+
+    # -- callers ----------------------------------------------------------------------------
+    def caller(self, request: Request, operation: str, *, key_needed: bool = True) -> Caller:
+        """The request's caller, allowed ``operation``: 401 without a valid key, 403 when the
+        key's role (or the service user's) does not allow it."""
+        address = client_address(request)
+        request_id = request.state.request_id
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        key: ApiKey | None = None
+        if scheme.lower() == "bearer" and token.strip():
+            with self._keys_lock:
+                key = find_key(self._keys, token.strip())
+        if key is None:
+            if key_needed or header:
+                raise ApiError(
+                    401,
+                    "authentication",
+                    "a valid API key is needed: Authorization: Bearer KEY "
+                    "(scheduleflow keys add NAME --role R makes one)",
+                    {"WWW-Authenticate": 'Bearer realm="scheduleflow"'},
+                )
+            return Caller(None, Role.VIEWER, Actor("anonymous", address, request_id=request_id))
+        request.state.key_name = key.name
+        self._remember_use(key)
+        require(key.role, operation)
+        require(self.engine.role, operation)
+        return Caller(key, key.role, Actor(f"key:{key.name}", address, request_id=request_id))
+
+    def _remember_use(self, key: ApiKey) -> None:
+        if not needs_marking(key, time.time()):
+            return
+
+        def write() -> None:
+            with self._keys_lock:
+                mark_used(self._keys, key)
+
+        asyncio.get_running_loop().run_in_executor(None, write)
+
+    # -- health -----------------------------------------------------------------------------
+    def health(self) -> Health:
+        """Health now (reused for half a second); the store's check is the one made at start."""
+        now = time.monotonic()
+        if self._health is None or now - self._health[0] > _HEALTH_FOR:
+            self._health = (now, self.engine.health(check_store=False))
+        return self._health[1]
+
+    # -- jobs -------------------------------------------------------------------------------
+    def submit(
+        self,
+        caller: Caller,
+        kind: str,
+        operation: Any,
+        *,
+        label: str,
+        permission: str | None = None,
+    ) -> Job:
+        """Run ``operation`` as a job for ``caller``; its label carries the request id."""
+        done = threading.Event()
+
+        def run(store: Any, context: Any) -> Any:
+            try:
+                return operation(store, context)
+            finally:
+                done.set()
+
+        request_id = caller.actor.request_id
+        job = self.engine.submit(
+            kind,
+            run,
+            label=f"{label} (request {request_id})" if request_id else label,
+            permission=permission,
+            role=caller.role,
+            who=caller.who,
+        )
+        self.jobs_done[job.id] = done
+        return job
+
+    async def finish(self, job: Job) -> Job:
+        """Wait for ``job``; forget its thread's marker once it is over."""
+        await self.engine.queue.wait(job)
+        return job
+
+    def running_operations(self) -> list[threading.Event]:
+        """Markers of the operations whose threads have not returned yet."""
+        for job_id, done in list(self.jobs_done.items()):
+            if done.is_set():
+                del self.jobs_done[job_id]
+        return list(self.jobs_done.values())
