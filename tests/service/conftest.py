@@ -108,7 +108,8 @@ def make_keys(home: Path) -> dict[str, str]:
 def server(sf_home: Path) -> Iterator[Server]:
     """A running service with a key per role, stopped (SIGTERM) after the test."""
     keys = make_keys(sf_home)
-    running = start_server(sf_home)
+    # tests poll job states quickly: the rate limit has its own test (test_limits.py)
+    running = start_server(sf_home, env={"SCHEDULEFLOW_SERVICE__RATE_LIMIT_PER_MINUTE": "100000"})
     running.keys = keys
     try:
         yield running

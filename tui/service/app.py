@@ -154,12 +154,13 @@ def build_app(service: Service, cache: Path, lifespan: Lifespan | None = None) -
     settings = service.settings
     metrics = Metrics(service) if settings.metrics else None
 
+    # players read what a viewer may see, and most cannot send a header: ?key= is taken here
     async def guide(request: Request) -> Response:
-        caller = service.caller(request, "export")
+        caller = service.caller(request, "view", key_in_query=True)
         return await players.respond(request, caller, "xmltv")
 
     async def lineup(request: Request) -> Response:
-        caller = service.caller(request, "export")
+        caller = service.caller(request, "view", key_in_query=True)
         return await players.respond(request, caller, "m3u")
 
     async def metrics_page(request: Request) -> Response:

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -60,13 +61,18 @@ class PlayerFiles:
     async def respond(self, request: Request, caller: Caller, format: str) -> Response:
         """The file for ``format``, or 304 when the client has this version already."""
         signature = store_signature(self.service.engine.store)
-        built = self._built.get(format)
+        guide_url = str(request.url_for("guide"))
+        key = request.query_params.get("key")
+        if format == "m3u" and key:  # the player that gave its key in the URL needs it there too
+            guide_url += "?" + urlencode({"key": key})
+        version = hashlib.sha256(f"{format}\n{guide_url}".encode()).hexdigest()[:12]
+        built = self._built.get(version)
         if built is None or built.signature != signature:
             async with self._locks[format]:  # one build at a time per file
-                built = self._built.get(format)
+                built = self._built.get(version)
                 if built is None or built.signature != signature:
-                    built = await self._build(request, caller, format, signature)
-                    self._built[format] = built
+                    built = await self._build(caller, format, signature, version, guide_url)
+                    self._built[version] = built
         zipped = request.url.path.endswith(".gz")
         etag = f'"{built.signature}{"-gz" if zipped else ""}"'
         headers = {
@@ -85,11 +91,12 @@ class PlayerFiles:
             return FileResponse(built.gzipped, headers=headers, media_type=media)
         return FileResponse(built.path, headers=headers, media_type=media)
 
-    async def _build(self, request: Request, caller: Caller, format: str, signature: str) -> _Built:
+    async def _build(
+        self, caller: Caller, format: str, signature: str, version: str, guide_url: str
+    ) -> _Built:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = "guide.xml" if format == "xmltv" else "lineup.m3u"
-        target = self.folder / f"{signature}-{name}"
-        guide_url = str(request.url_for("guide"))
+        target = self.folder / f"{version}-{signature}-{name}"
 
         def build(store: Store, context: object) -> Path:
             export(
@@ -104,11 +111,13 @@ class PlayerFiles:
                 shutil.copyfileobj(source, zipped, 1 << 20)
             return target
 
-        job = self.service.submit(caller, "export", build, label=f"build /{name} for players")
+        job = self.service.submit(
+            caller, "export", build, label=f"build /{name} for players", permission="view"
+        )
         await self.service.finish(job)
         outcome(job)
-        for old in self.folder.glob(f"*-{name}*"):  # earlier versions
-            if not old.name.startswith(signature):
+        for old in self.folder.glob(f"{version}-*"):  # earlier versions of this file
+            if not old.name.startswith(f"{version}-{signature}-"):
                 old.unlink(missing_ok=True)
         return _Built(signature, target, Path(f"{target}.gz"), time.time())
 

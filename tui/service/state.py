@@ -108,12 +108,22 @@ class Service:
         return max(1, math.ceil(reset - time.time()))
 
     # -- callers ----------------------------------------------------------------------------
-    def caller(self, request: Request, operation: str, *, key_needed: bool = True) -> Caller:
+    def caller(
+        self,
+        request: Request,
+        operation: str,
+        *,
+        key_needed: bool = True,
+        key_in_query: bool = False,
+    ) -> Caller:
         """The request's caller, allowed ``operation``: 401 without a valid key, 403 when the
-        key's role (or the service user's) does not allow it."""
+        key's role (or the service user's) does not allow it. ``key_in_query``: the key may
+        come as ``?key=`` (players' URLs, which cannot carry a header)."""
         address = client_address(request)
         request_id = request.state.request_id
         header = request.headers.get("authorization", "")
+        if not header and key_in_query and request.query_params.get("key"):
+            header = f"Bearer {request.query_params['key']}"
         scheme, _, token = header.partition(" ")
         key: ApiKey | None = None
         if scheme.lower() == "bearer" and token.strip():
