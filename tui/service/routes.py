@@ -127,10 +127,9 @@ class Endpoints:
     async def health(self, request: Request) -> Response:
         """``health --json``: 200 healthy, 503 degraded."""
         self.service.caller(request, "health", key_needed=self.service.settings.health_needs_key)
-        health = self.service.health()
-        return JSONResponse(
-            health.to_json(), status_code=200 if health.status == "healthy" else 503
-        )
+        health, document = self.service.health_document()
+        status = 200 if health.status == "healthy" else 503
+        return Response(document, status, media_type="application/json")
 
     async def queue_stats(self, request: Request) -> Response:
         """Active, queued and error counts."""

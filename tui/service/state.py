@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import ipaddress
+import json
 import math
 import sqlite3
 import threading
@@ -54,14 +54,10 @@ class Caller:
 
 
 def client_address(request: Request) -> str:
-    """The peer's IP address (no proxy header is believed: see the README)."""
+    """The peer's IP address, as the socket gives it (no proxy header is believed: see the
+    README)."""
     client = request.client
-    if client is None:
-        return "unknown"
-    try:
-        return str(ipaddress.ip_address(client.host))
-    except ValueError:
-        return "unknown"
+    return client.host if client is not None else "unknown"
 
 
 class Service:
@@ -80,7 +76,7 @@ class Service:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._limit = RateLimitItemPerMinute(settings.rate_limit_per_minute)
         self._requests: collections.deque[float] = collections.deque()
-        self._health: tuple[float, Health] | None = None
+        self._health: tuple[float, Health, bytes] | None = None
         self.jobs_done: dict[str, threading.Event] = {}
         """Operations still running in their threads (SIGTERM waits for their rollback)."""
 
@@ -158,10 +154,18 @@ class Service:
     # -- health -----------------------------------------------------------------------------
     def health(self) -> Health:
         """Health now (reused for half a second); the store's check is the one made at start."""
+        return self._measured()[0]
+
+    def health_document(self) -> tuple[Health, bytes]:
+        """Health and its JSON document, as ``/api/health`` answers it."""
+        return self._measured()
+
+    def _measured(self) -> tuple[Health, bytes]:
         now = time.monotonic()
         if self._health is None or now - self._health[0] > _HEALTH_FOR:
-            self._health = (now, self.engine.health(check_store=False))
-        return self._health[1]
+            health = self.engine.health(check_store=False)
+            self._health = (now, health, json.dumps(health.to_json()).encode())
+        return self._health[1], self._health[2]
 
     # -- jobs -------------------------------------------------------------------------------
     def submit(
