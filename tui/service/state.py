@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
+import logging
 import math
 import sqlite3
 import threading
@@ -33,6 +34,8 @@ from core.roles import Role, require
 from tui.service.errors import ApiError
 
 __all__ = ["Caller", "Service"]
+
+log = logging.getLogger("scheduleflow.service")
 
 _HEALTH_FOR = 0.5
 """Seconds one health answer is reused: a monitor's poll reads the job history at most twice
@@ -68,11 +71,14 @@ class Service:
         self.settings = settings
         self.address = address
         self.upload_limit = max(1, int(settings.max_upload_mb * 1024 * 1024))
-        # keys are looked up on a connection of their own (reads never wait in WAL mode);
-        # their "last used" is written by a thread (it may wait behind an import's lock)
+        # keys are looked up on the loop, on a connection of their own (reads never wait in
+        # WAL mode); "last used" is written on another, off the loop: that write may wait
+        # behind an import's lock, and must not hold up a lookup meanwhile
         self._keys = sqlite3.connect(engine.database, check_same_thread=False)
-        self._keys.execute("PRAGMA busy_timeout=30000")
-        self._keys_lock = threading.Lock()
+        self._uses = sqlite3.connect(engine.database, check_same_thread=False)
+        self._uses.execute("PRAGMA busy_timeout=30000")
+        self._uses_lock = threading.Lock()
+        self._marking: set[str] = set()  # keys whose "last used" is being written
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._limit = RateLimitItemPerMinute(settings.rate_limit_per_minute)
         self._requests: collections.deque[float] = collections.deque()
@@ -81,9 +87,10 @@ class Service:
         """Operations still running in their threads (SIGTERM waits for their rollback)."""
 
     def close(self) -> None:
-        """Close the key connection (the engine is closed by its owner)."""
-        with self._keys_lock:
-            self._keys.close()
+        """Close the key connections (the engine is closed by its owner)."""
+        self._keys.close()
+        with self._uses_lock:
+            self._uses.close()
 
     # -- requests ---------------------------------------------------------------------------
     def counted(self, now: float) -> None:
@@ -123,8 +130,7 @@ class Service:
         scheme, _, token = header.partition(" ")
         key: ApiKey | None = None
         if scheme.lower() == "bearer" and token.strip():
-            with self._keys_lock:
-                key = find_key(self._keys, token.strip())
+            key = find_key(self._keys, token.strip())
         if key is None:
             if key_needed or header:
                 raise ApiError(
@@ -142,12 +148,18 @@ class Service:
         return Caller(key, key.role, Actor(f"key:{key.name}", address, request_id=request_id))
 
     def _remember_use(self, key: ApiKey) -> None:
-        if not needs_marking(key, time.time()):
+        if key.name in self._marking or not needs_marking(key, time.time()):
             return
+        self._marking.add(key.name)
 
         def write() -> None:
-            with self._keys_lock:
-                mark_used(self._keys, key)
+            try:
+                with self._uses_lock:
+                    mark_used(self._uses, key)
+            except sqlite3.Error as error:  # the store busy for long: next minute, again
+                log.warning("the last use of key %s was not recorded: %s", key.name, error)
+            finally:
+                self._marking.discard(key.name)
 
         asyncio.get_running_loop().run_in_executor(None, write)
 
