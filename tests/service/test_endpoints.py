@@ -252,3 +252,19 @@ def test_openapi_is_served(server: Server) -> None:
         document = client.get("/openapi.json").json()
     assert document["openapi"].startswith("3.")
     assert "/api/import-schedule" in document["paths"]
+
+
+def test_degraded_health_is_503(sf_home: Path) -> None:
+    from tests.service.conftest import start_server
+
+    # more free space asked for than any disk has: degraded from the start
+    env = {"SCHEDULEFLOW_JOBS__DEGRADED_BELOW_FREE_MB": "1e12"}
+    server = start_server(sf_home, env=env)
+    try:
+        with server.client() as client:
+            answer = client.get("/api/health")
+    finally:
+        server.stop()
+    assert answer.status_code == 503
+    assert answer.json()["status"] == "degraded"
+    assert "free on the store's filesystem" in answer.json()["reasons"][0]

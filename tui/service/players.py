@@ -29,6 +29,8 @@ from tui.service.state import Caller, Service
 
 __all__ = ["PlayerFiles"]
 
+_VERSIONS_KEPT = 16
+
 
 @dataclass(frozen=True)
 class _Built:
@@ -73,6 +75,7 @@ class PlayerFiles:
                 if built is None or built.signature != signature:
                     built = await self._build(caller, format, signature, version, guide_url)
                     self._built[version] = built
+                    self._forget_oldest()
         zipped = request.url.path.endswith(".gz")
         etag = f'"{built.signature}{"-gz" if zipped else ""}"'
         headers = {
@@ -90,6 +93,15 @@ class PlayerFiles:
             headers["Content-Encoding"] = "gzip"
             return FileResponse(built.gzipped, headers=headers, media_type=media)
         return FileResponse(built.path, headers=headers, media_type=media)
+
+    def _forget_oldest(self) -> None:
+        """Keep the newest few versions: the guide URL follows the client's Host header and
+        key, and each one seen must not keep its files for the service's whole life."""
+        while len(self._built) > _VERSIONS_KEPT:
+            oldest = min(self._built, key=lambda version: self._built[version].modified)
+            gone = self._built.pop(oldest)
+            gone.path.unlink(missing_ok=True)
+            gone.gzipped.unlink(missing_ok=True)
 
     async def _build(
         self, caller: Caller, format: str, signature: str, version: str, guide_url: str
