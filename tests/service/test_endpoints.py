@@ -268,3 +268,19 @@ def test_degraded_health_is_503(sf_home: Path) -> None:
     assert answer.status_code == 503
     assert answer.json()["status"] == "degraded"
     assert "free on the store's filesystem" in answer.json()["reasons"][0]
+
+
+def test_an_unknown_channel_is_404_and_no_failure_of_the_service(server: Server) -> None:
+    with server.client("operator") as client:
+        imported(client)
+        answers = [
+            client.get("/api/check", params={"channel": "nope.example.org"}),
+            client.get("/api/now", params={"channel": "nope.example.org"}),
+            client.get("/api/export", params={"format": "xmltv", "channel": "nope.example.org"}),
+        ]
+        jobs = client.get("/api/jobs").json()
+    assert [answer.status_code for answer in answers] == [404, 404, 404]
+    assert answers[0].json()["error"]["category"] == "validation"
+    assert "there is no channel 'nope.example.org'" in answers[0].json()["error"]["message"]
+    failed = [job for job in jobs if job["state"] == "failed"]
+    assert [job["error_category"] for job in failed] == ["validation", "validation"]

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.errors import Cancelled, ScheduleFlowError, TooLarge
+from core.errors import Cancelled, ScheduleFlowError, TooLarge, UnknownChannel
 from core.visible import visible
 
 __all__ = ["ApiError", "error_response", "status_for"]
@@ -51,6 +51,8 @@ def status_for(error: ScheduleFlowError) -> int:
         return 413
     if isinstance(error, Cancelled):
         return 409
+    if isinstance(error, UnknownChannel):
+        return 404
     return _STATUS.get(error.category, 500)
 
 
