@@ -85,7 +85,8 @@ def start_server(home: Path, *extra: str, env: dict[str, str] | None = None) -> 
         if address is None:
             return False
         try:
-            return httpx.get(f"{address}/api/health", timeout=5).status_code in (200, 503)
+            # 401: health needs a key there ([service] health_needs_key); it answers all the same
+            return httpx.get(f"{address}/api/health", timeout=5).status_code in (200, 401, 503)
         except httpx.TransportError:
             return False
 

@@ -55,3 +55,32 @@ def test_a_port_in_use_is_one_line_and_exit_2(sf_home: Path) -> None:
     assert refused.stderr.count("\n") == 1
     assert f"cannot listen on 127.0.0.1:{port}" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_health_may_be_made_to_need_a_key(sf_home: Path) -> None:
+    from tests.service.conftest import make_keys
+
+    keys = make_keys(sf_home)
+    server = start_server(sf_home, env={"SCHEDULEFLOW_SERVICE__HEALTH_NEEDS_KEY": "true"})
+    server.keys = keys
+    try:
+        with server.client() as anonymous, server.client("viewer") as viewer:
+            refused = anonymous.get("/api/health")
+            allowed = viewer.get("/api/health")
+    finally:
+        server.stop()
+    assert refused.status_code == 401
+    assert allowed.status_code == 200
+
+
+def test_a_gzipped_guide_uploads_as_it_imports(server: Server) -> None:
+    import gzip
+
+    from tests.service.test_endpoints import GUIDE, imported
+
+    packed = Path(server.home) / "week.xml.gz"
+    packed.write_bytes(gzip.compress(GUIDE.read_bytes()))
+    with server.client("operator") as client:
+        job = imported(client, packed)
+    assert job["state"] == "succeeded", job
+    assert job["result"]["added"] == 84
