@@ -98,11 +98,14 @@ def test_sigkill_during_an_import_leaves_the_store_unchanged(
     assert jobs[0]["state"] == "abandoned"  # its process is gone
 
 
-def test_sigterm_during_a_job_cancels_it_and_exits_cleanly(sf_home: Path, big_guide: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_sigterm_during_a_job_cancels_it_and_exits_cleanly(
+    sf_home: Path, big_guide: Path, stop: signal.Signals
+) -> None:
     server = start_server(sf_home)
     server.keys = make_keys(sf_home)
     job_id = _import_running(server, big_guide)
-    assert server.stop(signal.SIGTERM) == 0
+    assert server.stop(stop) == 0
     assert server.process.stderr is not None
     assert "Traceback" not in server.process.stderr.read()
     assert _programmes(sf_home) == 0
