@@ -76,14 +76,7 @@ async def _stop_jobs(service: Service) -> None:
             log.info("job %s cancelled: the service is stopping", job.id)
     deadline = time.monotonic() + _ROLLBACK_WAIT
     while time.monotonic() < deadline:
-        running = [
-            job_id
-            for job_id, done in service.jobs_done.items()
-            if not done.is_set()
-            and queue.jobs.get(job_id, None) is not None
-            and queue.jobs[job_id].started is not None
-        ]
-        if not running:
+        if not service.operations_running:
             return
         await asyncio.sleep(0.05)
     log.warning("jobs still running after %.0f s; the service stops anyway", _ROLLBACK_WAIT)

@@ -83,8 +83,9 @@ class Service:
         self._limit = RateLimitItemPerMinute(settings.rate_limit_per_minute)
         self._requests: collections.deque[float] = collections.deque()
         self._health: tuple[float, Health, bytes] | None = None
-        self.jobs_done: dict[str, threading.Event] = {}
-        """Operations still running in their threads (SIGTERM waits for their rollback)."""
+        self.operations_running: set[str] = set()
+        """Jobs whose operations are in their threads now (a stop waits for their rollback);
+        a job cancelled before it started never enters."""
 
     def close(self) -> None:
         """Close the key connections (the engine is closed by its owner)."""
@@ -190,13 +191,13 @@ class Service:
         permission: str | None = None,
     ) -> Job:
         """Run ``operation`` as a job for ``caller``; its label carries the request id."""
-        done = threading.Event()
 
         def run(store: Any, context: Any) -> Any:
+            self.operations_running.add(context.job.id)
             try:
                 return operation(store, context)
             finally:
-                done.set()
+                self.operations_running.discard(context.job.id)
 
         request_id = caller.actor.request_id
         job = self.engine.submit(
@@ -207,17 +208,9 @@ class Service:
             role=caller.role,
             who=caller.who,
         )
-        self.jobs_done[job.id] = done
         return job
 
     async def finish(self, job: Job) -> Job:
         """Wait for ``job``; forget its thread's marker once it is over."""
         await self.engine.queue.wait(job)
         return job
-
-    def running_operations(self) -> list[threading.Event]:
-        """Markers of the operations whose threads have not returned yet."""
-        for job_id, done in list(self.jobs_done.items()):
-            if done.is_set():
-                del self.jobs_done[job_id]
-        return list(self.jobs_done.values())
