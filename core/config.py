@@ -133,6 +133,7 @@ class ServiceSettings:
     # monitoring polls health more often than anything else; it may skip the limit
     health_exempt: bool = True
     health_needs_key: bool = False
+    # the readers' NETWORK_LIMIT (core.formats.limits; not imported: every command reads this)
     max_upload_mb: float = field(default=50.0, metadata={"minimum": 0.001, "maximum": 1024 * 1024})
     cors_origins: str = ""
     metrics: bool = False

@@ -74,3 +74,10 @@ def test_openapi_describes_every_route_and_only_routes(tmp_path: Path) -> None:
     for item in document["paths"].values():
         for operation in item.values():
             assert operation["summary"] and "responses" in operation
+
+
+def test_the_upload_limit_is_the_network_limit_of_the_readers() -> None:
+    from core.config import ServiceSettings
+    from core.formats.limits import NETWORK_LIMIT
+
+    assert int(ServiceSettings().max_upload_mb * 1024 * 1024) == NETWORK_LIMIT

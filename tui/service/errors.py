@@ -18,7 +18,7 @@ from starlette.responses import Response
 from core.errors import Cancelled, ScheduleFlowError, TooLarge, UnknownChannel
 from core.visible import visible
 
-__all__ = ["ApiError", "error_response", "status_for"]
+__all__ = ["HANDLERS", "ApiError", "error_response", "status_for"]
 
 log = logging.getLogger("scheduleflow.service")
 
