@@ -8,22 +8,14 @@ jobs, now, audit) are answered from the store on the event loop, as the TUI read
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import os
 import re
-import shutil
-import tempfile
-import zipfile
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from core.engine import outcome
 from core.errors import InputError
@@ -33,60 +25,17 @@ from core.onair import on_air
 from core.planner import apply_plan, make_plan, single_group
 from core.rules import check_store
 from core.rules.fixes import apply_fix, plan_fix
-from core.store import Store, export, import_file
-from core.timeargs import parse_duration, parse_instant
+from core.store import Store, import_file
+from core.timeargs import parse_duration
 from tui.service.errors import ApiError
+from tui.service.exports import export_response
+from tui.service.params import channels, flag, instant, number, window
 from tui.service.state import Service
 from tui.service.uploads import receive_upload
 
 __all__ = ["Endpoints"]
 
 log = logging.getLogger("scheduleflow.service")
-
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off", "")
-
-
-def _flag(value: str | None, name: str) -> bool:
-    if value is None:
-        return False
-    if value.lower() in _TRUE:
-        return True
-    if value.lower() in _FALSE:
-        return False
-    raise InputError(f"{name}: '{value[:40]}' is not true or false")
-
-
-def _instant(request: Request, name: str, relative_to: datetime | None = None) -> datetime | None:
-    text = request.query_params.get(name)
-    if text is None:
-        return None
-    try:
-        return parse_instant(text, relative_to=relative_to)
-    except ValueError as error:
-        raise InputError(f"{name}: {error}") from None
-
-
-def _window(request: Request) -> tuple[datetime | None, datetime | None]:
-    start = _instant(request, "from")
-    stop = _instant(request, "to", relative_to=start)
-    if start is not None and stop is not None and start >= stop:
-        raise InputError("'from' is not before 'to'", hint="give a 'to' later than 'from'")
-    return start, stop
-
-
-def _number(request: Request, name: str, default: int, most: int) -> int:
-    text = request.query_params.get(name)
-    if text is None:
-        return default
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:
-        raise InputError(f"{name}: '{text[:40]}' is not a whole number from 1 to {most}")
-    return int(text)
-
-
-def _channels(request: Request) -> list[str] | None:
-    channel = request.query_params.get("channel")
-    return [channel] if channel else None
 
 
 def _accepted(job: Job, request: Request) -> JSONResponse:
@@ -102,14 +51,6 @@ def _safe_name(filename: str) -> str:
     """A client's file name reduced to a label: its last part, in plain letters, short."""
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", filename.replace("\\", "/").rsplit("/", 1)[-1])
     return base.strip("._")[:60] or "upload"
-
-
-def _discard(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        with contextlib.suppress(OSError):
-            path.unlink()
 
 
 class Endpoints:
@@ -159,7 +100,7 @@ class Endpoints:
                     f"format: '{format[:40]}' is not one of auto, {', '.join(FORMATS)}"
                 )
             channel = options.get("channel") or None
-            replace = _flag(options.get("replace"), "replace")
+            replace = flag(options.get("replace"), "replace")
         except BaseException:
             upload.discard()
             raise
@@ -220,7 +161,7 @@ class Endpoints:
 
     async def export_schedule_xml(self, request: Request) -> Response:
         """The XMLTV export, streamed (``channel``, ``from``, ``to``)."""
-        return await self._export(request, "xmltv")
+        return await export_response(self.service, request, "xmltv")
 
     # -- the rest of the core -------------------------------------------------------------
     async def export_any(self, request: Request) -> Response:
@@ -231,81 +172,12 @@ class Endpoints:
                 f"format: '{format[:40]}' is not one of {', '.join(EXPORT_FORMATS)}",
                 hint="give ?format=xmltv (or json, m3u, playlist, ffplayout)",
             )
-        return await self._export(request, format)
-
-    async def _export(self, request: Request, format: str) -> Response:
-        caller = self.service.caller(request, "export")
-        start, stop = _window(request)
-        channels = _channels(request)
-        folder = Path(tempfile.mkdtemp(prefix="scheduleflow-export-"))
-        suffix = {"xmltv": ".xml", "json": ".json", "m3u": ".m3u", "playlist": ".m3u"}
-        target = folder / (f"export{suffix[format]}" if format in suffix else "days")
-        group = request.query_params.get("group")
-        filler = request.query_params.get("filler")
-        library = _flag(request.query_params.get("library"), "library")
-        guide_url = str(request.url_for("guide"))
-
-        def run(store: Store, context: Any) -> Any:
-            if format == "ffplayout":
-                target.mkdir()
-            return export(
-                store,
-                format,
-                target,
-                channels=channels,
-                start=start,
-                stop=stop,
-                should_stop=context.should_stop,
-                group=group,
-                filler=filler,
-                library=library,
-                guide_url=guide_url,
-            )
-
-        try:
-            job = self.service.submit(caller, "export", run, label=f"export {format}")
-            result = await self._run(job)
-        except BaseException:
-            _discard(folder)
-            raise
-        cleanup = BackgroundTask(_discard, folder)
-        headers = {"X-Job-ID": job.id}
-        if result.warnings:
-            headers["X-Export-Warnings"] = str(len(result.warnings))
-        if format != "ffplayout":
-            media = {"xmltv": "application/xml", "json": "application/json"}.get(
-                format, "audio/x-mpegurl"
-            )
-            return FileResponse(
-                target,
-                media_type=media,
-                headers=headers,
-                background=cleanup,
-                filename=target.name.replace("export", "scheduleflow"),
-            )
-        files = sorted(path for path in target.rglob("*.json") if path.is_file())
-        if len(files) == 1:
-            return FileResponse(
-                files[0],
-                media_type="application/json",
-                headers=headers,
-                background=cleanup,
-                filename=files[0].name,
-            )
-        archive = folder / "ffplayout.zip"
-        await asyncio.to_thread(_zip, target, files, archive)
-        return FileResponse(
-            archive,
-            media_type="application/zip",
-            headers=headers,
-            background=cleanup,
-            filename="ffplayout.zip",
-        )
+        return await export_response(self.service, request, format)
 
     async def jobs(self, request: Request) -> Response:
         """Recent jobs of every process, newest first (``jobs --json``)."""
         self.service.caller(request, "jobs")
-        limit = _number(request, "limit", 50, 500)
+        limit = number(request, "limit", 50, 500)
         recorded = self.engine.history.recent(limit)
         live = {job.id: job for job in self.engine.queue.jobs.values()}
         listed = [_live(live[row["id"]]) if row["id"] in live else row for row in recorded]
@@ -345,14 +217,14 @@ class Endpoints:
     async def check(self, request: Request) -> Response:
         """``check --json`` (``channel``, ``from``, ``to``)."""
         caller = self.service.caller(request, "check")
-        start, stop = _window(request)
-        channels = _channels(request)
+        start, stop = window(request)
+        chosen = channels(request)
         defaults = self.engine.config.rules
         job = self.service.submit(
             caller,
             "check",
             lambda store, context: check_store(
-                store, defaults, channels=channels, start=start, stop=stop
+                store, defaults, channels=chosen, start=start, stop=stop
             ),
             label="check",
         )
@@ -366,8 +238,8 @@ class Endpoints:
         kind, policy = params.get("kind"), params.get("policy")
         if not kind or not policy:
             raise InputError("fix needs 'kind' and 'policy'", hint="e.g. ?kind=overlap&policy=trim")
-        start, stop = _window(request)
-        dry_run = _flag(params.get("dry_run"), "dry_run")
+        start, stop = window(request)
+        dry_run = flag(params.get("dry_run"), "dry_run")
         defaults = self.engine.config.rules
 
         def run(store: Store, context: Any) -> Any:
@@ -376,7 +248,7 @@ class Endpoints:
                 kind,
                 policy,
                 defaults=defaults,
-                channels=_channels(request),
+                channels=channels(request),
                 start=start,
                 stop=stop,
                 group=params.get("group"),
@@ -393,7 +265,7 @@ class Endpoints:
         caller = self.service.caller(request, "plan")
         params = request.query_params
         channel, group = params.get("channel"), params.get("group")
-        start, stop = _window(request)
+        start, stop = window(request)
         if not channel or not group or start is None or stop is None:
             raise InputError(
                 "plan needs 'channel', 'group', 'from' and 'to'",
@@ -406,8 +278,8 @@ class Endpoints:
             grid = parse_duration(params["grid"]) if params.get("grid") else None
         except ValueError as error:
             raise InputError(f"grid: {error}") from None
-        seed = _number(request, "seed", 0, 2**31) if params.get("seed") else None
-        dry_run = _flag(params.get("dry_run"), "dry_run")
+        seed = number(request, "seed", 0, 2**31) if params.get("seed") else None
+        dry_run = flag(params.get("dry_run"), "dry_run")
         defaults = self.engine.config.rules
 
         def run(store: Store, context: Any) -> Any:
@@ -433,15 +305,15 @@ class Endpoints:
     async def now(self, request: Request) -> Response:
         """``now --json`` (``channel``, ``at``)."""
         self.service.caller(request, "now")
-        at = _instant(request, "at") or datetime.now(UTC)
-        states = on_air(self.engine.store, at, _channels(request))
+        at = instant(request, "at") or datetime.now(UTC)
+        states = on_air(self.engine.store, at, channels(request))
         return JSONResponse([state.to_json() for state in states])
 
     async def audit(self, request: Request) -> Response:
         """``audit --json`` (``since``, ``limit``), newest first."""
         self.service.caller(request, "audit")
         records = self.engine.store.audit(
-            _instant(request, "since"), _number(request, "limit", 1000, 10000)
+            instant(request, "since"), number(request, "limit", 1000, 10000)
         )
         return JSONResponse([record.to_json() for record in records])
 
@@ -450,9 +322,3 @@ def _live(job: Job) -> dict[str, Any]:
     row = job.to_json()
     row.pop("rate", None)
     return row
-
-
-def _zip(root: Path, files: list[Path], archive: Path) -> None:
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
-        for path in files:
-            out.write(path, os.path.relpath(path, root))
