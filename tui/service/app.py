@@ -67,13 +67,39 @@ def route_name(path: str) -> str:
 class Front:
     """Request id, rate limit, counting and the access log, around every request."""
 
-    def __init__(self, app: ASGIApp, service: Service, metrics: Metrics | None) -> None:
+    def __init__(
+        self, app: ASGIApp, service: Service, metrics: Metrics | None, *, cors: bool = False
+    ) -> None:
         self.app = app
         self.service = service
         self.metrics = metrics
         self.known = {
             route.path for route in getattr(app, "routes", ()) if isinstance(route, Route)
         }
+        # Monitoring polls health more than all the rest: when it needs no key and no CORS
+        # headers, it is answered here, without Starlette's routing and request objects
+        # (the same document as the route's; ``make bench``, "HTTP API").
+        self.health_fast = not service.settings.health_needs_key and not cors
+
+    async def _health(self, scope: Scope, send: Send) -> bool:
+        """Answer a plain ``GET /api/health`` here; False when the route must (a key sent)."""
+        if scope["method"] != "GET" or any(
+            name == b"authorization" for name, _ in scope["headers"]
+        ):
+            return False
+        health, document = self.service.health_document()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200 if health.status == "healthy" else 503,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(document)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": document})
+        return True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -107,7 +133,9 @@ class Front:
                     {"Retry-After": str(wait)},
                 )
                 await refusal(scope, receive, send_with_id)
-            else:
+            elif not (
+                self.health_fast and path == _HEALTH and await self._health(scope, send_with_id)
+            ):
                 await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
@@ -214,4 +242,4 @@ def build_app(service: Service, cache: Path, lifespan: Lifespan | None = None) -
         exception_handlers=HANDLERS,
         lifespan=lifespan,
     )
-    return Front(app, service, metrics)
+    return Front(app, service, metrics, cors=bool(origins))
