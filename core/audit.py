@@ -42,11 +42,13 @@ class AuditRecord:
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
     changes: tuple[str, ...] = ()
+    request_id: str | None = None
 
     @classmethod
     def by(cls, actor: Actor, action: str, summary: str, **fields: Any) -> AuditRecord:
         """A record of ``action`` done by ``actor``; text UTF-8 cannot hold (a file name that
         is not UTF-8) is made storable here, once, for the database and the log alike."""
+        fields.setdefault("request_id", actor.request_id)
         return cls(
             action,
             storable(summary),
@@ -68,6 +70,7 @@ class AuditRecord:
             "before": self.before,
             "after": self.after,
             "changes": list(self.changes),
+            "request_id": self.request_id,
         }
 
 
@@ -75,7 +78,7 @@ def insert_audit(connection: sqlite3.Connection, record: AuditRecord) -> None:
     """Store a record inside the caller's transaction."""
     connection.execute(
         "INSERT INTO audit (at, who, ssh_client, action, job_id, channel, summary, before, after,"
-        " changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " changes, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             int(record.at.timestamp() * 1000),
             record.who,
@@ -87,6 +90,7 @@ def insert_audit(connection: sqlite3.Connection, record: AuditRecord) -> None:
             json.dumps(record.before, ensure_ascii=False),
             json.dumps(record.after, ensure_ascii=False),
             json.dumps(record.changes, ensure_ascii=False),
+            record.request_id,
         ),
     )
 
@@ -111,8 +115,8 @@ def read_audit(
     """Records newest first, optionally only those since an instant."""
     floor = int(since.timestamp() * 1000) if since else -(2**62)
     rows = connection.execute(
-        "SELECT at, who, ssh_client, action, job_id, channel, summary, before, after, changes"
-        " FROM audit"
+        "SELECT at, who, ssh_client, action, job_id, channel, summary, before, after, changes,"
+        " request_id FROM audit"
         " WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?",
         (floor, limit),
     ).fetchall()
@@ -128,6 +132,7 @@ def read_audit(
             before=json.loads(row[7]),
             after=json.loads(row[8]),
             changes=tuple(json.loads(row[9])),
+            request_id=row[10],
         )
         for row in rows
     ]

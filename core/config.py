@@ -31,6 +31,7 @@ __all__ = [
     "JobSettings",
     "RoleSettings",
     "RuleDefaults",
+    "ServiceSettings",
     "check_rule_setting",
     "load_config",
     "parse_toml",
@@ -121,12 +122,31 @@ class RoleSettings:
 
 
 @dataclass(frozen=True)
+class ServiceSettings:
+    """The HTTP API of ``scheduleflow serve``: limits, what needs a key, what is on.
+
+    Off by default what exposes more than the API itself: ``/metrics`` and cross-origin
+    requests from browsers (``cors_origins``: allowed origins, separated by commas).
+    """
+
+    rate_limit_per_minute: int = field(default=100, metadata={"minimum": 1, "maximum": 1_000_000})
+    # monitoring polls health more often than anything else; it may skip the limit
+    health_exempt: bool = True
+    health_needs_key: bool = False
+    # the readers' NETWORK_LIMIT (core.formats.limits; not imported: every command reads this)
+    max_upload_mb: float = field(default=50.0, metadata={"minimum": 0.001, "maximum": 1024 * 1024})
+    cors_origins: str = ""
+    metrics: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting of ScheduleFlow."""
 
     rules: RuleDefaults = field(default_factory=RuleDefaults)
     jobs: JobSettings = field(default_factory=JobSettings)
     roles: RoleSettings = field(default_factory=RoleSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
     theme: str = "scheduleflow-dark"
     backups_kept: int = field(default=10, metadata={"minimum": 1})
 
@@ -144,6 +164,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "rules": RuleDefaults,
     "jobs": JobSettings,
     "roles": RoleSettings,
+    "service": ServiceSettings,
 }
 
 
@@ -181,11 +202,22 @@ def _value(spec: dataclasses.Field[Any], value: Any, where: str) -> Any:
         return {**default, **checked} if kind is float else checked
     if "choices" in rules:
         return _word(value, rules["choices"], where)
-    if isinstance(default, bool) or not isinstance(default, int | float):
+    if isinstance(default, bool):
+        return _flag(value, where)
+    if not isinstance(default, int | float):
         if not isinstance(value, str):
             raise _Invalid(where, "must be text")
         return value
     return _number(value, type(default), rules, where)
+
+
+def _flag(value: Any, where: str) -> bool:
+    """true or false; from the environment, the words ``true``/``false`` (or 1/0)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "false", "0"):
+        return value.strip().lower() in ("true", "1")
+    raise _Invalid(where, "must be true or false")
 
 
 def _word(value: Any, choices: tuple[str, ...], where: str) -> str:

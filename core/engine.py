@@ -25,7 +25,7 @@ from core.history import JobHistory
 from core.identity import Actor, current_actor
 from core.jobs import Job, JobContext, JobQueue, JobState
 from core.paths import database_path, log_folder, resolve_links
-from core.roles import may, require, role_for
+from core.roles import Role, may, require, role_for
 from core.store import Store
 from core.store.integrity import is_corruption
 
@@ -94,8 +94,17 @@ class Engine:
         label: str = "",
         permission: str | None = None,
         timeout: float | None = None,
+        role: Role | None = None,
+        who: str | None = None,
     ) -> Job:
-        """Queue ``operation`` as a job of ``kind`` (refused at once if the role forbids it)."""
+        """Queue ``operation`` as a job of ``kind`` (refused at once if the role forbids it).
+
+        ``role`` and ``who``: an API key's, for ``scheduleflow serve`` — the key's role must
+        allow the operation as well as the session's own (a key never lifts the service's
+        OS user above its role).
+        """
+        if role is not None:
+            require(role, permission or kind)
         require(self.role, permission or kind)
 
         def run(context: JobContext) -> Any:
@@ -109,7 +118,7 @@ class Engine:
                         raise store.database.corruption(error) from None
                     raise
 
-        return self.queue.submit(kind, run, label=label or kind, timeout=timeout)
+        return self.queue.submit(kind, run, label=label or kind, timeout=timeout, who=who)
 
     def run(
         self,

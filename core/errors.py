@@ -21,6 +21,7 @@ as one of ours; the traceback goes to the log file, the user sees ``str(error)``
     ├── StoreError                    unexpected   the database cannot do what was asked
     │   ├── StoreCorrupt              file         integrity check failed; copy kept aside
     │   ├── StaleRevision             validation   the channel changed since it was read
+    │   ├── UnknownChannel            validation   no channel has that id
     │   └── NothingToUndo             validation   every change is undone already
     ├── OperationTimeout              timeout      a job ran past its limit
     └── Cancelled                     unexpected   a job was cancelled by the operator
@@ -50,6 +51,7 @@ __all__ = [
     "StoreCorrupt",
     "StoreError",
     "TooLarge",
+    "UnknownChannel",
     "UnsafeXML",
     "UnsupportedFormat",
 ]
@@ -164,6 +166,13 @@ class StoreCorrupt(StoreError):
 
 class StaleRevision(StoreError):
     """A change was based on a revision of a channel that is no longer current."""
+
+    category: ClassVar[Category] = "validation"
+
+
+class UnknownChannel(StoreError):
+    """No channel of the store has the id asked for: the asker's mistake, not the store's
+    failure (health does not count it; the HTTP API answers 404)."""
 
     category: ClassVar[Category] = "validation"
 

@@ -29,6 +29,8 @@ class Actor:
     ssh_client: str | None = None
     uid: int | None = None
     groups: frozenset[str] = field(default_factory=frozenset)
+    request_id: str | None = None
+    """The HTTP request a change came from (``scheduleflow serve``): the audit keeps it."""
 
     def __str__(self) -> str:
         return f"{self.user}@{self.ssh_client}" if self.ssh_client else self.user

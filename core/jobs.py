@@ -33,7 +33,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 from core.errors import Cancelled, OperationTimeout, ScheduleFlowError
-from core.logs import JOB_ID
+from core.logs import JOB_ID, REQUEST_ID
 
 __all__ = ["Job", "JobContext", "JobQueue", "JobState", "Operation"]
 
@@ -121,6 +121,8 @@ class Job:
     timeout: float | None = None
     id: str = field(default_factory=_new_id)
     who: str = ""
+    request_id: str | None = None
+    """The HTTP request that started the job (``scheduleflow serve``), for its log lines."""
     state: JobState = JobState.QUEUED
     created: float = field(default_factory=lambda: wall_clock())
     started: float | None = None
@@ -165,6 +167,7 @@ class Job:
             "rate": round(self.rate, 1),
             "error_category": self.error_category,
             "error_message": self.error_message,
+            "request_id": self.request_id,
         }
 
 
@@ -304,12 +307,23 @@ class JobQueue:
 
     # -- submitting -----------------------------------------------------------------------
     def submit(
-        self, kind: str, operation: Operation, *, label: str = "", timeout: float | None = None
+        self,
+        kind: str,
+        operation: Operation,
+        *,
+        label: str = "",
+        timeout: float | None = None,
+        who: str | None = None,
     ) -> Job:
-        """Queue ``operation`` as a job of ``kind``; returns at once, the job still queued."""
+        """Queue ``operation`` as a job of ``kind``; returns at once, the job still queued.
+
+        ``who`` names another than the queue's person (an API key of ``scheduleflow serve``).
+        """
         self._loop = asyncio.get_running_loop()
         job = Job(kind, label or kind, timeout if timeout is not None else self.timeouts.get(kind))
-        job.who = self.who
+        job.who = self.who if who is None else who
+        request_id = REQUEST_ID.get()
+        job.request_id = None if request_id == "-" else request_id
         self.jobs[job.id] = job
         context = self._contexts[job.id] = JobContext(job, self._emit_threadsafe)
         # The job's thread sees the submitter's context variables (the log's job id too).
@@ -544,9 +558,11 @@ def _counts(result: Any) -> str:
 
 
 def _log(job: Job, level: int, message: str, *args: Any, exc_info: Any = None) -> None:
-    """Log about a job from the event loop, with the job's id on the line."""
+    """Log about a job from the event loop, with the job's id (and its request's) on the line."""
     token = JOB_ID.set(job.id)
+    request = REQUEST_ID.set(job.request_id or "-")
     try:
         log.log(level, message, *args, exc_info=exc_info)
     finally:
+        REQUEST_ID.reset(request)
         JOB_ID.reset(token)

@@ -34,15 +34,19 @@ from core.paths import log_folder
 from core.safefiles import RefusedFile, open_regular
 from core.visible import visible
 
-__all__ = ["JOB_ID", "LOG_FILE_NAME", "configure_logging", "log_failure"]
+__all__ = ["JOB_ID", "LOG_FILE_NAME", "REQUEST_ID", "configure_logging", "log_failure"]
 
 LOG_FILE_NAME = "scheduleflow.log"
 JOB_ID: ContextVar[str] = ContextVar("job_id", default="-")
+REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="-")
+"""The HTTP request being answered (``scheduleflow serve``): its ``X-Request-ID``. Jobs copy
+the context they were submitted in, so the id follows the work into its thread."""
 
 
 class _JobIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.job_id = JOB_ID.get()
+        record.request_id = REQUEST_ID.get()
         return True
 
 
@@ -50,13 +54,19 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, job id, message (and traceback)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        data = {
+        data: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
             "job_id": getattr(record, "job_id", "-"),
             "message": record.getMessage(),
         }
+        request_id = getattr(record, "request_id", "-")
+        if request_id != "-":
+            data["request_id"] = request_id
+        access = getattr(record, "access", None)
+        if isinstance(access, dict):  # an access log line: its fields, for log shippers
+            data.update(access)
         if record.exc_info:
             data["traceback"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)
@@ -66,9 +76,12 @@ class TextFormatter(logging.Formatter):
     """One line per record: time, level, logger, job id, message; then any traceback indented."""
 
     def format(self, record: logging.LogRecord) -> str:
+        request_id = str(getattr(record, "request_id", "-"))
+        request = f" request={visible(request_id)}" if request_id != "-" else ""
         line = (
             f"{self.formatTime(record)} {record.levelname} {visible(record.name)} "
-            f"job={visible(str(getattr(record, 'job_id', '-')))} {visible(record.getMessage())}"
+            f"job={visible(str(getattr(record, 'job_id', '-')))}{request} "
+            f"{visible(record.getMessage())}"
         )
         blocks = []
         if record.exc_info:
@@ -113,6 +126,19 @@ class _LogFile(logging.handlers.RotatingFileHandler):
     def emit(self, record: logging.LogRecord) -> None:
         if self.failure is None:
             super().emit(record)
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        """Whether the file has reached its size: from where the last line ended.
+
+        logging's own check formats every record twice and stats the file twice per line;
+        the HTTP service writes an access line per request, and that was a third of the
+        cost of answering its health. The file may pass the size by one record.
+        """
+        if self.maxBytes <= 0 or self.failure is not None:
+            return False
+        if self.stream is None:
+            self.stream = self._open()
+        return self.stream.tell() >= self.maxBytes
 
     def handleError(self, record: logging.LogRecord) -> None:
         error = sys.exc_info()[1]

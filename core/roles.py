@@ -49,6 +49,7 @@ OPERATIONS: dict[str, Role] = {
     "settings": Role.ADMIN,
     "restore": Role.ADMIN,
     "purge": Role.ADMIN,
+    "keys": Role.ADMIN,  # the HTTP API's keys: each one is a role handed out
 }
 """The least role each operation needs."""
 

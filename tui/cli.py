@@ -265,6 +265,16 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true")
     audit.add_argument("--limit", type=int, default=1000)
 
+    serve = command("serve", "service:run_serve", "serve the HTTP API (until SIGTERM/Ctrl-C)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    serve.add_argument("--port", type=int, default=8470, help="port (default 8470)")
+
+    keys = command("keys", "service:run_keys", "make, list and revoke HTTP API keys (admin)")
+    keys.add_argument("action", choices=["add", "list", "revoke"])
+    keys.add_argument("name", nargs="?", metavar="NAME")
+    keys.add_argument("--role", choices=["viewer", "operator", "admin"])
+    keys.add_argument("--json", action="store_true", help="list: print JSON (see README)")
+
     database = command("db", "database:run_db", "check, back up or restore the database")
     database.add_argument("action", choices=["check", "backup", "restore"])
     database.add_argument("path", nargs="?", help="backup: where to; restore: which backup")

@@ -155,7 +155,8 @@ def _lineup(
             )
         title = channel.name.replace('"', "'")
         entries.append(Asset.from_attrs(title, stream, None, tuple(attrs)))
-    header = [("url-tvg", guide_url)] if guide_url else []
+    # players read one or the other (TiviMate and Kodi's IPTV Simple x-tvg-url, others url-tvg)
+    header = [("url-tvg", guide_url), ("x-tvg-url", guide_url)] if guide_url else []
     with output_text(target, force=force) as out:
         result.channels = write_m3u(out, entries, header, result.warnings)
 

@@ -82,12 +82,36 @@ def signature(path: Path) -> list[int]:
     return parts
 
 
+_held: dict[tuple[int, int], int] = {}
+"""Descriptors of database files whose header was read, by (device, inode): kept open.
+
+Closing any descriptor of a file drops every POSIX lock the process holds on it — SQLite's
+too. A process that opens the store again while it has it open (each job does) would
+otherwise lose its locks, and another process closing its last connection would then take
+itself for the last one and delete the WAL and shared memory under this one's feet
+("file is not a database"). So a database file's header is read through one descriptor per
+file, opened once and never closed."""
+
+
+def _header(path: Path) -> bytes:
+    """The first bytes of the database file, read without ever closing a descriptor of it."""
+    try:
+        status = path.stat()
+        descriptor = _held.get((status.st_dev, status.st_ino))
+    except OSError:
+        descriptor = None
+    if descriptor is None:
+        descriptor = open_regular(path, os.O_RDONLY)
+        status = os.fstat(descriptor)
+        _held[(status.st_dev, status.st_ino)] = descriptor
+    return os.pread(descriptor, len(_SQLITE_HEADER), 0)
+
+
 def refuse_what_is_not_sqlite(path: Path) -> None:
     """``StoreError`` for a file that is not SQLite at all (``--db guide.xml``): somebody's
     other file, left exactly as it is: no copy aside, no write."""
     try:
-        with os.fdopen(open_regular(path, os.O_RDONLY), "rb") as handle:
-            header = handle.read(len(_SQLITE_HEADER))
+        header = _header(path)
     except RefusedFile as error:
         raise StoreError(f"{error.strerror}; it was left as it is", path=path) from None
     except OSError as error:

@@ -188,7 +188,22 @@ _V7 = [
          WHERE probe.fingerprint = asset.fingerprint AND probe.seconds > 0)""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+# Version 8: the HTTP API (``scheduleflow serve``). Its keys, each stored only as the SHA-256
+# of the key (the key itself is shown once, when made), with a role and when it was last used;
+# and the request an audited change came from (its ``X-Request-ID``).
+_V8 = [
+    """CREATE TABLE api_key (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        last_used_at INTEGER
+    )""",
+    "ALTER TABLE audit ADD COLUMN request_id TEXT",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.audit import AuditRecord, append_jsonl, insert_audit, read_audit
-from core.errors import InputError, StoreError
+from core.errors import InputError, StoreError, UnknownChannel
 from core.identity import Actor
 from core.models import Asset, Channel, Programme
 from core.roles import Role, require
@@ -159,10 +159,10 @@ class Store:
         return self._channel_ids
 
     def channel_key(self, channel: str) -> int:
-        """The database id of a channel; ``StoreError`` names the channel when it is unknown."""
+        """The database id of a channel; ``UnknownChannel`` names the channel when it is unknown."""
         key = self.channel_ids().get(channel)
         if key is None:
-            raise StoreError(
+            raise UnknownChannel(
                 f"there is no channel '{channel}'",
                 hint="`scheduleflow check` or the TUI's channel list shows the channels",
             )

@@ -150,3 +150,15 @@ def test_a_lone_surrogate_in_a_message_is_written_escaped(
     logging.getLogger("scheduleflow.test").warning("title %s", "A\ud800B")
     assert "Logging error" not in capsys.readouterr().err
     assert path.read_text(encoding="utf-8").splitlines()[-1].endswith("title A\\ud800B")
+
+
+def test_the_log_file_rotates_once_it_reaches_its_size(tmp_path: Path) -> None:
+    path = configure_logging(tmp_path, max_bytes=2000, backups=2)
+    log = logging.getLogger("scheduleflow.test")
+    for number in range(100):
+        log.info("line %03d %s", number, "x" * 40)
+    backups = sorted(path.parent.glob("scheduleflow.log.*"))
+    assert [backup.name for backup in backups] == ["scheduleflow.log.1", "scheduleflow.log.2"]
+    for file in (path, *backups):
+        assert file.stat().st_size < 2000 + 200  # past the size by one line at most
+    assert path.read_text(encoding="utf-8").rstrip().endswith("line 099 " + "x" * 40)

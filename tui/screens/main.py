@@ -24,6 +24,7 @@ from core.jobs import Job, JobContext, JobState
 from core.logs import LogLine
 from core.models import Programme
 from core.planner import Plan, apply_plan
+from core.presence import read_presence
 from core.rules import FindingIndex
 from core.rules.findings import Finding
 from core.rules.fixes import FixPlan, apply_fix
@@ -50,6 +51,13 @@ __all__ = ["MainScreen"]
 
 PANES = ("channels", "timeline", "programmes", "findings", "activity")
 _CHANGES = ("import", "fix", "edit", "undo", "dedupe", "plan", "settings")
+
+
+def _service_note(database: Path) -> str:
+    """`` · API http://127.0.0.1:8470 · 12 req/min`` while ``scheduleflow serve`` runs on
+    this store (its presence file, core.presence), else nothing."""
+    presence = read_presence(database)
+    return f" · {presence.describe()}" if presence is not None else ""
 
 
 class StatusBar(Static):
@@ -163,7 +171,7 @@ class MainScreen(Screen[None]):
             literal(
                 f" ScheduleFlow  {mark} {health.status} · {queue.active} active / "
                 f"{queue.queued} queued · {health.failed} failed · role {self.engine.role} · "
-                f"{self.engine.database}"
+                f"{self.engine.database}{_service_note(self.engine.database)}"
             )
         )
         self.query_one(StatusBar).set_class(health.status != "healthy", "-degraded")
