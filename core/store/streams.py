@@ -1,0 +1,171 @@
+"""The stream doctor's memory: every probe with its time, and the assets marked unplayable.
+
+Probe results are a record of what was measured, not a schedule change: they need no role
+beyond running the probe, and are neither audited nor undone. Marking an asset unplayable
+(``fix unplayable --policy disable``) is a library change: audited, and lifted by deleting
+its row, never by deleting the asset.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from core.audit import AuditRecord
+from core.identity import Actor
+from core.probe.model import FLAPPING_WINDOW, ProbeResult, StreamState, Verdict, state_of
+from core.store.store import Store
+
+__all__ = [
+    "DisabledAsset",
+    "disable_assets",
+    "disabled_assets",
+    "probe_history",
+    "record_probes",
+    "stream_verdicts",
+    "unplayable_fingerprints",
+]
+
+_COLUMNS = "locator, fingerprint, ok, reason, checked_at, status, latency_ms, media_type, duration"
+
+
+@dataclass(frozen=True, slots=True)
+class DisabledAsset:
+    """An asset an operator marked unplayable: when, by whom and why."""
+
+    fingerprint: str
+    at: int
+    who: str
+    reason: str
+
+
+def record_probes(store: Store, results: Sequence[ProbeResult]) -> None:
+    """Keep ``results`` (one transaction); the role must allow probing."""
+    store.require("probe")
+    if not results:
+        return
+    with store.database.write() as connection:
+        connection.executemany(
+            "INSERT INTO stream_probe (fingerprint, locator, checked_at, ok, status, reason, "
+            "latency_ms, media_type, duration, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r.fingerprint,
+                    r.locator,
+                    r.checked_at,
+                    int(r.ok),
+                    r.status,
+                    r.reason,
+                    r.latency_ms,
+                    r.media_type,
+                    r.duration,
+                    r.attempts,
+                )
+                for r in results
+            ],
+        )
+
+
+def _result(row: Sequence[object]) -> ProbeResult:
+    locator, fingerprint, ok, reason, checked_at, status, latency, media_type, duration = row
+    return ProbeResult(
+        str(locator),
+        str(fingerprint),
+        bool(ok),
+        str(reason),
+        int(checked_at),  # type: ignore[call-overload]
+        None if status is None else int(status),  # type: ignore[call-overload]
+        None if latency is None else int(latency),  # type: ignore[call-overload]
+        None if media_type is None else str(media_type),
+        None if duration is None else float(duration),  # type: ignore[arg-type]
+    )
+
+
+def probe_history(
+    store: Store, fingerprints: Iterable[str] | None = None, *, latest: int = FLAPPING_WINDOW
+) -> dict[str, list[ProbeResult]]:
+    """The ``latest`` results of each fingerprint (all probed ones by default), oldest first."""
+    query = (
+        f"SELECT {_COLUMNS} FROM (SELECT {_COLUMNS}, row_number() OVER (PARTITION BY "
+        "fingerprint ORDER BY checked_at DESC, id DESC) AS newest FROM stream_probe{where}) "
+        "WHERE newest <= ? ORDER BY fingerprint, checked_at, newest DESC"
+    )
+    history: dict[str, list[ProbeResult]] = {}
+    if fingerprints is None:
+        rows: Iterable[Sequence[object]] = store.connection.execute(
+            query.format(where=""), (latest,)
+        )
+        for row in rows:
+            history.setdefault(str(row[1]), []).append(_result(row))
+        return history
+    wanted = list(dict.fromkeys(fingerprints))
+    for first in range(0, len(wanted), 500):
+        chunk = wanted[first : first + 500]
+        where = f" WHERE fingerprint IN ({', '.join('?' for _ in chunk)})"
+        for row in store.connection.execute(query.format(where=where), (*chunk, latest)):
+            history.setdefault(str(row[1]), []).append(_result(row))
+    return history
+
+
+def stream_verdicts(
+    store: Store, fingerprints: Iterable[str] | None = None, *, down_after: int = 2
+) -> dict[str, Verdict]:
+    """Each probed stream's state from its history (see :func:`core.probe.model.state_of`)."""
+    verdicts: dict[str, Verdict] = {}
+    latest = max(FLAPPING_WINDOW, down_after)
+    for fingerprint, history in probe_history(store, fingerprints, latest=latest).items():
+        state, since = state_of(history, down_after)
+        verdicts[fingerprint] = Verdict(fingerprint, history[-1].locator, state, history[-1], since)
+    return verdicts
+
+
+def disabled_assets(store: Store) -> dict[str, DisabledAsset]:
+    """The assets marked unplayable, by fingerprint."""
+    return {
+        str(row[0]): DisabledAsset(str(row[0]), int(row[1]), str(row[2]), str(row[3]))
+        for row in store.connection.execute(
+            "SELECT fingerprint, at, who, reason FROM asset_disabled"
+        )
+    }
+
+
+def unplayable_fingerprints(store: Store, *, down_after: int = 2) -> set[str]:
+    """What plans must not use: assets marked unplayable and streams that are down."""
+    down = {
+        fingerprint
+        for fingerprint, verdict in stream_verdicts(store, down_after=down_after).items()
+        if verdict.state is StreamState.DOWN
+    }
+    return down | set(disabled_assets(store))
+
+
+def disable_assets(
+    store: Store,
+    entries: Sequence[tuple[str, str]],
+    *,
+    actor: Actor,
+    job_id: str | None = None,
+) -> int:
+    """Mark each ``(fingerprint, reason)`` unplayable, audited; returns how many were new."""
+    store.require("fix")
+    known = disabled_assets(store)
+    fresh = [(fingerprint, reason) for fingerprint, reason in entries if fingerprint not in known]
+    if not fresh:
+        return 0
+    now = int(time.time() * 1000)
+    record = AuditRecord.by(
+        actor,
+        "fix unplayable",
+        f"fix unplayable --policy disable: {len(fresh)} assets marked unplayable",
+        job_id=job_id,
+        changes=tuple(f"unplayable {fingerprint}: {reason}" for fingerprint, reason in fresh),
+    )
+    with store.database.write() as connection:
+        connection.executemany(
+            "INSERT INTO asset_disabled (fingerprint, at, who, reason) VALUES (?, ?, ?, ?)",
+            [(fingerprint, now, actor.user, reason) for fingerprint, reason in fresh],
+        )
+        store.record(connection, record)
+    store.publish(record)
+    return len(fresh)

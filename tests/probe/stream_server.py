@@ -1,0 +1,114 @@
+"""A misbehaving stream server for the probe tests, run as its own process on loopback.
+
+``python stream_server.py`` listens on 127.0.0.1 (a free port), prints the port on its first
+line and serves until killed. Raw asyncio streams, not http.server: it must be able to
+accept and never answer, drip bytes, and loop redirects, as real providers do.
+
+Paths: ``/media`` (200 with TS bytes), ``/status/N``, ``/flaky/KEY`` (500 the first time per
+key, then media), ``/loop/a`` ⇄ ``/loop/b`` (302), ``/chain/N``
+(N+1 redirects to ``/media``), ``/hang`` (reads, never answers),
+``/drip`` (headers, then a byte every half second), ``/html``, ``/hls/…`` (master → variant
+→ segments, ``/hls/broken/…`` with a missing first segment), ``/ua`` (403 unless the
+User-Agent is ``SecretPlayer/1.0`` and the Referer ``https://portal.example/``),
+``/delay/MS/…`` (media after MS milliseconds: the bench's server).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+TS = bytes([0x47, 0x40, 0x00, 0x10]) + bytes(184)
+MEDIA = TS * 8
+seen: dict[str, int] = {}
+
+
+def answer(status: int, body: bytes, kind: str = "video/mp2t", extra: str = "") -> bytes:
+    head = (
+        f"HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\n"
+        f"Connection: close\r\n{extra}\r\n"
+    )
+    return head.encode() + body
+
+
+MASTER = b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nvariant.m3u8\n"
+VARIANT = (
+    b"#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nseg0.ts\n#EXTINF:4.0,\nseg1.ts\n"
+    b"#EXT-X-ENDLIST\n"
+)
+PAGE = b"<!DOCTYPE html><html><body>Moved</body></html>"
+
+
+async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        request = await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+        writer.close()
+        return
+    lines = request.decode("latin-1").split("\r\n")
+    path = lines[0].split(" ")[1]
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    seen[path] = seen.get(path, 0) + 1
+    try:
+        if path == "/media":
+            writer.write(answer(200, MEDIA))
+        elif path.startswith("/status/"):
+            writer.write(answer(int(path.split("/")[2]), b"no"))
+        elif path.startswith("/flaky/"):
+            writer.write(answer(500, b"busy") if seen[path] == 1 else answer(200, MEDIA))
+        elif path.startswith("/chain/"):
+            left = int(path.split("/")[2])
+            location = f"/chain/{left - 1}" if left else "/media"
+            writer.write(answer(302, b"", extra=f"Location: {location}\r\n"))
+        elif path == "/loop/a":
+            writer.write(answer(302, b"", extra="Location: /loop/b\r\n"))
+        elif path == "/loop/b":
+            writer.write(answer(302, b"", extra="Location: /loop/a\r\n"))
+        elif path == "/hang":
+            await asyncio.Event().wait()
+        elif path == "/drip":
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\n\r\n")
+            while True:
+                writer.write(b"G")
+                await writer.drain()
+                await asyncio.sleep(0.5)
+        elif path == "/html":
+            writer.write(answer(200, PAGE, "text/html"))
+        elif path.endswith("master.m3u8"):
+            writer.write(answer(200, MASTER, "application/vnd.apple.mpegurl"))
+        elif path.endswith("variant.m3u8"):
+            writer.write(answer(200, VARIANT, "application/vnd.apple.mpegurl"))
+        elif path.startswith("/hls/broken/") and path.endswith("seg0.ts"):
+            writer.write(answer(404, b"gone"))
+        elif path.startswith("/hls/") and path.endswith(".ts"):
+            writer.write(answer(200, MEDIA))
+        elif path == "/ua":
+            allowed = headers.get("user-agent") == "SecretPlayer/1.0" and (
+                headers.get("referer") == "https://portal.example/"
+            )
+            writer.write(answer(200, MEDIA) if allowed else answer(403, b"who are you"))
+        elif path.startswith("/delay/"):
+            await asyncio.sleep(int(path.split("/")[2]) / 1000)
+            writer.write(answer(200, MEDIA))
+        else:
+            writer.write(answer(404, b"unknown"))
+        await writer.drain()
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+
+
+async def main() -> None:
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
+    port = server.sockets[0].getsockname()[1]
+    sys.stdout.write(f"{port}\n")
+    sys.stdout.flush()
+    await server.serve_forever()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
