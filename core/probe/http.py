@@ -19,6 +19,7 @@ import contextlib
 import re
 import time
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -86,9 +87,8 @@ async def _open(
             url = target
             continue
         if status >= 400:
-            reason = response.reason or ""
             response.close()
-            raise _Failed(f"{what}HTTP {status} {reason}".rstrip(), status, retry=status >= 500)
+            raise _Failed(f"{what}HTTP {status}{_phrase(status)}", status, retry=status >= 500)
         return response
     raise _Failed(f"{what}more than {max_redirects} redirects", None)
 
@@ -104,6 +104,14 @@ async def _first_bytes(response: aiohttp.ClientResponse, wanted: int) -> bytes:
         chunks.append(chunk)
         got += len(chunk)
     return b"".join(chunks)
+
+
+def _phrase(status: int) -> str:
+    """The standard reason phrase (never the server's own text: it is a stranger's)."""
+    try:
+        return f" {HTTPStatus(status).phrase}"
+    except ValueError:
+        return ""
 
 
 def _media_type(response: aiohttp.ClientResponse) -> str:

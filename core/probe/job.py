@@ -49,7 +49,8 @@ class ProbeReport:
     def to_json(self) -> dict[str, Any]:
         """The ``probe --json`` shape (see the README)."""
         rows = []
-        for result in self.results:
+        latest = {result.fingerprint: result for result in self.results}  # its last probe
+        for result in latest.values():
             verdict = self.verdicts.get(result.fingerprint)
             state = verdict.state if verdict is not None else StreamState.UNKNOWN
             rows.append(
@@ -65,7 +66,7 @@ class ProbeReport:
                 }
             )
         return {
-            "checked": len(self.results),
+            "checked": len(latest),
             "up": self.count(StreamState.UP),
             "down": self.count(StreamState.DOWN),
             "flapping": self.count(StreamState.FLAPPING),
@@ -124,10 +125,16 @@ def probe_targets(
 def run_probe(
     store: Store, context: JobContext | None, targets: list[ProbeTarget], settings: ProbeSettings
 ) -> ProbeReport:
-    """Probe ``targets`` in this thread, keeping results as they come; stopped by the job."""
+    """Probe ``targets`` in this thread, keeping results as they come; stopped by the job.
+
+    A locator that failed and is not down yet is probed again at the end of the run, until
+    it has failed ``down_after`` times in a row or plays: one failed probe is not a verdict,
+    and a run in a pipeline must still be able to say "down".
+    """
     report = ProbeReport(total=len(targets))
     batch: list[ProbeResult] = []
     flushed = time.monotonic()
+    done_before = 0
 
     def on_result(result: ProbeResult) -> None:
         nonlocal flushed
@@ -140,22 +147,36 @@ def run_probe(
 
     def progress(done: int, total: int) -> None:
         if context is not None:
-            context.progress(done, total)
+            context.progress(done_before + done, done_before + total)
 
-    summary = asyncio.run(
-        probe_all(
-            targets,
-            settings,
-            on_result=on_result,
-            should_stop=(lambda: context.stopping) if context is not None else (lambda: False),
-            progress=progress,
+    def stopping() -> bool:
+        return context is not None and context.stopping
+
+    chosen = targets
+    for _ in range(max(1, settings.down_after)):
+        summary = asyncio.run(
+            probe_all(
+                chosen, settings, on_result=on_result, should_stop=stopping, progress=progress
+            )
         )
-    )
-    record_probes(store, batch)  # what was measured is kept, stopped or not
-    report.stopped = summary.stopped
-    report.verdicts = stream_verdicts(
-        store, [result.fingerprint for result in report.results], down_after=settings.down_after
-    )
+        done_before += summary.done
+        record_probes(store, batch)  # what was measured is kept, stopped or not
+        batch.clear()
+        fingerprints = [target.fingerprint for target in targets]
+        report.verdicts = stream_verdicts(store, fingerprints, down_after=settings.down_after)
+        if summary.stopped:
+            report.stopped = True
+            break
+        chosen = [
+            target
+            for target in chosen
+            if (verdict := report.verdicts.get(target.fingerprint)) is not None
+            and verdict.latest is not None
+            and not verdict.latest.ok
+            and verdict.state is StreamState.UP
+        ]
+        if not chosen:
+            break
     if context is not None:
         context.check()  # a stopped run ends as its job: cancelled or timed out
     return report

@@ -46,19 +46,19 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         writer.close()
         return
     lines = request.decode("latin-1").split("\r\n")
-    path = lines[0].split(" ")[1]
+    path = lines[0].split(" ")[1].partition("?")[0]
     headers = {}
     for line in lines[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
-    seen[path] = seen.get(path, 0) + 1
+    seen[lines[0]] = seen.get(lines[0], 0) + 1
     try:
         if path == "/media":
             writer.write(answer(200, MEDIA))
         elif path.startswith("/status/"):
             writer.write(answer(int(path.split("/")[2]), b"no"))
         elif path.startswith("/flaky/"):
-            writer.write(answer(500, b"busy") if seen[path] == 1 else answer(200, MEDIA))
+            writer.write(answer(500, b"busy") if seen[lines[0]] == 1 else answer(200, MEDIA))
         elif path.startswith("/chain/"):
             left = int(path.split("/")[2])
             location = f"/chain/{left - 1}" if left else "/media"

@@ -1,0 +1,62 @@
+"""``scheduleflow probe`` as a pipeline runs it: JSON, exit status, headers from the list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def playlist(folder: Path, server: str, *entries: tuple[str, str, tuple[str, ...]]) -> Path:
+    lines = ["#EXTM3U"]
+    for title, path, tags in entries:
+        lines += [f'#EXTINF:-1 group-title="News",{title}', *tags, f"{server}{path}"]
+    path = folder / "list.m3u"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+GATED = (
+    "#EXTVLCOPT:http-user-agent=SecretPlayer/1.0",
+    "#EXTVLCOPT:http-referrer=https://portal.example/",
+)
+
+
+def test_all_up_exits_0_with_the_json_shape(
+    sf_home: Path, tmp_path: Path, stream_server: str
+) -> None:
+    listed = playlist(tmp_path, stream_server, ("Good", "/media", ()), ("Gated", "/ua", GATED))
+    assert run_cli("import", str(listed), home=sf_home).returncode == 0
+    done = run_cli("probe", "--library", "--json", "--timeout", "5", home=sf_home)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert set(report) == {"checked", "up", "down", "flapping", "results"}
+    assert (report["checked"], report["up"], report["down"], report["flapping"]) == (2, 2, 0, 0)
+    gated = next(r for r in report["results"] if r["locator"].endswith("/ua"))
+    assert set(gated) == {"locator", "state", "status", "reason", "latency_ms", "checked_at"}
+    assert (gated["state"], gated["status"], gated["reason"]) == ("up", 200, "plays")
+
+
+def test_a_dead_stream_is_down_after_one_run_and_exits_1(
+    sf_home: Path, tmp_path: Path, stream_server: str
+) -> None:
+    listed = playlist(tmp_path, stream_server, ("Good", "/media", ()), ("Gone", "/status/404", ()))
+    assert run_cli("import", str(listed), home=sf_home).returncode == 0
+    done = run_cli("probe", "--group", "News", home=sf_home)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "probed 2 locators: 1 up, 1 down, 0 flapping"
+    assert lines[1].startswith(f"  down     {stream_server}/status/404: HTTP 404 Not Found since ")
+
+
+def test_could_not_run_exits_2_with_one_line(sf_home: Path) -> None:
+    unknown = run_cli("probe", "--channel", "nowhere.tv", home=sf_home)
+    assert unknown.returncode == 2
+    assert unknown.stderr.count("\n") == 1 and "nowhere.tv" in unknown.stderr
+    wrong = run_cli("probe", "--concurrency", "0", home=sf_home)
+    assert (wrong.returncode, wrong.stderr) == (
+        2,
+        "scheduleflow probe: --concurrency 0 is not between 1 and 1024\n",
+    )
+    assert run_cli("probe", "--library", "--group", "x", home=sf_home).returncode == 2
