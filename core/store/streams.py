@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from core.audit import AuditRecord
 from core.identity import Actor
+from core.models import Asset
 from core.probe.model import FLAPPING_WINDOW, ProbeResult, StreamState, Verdict, state_of
 from core.store.store import Store
 
@@ -25,6 +26,7 @@ __all__ = [
     "record_probes",
     "stream_verdicts",
     "unplayable_fingerprints",
+    "without_unplayable",
 ]
 
 _COLUMNS = "locator, fingerprint, ok, reason, checked_at, status, latency_ms, media_type, duration"
@@ -138,6 +140,27 @@ def unplayable_fingerprints(store: Store, *, down_after: int = 2) -> set[str]:
         if verdict.state is StreamState.DOWN
     }
     return down | set(disabled_assets(store))
+
+
+def without_unplayable(
+    store: Store, library: dict[str, list[Asset]], notes: list[str]
+) -> dict[str, list[Asset]]:
+    """``library`` (assets by group) without what :func:`unplayable_fingerprints` names; a
+    note per group says how many were left out, so a plan never hides a skip."""
+    barred = unplayable_fingerprints(store)
+    if not barred:
+        return library
+    kept: dict[str, list[Asset]] = {}
+    for group, assets in library.items():
+        kept[group] = [asset for asset in assets if asset.fingerprint not in barred]
+        left_out = [asset.title for asset in assets if asset.fingerprint in barred]
+        if left_out:
+            shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+            notes.append(
+                f"{len(left_out)} assets of '{group}' were not placed: their stream is down "
+                f"or they are marked unplayable ({shown})"
+            )
+    return kept
 
 
 def disable_assets(
