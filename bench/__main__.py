@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
-from bench import cli, engine, formats, planner, rules, store, tui
+from bench import cli, engine, formats, planner, probe, rules, store, tui
 from bench.harness import DATA, ROOT, Table, machine
 
 SUITES = {
@@ -20,6 +20,7 @@ SUITES = {
     "tui": tui.run,
     "planner": planner.run,
     "cli": cli.run,
+    "probe": probe.run,
 }
 
 
