@@ -10,17 +10,27 @@ key, then media), ``/loop/a`` ⇄ ``/loop/b`` (302), ``/chain/N``
 ``/drip`` (headers, then a byte every half second), ``/html``, ``/hls/…`` (master → variant
 → segments, ``/hls/broken/…`` with a missing first segment), ``/ua`` (403 unless the
 User-Agent is ``SecretPlayer/1.0`` and the Referer ``https://portal.example/``),
-``/delay/MS/…`` (media after MS milliseconds: the bench's server).
+``/delay/MS/…`` (media after MS milliseconds; ``/_stats`` says how many were in flight at
+most per host, and when each began), ``/dash/ok.mpd``, ``/dash/broken.mpd``,
+``/dash/bomb.mpd`` (an entity declaration), ``/to-file`` (a redirect to ``file://``). It
+also listens on 127.0.0.2, same port: a second host.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
+import time
 
 TS = bytes([0x47, 0x40, 0x00, 0x10]) + bytes(184)
 MEDIA = TS * 8
 seen: dict[str, int] = {}
+# /delay/ requests: how many at once now and at most, by host, and when each began
+in_flight: dict[str, int] = {}
+most: dict[str, int] = {}
+begun: dict[str, list[float]] = {}
+together = {"now": 0, "most": 0}  # every host's /delay/ requests at once
 
 
 def answer(status: int, body: bytes, kind: str = "video/mp2t", extra: str = "") -> bytes:
@@ -31,6 +41,13 @@ def answer(status: int, body: bytes, kind: str = "video/mp2t", extra: str = "") 
     return head.encode() + body
 
 
+MPD = b"""<?xml version="1.0"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" mediaPresentationDuration="PT1M30.5S">
+  <Period><AdaptationSet><Representation id="v1" bandwidth="800000">
+    <BaseURL>/media</BaseURL>
+  </Representation></AdaptationSet></Period>
+</MPD>"""
+MPD_BROKEN = MPD.replace(b"/media", b"/status/410")
 MASTER = b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nvariant.m3u8\n"
 VARIANT = (
     b"#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nseg0.ts\n#EXTINF:4.0,\nseg1.ts\n"
@@ -91,8 +108,30 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             )
             writer.write(answer(200, MEDIA) if allowed else answer(403, b"who are you"))
         elif path.startswith("/delay/"):
-            await asyncio.sleep(int(path.split("/")[2]) / 1000)
+            host = headers.get("host", "")
+            in_flight[host] = in_flight.get(host, 0) + 1
+            most[host] = max(most.get(host, 0), in_flight[host])
+            together["now"] += 1
+            together["most"] = max(together["most"], together["now"])
+            begun.setdefault(host, []).append(time.monotonic())
+            try:
+                await asyncio.sleep(int(path.split("/")[2]) / 1000)
+            finally:
+                in_flight[host] -= 1
+                together["now"] -= 1
             writer.write(answer(200, MEDIA))
+        elif path == "/_stats":
+            stats = {"most": most, "begun": begun, "together": together["most"]}
+            writer.write(answer(200, json.dumps(stats).encode(), "application/json"))
+        elif path == "/dash/ok.mpd":
+            writer.write(answer(200, MPD, "application/dash+xml"))
+        elif path == "/dash/broken.mpd":
+            writer.write(answer(200, MPD_BROKEN, "application/dash+xml"))
+        elif path == "/dash/bomb.mpd":
+            bomb = b'<?xml version="1.0"?><!DOCTYPE MPD [<!ENTITY a "aaaa">]><MPD>&a;</MPD>'
+            writer.write(answer(200, bomb, "application/dash+xml"))
+        elif path == "/to-file":
+            writer.write(answer(302, b"", extra="Location: file:///etc/passwd\r\n"))
         else:
             writer.write(answer(404, b"unknown"))
         await writer.drain()
@@ -105,9 +144,11 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
 async def main() -> None:
     server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
     port = server.sockets[0].getsockname()[1]
+    # a second loopback host on the same port, for the per-host limits
+    second = await asyncio.start_server(handle, "127.0.0.2", port, backlog=1024)
     sys.stdout.write(f"{port}\n")
     sys.stdout.flush()
-    await server.serve_forever()
+    await asyncio.gather(server.serve_forever(), second.serve_forever())
 
 
 if __name__ == "__main__":

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import time
+import urllib.request
+from typing import Any
+
+import pytest
 
 from core.locators import fingerprint
 from core.probe.model import ProbeResult, ProbeSettings, ProbeTarget
@@ -115,3 +121,52 @@ def test_a_header_value_with_a_line_break_is_refused_not_sent(stream_server: str
     assert result.reason == "refused: its User-Agent header holds a control character (U+000D)"
     tagged = one(f"{stream_server}/media", "#EXTVLCOPT:http-user-agent=a\rX-Evil: 1")
     assert not tagged.ok
+
+
+def test_dash_manifest_and_its_first_representation(stream_server: str) -> None:
+    good = one(f"{stream_server}/dash/ok.mpd")
+    assert (good.ok, good.reason, good.duration) == (True, "plays (DASH)", 90.5)
+    broken = one(f"{stream_server}/dash/broken.mpd")
+    assert (broken.ok, broken.reason) == (False, "first segment: HTTP 410 Gone")
+    bomb = one(f"{stream_server}/dash/bomb.mpd")
+    assert (bomb.ok, bomb.reason) == (False, "the DASH manifest is not well-formed, safe XML")
+
+
+def test_a_redirect_is_followed_to_http_only(stream_server: str) -> None:
+    result = one(f"{stream_server}/to-file")
+    assert (result.ok, result.reason) == (False, "redirected to a URL that is not http(s)")
+
+
+def _stats(server: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{server}/_stats", timeout=5) as answer:
+        return json.loads(answer.read())  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "per_host", "each", "together"),
+    [(6, 2, [2, 2], 4), (3, 8, None, 3)],
+    ids=["per-host limit", "concurrency"],
+)
+def test_probes_at_once_per_host_and_in_all(
+    stream_server: str, concurrency: int, per_host: int, each: list[int] | None, together: int
+) -> None:
+    other = stream_server.replace("127.0.0.1", "127.0.0.2")
+    targets = [
+        target(f"{server}/delay/150?n={n}") for n in range(8) for server in (stream_server, other)
+    ]
+    settings = ProbeSettings(concurrency=concurrency, per_host=per_host, timeout=5, retries=0)
+    results = probe(*targets, settings=settings)
+    assert len(results) == 16 and all(result.ok for result in results.values())
+    stats = _stats(stream_server)
+    if each is not None:
+        assert sorted(stats["most"].values()) == each
+    assert stats["together"] == together
+
+
+def test_a_host_is_given_its_minimum_interval_between_starts(stream_server: str) -> None:
+    targets = [target(f"{stream_server}/delay/1?n={n}") for n in range(5)]
+    settings = ProbeSettings(concurrency=5, per_host=5, min_interval=0.2, timeout=5, retries=0)
+    assert all(result.ok for result in probe(*targets, settings=settings).values())
+    (starts,) = _stats(stream_server)["begun"].values()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(starts))]
+    assert len(gaps) == 4 and min(gaps) >= 0.19
