@@ -168,7 +168,7 @@ def check_store(
         store.channel_key(channel)  # unknown channels are named in the error
     durations = store.asset_durations()
     roots = store.storage_roots()
-    streams = stream_facts(store)
+    streams = stream_facts(store, down_after=defaults.stream_down_after)
     report = CheckReport(channels=len(chosen))
     network: list[ChannelView] = []
     network_cooldown = 0.0

@@ -83,7 +83,7 @@ def plan_stream_fix(
     if policy == "disable":
         _disable(store, plan, findings)
     else:
-        _replace(store, plan, findings, defaults.duration_tolerance_seconds)
+        _replace(store, plan, findings, defaults)
     return plan
 
 
@@ -103,13 +103,16 @@ def _disable(store: Store, plan: StreamFixPlan, findings: list[Any]) -> None:
         plan.disabled.append((fingerprint, _why(finding.message), label))
 
 
-def _replace(store: Store, plan: StreamFixPlan, findings: list[Any], tolerance: float) -> None:
+def _replace(
+    store: Store, plan: StreamFixPlan, findings: list[Any], defaults: RuleDefaults
+) -> None:
+    tolerance = defaults.duration_tolerance_seconds
     members: dict[str, list[Asset]] = {name: list(store.assets(name)) for name, _ in store.groups()}
     groups_of: dict[str, list[str]] = {}
     for name, assets in members.items():
         for asset in assets:
             groups_of.setdefault(asset.fingerprint, []).append(name)
-    verdicts = stream_verdicts(store)
+    verdicts = stream_verdicts(store, down_after=defaults.stream_down_after)
     barred = set(disabled_assets(store))
     unprobed: set[str] = set()
 

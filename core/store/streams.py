@@ -143,11 +143,11 @@ def unplayable_fingerprints(store: Store, *, down_after: int = 2) -> set[str]:
 
 
 def without_unplayable(
-    store: Store, library: dict[str, list[Asset]], notes: list[str]
+    store: Store, library: dict[str, list[Asset]], notes: list[str], down_after: int = 2
 ) -> dict[str, list[Asset]]:
     """``library`` (assets by group) without what :func:`unplayable_fingerprints` names; a
     note per group says how many were left out, so a plan never hides a skip."""
-    barred = unplayable_fingerprints(store)
+    barred = unplayable_fingerprints(store, down_after=down_after)
     if not barred:
         return library
     kept: dict[str, list[Asset]] = {}

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import run_cli
 
@@ -60,3 +64,27 @@ def test_could_not_run_exits_2_with_one_line(sf_home: Path) -> None:
         "scheduleflow probe: --concurrency 0 is not between 1 and 1024\n",
     )
     assert run_cli("probe", "--library", "--group", "x", home=sf_home).returncode == 2
+
+
+def test_the_config_sets_politeness_and_when_a_stream_is_down(
+    sf_home: Path, tmp_path: Path, stream_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (sf_home / "config.toml").write_text(
+        "[probe]\ntimeout_seconds = 0.5\nretries = 0\n\n[rules]\nstream_down_after = 3\n",
+        encoding="utf-8",
+    )
+    listed = playlist(tmp_path, stream_server, ("Silent", "/hang", ()))
+    assert run_cli("import", str(listed), home=sf_home).returncode == 0
+    started = time.monotonic()
+    done = run_cli("probe", "--library", "--json", home=sf_home, timeout=60)
+    elapsed = time.monotonic() - started
+    assert done.returncode == 1, done.stderr
+    (row,) = json.loads(done.stdout)["results"]
+    assert (row["state"], row["reason"]) == ("down", "no media bytes within 0.5 s")
+    assert elapsed < 10  # three probes of half a second, not ten seconds each
+    with sqlite3.connect(sf_home / "scheduleflow.db") as database:
+        assert database.execute("SELECT count(*) FROM stream_probe").fetchone() == (3,)
+    monkeypatch.setenv("SCHEDULEFLOW_PROBE__CONCURRENCY", "0")
+    wrong = run_cli("probe", home=sf_home)
+    assert wrong.returncode == 2
+    assert "setting 'probe.concurrency'" in wrong.stderr

@@ -20,7 +20,8 @@ __all__ = ["run_probe_command"]
 
 
 def _settings(context: Context) -> ProbeSettings:
-    """The defaults, with what the command line changed (each within its range)."""
+    """The config's ``[probe]`` settings, with what the command line changed (each within
+    its range)."""
     args = context.args
     changes = {
         "concurrency": args.concurrency,
@@ -41,9 +42,18 @@ def _settings(context: Context) -> ProbeSettings:
         if value is not None and not low <= value <= high:
             flag = {"min_interval": "interval", "per_host": "per-host"}.get(name, name)
             raise InputError(f"--{flag} {value:g} is not between {low:g} and {high:g}")
+    config = context.engine.config
+    configured = ProbeSettings(
+        concurrency=config.probe.concurrency,
+        timeout=config.probe.timeout_seconds,
+        retries=config.probe.retries,
+        per_host=config.probe.per_host,
+        min_interval=config.probe.min_interval_seconds,
+        down_after=config.rules.stream_down_after,
+        duration_tolerance=config.rules.duration_tolerance_seconds,
+    )
     return dataclasses.replace(
-        ProbeSettings(duration_tolerance=context.engine.config.rules.duration_tolerance_seconds),
-        **{name: value for name, value in changes.items() if value is not None},
+        configured, **{name: value for name, value in changes.items() if value is not None}
     )
 
 
