@@ -148,6 +148,10 @@ async def probe_http(
         return await _probe(session, url, sent, max_redirects, media_bytes)
     except _Failed as failure:
         return HttpOutcome(False, failure.reason, failure.status, retry=failure.retry)
+    except aiohttp.ClientConnectorCertificateError:
+        return HttpOutcome(False, "its TLS certificate was refused")
+    except aiohttp.ClientSSLError:
+        return HttpOutcome(False, "the TLS handshake failed")
     except aiohttp.ClientConnectorError as error:
         return HttpOutcome(False, f"cannot connect ({error.os_error.strerror or 'refused'})")
     except aiohttp.ServerDisconnectedError:
@@ -156,6 +160,8 @@ async def probe_http(
         return HttpOutcome(False, "the answer's body was cut short")
     except aiohttp.ClientResponseError as error:
         return HttpOutcome(False, f"malformed answer (HTTP {error.status})", error.status)
+    except aiohttp.InvalidURL:
+        return HttpOutcome(False, "not a URL that can be requested")
     except aiohttp.ClientError as error:
         return HttpOutcome(False, f"HTTP failure ({type(error).__name__})")
     except UnicodeError:

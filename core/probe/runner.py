@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import logging
+import re
 import shutil
 import time
 from collections import deque
@@ -33,8 +35,11 @@ from core.probe.spawned import probe_spawned
 
 __all__ = ["RunSummary", "probe_all", "probe_one"]
 
+log = logging.getLogger("scheduleflow.probe")
+
 _SPAWNED = frozenset(("rtmp", "rtmps", "rtsp", "rtsps", "srt", "udp", "rtp"))
 _STOP_POLL = 0.05
+_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +75,6 @@ async def _attempt(
     """One try: the result and whether it may be tried again (timeout or 5xx)."""
     started = time.monotonic()
     locator = target.locator
-    scheme = urlsplit(locator.partition("|")[0].strip()).scheme.lower() if "://" in locator else ""
 
     def result(ok: bool, reason: str, **fields: object) -> ProbeResult:
         latency = fields.pop("latency", None)
@@ -85,6 +89,12 @@ async def _attempt(
             **fields,  # type: ignore[arg-type]
         )
 
+    try:  # the project's one gate: no control character, no option, a known scheme
+        spawnable_locator(locator)
+    except RefusedLocator as refused:
+        return result(False, f"refused: {refused}"), False
+    match = _SCHEME.match(locator)
+    scheme = match.group(1).lower() if match is not None else ""
     if scheme in ("http", "https"):
         asked = request_headers(locator, target.tags)
         if asked.problem is not None:
@@ -129,12 +139,7 @@ async def _attempt(
             ),
             spawned.timed_out,
         )
-    try:
-        spawnable_locator(locator)
-        reason = f"'{scheme}' locators cannot be probed"
-    except RefusedLocator as refused:
-        reason = f"refused: {refused}"
-    return result(False, reason), False
+    return result(False, f"'{scheme}' locators cannot be probed"), False
 
 
 async def probe_one(
@@ -220,6 +225,17 @@ class _Scheduler:
         return max(0.0, self.later[0][0] - now) if self.later else None
 
 
+def _outcome(task: asyncio.Task[ProbeResult], target: ProbeTarget) -> ProbeResult:
+    """The task's result; a failure no probe foresaw is this locator's failure (its
+    traceback in the log), never the end of the run."""
+    error = task.exception()
+    if error is None:
+        return task.result()
+    log.error("probing a locator failed unexpectedly", exc_info=error)
+    reason = f"the probe failed unexpectedly ({type(error).__name__}); details in the log"
+    return ProbeResult(target.locator, target.fingerprint, False, reason, _now_ms())
+
+
 async def probe_all(
     targets: Iterable[ProbeTarget],
     settings: ProbeSettings,
@@ -234,6 +250,7 @@ async def probe_all(
     ffprobe = settings.ffprobe or shutil.which("ffprobe")
     loop = asyncio.get_running_loop()
     running: dict[asyncio.Task[ProbeResult], str] = {}
+    targets_of: dict[asyncio.Task[ProbeResult], ProbeTarget] = {}
     done = 0
     wake: asyncio.Future[None] = loop.create_future()
 
@@ -259,6 +276,7 @@ async def probe_all(
                     task = loop.create_task(probe_one(target, settings, session, ffprobe))
                     task.add_done_callback(rouse)
                     running[task] = host
+                    targets_of[task] = target
                 if not running and scheduler.wait_hint(now) is None:
                     return RunSummary(done, total, False)
                 hint = scheduler.wait_hint(now)
@@ -269,7 +287,7 @@ async def probe_all(
                 now = time.monotonic()
                 for task in [task for task in running if task.done()]:
                     scheduler.finished(running.pop(task), now)
-                    on_result(task.result())
+                    on_result(_outcome(task, targets_of.pop(task)))
                     done += 1
                 if progress is not None:
                     progress(done, total)

@@ -170,3 +170,41 @@ def test_a_host_is_given_its_minimum_interval_between_starts(stream_server: str)
     (starts,) = _stats(stream_server)["begun"].values()
     gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(starts))]
     assert len(gaps) == 4 and min(gaps) >= 0.19
+
+
+def test_locators_that_cannot_be_requested_are_failures_with_a_reason(stream_server: str) -> None:
+    port = stream_server.rpartition(":")[2]
+    found = probe(
+        target("http://[::1"),
+        target("http://127.0.0.1:99999/x"),
+        target("http://\u2028evil/"),
+        target("-i/etc/passwd"),
+        target("mms://127.0.0.1/x"),
+        target(f"http://127.0.0.2:{port}/media"),  # and the run carries on
+    )
+    assert found["http://[::1"].reason == "not a URL that can be requested"
+    assert found["http://127.0.0.1:99999/x"].reason == "not a URL that can be requested"
+    assert found["http://\u2028evil/"].reason.startswith("refused: locator")
+    assert found["-i/etc/passwd"].reason.startswith("refused: locator '-i/etc/passwd'")
+    assert found["mms://127.0.0.1/x"].reason.startswith("refused: locator 'mms://127.0.0.1/x'")
+    assert found[f"http://127.0.0.2:{port}/media"].ok
+
+
+def test_an_unforeseen_failure_is_that_locators_not_the_runs(
+    stream_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.probe import runner
+
+    real = runner.probe_http
+
+    async def breaks_on_one(session, url, headers, **options):  # type: ignore[no-untyped-def]
+        if url.endswith("/broken"):
+            raise RuntimeError("a bug")
+        return await real(session, url, headers, **options)
+
+    monkeypatch.setattr(runner, "probe_http", breaks_on_one)
+    found = probe(target(f"{stream_server}/broken"), target(f"{stream_server}/media"))
+    assert found[f"{stream_server}/broken"].reason == (
+        "the probe failed unexpectedly (RuntimeError); details in the log"
+    )
+    assert found[f"{stream_server}/media"].ok
