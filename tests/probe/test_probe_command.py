@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import socket
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
+from tests.probe.test_probe_spawned import processes_naming
 
 
 def playlist(folder: Path, server: str, *entries: tuple[str, str, tuple[str, ...]]) -> Path:
@@ -88,3 +95,30 @@ def test_the_config_sets_politeness_and_when_a_stream_is_down(
     wrong = run_cli("probe", home=sf_home)
     assert wrong.returncode == 2
     assert "setting 'probe.concurrency'" in wrong.stderr
+
+
+@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffprobe")
+def test_ctrl_c_stops_the_run_and_leaves_no_ffprobe(sf_home: Path, tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+    listed = tmp_path / "udp.m3u"
+    listed.write_text(f"#EXTM3U\n#EXTINF:-1,Silent\nudp://127.0.0.1:{port}\n", encoding="utf-8")
+    assert run_cli("import", str(listed), home=sf_home).returncode == 0
+    probe = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "probe", "--library", "--timeout", "60"],
+        env={**os.environ, "SCHEDULEFLOW_HOME": str(sf_home)},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not processes_naming(f"127.0.0.1:{port}", probe.pid):
+        assert time.monotonic() < deadline and probe.poll() is None, "ffprobe never started"
+        time.sleep(0.01)
+    probe.send_signal(signal.SIGINT)
+    _, stderr = probe.communicate(timeout=10)
+    assert probe.returncode == 2
+    assert stderr.endswith("scheduleflow probe: interrupted\n")
+    assert processes_naming(f"127.0.0.1:{port}", probe.pid) == []

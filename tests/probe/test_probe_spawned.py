@@ -33,7 +33,8 @@ def free_udp_port() -> int:
         return int(probe_socket.getsockname()[1])
 
 
-def processes_naming(text: str) -> list[int]:
+def processes_naming(text: str, *also_not: int) -> list[int]:
+    """Processes (but this one and ``also_not``) whose command line holds ``text``."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -42,7 +43,7 @@ def processes_naming(text: str) -> list[int]:
             command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if text.encode() in command and int(entry.name) != os.getpid():
+        if text.encode() in command and int(entry.name) not in (os.getpid(), *also_not):
             found.append(int(entry.name))
     return found
 

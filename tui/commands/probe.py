@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core.errors import InputError
+from core.errors import Cancelled, InputError
 from core.probe.job import ProbeReport, eta_seconds, probe_targets, run_probe
 from core.probe.model import ProbeSettings, StreamState
 from tui.commands.context import Context
@@ -84,20 +85,35 @@ def run_probe_command(context: Context) -> int:
     if shown:
         context.engine.queue.subscribe(_progress_line(context))
 
-    def operation(store: Store, job: JobContext) -> ProbeReport:
-        for channel in channels:
-            store.channel_key(channel)  # an unknown channel is named
-        targets = probe_targets(
-            store,
-            channels=channels,
-            group=args.group,
-            library=args.library or everything,
-            start=start,
-            stop=stop,
-        )
-        return run_probe(store, job, targets, settings)
+    running: list[JobContext] = []
+    ended = threading.Event()
 
-    report: ProbeReport = context.run("probe", operation, label="probe streams")
+    def operation(store: Store, job: JobContext) -> ProbeReport:
+        running.append(job)
+        try:
+            for channel in channels:
+                store.channel_key(channel)  # an unknown channel is named
+            targets = probe_targets(
+                store,
+                channels=channels,
+                group=args.group,
+                library=args.library or everything,
+                start=start,
+                stop=stop,
+            )
+            return run_probe(store, job, targets, settings)
+        finally:
+            ended.set()
+
+    try:
+        report: ProbeReport = context.run("probe", operation, label="probe streams")
+    except KeyboardInterrupt:
+        # Ctrl-C: the run stops as a cancelled job would (its ffprobes killed, what it
+        # measured kept) before the process ends; its thread would otherwise die mid-way
+        for job in running:
+            job.stop(Cancelled("interrupted"))
+        ended.wait(timeout=5)
+        raise
     if shown:
         context.err.write("\n")
     if args.json:
