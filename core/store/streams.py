@@ -8,6 +8,8 @@ its row, never by deleting the asset.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,15 +21,20 @@ from core.probe.model import FLAPPING_WINDOW, ProbeResult, StreamState, Verdict,
 from core.store.store import Store
 
 __all__ = [
+    "DISABLE_ACTION",
     "DisabledAsset",
     "disable_assets",
     "disabled_assets",
     "probe_history",
     "record_probes",
     "stream_verdicts",
+    "undo_disable",
     "unplayable_fingerprints",
     "without_unplayable",
 ]
+
+DISABLE_ACTION = "fix unplayable"
+"""The undo entry's (and audit record's) action of :func:`disable_assets`."""
 
 _COLUMNS = "locator, fingerprint, ok, reason, checked_at, status, latency_ms, media_type, duration"
 
@@ -170,7 +177,8 @@ def disable_assets(
     actor: Actor,
     job_id: str | None = None,
 ) -> int:
-    """Mark each ``(fingerprint, reason)`` unplayable, audited; returns how many were new."""
+    """Mark each ``(fingerprint, reason)`` unplayable, audited and undoable (``undo`` lifts
+    the marks again: :func:`undo_disable`); returns how many were new."""
     store.require("fix")
     known = disabled_assets(store)
     fresh = [(fingerprint, reason) for fingerprint, reason in entries if fingerprint not in known]
@@ -179,7 +187,7 @@ def disable_assets(
     now = int(time.time() * 1000)
     record = AuditRecord.by(
         actor,
-        "fix unplayable",
+        DISABLE_ACTION,
         f"fix unplayable --policy disable: {len(fresh)} assets marked unplayable",
         job_id=job_id,
         changes=tuple(f"unplayable {fingerprint}: {reason}" for fingerprint, reason in fresh),
@@ -189,6 +197,27 @@ def disable_assets(
             "INSERT INTO asset_disabled (fingerprint, at, who, reason) VALUES (?, ?, ?, ?)",
             [(fingerprint, now, actor.user, reason) for fingerprint, reason in fresh],
         )
+        connection.execute(
+            "INSERT INTO undo_entry (channel, at, who, action, summary, changes, job_id) "
+            "VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+            (
+                now,
+                str(actor),
+                DISABLE_ACTION,
+                record.summary,
+                json.dumps([fingerprint for fingerprint, _ in fresh]),
+                job_id,
+            ),
+        )
         store.record(connection, record)
     store.publish(record)
     return len(fresh)
+
+
+def undo_disable(entry_id: int, encoded: str, connection: sqlite3.Connection) -> None:
+    """Lift the marks one :func:`disable_assets` made (inside the undo's transaction)."""
+    connection.executemany(
+        "DELETE FROM asset_disabled WHERE fingerprint = ?",
+        [(fingerprint,) for fingerprint in json.loads(encoded)],
+    )
+    connection.execute("UPDATE undo_entry SET undone = 1 WHERE id = ?", (entry_id,))

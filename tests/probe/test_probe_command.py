@@ -122,3 +122,27 @@ def test_ctrl_c_stops_the_run_and_leaves_no_ffprobe(sf_home: Path, tmp_path: Pat
     assert probe.returncode == 2
     assert stderr.endswith("scheduleflow probe: interrupted\n")
     assert processes_naming(f"127.0.0.1:{port}", probe.pid) == []
+
+
+def test_probe_then_check_reports_the_programmes_of_a_down_stream(
+    sf_home: Path, tmp_path: Path, stream_server: str
+) -> None:
+    day = tmp_path / "day.json"
+    program = [
+        {"in": 0, "out": 600, "duration": 600, "source": f"{stream_server}{path}", "title": title}
+        for title, path in (("Opening", "/media"), ("Gone Show", "/status/404"))
+    ]
+    day.write_text(
+        json.dumps({"channel": "Probe TV", "date": "2026-12-05", "program": program}),
+        encoding="utf-8",
+    )
+    assert run_cli("import", str(day), home=sf_home).returncode == 0
+    probed = run_cli("probe", "--channel", "probe-tv", "--json", home=sf_home)
+    assert probed.returncode == 1, probed.stderr
+    assert json.loads(probed.stdout)["down"] == 1
+    checked = run_cli("check", "--channel", "probe-tv", "--json", home=sf_home)
+    findings = [f for f in json.loads(checked.stdout)["findings"] if f["kind"] == "unplayable"]
+    assert len(findings) == 1
+    assert findings[0]["message"].startswith("'Gone Show' at ")
+    assert ": its stream is down since " in findings[0]["message"]
+    assert findings[0]["fixes"] == ["disable", "replace"]

@@ -141,6 +141,9 @@ def test_disable_marks_the_asset_and_the_planner_skips_it(store: Store, stream_s
     placed = {programme.fingerprint for programme in made.added}
     assert dead not in placed and placed
     assert any("1 assets of 'Live' were not placed" in note for note in made.notes)
+    undone = undo(store, actor=ACTOR)  # the mark is lifted, as any change is undone
+    assert undone.summary.startswith("undid fix unplayable --policy disable: 1 assets")
+    assert disabled_assets(store) == {}
 
 
 def test_the_planner_skips_a_down_stream_without_any_fix(store: Store, stream_server: str) -> None:
