@@ -9,8 +9,7 @@ when the failures began, in the channel's time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 
 from core.probe.model import StreamState, Verdict
 from core.rules.findings import FIXES, SEVERITY, Finding
@@ -22,17 +21,36 @@ from core.store.streams import DisabledAsset, disabled_assets, stream_verdicts
 __all__ = ["StreamFacts", "find_dead_streams", "stream_facts"]
 
 
-@dataclass(frozen=True)
 class StreamFacts:
-    """What the store knows of streams: verdicts that are not ``up``, and disabled assets."""
+    """What the store knows of the streams a check meets: their verdicts (read on first
+    need, only for the fingerprints the checked programmes use — the history of every
+    stream ever probed is far larger than one window needs) and the disabled assets."""
 
-    verdicts: Mapping[str, Verdict] = field(default_factory=dict)
-    disabled: Mapping[str, DisabledAsset] = field(default_factory=dict)
+    def __init__(self, store: Store | None = None, down_after: int = 2) -> None:
+        self.store = store
+        self.down_after = down_after
+        self.disabled: Mapping[str, DisabledAsset] = {}
+        self.probed = False
+        if store is not None:
+            self.disabled = disabled_assets(store)
+            probed = store.connection.execute("SELECT 1 FROM stream_probe LIMIT 1").fetchone()
+            self.probed = probed is not None
+        self._verdicts: dict[str, Verdict | None] = {}
+
+    def verdicts(self, fingerprints: Iterable[str]) -> Mapping[str, Verdict | None]:
+        """The verdict of each fingerprint (``None``: never probed), read once each."""
+        wanted = [f for f in dict.fromkeys(fingerprints) if f not in self._verdicts]
+        if wanted and self.store is not None and self.probed:
+            found = stream_verdicts(self.store, wanted, down_after=self.down_after)
+            for fingerprint in wanted:
+                self._verdicts[fingerprint] = found.get(fingerprint)
+        return self._verdicts
 
 
-def _problem(view: ChannelView, fingerprint: str, facts: StreamFacts) -> str | None:
+def _problem(
+    view: ChannelView, fingerprint: str, verdict: Verdict | None, facts: StreamFacts
+) -> str | None:
     """The end of the finding's sentence, or ``None`` when the stream may play."""
-    verdict = facts.verdicts.get(fingerprint)
     if verdict is not None and verdict.state in (StreamState.DOWN, StreamState.FLAPPING):
         reason = verdict.latest.reason if verdict.latest is not None else "no answer"
         since = ""
@@ -50,16 +68,18 @@ def _problem(view: ChannelView, fingerprint: str, facts: StreamFacts) -> str | N
 
 def find_dead_streams(view: ChannelView, facts: StreamFacts) -> list[Finding]:
     """An ``unplayable`` finding for each programme whose stream or asset will not play."""
-    if not facts.verdicts and not facts.disabled:
+    if not facts.probed and not facts.disabled:
         return []
     findings: list[Finding] = []
     problems: dict[str, str | None] = {}
     skip = view.empty | view.duplicates.keys()
+    verdicts = facts.verdicts(slot.fingerprint for slot in view.slots if slot.fingerprint)
     for index, slot in enumerate(view.slots):
         if index in skip or not slot.fingerprint:
             continue
         if slot.fingerprint not in problems:
-            problems[slot.fingerprint] = _problem(view, slot.fingerprint, facts)
+            verdict = verdicts.get(slot.fingerprint)
+            problems[slot.fingerprint] = _problem(view, slot.fingerprint, verdict, facts)
         problem = problems[slot.fingerprint]
         if problem is None:
             continue
@@ -82,10 +102,5 @@ def find_dead_streams(view: ChannelView, facts: StreamFacts) -> list[Finding]:
 
 
 def stream_facts(store: Store, *, down_after: int = 2) -> StreamFacts:
-    """The store's verdicts that are not ``up`` and its disabled assets (empty without any)."""
-    verdicts = {
-        fingerprint: verdict
-        for fingerprint, verdict in stream_verdicts(store, down_after=down_after).items()
-        if verdict.state in (StreamState.DOWN, StreamState.FLAPPING)
-    }
-    return StreamFacts(verdicts, disabled_assets(store))
+    """The stream facts of ``store`` for one check (verdicts read as channels need them)."""
+    return StreamFacts(store, down_after)
