@@ -139,11 +139,15 @@ def disabled_assets(store: Store) -> dict[str, DisabledAsset]:
     }
 
 
-def unplayable_fingerprints(store: Store, *, down_after: int = 2) -> set[str]:
-    """What plans must not use: assets marked unplayable and streams that are down."""
+def unplayable_fingerprints(
+    store: Store, fingerprints: Iterable[str] | None = None, *, down_after: int = 2
+) -> set[str]:
+    """What plans must not use: assets marked unplayable and streams that are down (of
+    ``fingerprints``, or of every probed stream)."""
+    verdicts = stream_verdicts(store, fingerprints, down_after=down_after)
     down = {
         fingerprint
-        for fingerprint, verdict in stream_verdicts(store, down_after=down_after).items()
+        for fingerprint, verdict in verdicts.items()
         if verdict.state is StreamState.DOWN
     }
     return down | set(disabled_assets(store))
@@ -154,7 +158,8 @@ def without_unplayable(
 ) -> dict[str, list[Asset]]:
     """``library`` (assets by group) without what :func:`unplayable_fingerprints` names; a
     note per group says how many were left out, so a plan never hides a skip."""
-    barred = unplayable_fingerprints(store, down_after=down_after)
+    members = {asset.fingerprint for assets in library.values() for asset in assets}
+    barred = unplayable_fingerprints(store, members, down_after=down_after) & members
     if not barred:
         return library
     kept: dict[str, list[Asset]] = {}
