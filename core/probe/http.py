@@ -125,6 +125,21 @@ def _looks_html(media_type: str, head: bytes) -> bool:
     return start.startswith((b"<!doctype html", b"<html"))
 
 
+_MAGIC = (b"\x1aE\xdf\xa3", b"FLV", b"ID3", b"OggS", b"RIFF", b"fLaC", b"\x00\x00\x01\xba")
+_TEXT_TYPES = ("application/json", "application/xml", "text/xml")
+
+
+def _looks_media(head: bytes) -> bool:
+    """The first bytes of a container players read: MPEG-TS, MP4, Matroska, FLV, MP3…"""
+    if head[:1] == b"G" and (len(head) < 189 or head[188:189] == b"G"):
+        return True  # MPEG-TS: a sync byte every 188 bytes
+    if head[4:8] in (b"ftyp", b"moov", b"styp", b"moof"):
+        return True
+    if head[:2] in (b"\xff\xf1", b"\xff\xf9", b"\xff\xfb", b"\xff\xf3"):
+        return True  # ADTS AAC, MPEG audio
+    return head.startswith(_MAGIC)
+
+
 def _kind(media_type: str, head: bytes) -> str:
     """``hls``, ``dash`` or ``media`` by the type the server says, else by the first bytes."""
     if media_type in _HLS_TYPES or head.lstrip().startswith(b"#EXTM3U"):
@@ -206,6 +221,9 @@ def _media(head: bytes, media_type: str, status: int, what: str) -> HttpOutcome:
         raise _Failed(f"{what}an HTML page, not video", status)
     if not head:
         raise _Failed(f"{what}an empty answer, no media bytes", status)
+    textual = media_type.startswith("text/") or media_type in _TEXT_TYPES
+    if textual and not _looks_media(head):
+        raise _Failed(f"{what}a text answer ({media_type}), not video", status)
     return HttpOutcome(True, "plays", status, media_type or None, first_byte=time.monotonic())
 
 

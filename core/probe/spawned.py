@@ -66,6 +66,13 @@ async def _run(command: list[str], timeout: float) -> tuple[int | None, bytes]:
                 await asyncio.shield(process.wait())
 
 
+def _frames(stream: dict[str, object]) -> int:
+    try:
+        return int(str(stream.get("nb_read_frames", "0")))
+    except ValueError:
+        return 0
+
+
 def _type_of(streams: list[dict[str, object]], container: str) -> str | None:
     kinds = sorted({str(stream.get("codec_type")) for stream in streams})
     media = "+".join(kind for kind in kinds if kind in ("video", "audio"))
@@ -100,7 +107,10 @@ async def probe_spawned(
         "-show_format",
         "-show_streams",
     ]
-    if not operand.startswith("/"):
+    local = operand.startswith("/")
+    if local:  # decodable: its first frame is decoded, not just its header read
+        command += ["-count_frames", "-read_intervals", "%+#1"]
+    else:
         # the protocols' own limits, so a well-behaved ffprobe returns before it is killed
         command += ["-rw_timeout", microseconds]
     command += ["--", operand]
@@ -123,6 +133,8 @@ async def probe_spawned(
     media_type = _type_of(streams, str(info.get("format_name", "")))
     if media_type is None:
         return SpawnedOutcome(False, "no audio or video stream in it")
+    if local and not any(_frames(stream) for stream in streams):
+        return SpawnedOutcome(False, "no frame of it could be decoded", media_type)
     try:
         duration: float | None = float(info.get("duration", "nan"))
     except (TypeError, ValueError):

@@ -92,6 +92,10 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
                 writer.write(b"G")
                 await writer.drain()
                 await asyncio.sleep(0.5)
+        elif path == "/json":
+            writer.write(answer(200, b'{"error": "geo-blocked"}', "application/json"))
+        elif path == "/ts-as-text":  # a misconfigured server: media, said to be text
+            writer.write(answer(200, MEDIA, "text/plain"))
         elif path == "/html":
             writer.write(answer(200, PAGE, "text/html"))
         elif path.endswith("master.m3u8"):

@@ -94,6 +94,13 @@ def test_html_instead_of_video(stream_server: str) -> None:
     assert (result.ok, result.status, result.reason) == (False, 200, "an HTML page, not video")
 
 
+def test_a_text_answer_is_not_video_unless_its_bytes_are(stream_server: str) -> None:
+    blocked = one(f"{stream_server}/json")
+    assert (blocked.ok, blocked.reason) == (False, "a text answer (application/json), not video")
+    mislabelled = one(f"{stream_server}/ts-as-text")
+    assert (mislabelled.ok, mislabelled.media_type) == (True, "text/plain")
+
+
 def test_hls_master_variant_segment(stream_server: str) -> None:
     good = one(f"{stream_server}/hls/ok/master.m3u8")
     assert (good.ok, good.reason, good.duration) == (True, "plays (HLS)", 8.0)

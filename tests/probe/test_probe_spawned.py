@@ -129,3 +129,30 @@ def test_a_locator_that_would_be_an_option_is_never_spawned() -> None:
     result = probe(ProbeTarget("-i/etc/passwd", "x"), ProbeSettings(timeout=5.0))
     assert not result.ok
     assert result.reason.startswith("refused: locator '-i/etc/passwd' is not a URL")
+
+
+def test_a_local_file_whose_frames_cannot_be_decoded(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.mp4"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=2:size=64x48:rate=10",
+            "-pix_fmt",
+            "yuv420p",
+            "-movflags",
+            "+faststart",
+            str(whole),
+        ],
+        check=True,
+    )
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.mp4"  # its header (moov) whole, its media data cut off
+    cut.write_bytes(data[: data.index(b"mdat") + 8])
+    result = probe(ProbeTarget(str(cut), fingerprint(str(cut))), ProbeSettings(timeout=10.0))
+    assert (result.ok, result.reason) == (False, "no frame of it could be decoded")
+    assert result.media_type is not None and "video" in result.media_type
