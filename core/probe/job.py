@@ -15,8 +15,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.jobs import Job, JobContext
-from core.probe.model import ProbeResult, ProbeSettings, ProbeTarget, StreamState, Verdict
+from core.jobs import JobContext
+from core.probe.model import (
+    ProbeResult,
+    ProbeSettings,
+    ProbeTarget,
+    StreamState,
+    Verdict,
+    eta_seconds,
+)
 from core.probe.runner import probe_all
 from core.store import Store
 from core.store.codec import to_ms
@@ -72,13 +79,6 @@ class ProbeReport:
             "flapping": self.count(StreamState.FLAPPING),
             "results": rows,
         }
-
-
-def eta_seconds(job: Job) -> float | None:
-    """Seconds left at the job's rate so far (``None`` until it has one)."""
-    if not job.total or job.rate <= 0:
-        return None
-    return max(0, job.total - job.done) / job.rate
 
 
 def probe_targets(

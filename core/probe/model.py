@@ -6,6 +6,10 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.jobs import Job
 
 __all__ = [
     "FLAPPING_WINDOW",
@@ -14,6 +18,7 @@ __all__ = [
     "ProbeTarget",
     "StreamState",
     "Verdict",
+    "eta_seconds",
     "state_of",
 ]
 
@@ -94,6 +99,13 @@ class Verdict:
     state: StreamState
     latest: ProbeResult | None
     down_since: int | None = None
+
+
+def eta_seconds(job: Job) -> float | None:
+    """Seconds a job still needs at its rate so far (``None`` until it has one)."""
+    if not job.total or job.rate <= 0:
+        return None
+    return max(0, job.total - job.done) / job.rate
 
 
 def state_of(history: Sequence[ProbeResult], down_after: int = 2) -> tuple[StreamState, int | None]:

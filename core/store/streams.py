@@ -13,8 +13,10 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 
 from core.audit import AuditRecord
+from core.clock import moment_text
 from core.identity import Actor
 from core.models import Asset
 from core.probe.model import FLAPPING_WINDOW, ProbeResult, StreamState, Verdict, state_of
@@ -27,6 +29,7 @@ __all__ = [
     "disabled_assets",
     "probe_history",
     "record_probes",
+    "stream_summary",
     "stream_verdicts",
     "undo_disable",
     "unplayable_fingerprints",
@@ -127,6 +130,30 @@ def stream_verdicts(
         state, since = state_of(history, down_after)
         verdicts[fingerprint] = Verdict(fingerprint, history[-1].locator, state, history[-1], since)
     return verdicts
+
+
+def stream_summary(
+    store: Store, fingerprint: str | None, zone: tzinfo | None = None, *, down_after: int = 2
+) -> str | None:
+    """One line on what the probes found of ``fingerprint`` (``None``: never probed, and not
+    marked unplayable), for a programme's or an asset's details."""
+    if not fingerprint:
+        return None
+    disabled = disabled_assets(store).get(fingerprint)
+    marked = ""
+    if disabled is not None:
+        when = moment_text(datetime.fromtimestamp(disabled.at / 1000, UTC), zone)
+        marked = f"; marked unplayable by {disabled.who} on {when}"
+    verdict = stream_verdicts(store, [fingerprint], down_after=down_after).get(fingerprint)
+    if verdict is None or verdict.latest is None:
+        return marked[2:] or None
+    latest = verdict.latest
+    checked = moment_text(datetime.fromtimestamp(latest.checked_at / 1000, UTC), zone)
+    since = ""
+    if verdict.down_since is not None and verdict.state is not StreamState.UP:
+        began = moment_text(datetime.fromtimestamp(verdict.down_since / 1000, UTC), zone)
+        since = f" since {began}"
+    return f"{verdict.state}{since}; last probed {checked}: {latest.reason}{marked}"
 
 
 def disabled_assets(store: Store) -> dict[str, DisabledAsset]:

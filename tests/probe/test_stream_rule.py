@@ -157,3 +157,26 @@ def test_the_planner_skips_a_down_stream_without_any_fix(store: Store, stream_se
         store, "plan.example.org", T0, T0 + timedelta(hours=1), single_group("Live"), probe=False
     )
     assert dead not in {programme.fingerprint for programme in made.added}
+
+
+def test_a_findings_details_say_what_the_probes_found(store: Store, stream_server: str) -> None:
+    from tui.dialogs.details import finding_details
+
+    _probe(store)
+    report = check_store(store, channels=[CHANNEL], start=T0, stop=T0 + timedelta(hours=2))
+    (finding,) = [f for f in report.findings if f.kind == "unplayable"]
+    streams = [value for name, value in finding_details(finding, store).lines if name == "stream"]
+    assert len(streams) == 1
+    assert streams[0].startswith("down since ")
+    assert streams[0].endswith(": HTTP 404 Not Found")
+    assert "; last probed " in streams[0]
+
+
+def test_a_running_probe_jobs_details_say_its_rate_and_time_left() -> None:
+    from core.jobs import Job, JobState
+    from tui.dialogs.details import job_details
+
+    job = Job("probe", "probe streams", state=JobState.RUNNING, done=500, total=2000, rate=50.0)
+    assert ("rate", "50 items/s, about 30 s left") in job_details(job).lines
+    job.state = JobState.CANCELLED
+    assert [name for name, _ in job_details(job).lines if name == "rate"] == []

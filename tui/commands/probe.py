@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.errors import Cancelled, InputError
-from core.probe.job import ProbeReport, eta_seconds, probe_targets, run_probe
-from core.probe.model import ProbeSettings, StreamState
+from core.probe.job import ProbeReport, probe_targets, run_probe
+from core.probe.model import ProbeSettings, StreamState, eta_seconds
 from tui.commands.context import Context
 
 if TYPE_CHECKING:
