@@ -76,8 +76,16 @@ async def _attempt(
     started = time.monotonic()
     locator = target.locator
 
-    def result(ok: bool, reason: str, **fields: object) -> ProbeResult:
-        latency = fields.pop("latency", None)
+    def result(
+        ok: bool,
+        reason: str,
+        *,
+        status: int | None = None,
+        media_type: str | None = None,
+        duration: float | None = None,
+        latency: float | None = None,
+    ) -> ProbeResult:
+        """The attempt's result; its latency is to the first media bytes when known."""
         elapsed = latency if latency is not None else time.monotonic() - started
         return ProbeResult(
             locator,
@@ -85,8 +93,10 @@ async def _attempt(
             ok,
             reason,
             _now_ms(),
-            latency_ms=round(float(elapsed) * 1000),  # type: ignore[arg-type]
-            **fields,  # type: ignore[arg-type]
+            status,
+            round(elapsed * 1000),
+            media_type,
+            duration,
         )
 
     try:  # the project's one gate: no control character, no option, a known scheme
@@ -199,7 +209,8 @@ class _Scheduler:
         queue = self.pending[host]
         target = queue.popleft()
         self.active[host] = self.active.get(host, 0) + 1
-        self.next_start[host] = now + self.settings.min_interval
+        # local files (host "") are not a server to be polite to
+        self.next_start[host] = now + (self.settings.min_interval if host else 0.0)
         self._place(host, now)
         return host, target
 
