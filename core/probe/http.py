@@ -37,6 +37,7 @@ _HLS_TYPES = (
     "audio/x-mpegurl",
 )
 _DASH_TYPE = "application/dash+xml"
+_CREDENTIALS = frozenset(("Authorization", "Cookie"))
 _DEFAULT_AGENT = "ScheduleFlow/0.1 (stream check)"
 _DURATION = re.compile(
     r"P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
@@ -58,6 +59,8 @@ class HttpOutcome:
 
 
 class _Failed(Exception):
+    """A probe's answer that is a failure: why, the HTTP status, whether to try again."""
+
     def __init__(self, reason: str, status: int | None = None, *, retry: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -68,8 +71,13 @@ class _Failed(Exception):
 async def _open(
     session: aiohttp.ClientSession, url: str, headers: dict[str, str], max_redirects: int, what: str
 ) -> aiohttp.ClientResponse:
-    """The answer for ``url`` after redirects (at most ``max_redirects``, no loop)."""
+    """The answer for ``url`` after redirects (at most ``max_redirects``, no loop).
+
+    Credentials (``Authorization``, ``Cookie``) go to the list's host only: a redirect to
+    another host gets the other headers without them, as curl and browsers do.
+    """
     seen = {url}
+    origin = urlsplit(url).netloc.lower()
     for _ in range(max_redirects + 1):
         response = await session.get(url, headers=headers, allow_redirects=False)
         status = response.status
@@ -85,6 +93,8 @@ async def _open(
                 raise _Failed(f"{what}redirect loop ({len(seen)} URLs)", status)
             seen.add(target)
             url = target
+            if urlsplit(target).netloc.lower() != origin:
+                headers = {k: v for k, v in headers.items() if k not in _CREDENTIALS}
             continue
         if status >= 400:
             response.close()

@@ -12,8 +12,9 @@ key, then media), ``/loop/a`` ⇄ ``/loop/b`` (302), ``/chain/N``
 User-Agent is ``SecretPlayer/1.0`` and the Referer ``https://portal.example/``),
 ``/delay/MS/…`` (media after MS milliseconds; ``/_stats`` says how many were in flight at
 most per host, and when each began), ``/dash/ok.mpd``, ``/dash/broken.mpd``,
-``/dash/bomb.mpd`` (an entity declaration), ``/to-file`` (a redirect to ``file://``). It
-also listens on 127.0.0.2, same port: a second host.
+``/dash/bomb.mpd`` (an entity declaration), ``/to-file`` (a redirect to ``file://``),
+``/to-other-host`` (to 127.0.0.2's ``/no-credentials``: 403 when Authorization or Cookie
+arrive, or the User-Agent does not). It also listens on 127.0.0.2, same port: a second host.
 """
 
 from __future__ import annotations
@@ -134,6 +135,14 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         elif path == "/dash/bomb.mpd":
             bomb = b'<?xml version="1.0"?><!DOCTYPE MPD [<!ENTITY a "aaaa">]><MPD>&a;</MPD>'
             writer.write(answer(200, bomb, "application/dash+xml"))
+        elif path == "/to-other-host":  # the same server, by its second address
+            port = writer.get_extra_info("sockname")[1]
+            location = f"http://127.0.0.2:{port}/no-credentials"
+            writer.write(answer(302, b"", extra=f"Location: {location}\r\n"))
+        elif path == "/no-credentials":
+            leaked = "authorization" in headers or "cookie" in headers
+            ok = headers.get("user-agent") == "SecretPlayer/1.0" and not leaked
+            writer.write(answer(200, MEDIA) if ok else answer(403, b"credentials leaked"))
         elif path == "/to-file":
             writer.write(answer(302, b"", extra="Location: file:///etc/passwd\r\n"))
         else:

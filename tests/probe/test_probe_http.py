@@ -144,6 +144,14 @@ def test_a_redirect_is_followed_to_http_only(stream_server: str) -> None:
     assert (result.ok, result.reason) == (False, "redirected to a URL that is not http(s)")
 
 
+def test_credentials_are_not_sent_on_to_another_host(stream_server: str) -> None:
+    result = one(
+        f"{stream_server}/to-other-host|User-Agent=SecretPlayer/1.0&Authorization=Basic%20eDp5"
+        "&Cookie=session%3D1"
+    )
+    assert (result.ok, result.status) == (True, 200)
+
+
 def _stats(server: str) -> dict[str, Any]:
     with urllib.request.urlopen(f"{server}/_stats", timeout=5) as answer:
         return json.loads(answer.read())  # type: ignore[no-any-return]
