@@ -191,8 +191,8 @@ async def probe_http(
         return HttpOutcome(False, f"HTTP failure ({type(error).__name__})")
     except UnicodeError:
         return HttpOutcome(False, "the URL's host name cannot be encoded")
-    except ValueError as error:  # yarl refuses a URL it cannot parse
-        return HttpOutcome(False, f"not a URL that can be requested ({type(error).__name__})")
+    except ValueError:  # urllib or yarl refuse a URL they cannot parse
+        return HttpOutcome(False, "not a URL that can be requested")
 
 
 async def _probe(
