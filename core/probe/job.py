@@ -27,7 +27,7 @@ from core.probe.model import (
 from core.probe.runner import probe_all
 from core.store import Store
 from core.store.codec import to_ms
-from core.store.streams import record_probes, stream_verdicts
+from core.store.streams import prune_history, record_probes, stream_verdicts
 
 __all__ = ["ProbeReport", "eta_seconds", "probe_targets", "run_probe"]
 
@@ -177,6 +177,7 @@ def run_probe(
         ]
         if not chosen:
             break
+    prune_history(store, {result.fingerprint for result in report.results})
     if context is not None:
         context.check()  # a stopped run ends as its job: cancelled or timed out
     return report

@@ -24,10 +24,12 @@ from core.store.store import Store
 
 __all__ = [
     "DISABLE_ACTION",
+    "HISTORY_KEPT",
     "DisabledAsset",
     "disable_assets",
     "disabled_assets",
     "probe_history",
+    "prune_history",
     "record_probes",
     "stream_summary",
     "stream_verdicts",
@@ -35,6 +37,9 @@ __all__ = [
     "unplayable_fingerprints",
     "without_unplayable",
 ]
+
+HISTORY_KEPT = 100
+"""Results kept per locator (the oldest go once a run adds more)."""
 
 DISABLE_ACTION = "fix unplayable"
 """The undo entry's (and audit record's) action of :func:`disable_assets`."""
@@ -77,6 +82,27 @@ def record_probes(store: Store, results: Sequence[ProbeResult]) -> None:
                 for r in results
             ],
         )
+
+
+def prune_history(store: Store, fingerprints: Iterable[str], *, keep: int = HISTORY_KEPT) -> int:
+    """Drop all but the ``keep`` latest results of each of ``fingerprints``; how many went.
+
+    A daily run over an index of 11,000 streams adds four million rows a year; the states
+    read the last few, the history a hundred is plenty for.
+    """
+    wanted = list(dict.fromkeys(fingerprints))
+    dropped = 0
+    with store.database.write() as connection:
+        for first in range(0, len(wanted), 500):
+            chunk = wanted[first : first + 500]
+            dropped += connection.execute(
+                "DELETE FROM stream_probe WHERE id IN (SELECT id FROM (SELECT id, row_number() "
+                "OVER (PARTITION BY fingerprint ORDER BY checked_at DESC, id DESC) AS newest "
+                f"FROM stream_probe WHERE fingerprint IN ({', '.join('?' for _ in chunk)})) "
+                "WHERE newest > ?)",
+                (*chunk, keep),
+            ).rowcount
+    return dropped
 
 
 def _result(row: Sequence[object]) -> ProbeResult:
