@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from core.errors import PermissionDenied
 from core.probe.model import ProbeResult
+from core.roles import Role
 from core.store.streams import HISTORY_KEPT, probe_history, prune_history, record_probes
 from tests.store.helpers import new_store
 
@@ -25,3 +29,10 @@ def test_the_latest_hundred_results_of_each_locator_are_kept(tmp_path: Path) -> 
     assert kept["a"][-1] == results[HISTORY_KEPT + 4]  # the newest, whole, oldest first
     assert [r.reason for r in kept["c"]] == ["once"]
     store.close()
+
+
+def test_a_viewer_may_not_probe(tmp_path: Path) -> None:
+    with new_store(tmp_path, Role.VIEWER) as viewer:
+        with pytest.raises(PermissionDenied, match="your role is viewer, and probe needs operator"):
+            record_probes(viewer, [ProbeResult("http://h/a", "a", True, "plays", 1)])
+        assert viewer.connection.execute("SELECT count(*) FROM stream_probe").fetchone() == (0,)
