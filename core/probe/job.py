@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from core.jobs import JobContext
+from core.models import Asset
+from core.probe.headers import attribute_tags
 from core.probe.model import (
     ProbeResult,
     ProbeSettings,
@@ -81,6 +83,13 @@ class ProbeReport:
         }
 
 
+def _tags(asset: Asset) -> tuple[str, ...]:
+    """The entry's tag lines, after what its ``#EXTINF`` attributes ask for."""
+    if "http-" not in asset.extinf:  # the attributes are decoded only when they may say so
+        return asset.tags
+    return attribute_tags(asset.attrs) + asset.tags
+
+
 def probe_targets(
     store: Store,
     *,
@@ -101,7 +110,7 @@ def probe_targets(
             targets.setdefault(
                 asset.fingerprint,
                 ProbeTarget(
-                    asset.locator, asset.fingerprint, asset.tags, asset.duration, asset.title
+                    asset.locator, asset.fingerprint, _tags(asset), asset.duration, asset.title
                 ),
             )
     low = to_ms(start) if start is not None else None
@@ -115,7 +124,7 @@ def probe_targets(
             length = (row[2] - row[1]) / 1000 if row[2] is not None and row[8] is None else None
             if known is not None:
                 targets[fingerprint] = ProbeTarget(
-                    locator, fingerprint, known.tags, known.duration or length, row[4]
+                    locator, fingerprint, _tags(known), known.duration or length, row[4]
                 )
             else:
                 targets[fingerprint] = ProbeTarget(locator, fingerprint, (), length, row[4])

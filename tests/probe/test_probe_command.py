@@ -49,6 +49,23 @@ def test_all_up_exits_0_with_the_json_shape(
     assert (gated["state"], gated["status"], gated["reason"]) == ("up", 200, "plays")
 
 
+def test_iptv_org_header_attributes_are_sent(
+    sf_home: Path, tmp_path: Path, stream_server: str
+) -> None:
+    listed = tmp_path / "iptv-org.m3u"
+    listed.write_text(
+        "#EXTM3U\n"
+        '#EXTINF:-1 tvg-id="x" http-referrer="https://portal.example/" '
+        'http-user-agent="SecretPlayer/1.0",Gated\n'
+        f"{stream_server}/ua\n",
+        encoding="utf-8",
+    )
+    assert run_cli("import", str(listed), home=sf_home).returncode == 0
+    done = run_cli("probe", "--library", "--json", home=sf_home)
+    assert done.returncode == 0, done.stdout
+    assert json.loads(done.stdout)["results"][0]["status"] == 200
+
+
 def test_a_dead_stream_is_down_after_one_run_and_exits_1(
     sf_home: Path, tmp_path: Path, stream_server: str
 ) -> None:

@@ -122,6 +122,17 @@ def test_user_agent_gated_content_gets_the_lists_headers(stream_server: str) -> 
     assert (kodi.ok, kodi.status) == (True, 200)
 
 
+def test_exthttp_json_headers_are_sent(stream_server: str) -> None:
+    sent = one(
+        f"{stream_server}/ua",
+        '#EXTHTTP:{"User-Agent": "SecretPlayer/1.0", "Referer": "https://portal.example/",'
+        ' "Host": "elsewhere.example"}',
+    )
+    assert (sent.ok, sent.status) == (True, 200)
+    forged = one(f"{stream_server}/ua", '#EXTHTTP:{"User-Agent": "a\\r\\nX-Evil: 1"}')
+    assert forged.reason == "refused: its User-Agent header holds a control character (U+000D)"
+
+
 def test_a_header_value_with_a_line_break_is_refused_not_sent(stream_server: str) -> None:
     result = one(f"{stream_server}/media|User-Agent=x%0D%0AX-Injected:%201")
     assert not result.ok
