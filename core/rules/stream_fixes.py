@@ -182,9 +182,12 @@ def _replace(
 def apply_stream_fix(
     store: Store, plan: FixPlan, *, actor: Actor, job_id: str | None = None
 ) -> list[EditResult]:
-    """Mark the plan's assets unplayable, then apply its programme changes channel by
-    channel (each one transaction, after one backup)."""
+    """After one backup: mark the plan's assets unplayable, then apply its programme changes
+    channel by channel (each one transaction)."""
     store.require("fix")
+    disabling = isinstance(plan, StreamFixPlan) and bool(plan.disabled)
+    if disabling:
+        store.database.automatic_backup("before-fix unplayable")  # as every fix takes one
     if isinstance(plan, StreamFixPlan) and plan.disabled:
         disable_assets(
             store,
@@ -202,7 +205,7 @@ def apply_stream_fix(
             summary=f"fix unplayable --policy {plan.policy}: {len(fix.changes)} changes",
             expected_revision=fix.revision,
             job_id=job_id,
-            backup=number == 0,
+            backup=number == 0 and not disabling,
             operation="fix",
         )
         for number, fix in enumerate(plan.channels)
