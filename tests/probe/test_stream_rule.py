@@ -135,7 +135,7 @@ def test_disable_marks_the_asset_and_the_planner_skips_it(store: Store, stream_s
     assert set(disabled_assets(store)) == {dead}
     assert store.count(CHANNEL) == 3 and store.asset_count() == 3  # nothing deleted
     assert store.audit(limit=1)[0].action == "fix unplayable"
-    assert list(store.database.backups.glob("*before-fix unplayable*"))
+    assert list(store.database.backups.glob("*-before-fix-unplayable.db"))
     made = make_plan(
         store, "plan.example.org", T0, T0 + timedelta(hours=1), single_group("Live"), probe=False
     )
