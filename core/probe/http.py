@@ -220,7 +220,8 @@ async def _probe(
 
 
 async def _rest(response: aiohttp.ClientResponse) -> bytes:
-    rest = await response.content.read(_PLAYLIST_LIMIT)
+    """The rest of a playlist's or manifest's body, to its end (a megabyte at most)."""
+    rest = await _first_bytes(response, _PLAYLIST_LIMIT)
     if len(rest) >= _PLAYLIST_LIMIT:
         raise _Failed("a playlist larger than a megabyte", response.status)
     return rest

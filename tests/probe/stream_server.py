@@ -99,6 +99,17 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             writer.write(answer(200, MEDIA, "text/plain"))
         elif path == "/html":
             writer.write(answer(200, PAGE, "text/html"))
+        elif path == "/hls/slow/variant.m3u8":  # a long playlist, in two packets
+            long = VARIANT.replace(b"#EXTM3U\n", b"#EXTM3U\n" + b"# padding\n" * 300)
+            cut = long.index(b"seg0.ts") + 4  # the first segment's name is split
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.apple.mpegurl\r\n"
+                + f"Content-Length: {len(long)}\r\n\r\n".encode()
+                + long[:cut]
+            )
+            await writer.drain()
+            await asyncio.sleep(0.2)
+            writer.write(long[cut:])
         elif path.endswith("master.m3u8"):
             writer.write(answer(200, MASTER, "application/vnd.apple.mpegurl"))
         elif path.endswith("variant.m3u8"):

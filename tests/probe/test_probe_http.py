@@ -104,6 +104,8 @@ def test_a_text_answer_is_not_video_unless_its_bytes_are(stream_server: str) -> 
 def test_hls_master_variant_segment(stream_server: str) -> None:
     good = one(f"{stream_server}/hls/ok/master.m3u8")
     assert (good.ok, good.reason, good.duration) == (True, "plays (HLS)", 8.0)
+    split = one(f"{stream_server}/hls/slow/variant.m3u8")  # read to its end, not its first packet
+    assert (split.ok, split.duration) == (True, 8.0)
     broken = one(f"{stream_server}/hls/broken/master.m3u8")
     assert not broken.ok
     assert broken.reason.startswith("first segment: HTTP 404")
