@@ -125,7 +125,9 @@ def _phrase(status: int) -> str:
 
 
 def _media_type(response: aiohttp.ClientResponse) -> str:
-    return response.headers.get("Content-Type", "").partition(";")[0].strip().lower()
+    """The answer's type without parameters (a server's text: a hundred characters at most,
+    shown escaped wherever it is shown)."""
+    return response.headers.get("Content-Type", "").partition(";")[0].strip().lower()[:100]
 
 
 def _looks_html(media_type: str, head: bytes) -> bool:
