@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
-from bench import cli, engine, formats, planner, rules, service, store, tui
+from bench import cli, engine, formats, planner, probe, rules, service, store, tui
 from bench.harness import DATA, ROOT, Table, machine
 
 SUITES = {
@@ -21,6 +21,7 @@ SUITES = {
     "planner": planner.run,
     "cli": cli.run,
     "service": service.run,
+    "probe": probe.run,
 }
 
 

@@ -29,6 +29,7 @@ from core.safefiles import read_input
 __all__ = [
     "Config",
     "JobSettings",
+    "ProbeDefaults",
     "RoleSettings",
     "RuleDefaults",
     "ServiceSettings",
@@ -65,6 +66,9 @@ class RuleDefaults:
     # where relative video paths (ffplayout's "source": "clips/a.mp4") are found when a
     # channel sets no storage root of its own: ffplayout's own default storage folder
     storage_root: str = "/var/lib/ffplayout/tv-media"
+    # the stream doctor: a stream is down after this many failed probes in a row (one
+    # failed probe is not a verdict); check, fix and plan judge by it
+    stream_down_after: int = field(default=2, metadata={"minimum": 1, "maximum": 100})
 
 
 def rule_bounds(name: str) -> tuple[float, float]:
@@ -113,6 +117,17 @@ class JobSettings:
 
 
 @dataclass(frozen=True)
+class ProbeDefaults:
+    """How politely ``scheduleflow probe`` asks (each overridden by its command-line option)."""
+
+    concurrency: int = field(default=4, metadata={"minimum": 1, "maximum": 1024})
+    per_host: int = field(default=4, metadata={"minimum": 1, "maximum": 1024})
+    min_interval_seconds: float = field(default=0.0, metadata={"minimum": 0, "maximum": 3600})
+    timeout_seconds: float = field(default=10.0, metadata={"minimum": 0.001, "maximum": 3600})
+    retries: int = field(default=2, metadata={"minimum": 0, "maximum": 10})
+
+
+@dataclass(frozen=True)
 class RoleSettings:
     """Who may do what: OS users and groups mapped to roles, a default for everyone else."""
 
@@ -147,6 +162,7 @@ class Config:
     jobs: JobSettings = field(default_factory=JobSettings)
     roles: RoleSettings = field(default_factory=RoleSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
+    probe: ProbeDefaults = field(default_factory=ProbeDefaults)
     theme: str = "scheduleflow-dark"
     backups_kept: int = field(default=10, metadata={"minimum": 1})
 
@@ -165,6 +181,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "jobs": JobSettings,
     "roles": RoleSettings,
     "service": ServiceSettings,
+    "probe": ProbeDefaults,
 }
 
 

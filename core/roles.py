@@ -45,6 +45,7 @@ OPERATIONS: dict[str, Role] = {
     "dedupe": Role.OPERATOR,
     "undo": Role.OPERATOR,
     "plan": Role.OPERATOR,
+    "probe": Role.OPERATOR,  # keeps each stream's probe history in the store
     "backup": Role.OPERATOR,
     "settings": Role.ADMIN,
     "restore": Role.ADMIN,

@@ -243,6 +243,28 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true")
     plan.add_argument("--limit", type=int, default=200, help="programmes shown (text)")
 
+    probe = command(
+        "probe",
+        "probe:run_probe_command",
+        "check that the library's and the schedule's streams play (exit 1: some are down)",
+    )
+    chosen = probe.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--channel", metavar="ID", help="the locators this channel's programmes use"
+    )
+    chosen.add_argument("--group", metavar="G", help="one library group")
+    chosen.add_argument("--library", action="store_true", help="the whole library")
+    probe.add_argument("--from", dest="from_", metavar="T", help="programmes from (ISO 8601, now…)")
+    probe.add_argument("--to", metavar="T")
+    probe.add_argument("--concurrency", type=int, metavar="N", help="probes at once (default 4)")
+    probe.add_argument("--timeout", type=float, metavar="S", help="seconds per try (default 10)")
+    probe.add_argument("--per-host", type=int, metavar="N", help="probes at once per host (4)")
+    probe.add_argument(
+        "--interval", type=float, metavar="S", help="seconds between starts per host"
+    )
+    probe.add_argument("--retries", type=int, metavar="N", help="tries after a timeout or 5xx (2)")
+    probe.add_argument("--json", action="store_true", help="print JSON (see README)")
+
     now = command("now", "playout:run_now", "what is on air, its offset, what comes next")
     now.add_argument("--channel", metavar="ID")
     now.add_argument("--at", metavar="T")

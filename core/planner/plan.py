@@ -32,6 +32,7 @@ from core.store import Store
 from core.store.codec import from_ms, offset_minutes, to_ms
 from core.store.edits import Change, Delete, EditResult, Insert, apply_changes
 from core.store.store import ChannelFacts
+from core.store.streams import without_unplayable
 from core.timestamps import SHORTEST_ITEM_SECONDS, fixed_zone
 
 __all__ = ["PLACEHOLDER", "Plan", "apply_plan", "make_plan"]
@@ -283,7 +284,18 @@ def make_plan(
         end,
     )
     groups = set(template.groups) | ({filler} if filler else set())
-    pickers = _pickers(store, groups, template, plan, seed, cooldown, shortest, airings, probe)
+    pickers = _pickers(
+        store,
+        groups,
+        template,
+        plan,
+        seed,
+        cooldown,
+        shortest,
+        airings,
+        probe,
+        defaults.stream_down_after,
+    )
     layout = _Layout(
         plan,
         channel,
@@ -329,9 +341,11 @@ def _pickers(
     shortest: int,
     airings: dict[str, list[tuple[int, int]]],
     probe: bool,
+    down_after: int = 2,
 ) -> dict[str, _Picker]:
     """A picker per group, of its assets with a known duration (the others noted)."""
     library = {group: list(store.assets(store.require_group(group))) for group in sorted(groups)}
+    library = without_unplayable(store, library, plan.notes, down_after)  # core/store/streams
     durations = known_durations(store, itertools.chain(*library.values()), probe=probe)
     block_orders = {b.group: b.order for b in template.blocks if b.order}
     pickers: dict[str, _Picker] = {}

@@ -21,6 +21,7 @@ from core.rules.cooldown import find_cooldown_violations
 from core.rules.findings import KINDS, Finding
 from core.rules.intervals import find_duplicates, find_gaps, find_overlaps
 from core.rules.slots import ChannelView, CutPoints, Slot, cut_points, prepare, slot_of
+from core.rules.streams import StreamFacts, find_dead_streams, stream_facts
 from core.rules.validity import find_dst_days, find_invalid, find_unplayable
 from core.store import Store
 from core.store.codec import from_ms, to_ms
@@ -123,6 +124,7 @@ def _channel_findings(
     *,
     with_cooldown: bool,
     storage_root: str | None = None,
+    streams: StreamFacts | None = None,
 ) -> list[Finding]:
     cooldown, _, tolerance = channel_settings(facts, defaults)
     findings = find_overlaps(view)
@@ -136,6 +138,8 @@ def _channel_findings(
     if exists is not None:
         options["exists"] = exists
     findings += find_unplayable(view, durations, **options)
+    if streams is not None:  # what the stream doctor measured (core/rules/streams.py)
+        findings += find_dead_streams(view, streams)
     if with_cooldown:
         findings += find_cooldown_violations(
             [view], round(cooldown * 3_600_000), round(defaults.cooldown_min_seconds * 1000)
@@ -164,6 +168,7 @@ def check_store(
         store.channel_key(channel)  # unknown channels are named in the error
     durations = store.asset_durations()
     roots = store.storage_roots()
+    streams = stream_facts(store, down_after=defaults.stream_down_after)
     report = CheckReport(channels=len(chosen))
     network: list[ChannelView] = []
     network_cooldown = 0.0
@@ -182,6 +187,7 @@ def check_store(
             exists,
             with_cooldown=scope != "network",
             storage_root=roots.get(channel),
+            streams=streams,
         )
         if scope == "network":
             network.append(view)

@@ -352,6 +352,12 @@ def plan_fix(
         raise InputError(
             f"'{policy}' is not a fix for {kind} findings", hint=f"policies for {kind}: {choices}"
         )
+    if kind == "unplayable":  # disable, replace: core/rules/stream_fixes.py
+        from core.rules.stream_fixes import plan_stream_fix
+
+        return plan_stream_fix(
+            store, policy, defaults=defaults, channels=channels, start=start, stop=stop
+        )
     defaults = defaults or RuleDefaults()
     plan = FixPlan(kind, policy)
     facts = store.channel_facts()
@@ -391,6 +397,10 @@ def apply_fix(
     store: Store, plan: FixPlan, *, actor: Actor, job_id: str | None = None
 ) -> list[EditResult]:
     """Apply a plan channel by channel (each one transaction), after one backup."""
+    if plan.kind == "unplayable":  # core/rules/stream_fixes.py
+        from core.rules.stream_fixes import apply_stream_fix
+
+        return apply_stream_fix(store, plan, actor=actor, job_id=job_id)
     store.require("fix")
     results = []
     for number, fix in enumerate(plan.channels):

@@ -203,7 +203,33 @@ _V8 = [
     "ALTER TABLE audit ADD COLUMN request_id TEXT",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+# Version 9: the stream doctor. Every probe of a locator, with its time (a history per
+# fingerprint: one failed probe is not a verdict), and the assets an operator marked
+# unplayable (``fix unplayable --policy disable``: plans skip them; nothing is deleted).
+_V9 = [
+    """CREATE TABLE stream_probe (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        locator TEXT NOT NULL,
+        checked_at INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        status INTEGER,
+        reason TEXT NOT NULL,
+        latency_ms INTEGER,
+        media_type TEXT,
+        duration REAL,
+        attempts INTEGER NOT NULL DEFAULT 1
+    )""",
+    "CREATE INDEX stream_probe_fingerprint ON stream_probe(fingerprint, checked_at)",
+    """CREATE TABLE asset_disabled (
+        fingerprint TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        reason TEXT NOT NULL
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -22,6 +22,7 @@ from core.store.codec import from_ms
 from core.store.edits import EditResult, apply_changes, decode_changes
 from core.store.library import undo_merge
 from core.store.store import Store
+from core.store.streams import DISABLE_ACTION, undo_disable
 
 __all__ = ["UndoEntry", "pending_undos", "refusal", "undo"]
 
@@ -121,7 +122,10 @@ def _undo_library(
     record = AuditRecord.by(actor, "undo", summary, job_id=job)
     try:
         with store.database.write() as connection:
-            undo_merge(entry.id, encoded, connection)
+            if entry.action == DISABLE_ACTION:  # assets marked unplayable: core/store/streams
+                undo_disable(entry.id, encoded, connection)
+            else:
+                undo_merge(entry.id, encoded, connection)
             store.record(connection, record)
     except sqlite3.IntegrityError:
         raise StaleRevision(

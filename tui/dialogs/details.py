@@ -19,8 +19,10 @@ from textual.widgets import Label, Static
 from core.clock import channel_zone, moment_text, span_text
 from core.errors import ScheduleFlowError
 from core.jobs import Job
+from core.probe.model import eta_seconds
 from core.rules.findings import Finding
 from core.store import Store
+from core.store.streams import stream_summary
 from tui.literal import literal
 
 __all__ = ["Details", "finding_details", "job_details"]
@@ -74,6 +76,9 @@ def finding_details(finding: Finding, store: Store) -> Details:
             else moment_text(programme.start, zone)
         )
         lines.append(("programme", f"#{number} {when} '{programme.title}'"))
+        stream = stream_summary(store, programme.fingerprint, zone)  # what probes found
+        if stream is not None:
+            lines.append(("stream", stream))
     fixes = ", ".join(finding.fixes) if finding.fixes else "none: change the schedule by hand"
     lines.append(("fixes", f"{fixes} (f in the findings pane)" if finding.fixes else fixes))
     return Details(f"{finding.kind} on {finding.channel}", lines)
@@ -98,6 +103,9 @@ def job_details(job: Job) -> Details:
         ("elapsed", f"{job.elapsed:.1f} s"),
         ("items", f"{job.done:,}" + (f" of {job.total:,}" if job.total else "")),
     ]
+    eta = eta_seconds(job) if job.kind == "probe" and not job.state.finished else None
+    if eta is not None:  # a probe run: how fast, and how long it still needs
+        lines.append(("rate", f"{job.rate:.0f} items/s, about {eta:.0f} s left"))
     if job.error_message or job.error_category:
         lines.append(("error", f"{job.error_category or 'unexpected'}: {job.error_message}"))
     return Details(f"job {job.id}", lines)
