@@ -194,3 +194,53 @@ def test_a_programme_whose_id_went_to_another_channel_comes_back_and_older_undos
     undo(store, actor=ACTOR, channel=channel)  # names the programme by its new id
     assert list(store.programmes(channel)) == before
     assert next(iter(store.programmes("other.example.org"))).title == "Takes the id"
+
+
+def test_programmes_put_back_under_ids_that_were_each_others_keep_their_older_undos(
+    store: Store, tmp_path: Path
+) -> None:
+    """Ids are reused: the first programme put back takes the next free id, which is the
+    second one's old id, so the second moves on again. The retitles still to be undone must
+    follow each programme to its own new id, not both to the last one."""
+    (channel,) = store.connection.execute(
+        "SELECT xmltv_id FROM programme JOIN channel ON channel.id = channel_id "
+        "ORDER BY programme.id DESC LIMIT 1"
+    ).fetchone()
+    top = sorted(store.programmes(channel), key=lambda p: p.id or 0)[-2:]
+    lower, upper = (p.id or 0 for p in top)
+    assert (
+        upper
+        == lower + 1
+        == store.connection.execute("SELECT max(id) FROM programme").fetchone()[0]
+    )
+    before = [(p.id, p.title) for p in store.programmes(channel)]
+    retitles = [
+        Replace(p.id or 0, replace(p, titles=(Text(f"Retitled {p.id}"),), id=None)) for p in top
+    ]
+    # deleted upper first, so the undo puts lower back first
+    for change in (retitles, [Delete(upper), Delete(lower)]):
+        apply_changes(
+            store,
+            channel,
+            change,
+            actor=ACTOR,
+            action="edit",
+            summary="edit",
+            expected_revision=store.revision(channel),
+        )
+    other = tmp_path / "other.xml"
+    other.write_text(
+        '<tv><channel id="other.example.org"><display-name>O</display-name></channel>'
+        '<programme start="20261207060000 +0000" stop="20261207070000 +0000" '
+        'channel="other.example.org"><title>Takes the id</title></programme></tv>'
+    )
+    import_file(store, other, actor=ACTOR)
+    assert next(iter(store.programmes("other.example.org"))).id == lower
+    undo(store, actor=ACTOR, channel=channel)  # lower comes back as upper, upper as upper + 1
+    back = {p.title: p.id for p in store.programmes(channel)}
+    assert [back[f"Retitled {lower}"], back[f"Retitled {upper}"]] == [upper, upper + 1]
+    undo(store, actor=ACTOR, channel=channel)  # the retitles, by the new ids
+    renamed = {lower: upper, upper: upper + 1}
+    assert [(p.id, p.title) for p in store.programmes(channel)] == [
+        (renamed.get(identifier or 0, identifier), title) for identifier, title in before
+    ]
