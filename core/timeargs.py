@@ -15,7 +15,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from core.timestamps import check_instant
-from core.wallclock import instant_at
+from core.wallclock import instant_at, wall_time
 
 __all__ = ["parse_duration", "parse_instant"]
 
@@ -75,7 +75,7 @@ def _parse(
         if lowered == "now":
             return current
         if lowered in _DAYS:
-            midnight = _wall(current, zone).replace(hour=0, minute=0, second=0, microsecond=0)
+            midnight = wall_time(current, zone).replace(hour=0, minute=0, second=0, microsecond=0)
             return _aware(midnight + timedelta(days=_DAYS[lowered]), zone)
         relative = _RELATIVE.match(lowered)
         if relative:
@@ -101,7 +101,7 @@ def _shift(origin: datetime, amount: float, unit: str, zone: tzinfo | None) -> d
     days = amount * (7 if unit == "w" else 1)
     whole = int(days)
     if whole:
-        moved = _aware(_wall(origin, zone) + timedelta(days=whole), zone)
+        moved = _aware(wall_time(origin, zone) + timedelta(days=whole), zone)
     else:  # no calendar move: read back from the wall, a repeated hour's second pass
         moved = _fixed(origin, zone)  # would become its first
     return _elapsed(moved, timedelta(days=days - whole))
@@ -110,11 +110,6 @@ def _shift(origin: datetime, amount: float, unit: str, zone: tzinfo | None) -> d
 def _elapsed(origin: datetime, delta: timedelta) -> datetime:
     """``origin`` plus real time: aware arithmetic in a named zone would add wall time."""
     return (origin.astimezone(UTC) + delta).astimezone(origin.tzinfo)
-
-
-def _wall(moment: datetime, zone: tzinfo | None) -> datetime:
-    """The naive wall-clock time of ``moment`` in ``zone`` (``None``: the operator's zone)."""
-    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 def _aware(wall: datetime, zone: tzinfo | None) -> datetime:

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
 
-__all__ = ["instant_at"]
+__all__ = ["instant_at", "wall_time"]
 
 _SECOND = timedelta(seconds=1)
 
 
-def _wall(instant: datetime, zone: tzinfo | None) -> datetime:
-    # through UTC: ``astimezone`` to a datetime's own zone hands it back unread
+def wall_time(instant: datetime, zone: tzinfo | None) -> datetime:
+    """What the clock in ``zone`` shows at ``instant``, as a naive datetime (``None``: the
+    operator's zone). Through UTC: ``astimezone`` to a datetime's own zone hands it back
+    unread, with the ``fold`` it was made with."""
     return instant.astimezone(UTC).astimezone(zone).replace(tzinfo=None, fold=0)
 
 
@@ -42,7 +44,7 @@ def instant_at(wall: datetime, zone: tzinfo | None) -> datetime:
     zone as the C library resolves it (``TZ``, a POSIX rule string included)."""
     naive = wall.replace(tzinfo=None, fold=0)
     first, second = _read(naive, 0, zone), _read(naive, 1, zone)
-    shown = sorted(instant for instant in {first, second} if _wall(instant, zone) == naive)
+    shown = sorted(instant for instant in {first, second} if wall_time(instant, zone) == naive)
     if shown:
         return shown[0]
     # Skipped: read with the offsets from before and after the jump, the two instants
@@ -50,7 +52,7 @@ def instant_at(wall: datetime, zone: tzinfo | None) -> datetime:
     low, high = min(first, second), max(first, second)
     while high - low > _SECOND:
         middle = low + (high - low) / 2
-        if _wall(middle, zone) > naive:
+        if wall_time(middle, zone) > naive:
             high = middle
         else:
             low = middle

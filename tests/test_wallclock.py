@@ -7,8 +7,6 @@ zone's published change (Lord Howe's clocks move by half an hour).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +15,7 @@ import pytest
 from core.planner.localtime import local_instant
 from core.timeargs import parse_instant
 from core.wallclock import instant_at
+from tests.test_timeargs import _in_zone, operator_zone  # noqa: F401 (a fixture)
 
 # (zone, wall time, the instant it names, why)
 CASES = [
@@ -34,14 +33,6 @@ CASES = [
 IDS = [f"{zone.split('/')[1]}-{why.split(':')[0]}-{wall[5:10]}" for zone, wall, _, why in CASES]
 
 
-@pytest.fixture
-def operator_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Run with ``TZ`` set by the test, the way a shell sets it; restored after."""
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 @pytest.mark.parametrize(("zone_name", "wall", "expected", "why"), CASES, ids=IDS)
 def test_the_planner_reads_the_wall_time_by_the_rule(
     zone_name: str, wall: str, expected: str, why: str
@@ -51,6 +42,7 @@ def test_the_planner_reads_the_wall_time_by_the_rule(
     assert local_instant(clock.date(), clock.time(), zone) == datetime.fromisoformat(expected)
 
 
+@pytest.mark.usefixtures("operator_zone")
 @pytest.mark.parametrize("source", ["zone", "TZ"])
 @pytest.mark.parametrize(("zone_name", "wall", "expected", "why"), CASES, ids=IDS)
 def test_a_day_moved_onto_the_wall_time_is_the_same_instant(
@@ -59,7 +51,6 @@ def test_a_day_moved_onto_the_wall_time_is_the_same_instant(
     expected: str,
     why: str,
     source: str,
-    operator_zone: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``+1d`` from the day before and ``-1d`` from the day after, in a zone given to the
@@ -67,8 +58,7 @@ def test_a_day_moved_onto_the_wall_time_is_the_same_instant(
     zone, clock = ZoneInfo(zone_name), datetime.fromisoformat(wall)
     given = zone if source == "zone" else None
     if source == "TZ":
-        monkeypatch.setenv("TZ", zone_name)
-        time.tzset()
+        _in_zone(monkeypatch, zone_name)
     before = (clock - timedelta(days=1)).replace(tzinfo=zone)
     after = (clock + timedelta(days=1)).replace(tzinfo=zone)
     moved_on = parse_instant("+1d", zone=given, relative_to=before)
@@ -77,15 +67,15 @@ def test_a_day_moved_onto_the_wall_time_is_the_same_instant(
     assert moved_on == local_instant(clock.date(), clock.time(), zone)
 
 
+@pytest.mark.usefixtures("operator_zone")
 @pytest.mark.parametrize("source", ["zone", "TZ"])
 def test_less_than_a_day_from_the_second_pass_of_a_repeated_hour_is_elapsed_time(
-    source: str, operator_zone: None, monkeypatch: pytest.MonkeyPatch
+    source: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``+0.5d`` moves no calendar day: it must not first fall back to the first pass."""
     zone = ZoneInfo("America/New_York")
     if source == "TZ":
-        monkeypatch.setenv("TZ", zone.key)
-        time.tzset()
+        _in_zone(monkeypatch, zone.key)
     second_pass = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # 01:30 EST, the second 01:30
     given = zone if source == "zone" else None
     assert parse_instant("+0.5d", zone=given, relative_to=second_pass) == second_pass + timedelta(
@@ -93,14 +83,12 @@ def test_less_than_a_day_from_the_second_pass_of_a_repeated_hour_is_elapsed_time
     )
 
 
-def test_midnight_in_a_skipped_hour_is_today_from_the_jump(
-    operator_zone: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("operator_zone")
+def test_midnight_in_a_skipped_hour_is_today_from_the_jump(monkeypatch: pytest.MonkeyPatch) -> None:
     """Havana's clocks go from 00:00 to 01:00: that day starts at 01:00, by the same rule."""
     zone = ZoneInfo("America/Havana")
     noon = datetime(2026, 3, 8, 12, tzinfo=zone)
     jump = datetime.fromisoformat("2026-03-08T05:00Z")
     assert parse_instant("today", now=noon, zone=zone) == jump
-    monkeypatch.setenv("TZ", zone.key)
-    time.tzset()
+    _in_zone(monkeypatch, zone.key)
     assert parse_instant("today", now=noon) == jump

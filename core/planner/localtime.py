@@ -14,17 +14,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
-from core.wallclock import instant_at
+from core.wallclock import instant_at, wall_time
 
 __all__ = ["grid_line_after", "local_instant"]
 
 _DAY = timedelta(days=1)
 _REPEAT = timedelta(hours=3)  # longer than any clock change
-
-
-def _wall(instant: datetime, zone: tzinfo) -> datetime:
-    # through UTC: ``astimezone`` to a datetime's own zone hands it back unread
-    return instant.astimezone(UTC).astimezone(zone).replace(tzinfo=None, fold=0)
 
 
 @lru_cache(maxsize=4096)  # a plan asks for each block's day many times over
@@ -38,7 +33,7 @@ def local_instant(day: date, clock: time, zone: tzinfo) -> datetime:
 def _occurrences(line: datetime, zone: tzinfo) -> list[datetime]:
     """The instants at which the local clock shows ``line``: none when it is skipped."""
     found = {line.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1)}
-    return sorted(instant for instant in found if _wall(instant, zone) == line)
+    return sorted(instant for instant in found if wall_time(instant, zone) == line)
 
 
 def grid_line_after(moment: datetime, step: timedelta, zone: tzinfo) -> datetime:
@@ -50,7 +45,10 @@ def grid_line_after(moment: datetime, step: timedelta, zone: tzinfo) -> datetime
     midnight = datetime.combine(local.date(), time())
     line = min(midnight + -(-(local - midnight) // step) * step, midnight + _DAY)
     instant = line.replace(tzinfo=zone).astimezone(UTC)
-    if instant.astimezone(zone).utcoffset() == here.utcoffset() and _wall(instant, zone) == line:
+    if (
+        instant.astimezone(zone).utcoffset() == here.utcoffset()
+        and wall_time(instant, zone) == line
+    ):
         return instant  # no clock change between: the next line on the clock is the next
     # from a little before: in a repeated hour, the second pass of an earlier line may
     # come after ``moment``
