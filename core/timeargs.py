@@ -3,6 +3,8 @@
 Calendar words and days count in a time zone: ``today`` is midnight there, ``tomorrow`` the
 next midnight there (23 or 25 hours later across a DST change), ``+1d`` the same wall-clock
 time on the next day. Seconds, minutes and hours are elapsed time: ``+24h`` is always 24 hours.
+A wall time the clocks skip or show twice follows the planner's rule (:mod:`core.wallclock`):
+the moment the clocks jump, the first occurrence.
 Without an explicit zone the zone is the operator's: ``TZ`` when set, else the machine's, as
 the C library resolves it (so a POSIX ``TZ`` such as ``CET-1CEST,M3.5.0,M10.5.0/3`` works too).
 """
@@ -13,6 +15,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from core.timestamps import check_instant
+from core.wallclock import instant_at, wall_time
 
 __all__ = ["parse_duration", "parse_instant"]
 
@@ -72,7 +75,7 @@ def _parse(
         if lowered == "now":
             return current
         if lowered in _DAYS:
-            midnight = _wall(current, zone).replace(hour=0, minute=0, second=0, microsecond=0)
+            midnight = wall_time(current, zone).replace(hour=0, minute=0, second=0, microsecond=0)
             return _aware(midnight + timedelta(days=_DAYS[lowered]), zone)
         relative = _RELATIVE.match(lowered)
         if relative:
@@ -97,7 +100,10 @@ def _shift(origin: datetime, amount: float, unit: str, zone: tzinfo | None) -> d
         return _elapsed(origin, timedelta(seconds=amount * _UNITS[unit]))
     days = amount * (7 if unit == "w" else 1)
     whole = int(days)
-    moved = _aware(_wall(origin, zone) + timedelta(days=whole), zone)
+    if whole:
+        moved = _aware(wall_time(origin, zone) + timedelta(days=whole), zone)
+    else:  # no calendar move: read back from the wall, a repeated hour's second pass
+        moved = _fixed(origin, zone)  # would become its first
     return _elapsed(moved, timedelta(days=days - whole))
 
 
@@ -106,20 +112,20 @@ def _elapsed(origin: datetime, delta: timedelta) -> datetime:
     return (origin.astimezone(UTC) + delta).astimezone(origin.tzinfo)
 
 
-def _wall(moment: datetime, zone: tzinfo | None) -> datetime:
-    """The naive wall-clock time of ``moment`` in ``zone`` (``None``: the operator's zone)."""
-    return moment.astimezone(zone).replace(tzinfo=None)
-
-
 def _aware(wall: datetime, zone: tzinfo | None) -> datetime:
     """The instant a naive wall-clock time names in ``zone``, with that day's own offset.
 
-    A naive datetime's ``astimezone()`` asks the C library for the local offset at that
-    wall time, which knows the DST rules; a fixed offset taken from another day would not.
-    The result carries that fixed offset: differences between results are elapsed time.
+    One rule with the planner's local clock (:func:`core.wallclock.instant_at`): a time the
+    clocks skip is the moment they jump (``+1d`` from 02:30 onto a spring-forward night is
+    03:00), a time shown twice its first occurrence. The result carries a fixed offset, so
+    that ``stop - start`` of two results is elapsed time, not wall time.
     """
+    return _fixed(instant_at(wall, zone), zone)
+
+
+def _fixed(instant: datetime, zone: tzinfo | None) -> datetime:
+    """``instant`` with the offset ``zone`` has at it, as a fixed offset."""
+    moment = instant.astimezone(UTC).astimezone(zone)
     if zone is None:
-        return wall.astimezone()
-    moment = wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
-    # a fixed offset, so that ``stop - start`` of two results is elapsed time, not wall time
+        return moment  # the C library's local time already carries a fixed offset
     return moment.replace(tzinfo=timezone(moment.utcoffset() or timedelta()))

@@ -5,7 +5,8 @@ each day as that day's clock runs: a day may have 23, 24 or 25 hours (or 23½ on
 Python's wall-clock arithmetic on one ``ZoneInfo`` (``datetime + timedelta``, ``a - b``,
 ``<``) ignores the offset change, so everything here is worked in UTC instants; the local
 clock is only read from them. A time the clocks skip (02:30 on a spring-forward night) is
-the moment they jump (03:00); a time that happens twice is its first occurrence.
+the moment they jump (03:00); a time that happens twice is its first occurrence: the rule of
+:mod:`core.wallclock`, which ``today`` and ``+1d`` on the command line follow too.
 """
 
 from __future__ import annotations
@@ -13,43 +14,26 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
+from core.wallclock import instant_at, wall_time
+
 __all__ = ["grid_line_after", "local_instant"]
 
-_SECOND = timedelta(seconds=1)
 _DAY = timedelta(days=1)
 _REPEAT = timedelta(hours=3)  # longer than any clock change
-
-
-def _wall(instant: datetime, zone: tzinfo) -> datetime:
-    # through UTC: ``astimezone`` to a datetime's own zone hands it back unread
-    return instant.astimezone(UTC).astimezone(zone).replace(tzinfo=None, fold=0)
 
 
 @lru_cache(maxsize=4096)  # a plan asks for each block's day many times over
 def local_instant(day: date, clock: time, zone: tzinfo) -> datetime:
     """The first instant (UTC) at which the local clock shows ``clock`` on ``day``; for a
-    skipped time, the instant the clocks jump over it."""
-    naive = datetime.combine(day, clock)
-    first = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
-    second = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    if _wall(first, zone) == naive:
-        return min(first, second) if _wall(second, zone) == naive else first
-    # Skipped: read with the offsets from before and after the jump, the two instants
-    # bracket it; the jump is the first instant whose clock is past ``clock``.
-    low, high = min(first, second), max(first, second)
-    while high - low > _SECOND:
-        middle = low + (high - low) / 2
-        if _wall(middle, zone) > naive:
-            high = middle
-        else:
-            low = middle
-    return high.replace(microsecond=0)
+    skipped time, the instant the clocks jump over it (:func:`core.wallclock.instant_at`,
+    the rule the time arguments follow too)."""
+    return instant_at(datetime.combine(day, clock), zone)
 
 
 def _occurrences(line: datetime, zone: tzinfo) -> list[datetime]:
     """The instants at which the local clock shows ``line``: none when it is skipped."""
     found = {line.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1)}
-    return sorted(instant for instant in found if _wall(instant, zone) == line)
+    return sorted(instant for instant in found if wall_time(instant, zone) == line)
 
 
 def grid_line_after(moment: datetime, step: timedelta, zone: tzinfo) -> datetime:
@@ -61,7 +45,10 @@ def grid_line_after(moment: datetime, step: timedelta, zone: tzinfo) -> datetime
     midnight = datetime.combine(local.date(), time())
     line = min(midnight + -(-(local - midnight) // step) * step, midnight + _DAY)
     instant = line.replace(tzinfo=zone).astimezone(UTC)
-    if instant.astimezone(zone).utcoffset() == here.utcoffset() and _wall(instant, zone) == line:
+    if (
+        instant.astimezone(zone).utcoffset() == here.utcoffset()
+        and wall_time(instant, zone) == line
+    ):
         return instant  # no clock change between: the next line on the clock is the next
     # from a little before: in a repeated hour, the second pass of an earlier line may
     # come after ``moment``

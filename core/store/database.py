@@ -278,14 +278,7 @@ class Database:
                 )
         with atomic_path(target, force=force, make_folders=make_folders) as partial:
             try:
-                with claimed(partial) as still_ours:
-                    copy = sqlite3.connect(partial)
-                    try:
-                        still_ours()  # SQLite opened it by name: the file we claimed?
-                        new_store_file(partial)  # a copy of the store: the store's mode
-                        self.connection.backup(copy)
-                    finally:
-                        copy.close()
+                _copy_into(self.connection, partial)
             except sqlite3.Error as error:
                 if is_disk_full(error, target):
                     raise disk_full(target) from None
@@ -372,6 +365,32 @@ def _carry_audit(connection: sqlite3.Connection, rows: list[tuple[object, ...]])
     return len(missing)
 
 
+def _copy_into(
+    source: sqlite3.Connection,
+    partial: Path,
+    *,
+    on_copy: Callable[[sqlite3.Connection], None] | None = None,
+    while_claimed: Callable[[], None] | None = None,
+) -> None:
+    """Write a copy of ``source`` into the temporary file ``partial``, claimed while it is
+    written (:func:`claimed`), with the store's mode: a backup and a restore both become
+    the store. ``on_copy`` may add to the copy before it is closed; ``while_claimed`` runs
+    once it is, with the claim still held (a restore puts the copy in place then, so that no
+    clean-up takes it for a stopped one's)."""
+    with claimed(partial) as still_ours:
+        copy = sqlite3.connect(partial)
+        try:
+            still_ours()  # SQLite opened it by name: the file we claimed?
+            new_store_file(partial)
+            source.backup(copy)
+            if on_copy is not None:
+                on_copy(copy)
+        finally:
+            copy.close()
+        if while_claimed is not None:
+            while_claimed()
+
+
 def _copy_database(
     source: sqlite3.Connection,
     target: Path,
@@ -383,21 +402,15 @@ def _copy_database(
     removed whatever goes wrong (a full disk is then one line); ``on_copy`` may add to the
     copy before it takes the target's place."""
     partial = target.with_name(partial_name)
+
+    def put_in_place() -> None:
+        if before_replace is not None:
+            before_replace()
+        partial.replace(target)
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with claimed(partial) as still_ours:
-            copy = sqlite3.connect(partial)
-            try:
-                still_ours()  # SQLite opened it by name: the file we claimed?
-                new_store_file(partial)  # the store's mode, as the database it becomes
-                source.backup(copy)
-                if on_copy is not None:
-                    on_copy(copy)
-            finally:
-                copy.close()
-            if before_replace is not None:
-                before_replace()
-            partial.replace(target)
+        _copy_into(source, partial, on_copy=on_copy, while_claimed=put_in_place)
     except BaseException as error:
         partial.unlink(missing_ok=True)
         if isinstance(error, OSError | sqlite3.Error) and is_disk_full(error, target):

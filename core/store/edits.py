@@ -180,9 +180,16 @@ def decode_changes(encoded: str) -> list[Change]:
     return [_decode(item) for item in json.loads(encoded)]
 
 
-def _renumber(connection: sqlite3.Connection, channel: str, old: int, new: int) -> None:
-    """A programme put back under a new id (its own was taken by another channel since):
-    the older changes that name it, still to be undone, name the new id."""
+def _renumber(connection: sqlite3.Connection, channel: str, renumbered: dict[int, int]) -> None:
+    """Programmes put back under new ids (their own were taken by another channel since):
+    the older changes that name them, still to be undone, name the new ids.
+
+    One pass with the whole map (old id to new): each pending entry is read and rewritten
+    once, however many programmes an undo put back (it was once per programme, so undoing
+    a large fix took entries × programmes). It also reads every id as it was: a new id may
+    be another programme's old one (ids are reused), which renaming one id after another
+    would have renamed twice.
+    """
     rows = connection.execute(
         "SELECT id, channel, changes FROM undo_entry WHERE undone = 0 "
         "AND (channel = ? OR channel IS NULL)",
@@ -190,18 +197,21 @@ def _renumber(connection: sqlite3.Connection, channel: str, old: int, new: int) 
     ).fetchall()
     for entry, target, encoded in rows:
         data = json.loads(encoded)
+        changed = False
         if target is None:  # a dedupe: the programmes it re-pointed, by id
             for item in data["programmes"]:
-                item[0] = new if item[0] == old else item[0]
+                if item[0] in renumbered:
+                    item[0], changed = renumbered[item[0]], True
         else:
             for item in data:
                 for name in ("delete", "replace"):
-                    if item.get(name) == old:
-                        item[name] = new
-        connection.execute(
-            "UPDATE undo_entry SET changes = ? WHERE id = ?",
-            (json.dumps(data, ensure_ascii=False), entry),
-        )
+                    if item.get(name) in renumbered:
+                        item[name], changed = renumbered[item[name]], True
+        if changed:
+            connection.execute(
+                "UPDATE undo_entry SET changes = ? WHERE id = ?",
+                (json.dumps(data, ensure_ascii=False), entry),
+            )
 
 
 def _insert_channel(connection: sqlite3.Connection, channel: Channel) -> int:
@@ -240,6 +250,7 @@ def _apply(
     inverse: list[Change] = []
     lines: list[str] = []
     longest = 0
+    renumbered: dict[int, int] = {}
     for change in changes:
         if isinstance(change, Delete):
             old, source = _stored(connection, key, change.programme_id, channel)
@@ -261,20 +272,24 @@ def _apply(
             lines.append(describe_change(change, old, zone))
             result.replaced += 1
         else:
-            new_id = _insert(connection, channel, change, row)
+            new_id = _insert(connection, change, row)
+            if change.keep_id is not None and new_id != change.keep_id:
+                renumbered.setdefault(change.keep_id, new_id)  # put back twice: the first stands
             inverse.append(Delete(new_id))
             lines.append(describe_change(change, None, zone))
             result.inserted.append(new_id)
+    if renumbered:
+        _renumber(connection, channel, renumbered)
     inverse.reverse()
     return inverse, longest, lines
 
 
-def _insert(
-    connection: sqlite3.Connection, channel: str, change: Insert, row: tuple[Any, ...]
-) -> int:
-    """Insert a programme: one put back by an undo under its own id and import if it can."""
+def _insert(connection: sqlite3.Connection, change: Insert, row: tuple[Any, ...]) -> int:
+    """Insert a programme: one put back by an undo under its own id and import if it can.
+
+    Another channel's programme may have that id now: then under a new one, which the
+    caller renumbers (:func:`_renumber`)."""
     wanted = change.keep_id
-    # another channel's programme may have that id now: then a new one, and renumbering
     if (
         wanted is not None
         and not connection.execute("SELECT 1 FROM programme WHERE id = ?", (wanted,)).fetchone()
@@ -288,10 +303,7 @@ def _insert(
     cursor = connection.execute(
         f"INSERT INTO programme ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", row
     )
-    new_id = int(cursor.lastrowid or 0)
-    if change.keep_id is not None:
-        _renumber(connection, channel, change.keep_id, new_id)
-    return new_id
+    return int(cursor.lastrowid or 0)
 
 
 def apply_changes(

@@ -3,6 +3,7 @@ store the change found: fixes, edits, plans and dedupes, per channel or overall.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from core.planner import apply_plan, make_plan, single_group
 from core.rules.fixes import apply_fix, plan_fix
 from core.samples import load_samples
 from core.store import Store, import_file
-from core.store.edits import Delete, Replace, apply_changes
+from core.store.edits import Change, Delete, Replace, apply_changes
 from core.store.library import apply_merges, find_duplicate_assets
 from core.store.undo import pending_undos, undo
 from tests.store.helpers import ACTOR, new_store
@@ -162,17 +163,12 @@ def test_an_undo_after_someone_else_changed_the_channel_is_refused(
     assert _state(store) == after_import
 
 
-def test_a_programme_whose_id_went_to_another_channel_comes_back_and_older_undos_follow(
-    store: Store, tmp_path: Path
+def _edit_then_lose_ids(
+    store: Store, channel: str, tmp_path: Path, *edits: Sequence[Change]
 ) -> None:
-    (last, channel) = store.connection.execute(
-        "SELECT programme.id, xmltv_id FROM programme JOIN channel ON channel.id = channel_id "
-        "ORDER BY programme.id DESC LIMIT 1"
-    ).fetchone()
-    programme = next(p for p in store.programmes(channel) if p.id == last)
-    retitled = replace(programme, titles=(Text("Retitled"),), id=None)
-    before = list(store.programmes(channel))
-    for change in ([Replace(last, retitled)], [Delete(last)]):
+    """Apply ``edits`` to ``channel`` one by one, then import a channel whose one programme
+    takes the lowest free id (one the edits deleted)."""
+    for change in edits:
         apply_changes(
             store,
             channel,
@@ -189,8 +185,55 @@ def test_a_programme_whose_id_went_to_another_channel_comes_back_and_older_undos
         'channel="other.example.org"><title>Takes the id</title></programme></tv>'
     )
     import_file(store, other, actor=ACTOR)
+
+
+def test_a_programme_whose_id_went_to_another_channel_comes_back_and_older_undos_follow(
+    store: Store, tmp_path: Path
+) -> None:
+    (last, channel) = store.connection.execute(
+        "SELECT programme.id, xmltv_id FROM programme JOIN channel ON channel.id = channel_id "
+        "ORDER BY programme.id DESC LIMIT 1"
+    ).fetchone()
+    programme = next(p for p in store.programmes(channel) if p.id == last)
+    retitled = replace(programme, titles=(Text("Retitled"),), id=None)
+    before = list(store.programmes(channel))
+    _edit_then_lose_ids(store, channel, tmp_path, [Replace(last, retitled)], [Delete(last)])
     assert next(iter(store.programmes("other.example.org"))).id == last
     undo(store, actor=ACTOR, channel=channel)
     undo(store, actor=ACTOR, channel=channel)  # names the programme by its new id
     assert list(store.programmes(channel)) == before
     assert next(iter(store.programmes("other.example.org"))).title == "Takes the id"
+
+
+def test_programmes_put_back_under_ids_that_were_each_others_keep_their_older_undos(
+    store: Store, tmp_path: Path
+) -> None:
+    """Ids are reused: the first programme put back takes the next free id, which is the
+    second one's old id, so the second moves on again. The retitles still to be undone must
+    follow each programme to its own new id, not both to the last one."""
+    (channel,) = store.connection.execute(
+        "SELECT xmltv_id FROM programme JOIN channel ON channel.id = channel_id "
+        "ORDER BY programme.id DESC LIMIT 1"
+    ).fetchone()
+    top = sorted(store.programmes(channel), key=lambda p: p.id or 0)[-2:]
+    lower, upper = (p.id or 0 for p in top)
+    assert (
+        upper
+        == lower + 1
+        == store.connection.execute("SELECT max(id) FROM programme").fetchone()[0]
+    )
+    before = [(p.id, p.title) for p in store.programmes(channel)]
+    retitles = [
+        Replace(p.id or 0, replace(p, titles=(Text(f"Retitled {p.id}"),), id=None)) for p in top
+    ]
+    # deleted upper first, so the undo puts lower back first
+    _edit_then_lose_ids(store, channel, tmp_path, retitles, [Delete(upper), Delete(lower)])
+    assert next(iter(store.programmes("other.example.org"))).id == lower
+    undo(store, actor=ACTOR, channel=channel)  # lower comes back as upper, upper as upper + 1
+    back = {p.title: p.id for p in store.programmes(channel)}
+    assert [back[f"Retitled {lower}"], back[f"Retitled {upper}"]] == [upper, upper + 1]
+    undo(store, actor=ACTOR, channel=channel)  # the retitles, by the new ids
+    renamed = {lower: upper, upper: upper + 1}
+    assert [(p.id, p.title) for p in store.programmes(channel)] == [
+        (renamed.get(identifier or 0, identifier), title) for identifier, title in before
+    ]
