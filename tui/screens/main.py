@@ -241,6 +241,8 @@ class MainScreen(Screen[None]):
         if not job.state.finished:
             return
         self.update_status()
+        if job.kind == "preview":  # its dialog says how it ended
+            return
         if job.kind == "check" and job.state is JobState.SUCCEEDED:
             self.checked = True
             self._apply_findings(job.result)
@@ -443,6 +445,7 @@ class MainScreen(Screen[None]):
                     start=request.start,
                     stop=request.stop,
                     force=request.force,
+                    filler=request.filler,
                     should_stop=job.should_stop,
                 )
 
@@ -537,7 +540,9 @@ class MainScreen(Screen[None]):
                 result.programme,
             )
 
-        self.app.push_screen(EditDialog(event.kind, channel, programme), edited)
+        facts = self.store.channel_facts().get(channel)
+        zone = channel_zone(facts.timezone if facts else None)
+        self.app.push_screen(EditDialog(event.kind, channel, programme, zone), edited)
 
     def _when(self, channel: str, programme: Programme) -> str:
         """When a programme starts, as the operator reads it: in the channel's zone."""
