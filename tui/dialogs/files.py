@@ -19,7 +19,7 @@ from core.formats import FORMATS
 from core.inspection import Inspection, inspect_file
 from core.store import EXPORT_FORMATS
 from core.timeargs import parse_instant
-from tui.dialogs.form import Choice, Dialog, PreviewDialog, buttons, field, in_dialog
+from tui.dialogs.form import FIELDS, Choice, Dialog, PreviewDialog, buttons, field, in_dialog
 from tui.literal import literal, literal_lines, literal_text, problem
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ class ImportDialog(PreviewDialog[ImportRequest]):
     def show_problem(self, message: str) -> None:
         self.inspected = None
         self.import_when_ready = False
-        shown = in_dialog(message, {"format": "Format", "channel": "Channel"})
+        shown = in_dialog(message, FIELDS["import"])
         self.query_one("#preview", Static).update(problem(shown, "cannot import: "))
         self.query_one("#import", Button).disabled = True
 
@@ -225,8 +225,7 @@ _TARGETS = {
     "playlist": "playlist.m3u",
     "ffplayout": "playlists",
 }
-FIELDS = {"filler": "Filler", "from": "From", "to": "To", "channel": "Channel", "force": "To"}
-"""The command line's options, as this dialog's fields (errors name the field)."""
+_LABELS = {"from": "From", "to": "To"}
 
 _FILLED = ("playlist", "ffplayout")
 """The formats that play back to back, so fill their gaps from a Filler group."""
@@ -348,7 +347,7 @@ class ExportDialog(Dialog[ExportRequest]):
             False,
             filler or None,
         )
-        if target.exists() and target.is_file():
+        if target.is_file() or (target.is_dir() and any(target.iterdir())):
             from tui.dialogs.simple import Confirm
 
             def decided(overwrite: bool | None) -> None:
@@ -358,7 +357,8 @@ class ExportDialog(Dialog[ExportRequest]):
             self.app.push_screen(
                 Confirm(
                     "Overwrite?",
-                    f"{target} exists. Replace it with this export?",
+                    f"{target} exists. Replace {'its files' if target.is_dir() else 'it'}"
+                    " with this export?",
                     "Overwrite",
                     "Keep it",
                 ),
@@ -372,4 +372,4 @@ class ExportDialog(Dialog[ExportRequest]):
         try:
             return parse_instant(text, relative_to=relative_to) if text else None
         except ValueError as error:
-            raise ValueError(f"{FIELDS[name]}: {error}") from None
+            raise ValueError(f"{_LABELS[name]}: {error}") from None

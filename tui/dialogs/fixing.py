@@ -10,13 +10,10 @@ from textual.widgets import Button, Label, Static
 from core.engine import Engine
 from core.rules.findings import FIXES
 from core.rules.fixes import FixPlan, plan_fix
-from tui.dialogs.form import Choice, PreviewDialog, buttons, field, in_dialog
+from tui.dialogs.form import FIELDS, Choice, PreviewDialog, buttons, field, in_dialog
 from tui.literal import literal_lines, literal_text, problem
 
 __all__ = ["FixDialog"]
-
-FIELDS = {"group": "Fill from", "policy": "Policy", "channel": "Scope"}
-"""The command line's options, as this dialog's fields (errors name the field)."""
 
 
 class FixDialog(PreviewDialog[FixPlan]):
@@ -34,6 +31,7 @@ class FixDialog(PreviewDialog[FixPlan]):
         self.channel = channel
         self.groups = groups
         self.plan: FixPlan | None = None
+        self.asked: tuple[str, str, str | None] | None = None  # the options last previewed
 
     def compose(self) -> ComposeResult:
         policies = FIXES.get(self.kind, ())
@@ -85,8 +83,8 @@ class FixDialog(PreviewDialog[FixPlan]):
         self.set_choice("#policy", remembered.get("policy"))
         if self.query("#group"):
             self.set_choice("#group", remembered.get("group"))
-        self.refresh_preview()
         self.query_one("#policy").focus()
+        self.refresh_preview()  # focuses Fill from when a fill still needs its group
 
     def on_select_changed(self) -> None:
         self.refresh_preview()
@@ -96,6 +94,7 @@ class FixDialog(PreviewDialog[FixPlan]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "preview-button":
+            self.asked = None  # asked for again: the store may have changed meanwhile
             self.refresh_preview()
         elif event.button.id == "apply":
             self.action_confirm()
@@ -120,6 +119,9 @@ class FixDialog(PreviewDialog[FixPlan]):
         policy = self._choice("#policy")
         scope = self._choice("#scope")
         group = self._choice("#group") or None if self.query("#group") else None
+        if (policy, scope, group) == self.asked:  # a select said it changed to what it was
+            return
+        self.asked = (policy, scope, group)
         self.plan = None
         self.query_one("#apply", Button).disabled = True
         if policy == "fill" and group is None:  # said here, before the core asks for --group
@@ -141,7 +143,7 @@ class FixDialog(PreviewDialog[FixPlan]):
         )
 
     def show_problem(self, message: str) -> None:
-        self.query_one("#preview", Static).update(problem(in_dialog(message, FIELDS)))
+        self.query_one("#preview", Static).update(problem(in_dialog(message, FIELDS["fix"])))
 
     def show_result(self, plan: FixPlan) -> None:
         self.plan = plan

@@ -40,6 +40,7 @@ __all__ = [
     "field",
     "hint",
     "in_dialog",
+    "job_trouble",
     "recall",
     "remember",
 ]
@@ -164,13 +165,36 @@ def _plain(prompt: object) -> str:
 _FLAG = re.compile(r"(?:\b(add|give|with|pass)\s+)?--([a-z][a-z-]*)(?:\s+[A-Z]+\b)?")
 
 
+FIELDS: dict[str, dict[str, str]] = {
+    "plan": {
+        "channel": "Channel",
+        "from": "From",
+        "to": "To",
+        "group": "Group",
+        "template": "Template",
+        "filler": "Filler",
+        "seed": "Seed",
+        "grid": "Grid",
+        "order": "Order",
+    },
+    "fix": {"group": "Fill from", "policy": "Policy", "channel": "Scope"},
+    "export": {"filler": "Filler", "from": "From", "to": "To", "channel": "Channel"},
+    "import": {"format": "Format", "channel": "Channel"},
+}
+"""Per dialog (and the kind of job it starts): the command line's options as its fields."""
+
+
+_FIX = re.compile(r"`?scheduleflow fix (\w+)(?:\s+--[a-z-]+(?:\s+[^\s`-][^\s`]*)?)*`?")
+"""A fix the core suggests as a command: in the TUI it is ``f`` on a finding of its kind."""
+
+
 def in_dialog(text: str, fields: Mapping[str, str]) -> str:
     """The core's one line with its command-line options named as the dialog's fields.
 
     The core speaks to the command line ("fill needs a library group — add --group NAME");
     in a dialog that sends the operator looking for a flag they cannot type. ``fields``
-    maps an option (``group``) to the field's label (``Fill from``); ``scheduleflow fix gap``
-    becomes the key that does it.
+    maps an option (``group``) to the field's label (``Fill from``); a suggested
+    ``scheduleflow fix gap …`` becomes the key that does it.
     """
 
     def named(match: re.Match[str]) -> str:
@@ -182,8 +206,18 @@ def in_dialog(text: str, fields: Mapping[str, str]) -> str:
             return label
         return f"in the {label} field" if verb == "with" else f"use the {label} field"
 
-    text = text.replace("`scheduleflow fix gap`", "f on a gap finding")
+    text = _FIX.sub(lambda match: f"f on {_a(match.group(1))} finding", text)
     return _FLAG.sub(named, text)
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def job_trouble(kind: str, text: str) -> str:
+    """A failed job's line, with the options named as the fields of the dialog that
+    started a job of ``kind`` (an export's "give --filler GROUP" names the Filler field)."""
+    return in_dialog(text, FIELDS.get(kind, {}))
 
 
 # -- what the operator chose last (for the session) -----------------------------------------

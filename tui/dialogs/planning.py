@@ -15,7 +15,7 @@ from core.errors import ScheduleFlowError
 from core.planner import Plan, load_template, make_plan, single_group
 from core.planner.templates import Template
 from core.timeargs import parse_duration, parse_instant
-from tui.dialogs.form import Choice, PreviewDialog, buttons, field, in_dialog
+from tui.dialogs.form import FIELDS, Choice, PreviewDialog, buttons, field, in_dialog
 from tui.literal import literal_lines, literal_text, problem
 
 __all__ = ["PlanDialog", "default_window"]
@@ -31,19 +31,6 @@ def default_window(last_stop: datetime | None, now: datetime) -> tuple[datetime,
         start = last_stop
     return start, start + timedelta(days=1)
 
-
-FIELDS = {
-    "channel": "Channel",
-    "from": "From",
-    "to": "To",
-    "group": "Group",
-    "template": "Template",
-    "filler": "Filler",
-    "seed": "Seed",
-    "grid": "Grid",
-    "order": "Order",
-}
-"""The command line's options, as this dialog's fields (errors name the field)."""
 
 _REMEMBERED = ("group", "order", "grid", "filler")
 
@@ -208,7 +195,7 @@ class PlanDialog(PreviewDialog[Plan]):
 
     def show_problem(self, message: str) -> None:
         self.apply_when_ready = False
-        self.query_one("#preview", Static).update(problem(in_dialog(message, FIELDS)))
+        self.query_one("#preview", Static).update(problem(in_dialog(message, FIELDS["plan"])))
 
     def show_result(self, plan: Plan) -> None:
         self.plan = plan

@@ -36,6 +36,7 @@ from tui.dialogs.details import finding_details
 from tui.dialogs.editing import EditDialog, EditResult
 from tui.dialogs.files import ExportDialog, ExportRequest, ImportDialog, ImportRequest
 from tui.dialogs.fixing import FixDialog
+from tui.dialogs.form import job_trouble
 from tui.dialogs.planning import PlanDialog
 from tui.dialogs.settings import SettingsDialog, SettingsResult
 from tui.dialogs.simple import Ask, Confirm
@@ -271,7 +272,7 @@ class MainScreen(Screen[None]):
                 self._refresh_after_change()
             else:
                 self.notify(
-                    f"{job.label}: {job.error_message}",
+                    f"{job.label}: {job_trouble(job.kind, job.error_message or '')}",
                     severity="error",
                     title="Failed",
                     timeout=10,
