@@ -54,8 +54,8 @@ def _jobs(app, kind: str) -> list:  # type: ignore[no-untyped-def, type-arg]
 OPENERS = {
     "plan": (["P"], PlanDialog, ["Channel", "Filler", "Apply", "Cancel", "ctrl+s apply"]),
     "import": (["I"], ImportDialog, ["File", "Replace", "Import", "Cancel", "esc cancel"]),
-    "export": (["E"], ExportDialog, ["Format", "To file", "Export", "Cancel", "ctrl+s export"]),
-    "settings": (["S"], SettingsDialog, ["Videos in", "Save", "Cancel", "ctrl+s save"]),
+    "export": (["E"], ExportDialog, ["Format", "File", "Export", "Cancel", "ctrl+s export"]),
+    "settings": (["S"], SettingsDialog, ["Videos in", "Save", "Cancel", "enter/ctrl+s save"]),
     "add": (["3", "a"], EditDialog, ["Title", "Video", "Save", "Cancel", "ctrl+s save"]),
     "move": (["3", "m"], EditDialog, ["Start", "later/earlier", "Save", "Cancel"]),
     "trim": (["3", "e"], EditDialog, ["End", "Save", "Cancel", "esc cancel"]),

@@ -132,14 +132,12 @@ class ImportDialog(PreviewDialog[ImportRequest]):
         self.set_choice("#format", remembered.get("format"))
         self.query_one("#path").focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "path":
-            self.preview()
-        else:
-            self.action_confirm()
+    def on_input_submitted(self) -> None:
+        """Enter in any field previews; ``ctrl+s`` imports."""
+        self.preview()
 
     def on_choice_submitted(self) -> None:
-        self.action_confirm()
+        self.preview()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "inspect":
@@ -268,7 +266,7 @@ class ExportDialog(Dialog[ExportRequest]):
                 yield field("From", Input(placeholder="today, -2d, ISO time", id="from"))
                 yield field("To", Input(placeholder="+7d (after From), ISO", id="to"))
             yield field(
-                "To file",
+                "File",
                 Input(
                     "guide.xml",
                     placeholder="destination file (folder for ffplayout)",

@@ -29,7 +29,7 @@ class SettingsResult:
 
 
 class SettingsDialog(Dialog[SettingsResult]):
-    """Rule settings of the chosen channel, and the theme; ``ctrl+s`` (or ``enter`` in a
+    """Rule settings of the chosen channel, and the theme; ``ctrl+s`` (or ``enter`` in any
     field) saves, ``esc`` cancels."""
 
     def __init__(
@@ -109,7 +109,7 @@ class SettingsDialog(Dialog[SettingsResult]):
                     yield Static("[dim]Only an admin may change rule settings.[/]")
             yield Static("", id="problem")
             yield buttons(
-                "ctrl+s save · esc cancel",
+                "enter/ctrl+s save · esc cancel",
                 Button("Save", variant="primary", id="save"),
                 Button("Cancel", id="cancel"),
             )
@@ -121,6 +121,9 @@ class SettingsDialog(Dialog[SettingsResult]):
             self.dismiss(None)
 
     def on_input_submitted(self) -> None:
+        self.action_confirm()
+
+    def on_choice_submitted(self) -> None:
         self.action_confirm()
 
     def action_confirm(self) -> None:
