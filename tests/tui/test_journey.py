@@ -6,6 +6,8 @@ each take fewer than twelve)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from core.engine import Engine
 from core.jobs import JobState
 from core.store import Store, import_file
 from tests.store.helpers import ACTOR
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import _template, wait_for
+from tests.tui.test_tmux import _keys, _screen, _wait, start_session
 from tui.app import ScheduleFlowApp
 from tui.dialogs.details import Details
 from tui.dialogs.files import ExportDialog, ImportDialog
@@ -160,3 +163,34 @@ async def test_an_operators_night_by_keys_at_80x24(night: ScheduleFlowApp) -> No
         "export XMLTV": 2,
     }
     assert press.counts["plan a day"] < 12 and press.counts["fix it with a preview"] < 12
+
+
+@pytest.fixture
+def terminal(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """ScheduleFlow on the demo schedules in tmux at 80×24; the session's name."""
+    home = tmp_path / "terminal"
+    home.mkdir()
+    shutil.copy(_template(tmp_path_factory), home / "scheduleflow.db")
+    name = start_session(home)
+    yield name
+    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_ctrl_s_and_type_ahead_reach_a_dialog_through_a_real_terminal(terminal: str) -> None:
+    """``ctrl+s`` is XOFF to a terminal with flow control on: it must reach the app (Textual
+    turns ``ixon`` off) and apply the plan, as in the Pilot test above."""
+    name = terminal
+    _wait(name, "Timeline")
+    _keys(name, "P")
+    _wait(name, "Plan from the library")
+    _keys(name, "N", "Enter")  # type-ahead: News; preview
+    _wait(name, "0 replaced")
+    _keys(name, "C-s")
+    _keys(name, "5")  # jobs and log
+    deadline = time.monotonic() + 30
+    while not any(
+        line.startswith("│ plan ") and "succeeded" in line for line in _screen(name).splitlines()
+    ):
+        assert time.monotonic() < deadline, _screen(name)
+        time.sleep(0.2)  # polling a real terminal: nothing to wait on but its screen
+    assert "Plan from the library" not in _screen(name)
