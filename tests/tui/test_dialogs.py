@@ -253,6 +253,10 @@ async def test_the_plan_dialog_names_its_fields_in_the_cores_errors(make_app) ->
         preview = dialog.query_one("#preview", Static)
         await wait_for(pilot, lambda: "window is empty" in str(preview.render()))
         assert "To must come after From" in str(preview.render())
+        dialog.query_one("#from", Input).value = "next tuesday"  # the form's own mistake
+        dialog.query_one("#from", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "From: 'next tuesday'" in str(preview.render()))
 
 
 async def test_the_export_dialog_offers_a_filler_for_playout_formats(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 from core.clock import span_text
 from core.models import Programme, Text
 from core.timeargs import parse_duration, parse_instant
-from tui.dialogs.form import Dialog, buttons, field
+from tui.dialogs.form import Dialog, buttons, field, named
 from tui.literal import literal, problem
 
 __all__ = ["EditDialog", "EditResult", "moment_from"]
@@ -189,19 +189,22 @@ class EditDialog(Dialog[EditResult]):
             if not title:
                 raise ValueError("give the programme a Title")
             base = programme.stop if programme and programme.stop else datetime.now(UTC)
-            start = moment_from(self._value("start"), base, self.zone)
-            stop = start + parse_duration(self._value("length"))
+            start = named("Start", lambda: moment_from(self._value("start"), base, self.zone))
+            stop = start + named("Length", lambda: parse_duration(self._value("length")))
             locator = self._value("locator") or None
             return EditResult(
                 None, Programme(self.channel, start, stop, titles=(Text(title),), locator=locator)
             )
         assert programme is not None
         if self.kind == "move":
-            start = moment_from(self._value("start"), programme.start, self.zone)
+            start = named(
+                "Start", lambda: moment_from(self._value("start"), programme.start, self.zone)
+            )
             length = programme.stop - programme.start if programme.stop else None
             moved = replace(programme, start=start, stop=start + length if length else None)
             return EditResult(programme, moved)
-        stop = moment_from(self._value("stop"), programme.stop or programme.start, self.zone)
+        end = programme.stop or programme.start
+        stop = named("End", lambda: moment_from(self._value("stop"), end, self.zone))
         if stop <= programme.start:
             raise ValueError("the End must come after the start")
         return EditResult(programme, replace(programme, stop=stop))

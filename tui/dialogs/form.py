@@ -41,6 +41,7 @@ __all__ = [
     "hint",
     "in_dialog",
     "job_trouble",
+    "named",
     "recall",
     "remember",
 ]
@@ -212,6 +213,15 @@ def in_dialog(text: str, fields: Mapping[str, str]) -> str:
 
 def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def named(label: str, read: Callable[[], R]) -> R:
+    """``read()``, with the field's label in front of its ValueError: the form's own
+    mistakes say which field holds them ("From: 'next tuesday' is not a time …")."""
+    try:
+        return read()
+    except ValueError as error:
+        raise ValueError(f"{label}: {error}") from None
 
 
 def job_trouble(kind: str, text: str) -> str:

@@ -15,7 +15,7 @@ from core.errors import ScheduleFlowError
 from core.planner import Plan, load_template, make_plan, single_group
 from core.planner.templates import Template
 from core.timeargs import parse_duration, parse_instant
-from tui.dialogs.form import FIELDS, Choice, PreviewDialog, buttons, field, in_dialog
+from tui.dialogs.form import FIELDS, Choice, PreviewDialog, buttons, field, in_dialog, named
 from tui.literal import literal_lines, literal_text, problem
 
 __all__ = ["PlanDialog", "default_window"]
@@ -155,8 +155,8 @@ class PlanDialog(PreviewDialog[Plan]):
             channel = self._value("#channel")
             if not channel:
                 raise ValueError("give the Channel (a channel id)")
-            start = parse_instant(self._value("#from"))
-            stop = parse_instant(self._value("#to"), relative_to=start)
+            start = named("From", lambda: parse_instant(self._value("#from")))
+            stop = named("To", lambda: parse_instant(self._value("#to"), relative_to=start))
             template: Template
             if self._value("#template"):
                 template = load_template(Path(self._value("#template")).expanduser())
@@ -167,7 +167,9 @@ class PlanDialog(PreviewDialog[Plan]):
                 )
             else:
                 raise ValueError("choose a Group (type its first letters) or give a Template")
-            seed = int(self._value("#seed")) if self._value("#seed") else None
+            seed = (
+                named("Seed", lambda: int(self._value("#seed"))) if self._value("#seed") else None
+            )
             grid = parse_duration(self._value("#grid")) if self._value("#grid") else None
         except (ValueError, ScheduleFlowError) as error:  # the form's own mistakes
             self._stale()
