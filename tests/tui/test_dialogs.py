@@ -358,3 +358,49 @@ async def test_a_preview_shows_the_cores_line_and_hides_an_unexpected_errors_tex
         await wait_for(pilot, lambda: "nothing to do" in str(preview.render()))
         assert "use the Fill from field" in str(preview.render())
         assert app.is_running
+
+
+async def test_enter_confirms_a_delete_and_esc_keeps_the_programme(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await _started(app, pilot)
+        await pilot.press("3", "d")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, Confirm))
+        assert _jobs(app, "edit") == []
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: [j.state for j in _jobs(app, "edit")] == [JobState.SUCCEEDED])
+
+
+async def test_the_fix_and_export_dialogs_offer_the_last_choices_again(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await _started(app, pilot)
+        await _on_finding(app, pilot, "gap")
+        await pilot.press("f", "F", "i")
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.plan is not None and dialog.plan.changes > 0)
+        await pilot.press("escape")  # cancelled: nothing is remembered
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FixDialog))
+        assert app.screen.query_one("#group", Choice).value is Choice.NULL
+        await pilot.press("F", "i")
+        await wait_for(pilot, lambda: app.screen.plan is not None)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: [j.state for j in _jobs(app, "fix")] == [JobState.SUCCEEDED])
+        await _on_finding(app, pilot, "gap")
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FixDialog))
+        assert app.screen.query_one("#group", Choice).value == "Filler"
+        await pilot.press("escape", "E", "j")  # export: json
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#target", Input).value = str(tmp_path / "schedule.json")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: [j.state for j in _jobs(app, "export")] == [JobState.SUCCEEDED])
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        assert app.screen.query_one("#format", Choice).value == "json"
