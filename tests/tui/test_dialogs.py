@@ -400,7 +400,9 @@ async def test_the_fix_and_export_dialogs_offer_the_last_choices_again(make_app,
         assert isinstance(dialog, ExportDialog)
         dialog.query_one("#target", Input).value = str(tmp_path / "schedule.json")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: [j.state for j in _jobs(app, "export")] == [JobState.SUCCEEDED])
+        await wait_for(
+            pilot, lambda: [j.state for j in _jobs(app, "export")] == [JobState.SUCCEEDED]
+        )
         await pilot.press("E")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
         assert app.screen.query_one("#format", Choice).value == "json"
