@@ -380,13 +380,16 @@ async def test_the_fix_and_export_dialogs_offer_the_last_choices_again(make_app,
     async with app.run_test(size=SMALL) as pilot:
         await _started(app, pilot)
         await _on_finding(app, pilot, "gap")
-        await pilot.press("f", "F", "i")
+        await pilot.press("f")
         dialog = app.screen
+        await wait_for(pilot, lambda: dialog.query_one("#group").has_focus)
+        await pilot.press("F", "i")
         await wait_for(pilot, lambda: dialog.plan is not None and dialog.plan.changes > 0)
         await pilot.press("escape")  # cancelled: nothing is remembered
         await pilot.press("f")
         await wait_for(pilot, lambda: isinstance(app.screen, FixDialog))
         assert app.screen.query_one("#group", Choice).value is Choice.NULL
+        await wait_for(pilot, lambda: app.screen.query_one("#group").has_focus)
         await pilot.press("F", "i")
         await wait_for(pilot, lambda: app.screen.plan is not None)
         await pilot.press("ctrl+s")
