@@ -128,9 +128,11 @@ async def test_a_plan_takes_four_keys_and_the_group_is_remembered(make_app) -> N
     async with app.run_test(size=SMALL) as pilot:
         await _started(app, pilot)
         keys = ["P", "N", "enter", "ctrl+s"]  # open, type-ahead "News", preview, apply
-        await pilot.press(*keys[:3])
+        await pilot.press(keys[0])
+        await wait_for(pilot, lambda: app.screen.query_one("#group").has_focus)
         dialog = app.screen
         assert isinstance(dialog, PlanDialog)
+        await pilot.press(*keys[1:3])
         await wait_for(pilot, lambda: dialog.plan is not None)
         assert "News" in _shown(app)
         await pilot.press(keys[3])
@@ -145,7 +147,10 @@ async def test_ctrl_s_before_a_preview_works_the_plan_out_then_applies_it(make_a
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await _started(app, pilot)
-        await pilot.press("P", "N", "ctrl+s")
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlanDialog))
+        await wait_for(pilot, lambda: app.screen.query_one("#group").has_focus)
+        await pilot.press("N", "ctrl+s")
         await wait_for(pilot, lambda: [j.state for j in _jobs(app, "plan")] == [JobState.SUCCEEDED])
 
 

@@ -139,6 +139,7 @@ async def test_an_operators_night_by_keys_at_80x24(night: ScheduleFlowApp) -> No
         await press("P")
         dialog = app.screen
         assert isinstance(dialog, PlanDialog)
+        await wait_for(pilot, lambda: dialog.query_one("#group").has_focus)
         await press("N", "enter")  # type-ahead: News; preview
         await wait_for(pilot, lambda: dialog.plan is not None)
         assert "News" in _shown(app) and f"'{dialog.plan.added[0].title}'" in _preview(app)
