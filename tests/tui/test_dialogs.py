@@ -195,6 +195,8 @@ async def test_selects_jump_to_what_is_typed_and_keep_letters_from_the_app(make_
         assert app.is_running and isinstance(app.screen, PlanDialog)
         await pilot.press("space")
         assert filler.expanded  # space still opens the list
+        await pilot.press("escape")  # closes the list, not the dialog
+        assert not filler.expanded and isinstance(app.screen, PlanDialog)
 
 
 async def test_a_page_key_before_the_list_is_laid_out_does_not_crash(make_app) -> None:  # type: ignore[no-untyped-def]
