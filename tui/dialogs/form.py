@@ -30,7 +30,7 @@ from core.engine import Engine, StoreOperation
 from core.errors import ScheduleFlowError
 from core.jobs import Job, JobState
 from core.store import Store
-from tui.literal import literal, problem
+from tui.literal import problem
 
 __all__ = [
     "Choice",
@@ -352,7 +352,3 @@ class PreviewDialog(Dialog[R]):
     def on_unmount(self) -> None:
         self.cancel_preview()
 
-
-def note(text: str) -> Static:
-    """A line of the dialog's own text."""
-    return Static(literal(text), classes="dialog-text")
