@@ -187,8 +187,10 @@ async def test_the_plan_dialog_lists_and_previews_hostile_groups_literally(make_
         dialog.query_one("#group").value = "[/]"
         dialog.query_one("#filler").value = GROUPS[1]
         await pilot.click("#preview-button")
-        # the groups chosen, as they are named
-        await _previewed(app, pilot, ["▊  [/]  ", "▊  [link=x]y[/link]"], f"Clip 0{SHOWN}")
+        # the groups chosen, as they are named (after their fields' labels)
+        await _previewed(
+            app, pilot, ["Group      [/]  ", "Filler     [link=x]y[/link]"], f"Clip 0{SHOWN}"
+        )
 
 
 async def test_the_fix_dialog_shows_the_channel_and_the_changes_literally(make_app) -> None:  # type: ignore[no-untyped-def]

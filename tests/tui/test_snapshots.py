@@ -198,3 +198,67 @@ def test_jobs_pane_newest_first_with_ids(snap_compare, snapshot_app) -> None:  #
         await pilot.pause()
 
     assert snap_compare(snapshot_app(), terminal_size=(80, 24), run_before=before)
+
+
+# -- every dialog at 80×24 (the smallest terminal an operator uses over SSH) -------------------
+async def _open_fix(pilot) -> None:  # type: ignore[no-untyped-def]
+    from tui.widgets.findings import FindingsTree
+
+    await pilot.press("4")
+    tree = pilot.app.screen.query_one(FindingsTree)
+    overlap = next(f for f in tree.findings if f.kind == "overlap")
+    tree.show_finding(overlap)
+    await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is overlap)
+    await pilot.press("f")
+    await wait_for(pilot, lambda: not pilot.app.screen.query_one("#apply").disabled)
+
+
+async def _plan_previewed(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("P")
+    dialog = pilot.app.screen
+    dialog.query_one("#channel").value = "loop.example.org"
+    dialog.query_one("#from").value = "2026-12-07T06:00Z"  # fixed: the default is "now"
+    dialog.query_one("#to").value = "2026-12-07T08:00Z"
+    dialog.query_one("#group").value = "Music videos"
+    dialog.query_one("#grid").value = "30m"
+    dialog.query_one("#filler").value = "Filler"
+    dialog.query_one("#to").focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not dialog.query_one("#apply").disabled)
+
+
+async def _import_previewed(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("I")
+    dialog = pilot.app.screen
+    path = dialog.query_one("#path")
+    path.value = "samples/sports-day.xml"
+    path.cursor_position = len(path.value)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not dialog.query_one("#import").disabled)
+
+
+async def _export_ffplayout(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("E", "f")  # type-ahead: ffplayout, which shows the Filler field
+
+
+SMALL_DIALOGS = {
+    "plan": _plan_previewed,
+    "fix": _open_fix,
+    "import": _import_previewed,
+    "export": ["E"],
+    "export-ffplayout": _export_ffplayout,
+    "settings": ["S"],
+    "add": ["3", "a"],
+    "move": ["3", "m", "plus", "1", "0", "m"],
+    "trim": ["3", "e"],
+    "delete": ["3", "d"],
+    "go-to": ["t"],
+    "help": ["question_mark"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SMALL_DIALOGS))
+def test_dialog_at_80x24(snap_compare, snapshot_app, name: str) -> None:  # type: ignore[no-untyped-def]
+    opener = SMALL_DIALOGS[name]
+    before = _dialog(opener) if isinstance(opener, list) else _dialog([], setup=opener)
+    assert snap_compare(snapshot_app(), terminal_size=(80, 24), run_before=before)

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from core.clock import span_text
 from core.formats import FORMATS
 from core.inspection import Inspection, inspect_file
 from core.store import EXPORT_FORMATS
 from core.timeargs import parse_instant
+from tui.dialogs.form import FIELDS, Choice, Dialog, PreviewDialog, buttons, field, in_dialog
 from tui.literal import literal, literal_lines, literal_text, problem
+
+if TYPE_CHECKING:
+    from core.engine import Engine
+    from tui.app import ScheduleFlowApp
+
+
+def _engine(dialog: Dialog[Any]) -> Engine:
+    """The session's engine (the app's): dialogs run their previews as its jobs."""
+    return cast("ScheduleFlowApp", dialog.app).engine
+
 
 __all__ = ["ExportDialog", "ExportRequest", "ImportDialog", "ImportRequest", "PathSuggester"]
 
@@ -69,87 +78,121 @@ def _describe(result: Inspection) -> Content:
     return literal_lines(lines)
 
 
-class ImportDialog(ModalScreen[ImportRequest | None]):
-    """Choose a file, see what it holds, import it."""
+class ImportDialog(PreviewDialog[ImportRequest]):
+    """Choose a file, see what it holds (``enter``), import it (``ctrl+s``).
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    The preview is an ``inspect`` of the file, run as a job of the session (role, timeout,
+    Jobs pane). ``ctrl+s`` before a preview works it out first, then imports.
+    """
 
     def __init__(self, start: str = "") -> None:
         super().__init__()
         self.start = start
         self.inspected: Inspection | None = None
+        self.import_when_ready = False
 
     def compose(self) -> ComposeResult:
+        self.engine = _engine(self)
         with Vertical(classes="dialog wide"):
             yield Label("Import a playlist, guide or schedule", classes="dialog-title")
-            yield Input(
-                self.start,
-                placeholder="path to an .m3u, .xml(.gz) or .json file",
-                suggester=PathSuggester(),
-                id="path",
+            yield field(
+                "File",
+                Input(
+                    self.start,
+                    placeholder="path to an .m3u, .xml(.gz) or .json file",
+                    suggester=PathSuggester(),
+                    id="path",
+                ),
+                wide=True,
             )
             with Horizontal(classes="dialog-row"):
-                yield Select(
-                    [(f, f) for f in ("auto", *FORMATS)],
-                    value="auto",
-                    allow_blank=False,
-                    id="format",
+                yield field(
+                    "Format",
+                    Choice(
+                        [(f, f) for f in ("auto", *FORMATS)],
+                        value="auto",
+                        allow_blank=False,
+                        id="format",
+                    ),
                 )
-                yield Input(placeholder="channel id (optional)", id="channel")
-                yield Checkbox("replace the range", id="replace")
+                yield field("Channel", Input(placeholder="id (optional)", id="channel"))
+            yield field(
+                "Replace", Checkbox("the range the file covers", id="replace", compact=True)
+            )
             yield Static("Type a path and press enter to preview it.", id="preview")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Preview", id="inspect")
-                yield Button("Import", variant="primary", id="import", disabled=True)
-                yield Button("Cancel", id="cancel")
+            yield buttons(
+                "enter preview · ctrl+s import · esc cancel",
+                Button("Preview", id="inspect"),
+                Button("Import", variant="primary", id="import", disabled=True),
+                Button("Cancel", id="cancel"),
+            )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "path":
-            self.preview()
+    def on_mount(self) -> None:
+        remembered = self.recall("import")
+        self.set_choice("#format", remembered.get("format"))
+        self.query_one("#path").focus()
+
+    def on_input_submitted(self) -> None:
+        """Enter in any field previews; ``ctrl+s`` imports."""
+        self.preview()
+
+    def on_choice_submitted(self) -> None:
+        self.preview()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "inspect":
             self.preview()
         elif event.button.id == "import":
-            self._accept()
+            self.action_confirm()
         else:
             self.dismiss(None)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "path":
+            self.inspected = None
             self.query_one("#import", Button).disabled = True
+
+    def on_select_changed(self) -> None:
+        self.inspected = None  # another format reads the file differently
+        self.query_one("#import", Button).disabled = True
 
     def preview(self) -> None:
         """Parse the file (without storing it) and show what it holds."""
         path = self.query_one("#path", Input).value.strip()
         if not path:
+            self.show_problem("give the File to import")
             return
         self.query_one("#preview", Static).update(literal(f"reading {path} …"))
-        self._inspect(Path(os.path.expanduser(path)), str(self.query_one("#format", Select).value))
+        chosen = Path(os.path.expanduser(path))
+        format = self.query_one("#format", Choice).text
+        self.start_preview(
+            lambda _store: inspect_file(chosen, format),
+            label=f"preview {chosen.name}",
+            permission="inspect",
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
-    def _inspect(self, path: Path, format: str) -> None:
-        try:
-            result = inspect_file(path, format)
-        except Exception as error:  # shown to the operator, never a traceback
-            self.app.call_from_thread(self._show_problem, str(error))
-            return
-        self.app.call_from_thread(self._show, result)
-
-    def _show(self, result: Inspection) -> None:
+    def show_result(self, result: Inspection) -> None:
         self.inspected = result
         self.query_one("#preview", Static).update(_describe(result))
         self.query_one("#import", Button).disabled = False
+        if self.import_when_ready:
+            self.action_confirm()
 
-    def _show_problem(self, message: str) -> None:
+    def show_problem(self, message: str) -> None:
         self.inspected = None
-        self.query_one("#preview", Static).update(problem(message, "cannot import: "))
+        self.import_when_ready = False
+        shown = in_dialog(message, FIELDS["import"])
+        self.query_one("#preview", Static).update(problem(shown, "cannot import: "))
         self.query_one("#import", Button).disabled = True
 
-    def _accept(self) -> None:
+    def action_confirm(self) -> None:
+        """Import what the preview showed; with no preview yet, preview and then import."""
         if self.inspected is None:
+            self.import_when_ready = True
+            self.preview()
             return
         channel = self.query_one("#channel", Input).value.strip() or None
+        self.remember("import", {"format": self.query_one("#format", Choice).text})
         self.dismiss(
             ImportRequest(
                 Path(os.path.expanduser(self.inspected.path)),
@@ -170,12 +213,26 @@ class ExportRequest:
     start: datetime | None
     stop: datetime | None
     force: bool
+    filler: str | None = None
 
 
-class ExportDialog(ModalScreen[ExportRequest | None]):
-    """Format, channels, range and destination; asks before overwriting."""
+_TARGETS = {
+    "xmltv": "guide.xml",
+    "json": "schedule.json",
+    "m3u": "lineup.m3u",
+    "playlist": "playlist.m3u",
+    "ffplayout": "playlists",
+}
+_LABELS = {"from": "From", "to": "To"}
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+_FILLED = ("playlist", "ffplayout")
+"""The formats that play back to back, so fill their gaps from a Filler group."""
+
+
+class ExportDialog(Dialog[ExportRequest]):
+    """Format, channels, range, destination and (for playout) a filler group; ``enter`` or
+    ``ctrl+s`` exports, asking before it overwrites a file. The format, channel and filler
+    chosen last are offered again (for this session)."""
 
     def __init__(self, channels: list[str], channel: str | None = None) -> None:
         super().__init__()
@@ -183,53 +240,86 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.channel = channel
 
     def compose(self) -> ComposeResult:
+        groups = [name for name, _ in _engine(self).store.groups()]
         with Vertical(classes="dialog wide"):
             yield Label("Export", classes="dialog-title")
             with Horizontal(classes="dialog-row"):
-                yield Select(
-                    [(f, f) for f in EXPORT_FORMATS], value="xmltv", allow_blank=False, id="format"
+                yield field(
+                    "Format",
+                    Choice(
+                        [(f, f) for f in EXPORT_FORMATS],
+                        value="xmltv",
+                        allow_blank=False,
+                        id="format",
+                    ),
                 )
-                yield Select(
-                    [("all channels", "*"), *[(literal_text(c), c) for c in self.channels]],
-                    value="*",
-                    allow_blank=False,
-                    id="channel",
+                yield field(
+                    "Channel",
+                    Choice(
+                        [("all channels", "*"), *[(literal_text(c), c) for c in self.channels]],
+                        value="*",
+                        allow_blank=False,
+                        id="channel",
+                    ),
                 )
             with Horizontal(classes="dialog-row"):
-                yield Input(placeholder="from (ISO time, today, -2d…)", id="from")
-                yield Input(placeholder="to (ISO time, +7d…)", id="to")
-            yield Input(
-                "guide.xml",
-                placeholder="destination file (folder for ffplayout)",
-                suggester=PathSuggester(),
-                id="target",
+                yield field("From", Input(placeholder="today, -2d, ISO time", id="from"))
+                yield field("To", Input(placeholder="+7d (after From), ISO", id="to"))
+            yield field(
+                "File",
+                Input(
+                    "guide.xml",
+                    placeholder="destination file (folder for ffplayout)",
+                    suggester=PathSuggester(),
+                    id="target",
+                ),
+                wide=True,
             )
+            filler = field(
+                "Filler",
+                Choice(
+                    [(literal_text(g), g) for g in groups],
+                    prompt="none: gaps stay (playlist and ffplayout)",
+                    id="filler",
+                ),
+                wide=True,
+            )
+            filler.id = "filler-field"
+            filler.display = False
+            yield filler
             yield Static("", id="problem")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Export", variant="primary", id="export")
-                yield Button("Cancel", id="cancel")
+            yield buttons(
+                "enter/ctrl+s export · esc cancel",
+                Button("Export", variant="primary", id="export"),
+                Button("Cancel", id="cancel"),
+            )
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_mount(self) -> None:
+        remembered = self.recall("export")
+        self.set_choice("#format", remembered.get("format"))
+        self.set_choice("#channel", remembered.get("channel"))
+        self.set_choice("#filler", remembered.get("filler"))
+        self.query_one("#format").focus()
+
+    def on_select_changed(self, event: Choice.Changed) -> None:
         if event.select.id == "format":
             target = self.query_one("#target", Input)
-            extension = {
-                "xmltv": "guide.xml",
-                "json": "schedule.json",
-                "m3u": "lineup.m3u",
-                "ffplayout": "playlists",
-            }.get(str(event.value), target.value)
-            target.value = extension
+            target.value = _TARGETS.get(str(event.value), target.value)
+            self.query_one("#filler-field").display = str(event.value) in _FILLED
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "export":
-            self._accept()
+            self.action_confirm()
         else:
             self.dismiss(None)
 
     def on_input_submitted(self) -> None:
-        self._accept()
+        self.action_confirm()
 
-    def _accept(self) -> None:
+    def on_choice_submitted(self) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
         try:
             start = self._instant("from")
             stop = self._instant("to", relative_to=start)
@@ -237,35 +327,36 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             self.query_one("#problem", Static).update(problem(str(error)))
             return
         target = Path(os.path.expanduser(self.query_one("#target", Input).value.strip()))
-        channel = str(self.query_one("#channel", Select).value)
+        format = self.query_one("#format", Choice).text
+        channel = self.query_one("#channel", Choice).text
+        filler = self.query_one("#filler", Choice).text if format in _FILLED else ""
+        if format == "playlist" and channel == "*":
+            self.query_one("#problem", Static).update(
+                problem("a playlist plays one channel: choose it in Channel")
+            )
+            return
+        self.remember("export", {"format": format, "channel": channel, "filler": filler})
         request = ExportRequest(
-            str(self.query_one("#format", Select).value),
+            format,
             target,
             None if channel == "*" else channel,
             start,
             stop,
             False,
+            filler or None,
         )
-        if target.exists() and target.is_file():
+        if target.is_file() or (target.is_dir() and any(target.iterdir())):
             from tui.dialogs.simple import Confirm
 
             def decided(overwrite: bool | None) -> None:
                 if overwrite:
-                    self.dismiss(
-                        ExportRequest(
-                            request.format,
-                            request.target,
-                            request.channel,
-                            request.start,
-                            request.stop,
-                            True,
-                        )
-                    )
+                    self.dismiss(replace(request, force=True))
 
             self.app.push_screen(
                 Confirm(
                     "Overwrite?",
-                    f"{target} exists. Replace it with this export?",
+                    f"{target} exists. Replace {'its files' if target.is_dir() else 'it'}"
+                    " with this export?",
                     "Overwrite",
                     "Keep it",
                 ),
@@ -276,4 +367,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def _instant(self, name: str, relative_to: datetime | None = None) -> datetime | None:
         text = self.query_one(f"#{name}", Input).value.strip()
-        return parse_instant(text, relative_to=relative_to) if text else None
+        try:
+            return parse_instant(text, relative_to=relative_to) if text else None
+        except ValueError as error:
+            raise ValueError(f"{_LABELS[name]}: {error}") from None

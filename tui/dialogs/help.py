@@ -21,6 +21,27 @@ _NAMES = {
 }
 
 
+_TITLES = {
+    "MainScreen": "Main screen",
+    "ChannelList": "Channels",
+    "Timeline": "Timeline",
+    "ProgrammeTable": "Programmes",
+    "FindingsTree": "Findings",
+    "JobsTable": "Jobs",
+    "LogPanel": "Log",
+}
+"""Each part of the screen by the name its pane shows, not by its class."""
+
+DIALOG_KEYS = [
+    ("ctrl+s", "apply, save, export, import (the dialog's main button)"),
+    ("enter", "preview in plan and import; confirm in the others"),
+    ("esc", "cancel; in an open list, close it"),
+    ("letters", "on a list: choose the first entry they start (Fi → Filler)"),
+    ("space, down", "open a list"),
+]
+"""The keys every dialog shares (``tui/dialogs/form.py``)."""
+
+
 def _keys(key: str) -> str:
     return ", ".join(_NAMES.get(part, part) for part in key.split(","))
 
@@ -28,7 +49,13 @@ def _keys(key: str) -> str:
 class HelpScreen(ModalScreen[None]):
     """The keys of the screen that asked for help."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
+        Binding("pagedown,space", "scroll(10)", "Page down", show=False, id="help.pagedown"),
+        Binding("pageup", "scroll(-10)", "Page up", show=False, id="help.pageup"),
+    ]
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__()
@@ -39,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
         seen: set[tuple[str, str]] = set()
         for node in (self.under, *self.under.walk_children()):
             bindings = getattr(node, "BINDINGS", [])
-            title = type(node).__name__
+            title = _TITLES.get(type(node).__name__, type(node).__name__)
             rows = []
             for binding in bindings:
                 if not isinstance(binding, Binding) or binding.description == "":
@@ -56,7 +83,13 @@ class HelpScreen(ModalScreen[None]):
         lines.append("  tab, shift+tab     next / previous pane")
         lines.append("  ?                  this help")
         lines.append("  q                  quit")
+        lines.append("[b]In dialogs[/b]")
+        lines.extend(f"  {keys:<18} {what}" for keys, what in DIALOG_KEYS)
         with Vertical(classes="dialog wide tall"):
             yield Label("Keys", classes="dialog-title")
-            with VerticalScroll():
+            with VerticalScroll(id="keys"):
                 yield Static("\n".join(line.replace("[", r"\[", 0) for line in lines))
+            yield Static("esc closes · j/k, arrows, space scroll", classes="dialog-hint")
+
+    def action_scroll(self, step: int) -> None:
+        self.query_one("#keys", VerticalScroll).scroll_relative(y=step, animate=False)

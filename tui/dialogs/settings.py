@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Vertical
+from textual.widgets import Button, Input, Label, Static
 
 from core.config import check_rule_setting
 from core.store.store import ChannelFacts
+from tui.dialogs.form import Choice, Dialog, buttons, field
 from tui.literal import literal, literal_text, problem
 
 __all__ = ["SettingsDialog", "SettingsResult"]
@@ -29,10 +28,9 @@ class SettingsResult:
     storage_root: str | None = None
 
 
-class SettingsDialog(ModalScreen[SettingsResult | None]):
-    """Rule settings of the chosen channel, and the theme."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+class SettingsDialog(Dialog[SettingsResult]):
+    """Rule settings of the chosen channel, and the theme; ``ctrl+s`` (or ``enter`` in any
+    field) saves, ``esc`` cancels."""
 
     def __init__(
         self,
@@ -53,84 +51,118 @@ class SettingsDialog(ModalScreen[SettingsResult | None]):
         facts = self.facts
         with Vertical(classes="dialog"):
             yield Label("Settings", classes="dialog-title")
-            yield Select(
-                [(literal_text(t), t) for t in self.themes],  # user theme files name themes
-                value=self.theme_name,
-                allow_blank=False,
-                id="theme",
+            yield field(
+                "Theme",
+                Choice(
+                    [(literal_text(t), t) for t in self.themes],  # user theme files name themes
+                    value=self.theme_name,
+                    allow_blank=False,
+                    id="theme",
+                ),
             )
             if facts is not None:
-                yield Static(literal(f"Rules on {facts.id} (empty: the config file's default)"))
-                yield Input(
-                    "" if facts.cooldown_hours is None else f"{facts.cooldown_hours:g}",
-                    placeholder="cooldown hours (48)",
-                    id="cooldown",
-                    disabled=not self.may_edit_rules,
+                locked = not self.may_edit_rules
+                yield Static(
+                    literal(f"Rules on {facts.id} (empty: the config file's default)"),
+                    classes="field-note",
                 )
-                yield Select(
-                    [("channel", "channel"), ("network", "network")],
-                    value=facts.cooldown_scope or Select.NULL,
-                    prompt="scope (default)",
-                    id="scope",
-                    disabled=not self.may_edit_rules,
+                yield field(
+                    "Cooldown",
+                    Input(
+                        "" if facts.cooldown_hours is None else f"{facts.cooldown_hours:g}",
+                        placeholder="hours (48)",
+                        id="cooldown",
+                        disabled=locked,
+                    ),
                 )
-                yield Input(
-                    ""
-                    if facts.gap_tolerance_seconds is None
-                    else f"{facts.gap_tolerance_seconds:g}",
-                    placeholder="gap tolerance seconds (0)",
-                    id="tolerance",
-                    disabled=not self.may_edit_rules,
+                yield field(
+                    "Scope",
+                    Choice(
+                        [("channel", "channel"), ("network", "network")],
+                        value=facts.cooldown_scope or Choice.NULL,
+                        prompt="(default)",
+                        id="scope",
+                        disabled=locked,
+                    ),
                 )
-                yield Input(
-                    self.storage_root or "",
-                    placeholder="storage root of relative video paths (config default)",
-                    id="storage",
-                    disabled=not self.may_edit_rules,
+                yield field(
+                    "Gaps under",
+                    Input(
+                        ""
+                        if facts.gap_tolerance_seconds is None
+                        else f"{facts.gap_tolerance_seconds:g}",
+                        placeholder="seconds are not reported (0)",
+                        id="tolerance",
+                        disabled=locked,
+                    ),
                 )
-                if not self.may_edit_rules:
+                yield field(
+                    "Videos in",
+                    Input(
+                        self.storage_root or "",
+                        placeholder="folder of relative video paths (config default)",
+                        id="storage",
+                        disabled=locked,
+                    ),
+                )
+                if locked:
                     yield Static("[dim]Only an admin may change rule settings.[/]")
             yield Static("", id="problem")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+            yield buttons(
+                "enter/ctrl+s save · esc cancel",
+                Button("Save", variant="primary", id="save"),
+                Button("Cancel", id="cancel"),
+            )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "save":
+        if event.button.id == "save":
+            self.action_confirm()
+        else:
             self.dismiss(None)
-            return
+
+    def on_input_submitted(self) -> None:
+        self.action_confirm()
+
+    def on_choice_submitted(self) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
         try:
             self.dismiss(self._result())
         except ValueError as error:
             self.query_one("#problem", Static).update(problem(str(error)))
 
-    def _number(self, name: str, setting: str) -> float | None:
-        """The field's number, in the range the config file accepts for ``setting``."""
+    def _number(self, name: str, setting: str, label: str) -> float | None:
+        """The field's number, in the range the config file accepts for ``setting``; an
+        error names the field (``label``), not the config file's key."""
         text = self.query_one(f"#{name}", Input).value.strip()
         if not text:
             return None
         try:
             value = float(text)
         except ValueError:
-            raise ValueError("numbers only, please") from None
-        return check_rule_setting(setting, value)
+            raise ValueError(f"{label}: numbers only, please") from None
+        try:
+            return check_rule_setting(setting, value)
+        except ValueError as error:
+            raise ValueError(f"{label}: {str(error).replace(setting + ' ', '', 1)}") from None
 
     def _folder(self) -> str | None:
         text = self.query_one("#storage", Input).value.strip()
         if text and not text.startswith("/"):
-            raise ValueError("the storage root is a folder from /")
+            raise ValueError("Videos in: the storage root is a folder from /")
         return text or None
 
     def _result(self) -> SettingsResult:
-        theme = str(self.query_one("#theme", Select).value)
+        theme = self.query_one("#theme", Choice).text
         if self.facts is None or not self.may_edit_rules:
             return SettingsResult(None, None, None, None, theme)
-        scope = self.query_one("#scope", Select).value
+        scope = self.query_one("#scope", Choice).text
         return SettingsResult(
             self.facts.id,
-            self._number("cooldown", "cooldown_hours"),
-            None if scope is Select.NULL else str(scope),
-            self._number("tolerance", "gap_tolerance_seconds"),
+            self._number("cooldown", "cooldown_hours", "Cooldown"),
+            scope or None,
+            self._number("tolerance", "gap_tolerance_seconds", "Gaps under"),
             theme,
             self._folder(),
         )

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from tui.literal import literal, problem
+from tui.dialogs.form import Dialog, buttons, hint
+from tui.literal import literal
 
-__all__ = ["Ask", "Confirm", "PreviewInThread"]
+__all__ = ["Ask", "Confirm"]
 
 
-class Ask(ModalScreen[str | None]):
-    """Ask for one line of text; ``enter`` answers, ``esc`` cancels."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+class Ask(Dialog[str]):
+    """Ask for one line of text; ``enter`` (or ``ctrl+s``) answers, ``esc`` cancels."""
 
     def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -34,16 +29,20 @@ class Ask(ModalScreen[str | None]):
             yield Label(literal(self.title_text), classes="dialog-title")
             yield Static(literal(self.prompt), classes="dialog-text")
             yield Input(self.value, placeholder=self.placeholder, id="answer")
+            yield hint("enter go · esc cancel")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
 
+    def action_confirm(self) -> None:
+        self.dismiss(self.query_one("#answer", Input).value)
+
 
 class Confirm(ModalScreen[bool]):
-    """A yes/no question; ``y`` or ``enter`` confirms, ``n`` or ``esc`` declines."""
+    """A yes/no question; ``y``, ``enter`` or ``ctrl+s`` confirms, ``n`` or ``esc`` declines."""
 
     BINDINGS = [
-        Binding("y", "dismiss(True)", "Yes", id="confirm.yes"),
+        Binding("y,ctrl+s", "dismiss(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "dismiss(False)", "No", id="confirm.no"),
     ]
 
@@ -58,55 +57,14 @@ class Confirm(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
             yield Static(literal(self.text), classes="dialog-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes} (y)", variant="primary", id="yes")
-                yield Button(f"{self.no} (n)", id="no")
+            yield buttons(
+                "y/enter yes · n/esc no",
+                Button(f"{self.yes} (y)", variant="primary", id="yes"),
+                Button(f"{self.no} (n)", id="no"),
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#yes").focus()  # enter on it confirms
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
-
-
-class PreviewInThread:
-    """For dialogs that work out a preview (a fix, a plan) on a store connection of their own,
-    off the event loop, show it in ``#preview``, and dismiss with it when ``#apply`` is
-    pressed. ``refresh_preview`` starts the work; ``_show(result)`` draws a result; an error
-    is shown as its one line."""
-
-    engine: Any
-    app: Any
-    plan: Any
-    query_one: Any  # the screen's
-    dismiss: Any  # the screen's
-
-    def refresh_preview(self) -> None:
-        raise NotImplementedError
-
-    def _show(self, result: Any) -> None:
-        raise NotImplementedError
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "preview-button":
-            self.refresh_preview()
-        elif event.button.id == "apply" and self.plan is not None:
-            self.dismiss(self.plan)
-        else:
-            self.dismiss(None)
-
-    def _settle(self, result: Any, trouble: str | None) -> None:
-        """The preview's outcome: the result to apply, or what is wrong."""
-        self.plan = result
-        if result is None:
-            self.query_one("#preview", Static).update(problem(trouble or ""))
-        else:
-            self._show(result)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
-    def work_out(self, compute: Callable[[Any], Any]) -> None:
-        """Run ``compute(store)`` in a worker thread; a newer call replaces an older one."""
-        try:
-            with self.engine.open_store() as store:
-                result = compute(store)
-        except Exception as error:
-            self.app.call_from_thread(self._settle, None, str(error))
-            return
-        self.app.call_from_thread(self._settle, result, None)

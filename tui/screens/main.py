@@ -37,6 +37,7 @@ from tui.dialogs.details import finding_details
 from tui.dialogs.editing import EditDialog, EditResult
 from tui.dialogs.files import ExportDialog, ExportRequest, ImportDialog, ImportRequest
 from tui.dialogs.fixing import FixDialog
+from tui.dialogs.form import job_trouble
 from tui.dialogs.planning import PlanDialog
 from tui.dialogs.settings import SettingsDialog, SettingsResult
 from tui.dialogs.simple import Ask, Confirm
@@ -249,6 +250,8 @@ class MainScreen(Screen[None]):
         if not job.state.finished:
             return
         self.update_status()
+        if job.kind == "preview":  # its dialog says how it ended
+            return
         if job.kind == "check" and job.state is JobState.SUCCEEDED:
             self.checked = True
             self._apply_findings(job.result)
@@ -277,7 +280,7 @@ class MainScreen(Screen[None]):
                 self._refresh_after_change()
             else:
                 self.notify(
-                    f"{job.label}: {job.error_message}",
+                    f"{job.label}: {job_trouble(job.kind, job.error_message or '')}",
                     severity="error",
                     title="Failed",
                     timeout=10,
@@ -451,6 +454,7 @@ class MainScreen(Screen[None]):
                     start=request.start,
                     stop=request.stop,
                     force=request.force,
+                    filler=request.filler,
                     should_stop=job.should_stop,
                 )
 
@@ -545,7 +549,9 @@ class MainScreen(Screen[None]):
                 result.programme,
             )
 
-        self.app.push_screen(EditDialog(event.kind, channel, programme), edited)
+        facts = self.store.channel_facts().get(channel)
+        zone = channel_zone(facts.timezone if facts else None)
+        self.app.push_screen(EditDialog(event.kind, channel, programme, zone), edited)
 
     def _when(self, channel: str, programme: Programme) -> str:
         """When a programme starts, as the operator reads it: in the channel's zone."""
