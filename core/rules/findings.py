@@ -26,7 +26,7 @@ FIXES: dict[str, tuple[str, ...]] = {
     "cooldown": ("replace",),
     "duplicate": ("remove",),
     "invalid": ("drop",),
-    "unplayable": (),
+    "unplayable": ("cut", "fill", "drop"),
     "dst": (),
 }
 """The fix policies that apply to each kind (``scheduleflow fix KIND --policy P``)."""

@@ -161,6 +161,7 @@ def find_unplayable(
                 f"none of the {len(slots)} programmes on {view.channel} has a video to "
                 "play (a guide-only channel?)",
                 (),
+                FIXES["unplayable"],
             )
         )
         return findings
