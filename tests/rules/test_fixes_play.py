@@ -1,0 +1,385 @@
+"""Fixes change what plays: what they shorten carries an out point that ``play``, the playlist
+and the ffplayout export honour, and after a fix nothing is found that the preview did not
+say. What players play is worked out by :mod:`tests.rules.playback`, on their own terms."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import tempfile
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.errors import FileProblem, InputError
+from core.models import Asset, Channel, Programme, Text, airing
+from core.onair import mpv_command
+from core.rules import check_store
+from core.rules.findings import FIXES
+from core.rules.fixes import apply_fix, plan_fix
+from core.store import Store
+from core.store.edits import Insert, apply_changes
+from core.store.exporter import export
+from tests.planner.helpers import add_library, clips
+from tests.rules import playback
+from tests.store.helpers import ACTOR, new_store
+
+CHANNEL = "one.example.org"
+T0 = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
+DAY = datetime(2026, 12, 7, 0, 0, tzinfo=UTC)
+SHOWS = [40.0, 300.0, 600.0, 900.0, 1500.0, 3600.0, 700.0, 1200.0]
+POLICIES = [(kind, policy) for kind, policies in FIXES.items() for policy in policies]
+
+
+def _library(store: Store, folder: Path) -> None:
+    shows = [
+        (f"Show {n:02d}", seconds, f"https://media.example.org/shows/{n:02d}.mp4")
+        for n, seconds in enumerate(SHOWS, 1)
+    ]
+    add_library(
+        store,
+        folder,
+        {
+            "Shows": shows,
+            "Filler": clips("Filler", 3, 40.0),
+            "Export filler": clips("Export filler", 3, 600.0, host="fill.example.org"),
+        },
+    )
+
+
+def _assets(store: Store, group: str) -> list[Asset]:
+    return list(store.assets(group))
+
+
+def _videos(store: Store) -> dict[str, float]:
+    return {a.locator: a.duration or 0.0 for a in store.assets(None)}
+
+
+def _at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def _put(store: Store, programmes: list[Programme]) -> None:
+    apply_changes(
+        store,
+        CHANNEL,
+        [Insert(p) for p in programmes],
+        actor=ACTOR,
+        action="test",
+        summary="test schedule",
+        expected_revision=None,
+        create=Channel(CHANNEL, timezone="UTC"),
+    )
+
+
+def _whole(asset: Asset, start: float, category: str | None = None) -> Programme:
+    return airing(CHANNEL, asset, _at(start), _at(start + (asset.duration or 0)), category)
+
+
+def _stored(store: Store) -> list[tuple[int, int, str]]:
+    """(start ms after T0, length ms, locator) of every programme with a video."""
+    return [
+        (
+            round((p.start - T0).total_seconds() * 1000),
+            round(((p.stop or p.start) - p.start).total_seconds() * 1000),
+            p.locator,
+        )
+        for p in store.programmes(CHANNEL)
+        if p.locator
+    ]
+
+
+def _mpv(store: Store) -> list[tuple[int, str]]:
+    command = mpv_command(store, CHANNEL, T0 - timedelta(hours=1), horizon=timedelta(hours=30))
+    return [
+        (length, where)
+        for _, length, where in playback.mpv_items(command.arguments, _videos(store))
+    ]
+
+
+def _playlist(
+    store: Store, filler: str | None = "Export filler"
+) -> list[tuple[int, int, int, str]]:
+    out = io.StringIO()
+    export(
+        store,
+        "playlist",
+        out,
+        channels=[CHANNEL],
+        start=DAY,
+        stop=DAY + timedelta(days=1),
+        filler=filler,
+    )
+    return playback.m3u_items(out.getvalue(), _videos(store))
+
+
+def _ffplayout_text(store: Store, filler: str | None = "Export filler") -> str:
+    out = io.StringIO()
+    export(
+        store,
+        "ffplayout",
+        out,
+        channels=[CHANNEL],
+        start=T0,
+        stop=T0 + timedelta(hours=1),
+        filler=filler,
+    )
+    return out.getvalue()
+
+
+def _ffplayout(store: Store, filler: str | None = "Export filler") -> list[tuple[int, int, str]]:
+    return playback.ffplayout_items(playback.load(_ffplayout_text(store, filler)), _videos(store))
+
+
+def _not_filler(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    return [item for item in items if "fill.example.org" not in item[2]]
+
+
+def _plays_as_stored(store: Store) -> None:
+    """mpv, the M3U playlist and ffplayout play every programme for exactly its length,
+    and the playlist and ffplayout at exactly its time."""
+    stored = _stored(store)
+    assert _mpv(store) == [(length, where) for _, length, where in stored]
+    listed = _playlist(store)
+    assert all(length == extinf for _, length, extinf, _ in listed)
+    base = stored[0][0] if stored else 0
+    assert _not_filler([(at + base, n, w) for at, n, _, w in listed]) == stored
+    day = round((T0 - DAY).total_seconds() * 1000)
+    assert _not_filler([(at - day, n, w) for at, n, w in _ffplayout(store)]) == stored
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = new_store(tmp_path)
+    _library(store, tmp_path)
+    return store
+
+
+def test_trim_cuts_the_earlier_programme_with_an_out_point_that_everything_plays(
+    store: Store,
+) -> None:
+    show = _assets(store, "Shows")[0]  # 40 s
+    later = _assets(store, "Shows")[1]
+    _put(store, [_whole(show, 0), _whole(later, 10)])
+    apply_fix(store, plan_fix(store, "overlap", "trim"), actor=ACTOR)
+    trimmed = next(iter(store.programmes(CHANNEL)))
+    assert dict(trimmed.attrs)["ffplayout:out"] == "10.0"
+    assert "--end=10.000" in mpv_command(store, CHANNEL, T0).arguments
+    assert check_store(store).counts["unplayable"] == 0  # not "longer than its slot"
+    _plays_as_stored(store)
+
+
+def test_gap_fill_cuts_the_last_filler_with_an_out_point(store: Store) -> None:
+    shows = _assets(store, "Shows")
+    _put(store, [_whole(shows[1], 0), _whole(shows[2], 350)])  # a 50 s gap: 40 s + 10 s
+    plan = plan_fix(store, "gap", "fill", group="Filler")
+    apply_fix(store, plan, actor=ACTOR)
+    cut = [p for p in store.programmes(CHANNEL) if p.start == _at(340)]
+    assert [dict(p.attrs).get("ffplayout:out") for p in cut] == ["10.0"]
+    assert check_store(store).counts["gap"] == 0
+    _plays_as_stored(store)
+
+
+def test_cooldown_replace_picks_an_asset_that_fills_the_slot_or_cuts_a_longer_one(
+    store: Store,
+) -> None:
+    shows = _assets(store, "Shows")
+    repeat = shows[2]  # 600 s, aired twice within the cooldown
+    _put(store, [_whole(repeat, 0), _whole(repeat, 4000)])
+    plan = plan_fix(store, "cooldown", "replace")
+    assert plan.changes == 1
+    apply_fix(store, plan, actor=ACTOR)
+    replaced = list(store.programmes(CHANNEL))[1]
+    # the shortest asset not shorter than the 600 s slot: 700 s, cut there; never a 40 s or
+    # 300 s one (dead air) nor the 3600 s one
+    assert replaced.locator == shows[6].locator
+    assert dict(replaced.attrs)["ffplayout:out"] == "600.0"
+    assert any("longer than their slot and are cut" in note for note in plan.notes)
+    assert check_store(store).counts["unplayable"] == 0
+    _plays_as_stored(store)
+
+
+def test_ripple_shortens_cut_filler_instead_of_moving_what_follows(store: Store) -> None:
+    shows = _assets(store, "Shows")
+    filler = _assets(store, "Filler")[0]
+    _put(
+        store,
+        [
+            _whole(shows[1], 0),  # 0–300
+            _whole(shows[0], 290),  # 290–330: 10 s into the one before
+            airing(CHANNEL, filler, _at(330), _at(360), "Filler"),  # 30 s of 40 s
+            _whole(shows[2], 360),
+            _whole(shows[3], 960),
+        ],
+    )
+    plan = plan_fix(store, "overlap", "ripple")
+    # the 40 s show moves 10 s later; the cut filler gives up those 10 s: nothing else moves
+    assert plan.changes == 2
+    apply_fix(store, plan, actor=ACTOR)
+    assert check_store(store).counts["overlap"] == 0
+    (cut,) = [p for p in store.programmes(CHANNEL) if p.locator == filler.locator]
+    assert (cut.start, cut.stop, dict(cut.attrs)["ffplayout:out"]) == (_at(340), _at(360), "20.0")
+    _plays_as_stored(store)
+
+
+def test_placeholders_are_named_by_the_playout_exports_and_a_fix_makes_them_play(
+    store: Store,
+) -> None:
+    shows = _assets(store, "Shows")
+    _put(store, [_whole(shows[1], 0), _whole(shows[2], 400)])
+    apply_fix(store, plan_fix(store, "gap", "placeholder"), actor=ACTOR)
+    with pytest.raises(InputError) as refused:
+        _ffplayout_text(store, filler=None)
+    assert "fill the gaps first" not in refused.value.hint
+    assert "'Off air' placeholders" in refused.value.hint
+    assert "fix unplayable --policy fill" in refused.value.hint
+    # the placeholder is an unplayable finding with a fix, and that fix makes it play
+    found = [f for f in check_store(store).findings if f.kind == "unplayable"]
+    assert found and all(f.fixes == ("cut", "fill", "drop") for f in found)
+    apply_fix(store, plan_fix(store, "unplayable", "fill", group="Filler"), actor=ACTOR)
+    assert check_store(store).counts["unplayable"] == 0
+    # with no export filler: what was off air now plays the Filler group's clips
+    stored = _stored(store)
+    listed = _playlist(store, filler=None)
+    assert [(at + stored[0][0], n, w) for at, n, _, w in listed] == stored
+    _plays_as_stored(store)
+
+
+def test_unplayable_cut_gives_a_too_long_video_an_out_point(store: Store) -> None:
+    show = _assets(store, "Shows")[0]  # 40 s in a 10 s slot, no out point
+    _put(
+        store,
+        [
+            Programme(
+                CHANNEL,
+                _at(0),
+                _at(10),
+                titles=(Text("x"),),
+                locator=show.locator,
+                fingerprint=show.fingerprint,
+            )
+        ],
+    )
+    assert check_store(store).counts["unplayable"] == 1
+    apply_fix(store, plan_fix(store, "unplayable", "cut"), actor=ACTOR)
+    assert check_store(store).counts["unplayable"] == 0
+    assert "--end=10.000" in mpv_command(store, CHANNEL, T0).arguments
+
+
+def test_every_unplayable_finding_offers_a_fix(store: Store) -> None:
+    _put(store, [Programme(CHANNEL, _at(0), _at(10), titles=(Text("guide only"),))])
+    (finding,) = [f for f in check_store(store).findings if f.kind == "unplayable"]
+    assert finding.fixes == FIXES["unplayable"] != ()
+
+
+def test_an_all_channels_ffplayout_export_writes_nothing_when_one_channel_cannot_be_written(
+    store: Store, tmp_path: Path
+) -> None:
+    shows = _assets(store, "Shows")
+    _put(store, [_whole(shows[1], 0)])
+    other = Channel("two.example.org", timezone="UTC")
+    apply_changes(
+        store,
+        other.id,
+        [Insert(replace_channel(_whole(shows[2], 0), other.id))],
+        actor=ACTOR,
+        action="test",
+        summary="test",
+        expected_revision=None,
+        create=other,
+    )
+    folder = tmp_path / "out"
+    taken = folder / "two.example.org" / "2026" / "12" / "2026-12-07.json"
+    taken.parent.mkdir(parents=True)
+    taken.write_text("{}", encoding="utf-8")
+    with pytest.raises(FileProblem):
+        export(
+            store,
+            "ffplayout",
+            folder,
+            start=T0,
+            stop=T0 + timedelta(hours=1),
+            filler="Export filler",
+        )
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["2026-12-07.json"]
+    assert taken.read_text(encoding="utf-8") == "{}"
+
+
+def replace_channel(programme: Programme, channel: str) -> Programme:
+    return replace(programme, channel=channel)
+
+
+# One generated item: what it is, which asset, where it starts against the end of the one
+# before (negative: an overlap), and for a cut one how much of the video it plays.
+_ITEM = st.tuples(
+    st.sampled_from(["whole", "cut", "filler", "placeholder"]),
+    st.integers(0, len(SHOWS) - 1),
+    st.integers(-120, 240),
+    st.floats(0.05, 0.95),
+)
+
+
+def _schedule(store: Store, items: list[tuple[str, int, int, float]]) -> None:
+    shows, filler = _assets(store, "Shows"), _assets(store, "Filler")
+    made: list[Programme] = []
+    start = end = 0.0
+    for what, index, shift, part in items:
+        start = max(start + 1, end + shift)  # never two at one start
+        if what == "placeholder":
+            end = start + 60 + index * 45
+            made.append(
+                Programme(
+                    CHANNEL,
+                    _at(start),
+                    _at(end),
+                    titles=(Text("Off air"),),
+                    categories=(Text("Off air"),),
+                )
+            )
+            continue
+        asset = filler[index % len(filler)] if what == "filler" else shows[index]
+        length = asset.duration or 0.0
+        if what in ("cut", "filler"):
+            length = max(1.0, round(length * part))
+        end = start + length
+        made.append(
+            airing(CHANNEL, asset, _at(start), _at(end), "Filler" if what == "filler" else None)
+        )
+    _put(store, made)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    items=st.lists(_ITEM, min_size=2, max_size=8),
+    fix=st.sampled_from(POLICIES),
+)
+def test_after_any_fix_check_finds_only_what_the_preview_said_and_players_play_the_store(
+    items: list[tuple[str, int, int, float]], fix: tuple[str, str]
+) -> None:
+    kind, policy = fix
+    with tempfile.TemporaryDirectory() as folder:
+        store = new_store(Path(folder))
+        try:
+            _library(store, Path(folder))
+            _schedule(store, items)
+            before = {(f.kind, f.message) for f in check_store(store).findings}
+            plan = plan_fix(store, kind, policy, group="Filler")
+            apply_fix(store, plan, actor=ACTOR)
+            announced = {(f.kind, f.message) for f in plan.leaves}
+            after = {(f.kind, f.message) for f in check_store(store).findings}
+            assert after - before - announced == set()
+            played = _stored(store)
+            if any(a[0] + a[1] > b[0] for a, b in itertools.pairwise(played)):
+                # a back-to-back playout cannot play overlapping videos: the exports refuse
+                with pytest.raises(InputError, match="overlap"):
+                    _playlist(store)
+                with pytest.raises(InputError, match="overlap"):
+                    _ffplayout(store)
+            else:
+                _plays_as_stored(store)
+        finally:
+            store.close()
