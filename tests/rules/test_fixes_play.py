@@ -316,18 +316,22 @@ def replace_channel(programme: Programme, channel: str) -> Programme:
 # One generated item: what it is, which asset, where it starts against the end of the one
 # before (negative: an overlap), and for a cut one how much of the video it plays.
 _ITEM = st.tuples(
-    st.sampled_from(["whole", "cut", "filler", "placeholder"]),
+    st.sampled_from(["whole", "cut", "filler", "placeholder", "long", "short"]),
     st.integers(0, len(SHOWS) - 1),
     st.integers(-120, 240),
     st.floats(0.05, 0.95),
 )
 
 
-def _schedule(store: Store, items: list[tuple[str, int, int, float]]) -> None:
+def _schedule(store: Store, items: list[tuple[str, int, int, float]], wrong: bool) -> None:
+    """The items as programmes; with ``wrong``, "long" and "short" ones play a video longer
+    or shorter than their slot with no out point (unplayable), else they are cut or whole."""
     shows, filler = _assets(store, "Shows"), _assets(store, "Filler")
     made: list[Programme] = []
     start = end = 0.0
     for what, index, shift, part in items:
+        if what in ("long", "short") and not wrong:
+            what = "cut" if what == "long" else "whole"
         start = max(start + 1, end + shift)  # never two at one start
         if what == "placeholder":
             end = start + 60 + index * 45
@@ -343,9 +347,23 @@ def _schedule(store: Store, items: list[tuple[str, int, int, float]]) -> None:
             continue
         asset = filler[index % len(filler)] if what == "filler" else shows[index]
         length = asset.duration or 0.0
-        if what in ("cut", "filler"):
+        if what in ("cut", "filler", "long"):
             length = max(1.0, round(length * part))
+        elif what == "short":
+            length += round(300 * part) + 2
         end = start + length
+        if what in ("long", "short"):
+            made.append(
+                Programme(
+                    CHANNEL,
+                    _at(start),
+                    _at(end),
+                    titles=(Text(asset.title),),
+                    locator=asset.locator,
+                    fingerprint=asset.fingerprint,
+                )
+            )
+            continue
         made.append(
             airing(CHANNEL, asset, _at(start), _at(end), "Filler" if what == "filler" else None)
         )
@@ -365,13 +383,20 @@ def test_after_any_fix_check_finds_only_what_the_preview_said_and_players_play_t
         store = new_store(Path(folder))
         try:
             _library(store, Path(folder))
-            _schedule(store, items)
-            before = {(f.kind, f.message) for f in check_store(store).findings}
+            _schedule(store, items, wrong=kind == "unplayable")
+            report = check_store(store)
+            before = {(f.kind, f.message) for f in report.findings}
+            unplayable, invalid = report.counts["unplayable"], report.counts["invalid"]
             plan = plan_fix(store, kind, policy, group="Filler")
             apply_fix(store, plan, actor=ACTOR)
             announced = {(f.kind, f.message) for f in plan.leaves}
             after = {(f.kind, f.message) for f in check_store(store).findings}
             assert after - before - announced == set()
+            if policy in ("trim", "ripple", "fill", "stretch", "replace"):
+                # what they build or shorten plays as its slot says: no more unplayable
+                counts = check_store(store).counts
+                assert counts["unplayable"] <= unplayable
+                assert counts["invalid"] <= invalid
             played = _stored(store)
             if any(a[0] + a[1] > b[0] for a, b in itertools.pairwise(played)):
                 # a back-to-back playout cannot play overlapping videos: the exports refuse
