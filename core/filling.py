@@ -187,7 +187,7 @@ def retimed(
         whole = into + (programme.stop - programme.start).total_seconds()
     kept = [(key, value) for key, value in programme.attrs if key not in CUT_POINTS]
     out = round(into + length, 3)
-    if whole is not None and (into > 0 or out < whole - 0.001):
+    if whole is not None and (into > 0 or round(out * 1000) < round(whole * 1000)):
         kept += [
             ("ffplayout:in", json.dumps(round(into, 3))),
             ("ffplayout:out", json.dumps(out)),

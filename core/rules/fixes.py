@@ -215,6 +215,13 @@ class _Fixing:
         """Insert filler over ``[begin, end)``, built as the planner builds it; what no
         filler asset can take (the cooldown) is said in a note."""
         build = self.builder()
+        if to_ms(end) - to_ms(begin) < build.shortest:  # players skip such a sliver
+            self.planner.notes.append(
+                f"{self.channel}: the {(end - begin).total_seconds():g} s at "
+                f"{moment_text(begin, self.planner.zone)} is shorter than the shortest item "
+                "(rules.min_item_seconds) and is not filled; --policy stretch closes it"
+            )
+            return
         reached = build.fill(filler, to_ms(begin), to_ms(end))
         for programme in build.added:
             self.planner.add(Insert(programme))
@@ -259,8 +266,8 @@ def _overlaps(fixing: _Fixing) -> None:
 
 def _ripple(fixing: _Fixing, findings: list[Finding]) -> None:
     """Push each programme that starts before the previous one ends to that end, until a
-    gap is wide enough to absorb the shift, or filler (or a placeholder) can be cut shorter
-    to absorb it: then nothing after it moves."""
+    gap is wide enough to absorb the shift (leaving at least the shortest item's length), or
+    filler (or a placeholder) can be cut shorter to absorb it: then nothing after it moves."""
     planner, view = fixing.planner, fixing.view()
     shortest = timedelta(seconds=max(fixing.defaults.min_item_seconds, SHORTEST_ITEM_SECONDS))
     first = min(planner.get(finding.programmes[0]).start for finding in findings)
@@ -272,7 +279,9 @@ def _ripple(fixing: _Fixing, findings: list[Finding]) -> None:
         programme = planner.get(slot.id)
         if programme.start < first and reach is None:
             continue
-        if reach is not None and programme.start < reach:
+        # a gap the shift would leave shorter than the shortest item is closed too: a
+        # playout cannot hold it (ffplayout skips such a clip; the exports leave it out)
+        if reach is not None and programme.start != reach and programme.start < reach + shortest:
             stop = programme.stop
             if is_filler(programme) and stop is not None and stop - reach >= shortest:
                 moved = retimed(programme, reach, stop, fixing.video(programme))

@@ -22,7 +22,7 @@ from core.rules import check_store
 from core.rules.findings import FIXES
 from core.rules.fixes import apply_fix, plan_fix
 from core.store import Store
-from core.store.edits import Insert, apply_changes
+from core.store.edits import Insert, Replace, apply_changes
 from core.store.exporter import export
 from tests.planner.helpers import add_library, clips
 from tests.rules import playback
@@ -315,15 +315,24 @@ def replace_channel(programme: Programme, channel: str) -> Programme:
 
 # One generated item: what it is, which asset, where it starts against the end of the one
 # before (negative: an overlap), and for a cut one how much of the video it plays.
-_ITEM = st.tuples(
+_ITEM = st.tuples(  # shifts to the millisecond
     st.sampled_from(["whole", "cut", "filler", "placeholder", "long", "short"]),
     st.integers(0, len(SHOWS) - 1),
-    st.integers(-120, 240),
+    # to the millisecond; a gap is a second or more: a playout cannot hold a shorter one
+    # (ffplayout skips a clip under a second, the exports leave such a gap out)
+    st.one_of(
+        st.just(0.0),  # back to back, as most of a schedule is
+        st.integers(-120_000, 240_000).map(lambda ms: ms / 1000 if ms <= 0 else ms / 1000 + 1),
+    ),
     st.floats(0.05, 0.95),
 )
 
 
-def _schedule(store: Store, items: list[tuple[str, int, int, float]], wrong: bool) -> None:
+def _what_plays(programme: Programme) -> tuple[object, ...]:
+    return (programme.start, programme.stop, programme.locator, programme.title, programme.attrs)
+
+
+def _schedule(store: Store, items: list[tuple[str, int, float, float]], wrong: bool) -> None:
     """The items as programmes; with ``wrong``, "long" and "short" ones play a video longer
     or shorter than their slot with no out point (unplayable), else they are cut or whole."""
     shows, filler = _assets(store, "Shows"), _assets(store, "Filler")
@@ -376,7 +385,7 @@ def _schedule(store: Store, items: list[tuple[str, int, int, float]], wrong: boo
     fix=st.sampled_from(POLICIES),
 )
 def test_after_any_fix_check_finds_only_what_the_preview_said_and_players_play_the_store(
-    items: list[tuple[str, int, int, float]], fix: tuple[str, str]
+    items: list[tuple[str, int, float, float]], fix: tuple[str, str]
 ) -> None:
     kind, policy = fix
     with tempfile.TemporaryDirectory() as folder:
@@ -386,17 +395,23 @@ def test_after_any_fix_check_finds_only_what_the_preview_said_and_players_play_t
             _schedule(store, items, wrong=kind == "unplayable")
             report = check_store(store)
             before = {(f.kind, f.message) for f in report.findings}
-            unplayable, invalid = report.counts["unplayable"], report.counts["invalid"]
+            invalid = report.counts["invalid"]
             plan = plan_fix(store, kind, policy, group="Filler")
+            for change in (c for f in plan.channels for c in f.changes):
+                if isinstance(change, Replace):  # each change changes something
+                    old, new = store.programme(change.programme_id), change.programme
+                    assert _what_plays(old) != _what_plays(new)
             apply_fix(store, plan, actor=ACTOR)
             announced = {(f.kind, f.message) for f in plan.leaves}
             after = {(f.kind, f.message) for f in check_store(store).findings}
             assert after - before - announced == set()
             if policy in ("trim", "ripple", "fill", "stretch", "replace"):
-                # what they build or shorten plays as its slot says: no more unplayable
-                counts = check_store(store).counts
-                assert counts["unplayable"] <= unplayable
-                assert counts["invalid"] <= invalid
+                # what they build or shorten plays as its slot says: the only unplayable
+                # findings they may leave are placeholders (moved, or named one by one once
+                # the channel has a video)
+                new = {m for k, m in after - before if k == "unplayable"}
+                assert {m for m in new if not m.endswith("has no video to play")} == set()
+                assert check_store(store).counts["invalid"] <= invalid
             played = _stored(store)
             if any(a[0] + a[1] > b[0] for a, b in itertools.pairwise(played)):
                 # a back-to-back playout cannot play overlapping videos: the exports refuse
