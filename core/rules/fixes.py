@@ -243,22 +243,28 @@ def _overlaps(fixing: _Fixing) -> None:
             planner.add(Delete(finding.programmes[1]))
         return
     if policy == "trim":
+        # a programme is cut at the first later start, unless that leaves it less than the
+        # shortest item (ffplayout skips such a clip, and what follows would start early)
+        shortest = timedelta(seconds=fixing.defaults.min_item_seconds)
         cut: dict[int, datetime] = {}
         for finding in findings:
             earlier, later = planner.get(finding.programmes[0]), planner.get(finding.programmes[1])
-            if earlier.start >= later.start:
-                continue
             if earlier.id not in cut or later.start < cut[earlier.id]:
                 cut[earlier.id] = later.start  # type: ignore[index]
+        skipped = 0
         for identifier, new_stop in sorted(cut.items()):
             earlier = planner.get(identifier)
+            if new_stop - earlier.start < max(shortest, timedelta(milliseconds=1)):
+                skipped += 1
+                continue
             trimmed = retimed(earlier, earlier.start, new_stop, fixing.video(earlier))
             planner.add(Replace(identifier, trimmed))
-        skipped = len({f.programmes[0] for f in findings}) - len(cut)
         if skipped:
             planner.notes.append(
-                f"{skipped} programmes start together with the one they overlap: trimming "
-                "would leave nothing; use --policy drop or ripple for those"
+                f"{skipped} programmes start less than the shortest item "
+                f"({shortest.total_seconds():g} s, rules.min_item_seconds) before the one they "
+                "overlap: trimming would leave less than that; use --policy drop or ripple "
+                "for those"
             )
         return
     _ripple(fixing, findings)

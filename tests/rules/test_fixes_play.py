@@ -341,7 +341,7 @@ def _schedule(store: Store, items: list[tuple[str, int, float, float]], wrong: b
     for what, index, shift, part in items:
         if what in ("long", "short") and not wrong:
             what = "cut" if what == "long" else "whole"
-        start = max(start + 1, end + shift)  # never two at one start
+        start = max(start + 0.001, end + shift)  # never two at one start
         if what == "placeholder":
             end = start + 60 + index * 45
             made.append(
