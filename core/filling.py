@@ -210,6 +210,10 @@ class Builder:
     notes: list[str] = field(default_factory=list)
     last: tuple[Asset | None, str] | None = None  # what the last programme plays, as what
     told_short: bool = False
+    exact: bool = False
+    """Never stretch an item past the end of its video over a too-short remainder (cut it
+    a shortest item earlier instead): the fixes, whose result must play to the millisecond.
+    The planner stretches (up to ``shortest`` of dead air at the video's end)."""
 
     def place(
         self, picker: Picker, asset: Asset, moment: int, limit: int, category: str | None
@@ -224,11 +228,14 @@ class Builder:
         self.last = (asset, category or "")
         return end
 
-    def absorb(self, moment: int, limit: int) -> bool:
-        """Stretch the item before over a remainder ``[moment, limit)`` too short to air
-        (players and guides skip or drop sub-second items); ``False`` when there is none."""
+    def absorb(self, moment: int, limit: int) -> int | None:
+        """Deal with a remainder ``[moment, limit)`` too short to air (players and guides
+        skip or drop sub-second items): the item before stretches over it and ``limit`` is
+        returned. With ``exact``, when that item's video ends too soon to stretch, it is cut
+        a whole shortest item before ``limit`` instead, and that point is returned: one more
+        item goes there. ``None`` when there is no such remainder or nothing before it to join."""
         if not 0 < limit - moment < self.shortest:
-            return False
+            return None
         previous = self.added[-1] if self.added else None
         if previous is None or previous.stop is None or to_ms(previous.stop) != moment:
             if not self.told_short:  # said once; the short item is placed
@@ -238,15 +245,21 @@ class Builder:
                     f"a {(limit - moment) / 1000:g} s item at {when} is shorter than the "
                     "shortest item (rules.min_item_seconds) and has nothing before it to join"
                 )
-            return False
+            return None
         asset, category = self.last or (None, PLACEHOLDER)
+        start = to_ms(previous.start)
         if asset is None:
-            stretched = replace(previous, stop=local(limit, self.zone))
-        else:
-            start = local(to_ms(previous.start), self.zone)
-            stretched = airing(self.channel, asset, start, local(limit, self.zone), category)
-        self.added[-1] = stretched
-        return True
+            self.added[-1] = replace(previous, stop=local(limit, self.zone))
+            return limit
+        until = limit
+        if self.exact and round((asset.duration or 0) * 1000) < limit - start:  # dead air
+            until = limit - self.shortest
+            if until - start < self.shortest:
+                until = limit  # too short to cut: the sliver of dead air stays
+        self.added[-1] = airing(
+            self.channel, asset, local(start, self.zone), local(until, self.zone), category
+        )
+        return until
 
     def placeholder(self, start: int, end: int) -> int:
         """ "Off air" over ``[start, end)``; returns ``end``."""
@@ -258,14 +271,18 @@ class Builder:
         """Fill ``[start, end)`` from the filler group (looped, the last item cut) or, with
         none, a placeholder; returns where it got to (short of ``end`` when no filler asset
         keeps the cooldown there)."""
-        if self.absorb(start, end):
+        moment = self.absorb(start, end) or start
+        if moment == end:
             return end
         if filler is None:
-            return self.placeholder(start, end)
-        moment = start
-        while moment < end and not self.absorb(moment, end):
+            return self.placeholder(moment, end)
+        while moment < end:
+            joined = self.absorb(moment, end)
+            if joined == end:
+                return end
+            moment = joined or moment
             asset = filler.pick(moment, end - moment, least=self.shortest)
             if asset is None:
                 return moment
             moment = self.place(filler, asset, moment, end, FILLER)
-        return end if moment < end else moment
+        return moment

@@ -309,8 +309,10 @@ class _Layout:
 
     def next(self, group: str, moment: int, limit: int, *, whole: bool = False) -> int | None:
         """Place the next asset of ``group``; ``None`` when none keeps the cooldown."""
-        if self.build.absorb(moment, limit):
+        joined = self.build.absorb(moment, limit)
+        if joined == limit:
             return limit
+        moment = joined or moment
         picker = self.pickers[group]
         asset = picker.pick(moment, limit - moment, whole=whole, least=self.shortest)
         if asset is None:

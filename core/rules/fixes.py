@@ -185,7 +185,9 @@ class _Fixing:
 
     def builder(self) -> Builder:
         shortest = round(self.defaults.min_item_seconds * 1000)
-        return Builder(self.channel, self.planner.zone, shortest, notes=self.planner.notes)
+        return Builder(
+            self.channel, self.planner.zone, shortest, notes=self.planner.notes, exact=True
+        )
 
     def filler(self) -> Picker:
         """A picker over the ``--group`` assets, keeping the channel's cooldown against

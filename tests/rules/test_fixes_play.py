@@ -8,8 +8,9 @@ import io
 import itertools
 import tempfile
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -29,8 +30,9 @@ from tests.rules import playback
 from tests.store.helpers import ACTOR, new_store
 
 CHANNEL = "one.example.org"
-T0 = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
-DAY = datetime(2026, 12, 7, 0, 0, tzinfo=UTC)
+# half an hour before the clocks go back in Europe: a schedule there crosses the change
+T0 = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+ZONES = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]
 SHOWS = [40.0, 300.0, 600.0, 900.0, 1500.0, 3600.0, 700.0, 1200.0]
 POLICIES = [(kind, policy) for kind, policies in FIXES.items() for policy in policies]
 
@@ -63,7 +65,14 @@ def _at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 
-def _put(store: Store, programmes: list[Programme]) -> None:
+def _day_start(store: Store) -> datetime:
+    """Where the broadcast day holding T0 starts (the channel's midnight), in UTC."""
+    zone = ZoneInfo(store.channel(CHANNEL).timezone or "UTC")
+    midnight = datetime.combine(T0.astimezone(zone).date(), time(0), tzinfo=zone)
+    return midnight.astimezone(UTC)
+
+
+def _put(store: Store, programmes: list[Programme], zone: str = "UTC") -> None:
     apply_changes(
         store,
         CHANNEL,
@@ -72,7 +81,7 @@ def _put(store: Store, programmes: list[Programme]) -> None:
         action="test",
         summary="test schedule",
         expected_revision=None,
-        create=Channel(CHANNEL, timezone="UTC"),
+        create=Channel(CHANNEL, timezone=zone),
     )
 
 
@@ -110,8 +119,8 @@ def _playlist(
         "playlist",
         out,
         channels=[CHANNEL],
-        start=DAY,
-        stop=DAY + timedelta(days=1),
+        start=T0 - timedelta(hours=12),
+        stop=T0 + timedelta(hours=24),
         filler=filler,
     )
     return playback.m3u_items(out.getvalue(), _videos(store))
@@ -139,17 +148,38 @@ def _not_filler(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]
     return [item for item in items if "fill.example.org" not in item[2]]
 
 
+def _slivers(stored: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Gaps under a second between videos, as (start, length) ms: no clip can fill one
+    (ffplayout skips it), so a back-to-back playout closes it, and check reports it."""
+    return [
+        (a[0] + a[1], b[0] - a[0] - a[1])
+        for a, b in itertools.pairwise(stored)
+        if 0 < b[0] - a[0] - a[1] < 1000
+    ]
+
+
+def _closed(stored: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The videos as a back-to-back playout plays them: each gap under a second closed."""
+    slivers = _slivers(stored)
+    return [
+        (start - sum(n for at, n in slivers if at < start), length, where)
+        for start, length, where in stored
+    ]
+
+
 def _plays_as_stored(store: Store) -> None:
     """mpv, the M3U playlist and ffplayout play every programme for exactly its length,
-    and the playlist and ffplayout at exactly its time."""
+    and the playlist and ffplayout at exactly its time (a gap too short for any clip
+    closed, see ``_slivers``)."""
     stored = _stored(store)
     assert _mpv(store) == [(length, where) for _, length, where in stored]
     listed = _playlist(store)
     assert all(length == extinf for _, length, extinf, _ in listed)
     base = stored[0][0] if stored else 0
-    assert _not_filler([(at + base, n, w) for at, n, _, w in listed]) == stored
-    day = round((T0 - DAY).total_seconds() * 1000)
-    assert _not_filler([(at - day, n, w) for at, n, w in _ffplayout(store)]) == stored
+    assert _not_filler([(at + base, n, w) for at, n, _, w in listed]) == _closed(stored)
+    day = round((T0 - _day_start(store)).total_seconds() * 1000)
+    played = _not_filler([(at - day, n, w) for at, n, w in _ffplayout(store)])
+    assert played == _closed(stored)
 
 
 @pytest.fixture
@@ -293,7 +323,7 @@ def test_an_all_channels_ffplayout_export_writes_nothing_when_one_channel_cannot
         create=other,
     )
     folder = tmp_path / "out"
-    taken = folder / "two.example.org" / "2026" / "12" / "2026-12-07.json"
+    taken = folder / "two.example.org" / "2026" / "10" / "2026-10-25.json"
     taken.parent.mkdir(parents=True)
     taken.write_text("{}", encoding="utf-8")
     with pytest.raises(FileProblem):
@@ -305,7 +335,7 @@ def test_an_all_channels_ffplayout_export_writes_nothing_when_one_channel_cannot
             stop=T0 + timedelta(hours=1),
             filler="Export filler",
         )
-    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["2026-12-07.json"]
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["2026-10-25.json"]
     assert taken.read_text(encoding="utf-8") == "{}"
 
 
@@ -332,7 +362,9 @@ def _what_plays(programme: Programme) -> tuple[object, ...]:
     return (programme.start, programme.stop, programme.locator, programme.title, programme.attrs)
 
 
-def _schedule(store: Store, items: list[tuple[str, int, float, float]], wrong: bool) -> None:
+def _schedule(
+    store: Store, items: list[tuple[str, int, float, float]], wrong: bool, zone: str
+) -> None:
     """The items as programmes; with ``wrong``, "long" and "short" ones play a video longer
     or shorter than their slot with no out point (unplayable), else they are cut or whole."""
     shows, filler = _assets(store, "Shows"), _assets(store, "Filler")
@@ -376,23 +408,24 @@ def _schedule(store: Store, items: list[tuple[str, int, float, float]], wrong: b
         made.append(
             airing(CHANNEL, asset, _at(start), _at(end), "Filler" if what == "filler" else None)
         )
-    _put(store, made)
+    _put(store, made, zone)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     items=st.lists(_ITEM, min_size=2, max_size=8),
     fix=st.sampled_from(POLICIES),
+    zone=st.sampled_from(ZONES),
 )
 def test_after_any_fix_check_finds_only_what_the_preview_said_and_players_play_the_store(
-    items: list[tuple[str, int, float, float]], fix: tuple[str, str]
+    items: list[tuple[str, int, float, float]], fix: tuple[str, str], zone: str
 ) -> None:
     kind, policy = fix
     with tempfile.TemporaryDirectory() as folder:
         store = new_store(Path(folder))
         try:
             _library(store, Path(folder))
-            _schedule(store, items, wrong=kind == "unplayable")
+            _schedule(store, items, wrong=kind == "unplayable", zone=zone)
             report = check_store(store)
             before = {(f.kind, f.message) for f in report.findings}
             invalid = report.counts["invalid"]
@@ -420,6 +453,9 @@ def test_after_any_fix_check_finds_only_what_the_preview_said_and_players_play_t
                 with pytest.raises(InputError, match="overlap"):
                     _ffplayout(store)
             else:
+                gaps = [f for f in check_store(store).findings if f.kind == "gap"]
+                for at, _ in _slivers(played):  # each one is reported
+                    assert any(f.start == _at(at / 1000) for f in gaps)
                 _plays_as_stored(store)
         finally:
             store.close()
