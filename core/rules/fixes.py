@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
+from functools import cached_property
 from typing import Any
 
 from core.clock import channel_zone, moment_text
@@ -174,6 +175,11 @@ class _Fixing:
     def view(self) -> ChannelView:
         return prepare(self.channel, _slots(self.store.rule_rows(self.channel)))
 
+    @cached_property
+    def roots(self) -> dict[str, str]:
+        """The channels' storage roots, where a relative video path is looked for."""
+        return self.store.storage_roots()
+
     def video(self, programme: Programme) -> float | None:
         """The known length (seconds) of the programme's video."""
         return self.durations.get(programme.fingerprint or "")
@@ -194,11 +200,9 @@ class _Fixing:
         what it airs (as the planner's filler does)."""
         if self.group is None:
             raise InputError(f"{self.policy} needs a library group", hint="add --group NAME")
-        assets = [
-            a
-            for a in self.store.assets(self.store.require_group(self.group))
-            if a.duration and a.duration >= SHORTEST_ITEM_SECONDS
-        ]
+        members = self.store.assets(self.store.require_group(self.group))
+        known = [a.replace(duration=self.durations.get(a.fingerprint, a.duration)) for a in members]
+        assets = [a for a in known if a.duration and a.duration >= SHORTEST_ITEM_SECONDS]
         if not assets:
             raise InputError(
                 f"the library group '{self.group}' has no asset with a known duration",
@@ -512,7 +516,7 @@ def _plays(fixing: _Fixing, programme: Programme) -> bool:
         spawnable_locator(programme.locator)
     except RefusedLocator:
         return False
-    root = fixing.store.storage_roots().get(fixing.channel) or fixing.defaults.storage_root
+    root = fixing.roots.get(fixing.channel) or fixing.defaults.storage_root
     path = local_path(programme.locator, root)
     return path is None or path.exists()
 
