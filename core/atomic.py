@@ -19,7 +19,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -28,7 +28,14 @@ from core.diskspace import disk_full, is_disk_full
 from core.errors import Cancelled, FileProblem
 from core.permissions import operator_file_mode
 
-__all__ = ["PARTIAL_SUFFIX", "atomic_path", "atomic_text_file", "output_text", "refuse_overwrite"]
+__all__ = [
+    "PARTIAL_SUFFIX",
+    "atomic_path",
+    "atomic_text_file",
+    "atomic_text_files",
+    "output_text",
+    "refuse_overwrite",
+]
 
 PARTIAL_SUFFIX = ".partial"
 """How the temporary file of a write in progress ends (core.store.partials cleans up after
@@ -221,3 +228,87 @@ def output_text(
         target.flush()
     except BrokenPipeError:
         raise Cancelled("standard output was closed before the export ended") from None
+
+
+def atomic_text_files(
+    files: Sequence[tuple[Path, Callable[[TextIO], object]]],
+    *,
+    force: bool = False,
+    make_folders: bool = False,
+) -> None:
+    """Write several files all or nothing: each ``(path, write)`` is written by ``write``
+    into a temporary file; only when every one is written (and every path may take it) are
+    they put in place. If putting one in place fails, those already placed are taken back:
+    a new file is removed, a replaced one gets its old content again.
+
+    Every path is looked at before anything is written, so an existing file without
+    ``force`` (or a directory, a link…) refuses the whole set, not the rest of it.
+    """
+    for path, _ in files:
+        refuse_overwrite(path, force)
+        if not make_folders and not path.parent.is_dir():
+            raise FileProblem(
+                f"cannot be written: the folder {path.parent} does not exist",
+                path=path,
+                hint="create the folder first, or check the path",
+            )
+    written: list[tuple[Path, Path]] = []
+    try:
+        for path, write in files:
+            try:
+                if make_folders:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                descriptor, name = tempfile.mkstemp(
+                    prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent
+                )
+            except OSError as error:
+                raise _cannot_write(path, error) from None
+            written.append((Path(name), path))
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+                    write(handle)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(name, operator_file_mode())
+            except OSError as error:
+                raise _cannot_write(path, error) from None
+        _place_all(written, force)
+    finally:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+
+
+def _place_all(written: list[tuple[Path, Path]], force: bool) -> None:
+    """Put every finished temporary file in place, or none (see :func:`atomic_text_files`)."""
+    placed: list[tuple[Path, Path | None]] = []  # the path, and its old content's copy
+    try:
+        for temporary, path in written:
+            old: Path | None = None
+            if force and os.path.lexists(path):
+                old = path.with_name(f".{path.name}.{os.getpid()}.old{PARTIAL_SUFFIX}")
+                os.link(path, old)
+            try:
+                _place(temporary, path, force)
+            except BaseException:
+                if old is not None:
+                    old.unlink(missing_ok=True)
+                raise
+            placed.append((path, old))
+    except OSError as error:
+        _take_back(placed)
+        raise _cannot_write(written[len(placed)][1], error) from None
+    except BaseException:
+        _take_back(placed)
+        raise
+    for _, old in placed:
+        if old is not None:
+            old.unlink(missing_ok=True)
+
+
+def _take_back(placed: list[tuple[Path, Path | None]]) -> None:
+    """Undo what :func:`_place_all` put in place: old content back, new files removed."""
+    for path, old in reversed(placed):
+        if old is not None:
+            os.replace(old, path)
+        else:
+            path.unlink(missing_ok=True)

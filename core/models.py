@@ -387,7 +387,7 @@ def airing(
     # real elapsed time: two times in one ZoneInfo subtract as wall clocks, which is an
     # hour out (or negative) across a clock change
     seconds = (stop.astimezone(UTC) - start.astimezone(UTC)).total_seconds()
-    if asset.duration and seconds < asset.duration - 0.001:
+    if asset.duration and round(seconds * 1000) < round(asset.duration * 1000):  # to the ms
         attrs = (
             ("ffplayout:in", "0"),
             ("ffplayout:out", json.dumps(round(seconds, 3))),

@@ -208,11 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     fix = command("fix", "rules:run_fix", "preview and apply fixes of one kind of finding")
     fix.add_argument("kind", choices=[kind for kind, policies in FIXES.items() if policies])
-    fix.add_argument("--policy", required=True, help="e.g. trim, ripple, drop, fill, placeholder")
+    fix.add_argument("--policy", required=True, help="e.g. trim, ripple, drop, fill, cut")
     fix.add_argument("--channel", metavar="ID")
     fix.add_argument("--from", dest="from_", metavar="T")
     fix.add_argument("--to", metavar="T")
-    fix.add_argument("--group", metavar="G", help="gap fill: the library group to fill from")
+    fix.add_argument("--group", metavar="G", help="fill: the library group to fill from")
     fix.add_argument("--dry-run", action="store_true", help="show the changes, apply nothing")
     fix.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON")
 

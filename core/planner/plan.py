@@ -13,8 +13,7 @@ shorter fits. Nothing is written: :func:`apply_plan` does that, in one transacti
 from __future__ import annotations
 
 import itertools
-import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,22 +21,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.clock import moment_text, span_text
 from core.config import RuleDefaults
 from core.errors import InputError
+from core.filling import PLACEHOLDER, Builder, Picker, local
 from core.identity import Actor
-from core.models import Asset, Channel, Programme, Text, airing
+from core.models import Asset, Channel, Programme, airing
 from core.planner.durations import known_durations
 from core.planner.localtime import grid_line_after
-from core.planner.templates import Block, Order, Template
+from core.planner.templates import Block, Template
 from core.rules.check import channel_settings
 from core.store import Store
-from core.store.codec import from_ms, offset_minutes, to_ms
+from core.store.codec import from_ms, to_ms
 from core.store.edits import Change, Delete, EditResult, Insert, apply_changes
 from core.store.store import ChannelFacts
 from core.store.streams import without_unplayable
-from core.timestamps import SHORTEST_ITEM_SECONDS, fixed_zone
+from core.timestamps import SHORTEST_ITEM_SECONDS
 
 __all__ = ["PLACEHOLDER", "Plan", "apply_plan", "make_plan"]
 
-PLACEHOLDER = "Off air"
 _MS = timedelta(milliseconds=1)
 
 
@@ -98,86 +97,10 @@ class Plan:
         }
 
 
-class _Picker:
-    """Hands out a group's assets in order or shuffled, keeping the cooldown."""
-
-    def __init__(
-        self,
-        assets: list[Asset],
-        order: Order,
-        seed: int | None,
-        cooldown_ms: int,
-        shortest_ms: int,
-        airings: dict[str, list[tuple[int, int]]],
-    ) -> None:
-        self.assets = assets
-        self.order = order
-        self.random = random.Random(seed)
-        self.sequence = list(range(len(assets)))
-        if order == "shuffle":
-            self.random.shuffle(self.sequence)
-        self.position = 0
-        self.cooldown = cooldown_ms
-        self.shortest = shortest_ms
-        self.airings = airings
-
-    def _keeps_cooldown(self, asset: Asset, start: int, end: int) -> bool:
-        if end - start < self.shortest:
-            return True
-        for other_start, other_end in self.airings.get(asset.fingerprint, ()):
-            if not (other_end <= start - self.cooldown or other_start >= end + self.cooldown):
-                return False
-        return True
-
-    def pick(self, start: int, room: int, *, whole: bool = False, least: int = 0) -> Asset | None:
-        """The next asset that keeps the cooldown at ``start``, preferring one that fits in
-        ``room`` (with ``whole``, only one that fits) without leaving less than ``least``
-        (ms) after it: such a sliver is worse than cutting a longer asset at the end."""
-        fallback: tuple[Asset, int] | None = None
-        sliver: tuple[Asset, int] | None = None
-        count = len(self.sequence)
-        for step in range(count):
-            index = self.sequence[(self.position + step) % count]
-            asset = self.assets[index]
-            assert asset.duration is not None
-            length = round(asset.duration * 1000)
-            if not self._keeps_cooldown(asset, start, start + min(length, room)):
-                continue
-            if length <= room:
-                if length == room or room - length >= least:
-                    self._advance(step)
-                    return asset
-                sliver = sliver or (asset, step)
-            elif fallback is None and not whole:
-                fallback = (asset, step)
-        chosen = fallback or (None if whole else sliver)
-        if chosen is None:
-            return None
-        self._advance(chosen[1])
-        return chosen[0]
-
-    def _advance(self, step: int) -> None:
-        self.position += step + 1
-        if self.position >= len(self.sequence):
-            self.position %= len(self.sequence)
-            if self.order == "shuffle":
-                self.random.shuffle(self.sequence)
-
-    def air(self, asset: Asset, start: int, end: int) -> None:
-        self.airings.setdefault(asset.fingerprint, []).append((start, end))
-
-
-def _local(milliseconds: int, zone: tzinfo) -> datetime:
-    """An instant with the offset the channel's clock has then, as a fixed offset: two of
-    them subtract and compare as real time, where two ``ZoneInfo`` times would not."""
-    local = from_ms(milliseconds, 0).astimezone(zone)
-    return local.replace(tzinfo=fixed_zone(offset_minutes(local)))
-
-
 def _programme(
     channel: str, asset: Asset, start: int, end: int, zone: tzinfo, category: str | None
 ) -> Programme:
-    return airing(channel, asset, _local(start, zone), _local(end, zone), category)
+    return airing(channel, asset, local(start, zone), local(end, zone), category)
 
 
 def _existing_airings(
@@ -342,13 +265,13 @@ def _pickers(
     airings: dict[str, list[tuple[int, int]]],
     probe: bool,
     down_after: int = 2,
-) -> dict[str, _Picker]:
+) -> dict[str, Picker]:
     """A picker per group, of its assets with a known duration (the others noted)."""
     library = {group: list(store.assets(store.require_group(group))) for group in sorted(groups)}
     library = without_unplayable(store, library, plan.notes, down_after)  # core/store/streams
     durations = known_durations(store, itertools.chain(*library.values()), probe=probe)
     block_orders = {b.group: b.order for b in template.blocks if b.order}
-    pickers: dict[str, _Picker] = {}
+    pickers: dict[str, Picker] = {}
     for group, members in library.items():
         playable = [a.replace(duration=durations.get(a.fingerprint)) for a in members]
         unknown = [a.title for a in playable if not a.duration]
@@ -366,7 +289,7 @@ def _pickers(
                 hint="give #EXTINF durations, or install ffprobe for local files",
             )
         order = block_orders.get(group, template.order)
-        pickers[group] = _Picker(playable, order, seed, cooldown, shortest, airings)
+        pickers[group] = Picker(playable, order, seed, cooldown, shortest, airings)
         if unknown:
             shown = ", ".join(unknown[:5])
             shown += f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
@@ -380,91 +303,41 @@ def _pickers(
 
 @dataclass
 class _Layout:
-    """Lays programmes out along the window, one after another."""
+    """Lays programmes out along the window, one after another (with the :class:`Builder`
+    the fixes use too)."""
 
     plan: Plan
     channel: str
     zone: tzinfo
-    pickers: dict[str, _Picker]
-    filler: _Picker | None
+    pickers: dict[str, Picker]
+    filler: Picker | None
     shortest: int = 0
     """The shortest item (ms) worth airing: a shorter remainder goes to the item before."""
     stuck: str | None = None
-    told_short: bool = False
-    last: tuple[Asset | None, str] | None = None  # what the last programme plays, as what
+    build: Builder = field(init=False)
 
-    def place(self, group: str, asset: Asset, moment: int, limit: int, category: str) -> int:
-        """Air ``asset`` at ``moment`` (cut at ``limit``); returns where it ends."""
-        end = moment + min(round((asset.duration or 0) * 1000), limit - moment)
-        self.plan.added.append(_programme(self.channel, asset, moment, end, self.zone, category))
-        self.pickers[group].air(asset, moment, end)
-        self.last = (asset, category)
-        return end
-
-    def absorb(self, moment: int, limit: int) -> bool:
-        """Stretch the item before over a remainder ``[moment, limit)`` too short to air
-        (players and guides skip or drop sub-second items); ``False`` when there is none."""
-        if not 0 < limit - moment < self.shortest:
-            return False
-        previous = self.plan.added[-1] if self.plan.added else None
-        if previous is None or previous.stop is None or to_ms(previous.stop) != moment:
-            if not self.told_short:  # said once; the short item is placed
-                self.told_short = True
-                when = moment_text(from_ms(moment, 0), self.zone)
-                self.plan.notes.append(
-                    f"a {(limit - moment) / 1000:g} s item at {when} is shorter than the "
-                    "shortest item (rules.min_item_seconds) and has nothing before it to join"
-                )
-            return False
-        asset, category = self.last or (None, PLACEHOLDER)
-        if asset is None:
-            stretched = replace(previous, stop=_local(limit, self.zone))
-        else:
-            start = to_ms(previous.start)
-            stretched = _programme(self.channel, asset, start, limit, self.zone, category)
-        self.plan.added[-1] = stretched
-        return True
+    def __post_init__(self) -> None:
+        self.build = Builder(
+            self.channel, self.zone, self.shortest, self.plan.added, self.plan.notes
+        )
 
     def next(self, group: str, moment: int, limit: int, *, whole: bool = False) -> int | None:
         """Place the next asset of ``group``; ``None`` when none keeps the cooldown."""
-        if self.absorb(moment, limit):
+        joined = self.build.absorb(moment, limit)
+        if joined == limit:
             return limit
-        asset = self.pickers[group].pick(moment, limit - moment, whole=whole, least=self.shortest)
+        moment = joined or moment
+        picker = self.pickers[group]
+        asset = picker.pick(moment, limit - moment, whole=whole, least=self.shortest)
         if asset is None:
             if not whole:
                 self.stuck = group
             return None
-        return self.place(group, asset, moment, limit, group)
+        return self.build.place(picker, asset, moment, limit, group)
 
     def fill(self, start: int, end: int) -> int:
         """Fill ``[start, end)`` from the filler group (looped, last cut) or a placeholder."""
-        if self.absorb(start, end):
-            return end
-        if self.filler is None:
-            self.last = (None, PLACEHOLDER)
-            self.plan.added.append(
-                Programme(
-                    self.channel,
-                    _local(start, self.zone),
-                    _local(end, self.zone),
-                    titles=(Text(PLACEHOLDER),),
-                    categories=(Text(PLACEHOLDER),),
-                )
-            )
-            return end
-        moment = start
-        while moment < end and not self.absorb(moment, end):
-            asset = self.filler.pick(moment, end - moment, least=self.shortest)
-            if asset is None:
-                return moment
-            end_of = moment + min(round((asset.duration or 0) * 1000), end - moment)
-            self.plan.added.append(
-                _programme(self.channel, asset, moment, end_of, self.zone, "Filler")
-            )
-            self.filler.air(asset, moment, end_of)
-            self.last = (asset, "Filler")
-            moment = end_of
-        return end if moment < end else moment
+        return self.build.fill(self.filler, start, end)
 
     def _note_skipped(self, block: Block, moment: datetime) -> None:
         """Say so when a block starts late because the clocks skip its time that day."""
@@ -515,7 +388,7 @@ class _Layout:
 
 
 def _too_small(
-    group: str, picker: _Picker, plan: Plan, moment: int, zone: tzinfo, cooldown_hours: float
+    group: str, picker: Picker, plan: Plan, moment: int, zone: tzinfo, cooldown_hours: float
 ) -> InputError:
     """Why ``group`` could not go on: too small for the cooldown, or hemmed in by airings."""
     lengths = sorted((a.duration or 0) for a in picker.assets)

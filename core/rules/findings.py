@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-__all__ = ["FIXES", "KINDS", "SEVERITY", "Finding", "Severity"]
+__all__ = ["FIXES", "KINDS", "SEVERITY", "STREAM_FIXES", "VIDEO_FIXES", "Finding", "Severity"]
 
 Severity = Literal["error", "warning", "info"]
 
@@ -26,10 +26,16 @@ FIXES: dict[str, tuple[str, ...]] = {
     "cooldown": ("replace",),
     "duplicate": ("remove",),
     "invalid": ("drop",),
-    "unplayable": ("disable", "replace"),  # core/rules/stream_fixes.py
+    "unplayable": ("cut", "fill", "drop", "disable", "replace"),
     "dst": (),
 }
 """The fix policies that apply to each kind (``scheduleflow fix KIND --policy P``)."""
+VIDEO_FIXES = ("cut", "fill", "drop")
+"""What an unplayable finding about a programme's video (no locator, a missing file, the wrong
+length) offers: built like every other fix (core/rules/fixes.py)."""
+STREAM_FIXES = ("disable", "replace")
+"""What an unplayable finding about a stream the stream doctor found down offers
+(core/rules/stream_fixes.py)."""
 
 
 @dataclass(frozen=True)

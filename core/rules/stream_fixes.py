@@ -42,10 +42,10 @@ class StreamFixPlan(FixPlan):
         """Programme changes and assets marked unplayable."""
         return super().changes + len(self.disabled)
 
-    def preview(self) -> list[str]:
+    def preview(self, limit: int = 50) -> list[str]:
         """The assets to mark first, then the programme changes and notes."""
         lines = [f"mark unplayable: {label} ({reason})" for _, reason, label in self.disabled]
-        return lines + super().preview()
+        return lines + super().preview(limit)
 
     def to_json(self) -> dict[str, Any]:
         """The ``fix --json`` shape, with the assets it marks unplayable."""
@@ -73,11 +73,17 @@ def plan_stream_fix(
     start: datetime | None = None,
     stop: datetime | None = None,
 ) -> StreamFixPlan:
-    """Work out ``disable`` or ``replace`` for the unplayable findings of the window."""
+    """Work out ``disable`` or ``replace`` for the down and flapping streams of the window
+    (the unplayable findings that offer them; a missing file or a video of the wrong length
+    has its own fixes)."""
     defaults = defaults or RuleDefaults()
     plan = StreamFixPlan("unplayable", policy)
     report = check_store(store, defaults, channels=channels, start=start, stop=stop)
-    findings = [f for f in report.findings if f.kind == "unplayable" and f.programmes]
+    findings = [
+        f
+        for f in report.findings
+        if f.kind == "unplayable" and f.programmes and policy in f.fixes
+    ]
     if not findings:
         return plan
     if policy == "disable":

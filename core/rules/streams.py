@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from core.probe.model import StreamState, Verdict
-from core.rules.findings import FIXES, SEVERITY, Finding
+from core.rules.findings import SEVERITY, STREAM_FIXES, Finding
 from core.rules.slots import ChannelView
 from core.store import Store
 from core.store.codec import from_ms
@@ -95,7 +95,7 @@ def find_dead_streams(view: ChannelView, facts: StreamFacts) -> list[Finding]:
                 view.when(end, slot.offset) if end is not None else start,
                 f"{title} at {view.moment(start)}{problem}",
                 (slot.id,),
-                FIXES["unplayable"],
+                STREAM_FIXES,
             )
         )
     return findings

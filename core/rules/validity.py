@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from core.clock import span_text
 from core.errors import RefusedLocator
 from core.locators import local_path, spawnable_locator
-from core.rules.findings import FIXES, SEVERITY, Finding, Severity
+from core.rules.findings import FIXES, SEVERITY, VIDEO_FIXES, Finding, Severity
 from core.rules.slots import ChannelView, CutPoints
 
 __all__ = ["find_dst_days", "find_invalid", "find_unplayable"]
@@ -161,6 +161,7 @@ def find_unplayable(
                 f"none of the {len(slots)} programmes on {view.channel} has a video to "
                 "play (a guide-only channel?)",
                 (),
+                VIDEO_FIXES,
             )
         )
         return findings
@@ -213,7 +214,7 @@ def find_unplayable(
                     view.when(end, slot.offset) if end is not None else start_at,
                     f"{_title(slot.title, slot.id)} at {view.moment(start_at)}{problem}",
                     (slot.id,),
-                    FIXES["unplayable"],
+                    VIDEO_FIXES,
                 )
             )
     return findings

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from core.atomic import output_text
+from core.atomic import atomic_text_files, output_text
 from core.errors import Cancelled, FileProblem, InputError
 from core.filenames import path_component
-from core.formats import EXPORT_FORMATS, XmltvWriter, write_json, write_m3u
+from core.formats import EXPORT_FORMATS, XmltvWriter, write_ffplayout, write_json, write_m3u
 from core.models import Asset, Channel, Programme
 from core.store.guide_header import guide_header, recorded_namespaces
 from core.store.playout import day_items, filler_assets, write_ffplayout_day, write_playlist
@@ -229,12 +229,27 @@ def _ffplayout(
                 path = folder / f"{day:%Y}" / f"{day:%m}" / f"{day}.json"
             planned.append((path, channel, day, items))
         result.channels += 1
+    if single or not isinstance(target, Path):  # one day: to one file or standard output
+        for path, channel, day, items in planned:
+            result.programmes += write_ffplayout_day(path, channel, day, items, force)
+            if isinstance(path, Path):
+                result.files.append(path)
+        return
+
+    # every day of every channel, or none: a file that may not be replaced, a full disk or a
+    # failure half-way leaves no channel's days written and another's not
+    def writer(channel: Channel, day: date, items: list[Programme]) -> Callable[[TextIO], None]:
+        def write(out: TextIO) -> None:
+            result.programmes += write_ffplayout(out, channel.name, day, items)
+
+        return write
+
+    files: list[tuple[Path, Callable[[TextIO], object]]] = []
     for path, channel, day, items in planned:
-        result.programmes += write_ffplayout_day(
-            path, channel, day, items, force, make_folders=not single
-        )
-        if isinstance(path, Path):
-            result.files.append(path)
+        assert isinstance(path, Path)
+        files.append((path, writer(channel, day, items)))
+        result.files.append(path)
+    atomic_text_files(files, force=force, make_folders=True)
 
 
 def _playlist(

@@ -22,6 +22,7 @@ from core.atomic import output_text
 from core.clock import channel_zone, moment_text
 from core.cutpoints import cut_point
 from core.errors import InputError, RefusedLocator
+from core.filling import is_filler
 from core.formats import write_ffplayout
 from core.formats.ffplayout import FULL_DAY
 from core.formats.m3u import left_out_warning, locator_line_problem, one_line
@@ -80,6 +81,22 @@ def _hours(length: timedelta) -> str:
 def _played(programmes: Iterable[Programme]) -> list[Programme]:
     """What a player plays: programmes with a video and a length."""
     return [p for p in programmes if p.locator and p.stop is not None and p.stop > p.start]
+
+
+def _dead_air_hint(channel: Channel, programmes: Iterable[Programme]) -> str:
+    """What to do about dead air: fill the gaps, or, where "Off air" placeholders stand
+    (``fix gap --policy placeholder``), play filler there. A placeholder names dead air; it
+    has no video, so a back-to-back playout still needs something to play for it."""
+    placeholders = [p for p in programmes if not p.locator and is_filler(p)]
+    if not placeholders:
+        return "fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP"
+    first = placeholders[0]
+    return (
+        f"{len(placeholders)} '{one_line(first.title)}' placeholders (the first at "
+        f"{_local(channel, first.start)}) have no video: give --filler GROUP to play filler "
+        "there, or replace them: scheduleflow fix unplayable --policy fill --group GROUP "
+        f"--channel {channel.id}"
+    )
 
 
 def refuse_overlaps(channel: Channel, programmes: list[Programme]) -> None:
@@ -196,7 +213,8 @@ def day_items(
     edge is split there (``cut_to``): the day ends with its ``out`` at ``end``, the next day
     begins with the same source from that point.
     """
-    programmes = _played(store.programmes(channel.id, begin, end))
+    stored = list(store.programmes(channel.id, begin, end))
+    programmes = _played(stored)
     refuse_overlaps(channel, programmes)
     pieces = [piece for p in programmes if (piece := cut_to(p, begin, end)) is not None]
     run = _back_to_back(pieces, begin, filler)
@@ -206,7 +224,7 @@ def day_items(
             f"{channel.id} has {run.dead_air} of dead air between programmes on the day from "
             f"{_local(channel, begin)}; playout plays items back to back, so what follows a "
             "gap would start early",
-            hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP",
+            hint=_dead_air_hint(channel, stored),
         )
     if cursor < end:
         if filler:
@@ -304,7 +322,8 @@ def write_playlist(
     """
     programmes = []
     left_out = []
-    for programme in _played(store.programmes(channel.id, start, stop)):
+    stored = list(store.programmes(channel.id, start, stop))
+    for programme in _played(stored):
         problem = _not_played(programme.locator or "")
         if problem is None:
             programmes.append(programme)
@@ -325,8 +344,7 @@ def write_playlist(
             f"{channel.id} has dead air at {_local(channel, run.first_gap)} "
             f"({run.dead_air} in all); a playlist plays back to back, so what follows would "
             "start early",
-            hint="fill the gaps first (`scheduleflow fix gap`) or give --filler GROUP"
-            + (f"; {warnings[-1]}" if left_out else ""),
+            hint=_dead_air_hint(channel, stored) + (f"; {warnings[-1]}" if left_out else ""),
         )
     if not items:
         warnings.append(
