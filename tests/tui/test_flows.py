@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
+from textual.widgets import Static
 
 from core.jobs import Job, JobState
 from core.store import Store, build_view
@@ -20,6 +21,7 @@ from tui.dialogs.editing import EditDialog
 from tui.dialogs.files import ImportDialog
 from tui.dialogs.fixing import FixDialog
 from tui.dialogs.planning import PlanDialog
+from tui.dialogs.simple import Confirm
 from tui.widgets.activity import JobsTable
 from tui.widgets.channels import ChannelList
 from tui.widgets.findings import FindingsTree
@@ -221,6 +223,12 @@ async def test_fix_with_preview_then_undo(make_app) -> None:  # type: ignore[no-
         await pilot.press("4")  # the findings pane
         tree.focus()
         await pilot.press("u")
+        # undo says what it will undo (the fix just applied) and waits for a yes
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        question = str(app.screen.query_one(".dialog-text", Static).render())
+        assert "Undo fix" in question and "overlap" in question
+        assert _job_states(app, "undo") == []
+        await pilot.press("y")
         await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "undo"))
         await wait_for(
             pilot, lambda: sum(1 for f in tree.findings if f.kind == "overlap") == before

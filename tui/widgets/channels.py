@@ -127,6 +127,12 @@ class ChannelList(Widget, can_focus=True):
         self.highlighted = index
         self.refresh()
 
+    def choose(self, channel: str) -> None:
+        """Highlight ``channel`` (when the filter lists it), as if the operator had."""
+        ids = [s.id for s in self.listed]
+        if channel in ids:
+            self.highlighted = ids.index(channel)
+
     # -- keys and mouse -------------------------------------------------------------------
     def action_move(self, step: int) -> None:
         if self.listed:

@@ -12,7 +12,8 @@ position, the same way.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
 
 from rich.segment import Segment
 from textual.binding import Binding
@@ -22,6 +23,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from core.errors import StoreError
 from core.models import Programme
 from core.rules.findings import Finding
 from core.store import ORDERS, Cursor, ProgrammeView, Store
@@ -140,6 +142,8 @@ class ProgrammeTable(Widget, can_focus=True):
         self.total = 0
         self.wanted: int | None = None  # put the cursor on this programme when it shows
         self.pages_read = 0  # store pages fetched (the bench reads this)
+        self.zone_of: Callable[[str | None], tzinfo | None] = lambda channel: None
+        """The zone the screen reads a channel's times in (``None``: as the guide gave them)."""
 
     # -- loading --------------------------------------------------------------------------
     def open_at(self, channel: str, moment: datetime | None = None) -> None:
@@ -240,15 +244,43 @@ class ProgrammeTable(Widget, can_focus=True):
         self.flags = flags
         self.refresh()
 
-    def reload(self) -> None:
-        """Read the rows again (after a change), keeping the cursor's time."""
+    def reload(self, keep: int | None = None) -> None:
+        """Read the rows again after a change, without the screen jumping.
+
+        The cursor stays on ``keep`` (the programme the change was about: after a move it
+        follows it to its new time) or else on the programme it was on, and the rows above
+        it stay where they were on screen; a deleted programme leaves the cursor on the
+        line where it was.
+        """
         if self.channel is None:
             return
         current = self.current
+        wanted = keep if keep is not None else (current.id if current is not None else None)
         if self.view is not None:  # built again: the change may have moved or removed rows
             self.request(self.order, self.contains)
+            return
+        line = self.cursor - self.top  # the cursor's line on screen
+        shown = self.rows[self.top] if 0 <= self.top < len(self.rows) else current
+        self.wanted = wanted
+        self.open_at(self.channel, shown.start if shown is not None else None)
+        if wanted is not None and not self._holds(wanted):
+            try:
+                moved = self.store.programme(wanted)
+            except StoreError:  # deleted, or undone away
+                moved = None
+            if moved is not None and moved.channel == self.channel:
+                self.open_at(self.channel, moved.start - timedelta(seconds=1))
+        self.wanted = None
+        if self._holds(wanted):
+            self.top = max(self.cursor - line, 0)
         else:
-            self.open_at(self.channel, current.start if current else None)
+            self.cursor = max(min(line, len(self.rows) - 1), 0)
+        self.refresh()
+
+    def _holds(self, programme: int | None) -> bool:
+        """Whether the cursor is on ``programme``."""
+        current = self.current
+        return programme is not None and current is not None and current.id == programme
 
     @property
     def current(self) -> Programme | None:
@@ -447,9 +479,13 @@ class ProgrammeTable(Widget, can_focus=True):
             return Strip.blank(width, self.get_component_rich_style("programmes--row"))
         programme = self.rows[index]
         clock = "%H:%M:%S" if self._seconds else "%H:%M"
+        zone = self.zone_of(self.channel)
+        start, stop = programme.start, programme.stop
+        if zone is not None:  # the screen's zone: the same clock as the timeline's axis
+            start, stop = start.astimezone(zone), stop.astimezone(zone) if stop else None
         cells = [
-            programme.start.strftime(f"%a %d %b {clock}"),
-            programme.stop.strftime(clock) if programme.stop else "",
+            start.strftime(f"%a %d %b {clock}"),
+            stop.strftime(clock) if stop else "",
             _length(programme),
             visible(programme.title) or "(no title)",
             visible(programme.episode),
