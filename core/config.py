@@ -129,6 +129,8 @@ class Config:
     roles: RoleSettings = field(default_factory=RoleSettings)
     theme: str = "scheduleflow-dark"
     backups_kept: int = field(default=10, metadata={"minimum": 1})
+    keymap: dict[str, str] = field(default_factory=dict, metadata={"values": str})
+    """The TUI's keys by binding id: ``"programmes.trim" = "e,T"`` (README: Keys)."""
 
 
 class _Invalid(ValueError):
@@ -172,6 +174,8 @@ def _value(spec: dataclasses.Field[Any], value: Any, where: str) -> Any:
         if not isinstance(value, dict):
             raise _Invalid(where, "must be a table")
         kind = rules["values"]
+        if kind is str:  # keys: text, such as "e,T"
+            return {str(key): _keys(item, f"{where}.{key}") for key, item in value.items()}
         checked = {
             str(key): _word(item, kind, f"{where}.{key}")
             if isinstance(kind, tuple)
@@ -186,6 +190,12 @@ def _value(spec: dataclasses.Field[Any], value: Any, where: str) -> Any:
             raise _Invalid(where, "must be text")
         return value
     return _number(value, type(default), rules, where)
+
+
+def _keys(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip(", "):
+        raise _Invalid(where, 'must be keys as text, such as "e" or "e,ctrl+t"')
+    return value
 
 
 def _word(value: Any, choices: tuple[str, ...], where: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -46,6 +47,8 @@ from core.store.settings import RULE_SETTINGS, settings_record, stored_rule_sett
 from core.store.store import Store
 
 __all__ = ["ImportResult", "import_file"]
+
+_log = logging.getLogger("scheduleflow.store")
 
 Progress = Callable[[int], None]
 """Called with the number of items read so far, every thousand items."""
@@ -466,6 +469,7 @@ def import_file(
             options["day_start"] = known.day_start
             options["zone"] = ZoneInfo(known.timezone) if known.timezone else UTC
     reader = open_reader(path, chosen, **options)
+    _log.info("reading %s as %s", path.name, reader.format)
     if isinstance(reader, M3uReader) and channel is not None:
         raise InputError(
             "is an M3U playlist: it fills the library, not a channel",

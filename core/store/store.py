@@ -7,6 +7,7 @@ the page after row 600,000 costs what the first page costs.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time as _time
 from collections.abc import Iterable, Iterator
@@ -96,6 +97,10 @@ class Page:
     def first(self) -> Cursor | None:
         """The cursor of the first programme, to ask for the previous page."""
         return Cursor.of(self.programmes[0]) if self.programmes else None
+
+
+_log = logging.getLogger("scheduleflow.store")
+_LOGGED_CHANGES = 200  # per record at debug; the audit keeps them all
 
 
 def channel_order(number: str | None, name: str | None, xmltv_id: str) -> tuple[object, ...]:
@@ -646,8 +651,17 @@ class Store:
         insert_audit(connection, record)
 
     def publish(self, record: AuditRecord) -> None:
-        """After the transaction committed: append the record to ``logs/audit.jsonl``."""
+        """After the transaction committed: append the record to ``logs/audit.jsonl``, and
+        say it in the log (each change at debug): the TUI's log pane shows what an import,
+        an edit, a fix, an undo or a plan did while its job runs."""
         append_jsonl(self.log_folder, record)
+        where = f" on {record.channel}" if record.channel else ""
+        _log.info("%s%s: %s", record.action, where, record.summary)
+        for line in record.changes[:_LOGGED_CHANGES]:
+            _log.debug("%s%s: %s", record.action, where, line)
+        if len(record.changes) > _LOGGED_CHANGES:
+            more = len(record.changes) - _LOGGED_CHANGES
+            _log.debug("%s%s: … %d more changes (in the audit)", record.action, where, more)
 
     def audit(self, since: datetime | None = None, limit: int = 1000) -> list[AuditRecord]:
         """Audit records, newest first."""

@@ -16,12 +16,13 @@ from core.store.edits import Replace, apply_changes
 from tests.conftest import corpus_path
 from tests.store.helpers import ACTOR
 from tests.tui.conftest import wait_for
-from tui.commands_palette import ACTIONS
+from tui.commands_palette import palette_entries
 from tui.dialogs.editing import EditDialog
 from tui.dialogs.files import ImportDialog
 from tui.dialogs.fixing import FixDialog
 from tui.dialogs.planning import PlanDialog
 from tui.dialogs.simple import Confirm
+from tui.keys import bound_keys
 from tui.widgets.activity import JobsTable
 from tui.widgets.channels import ChannelList
 from tui.widgets.findings import FindingsTree
@@ -153,12 +154,12 @@ async def test_every_palette_entry_names_an_action_that_exists(make_app) -> None
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for(pilot, lambda: len(app.screen_stack) > 1)
-        screen = _screen(app)
-        for title, action, _ in ACTIONS:
-            where, _, name = action.rpartition(":")
-            target = app if where == "app" else screen.query_one(f"#{where}") if where else screen
-            method = name.partition("(")[0]
-            assert hasattr(target, f"action_{method}"), f"{title}: {action}"
+        entries = palette_entries(bound_keys(_screen(app), app))
+        sections = {key.section for _, key in entries}
+        assert sections >= {"Programmes", "Timeline", "Findings", "Screen", "Everywhere"}
+        for title, key in entries:
+            method = key.binding.action.partition("(")[0]
+            assert hasattr(key.node, f"action_{method}"), title
 
 
 async def test_the_palette_runs_a_pane_action(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -8,21 +8,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from tui.keys import bound_keys
+
 __all__ = ["HelpScreen"]
-
-_NAMES = {
-    "question_mark": "?",
-    "colon": ":",
-    "slash": "/",
-    "plus": "+",
-    "minus": "-",
-    "equals_sign": "=",
-    "escape": "esc",
-}
-
-
-def _keys(key: str) -> str:
-    return ", ".join(_NAMES.get(part, part) for part in key.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -35,27 +23,16 @@ class HelpScreen(ModalScreen[None]):
         self.under = screen
 
     def compose(self) -> ComposeResult:
+        # the bindings as they are now, after the user's keymap, each pane by its own name
         lines: list[str] = []
-        seen: set[tuple[str, str]] = set()
-        for node in (self.under, *self.under.walk_children()):
-            bindings = getattr(node, "BINDINGS", [])
-            title = type(node).__name__
-            rows = []
-            for binding in bindings:
-                if not isinstance(binding, Binding) or binding.description == "":
-                    continue
-                text = f"  {_keys(binding.key):<18} {binding.description}"
-                if (title, text) not in seen:
-                    seen.add((title, text))
-                    rows.append(text)
-            if rows:
-                lines.append(f"[b]{title}[/b]")
-                lines.extend(rows)
-        lines.append("[b]Everywhere[/b]")
-        lines.append("  ctrl+p, :          command palette (every action)")
+        section = ""
+        for key in bound_keys(self.under, self.app):
+            if key.section != section:
+                section = key.section
+                lines.append(f"[b]{section}[/b]")
+            lines.append(f"  {key.key_text:<18} {key.description}")
+        lines.append("[b]Anywhere[/b]")
         lines.append("  tab, shift+tab     next / previous pane")
-        lines.append("  ?                  this help")
-        lines.append("  q                  quit")
         with Vertical(classes="dialog wide tall"):
             yield Label("Keys", classes="dialog-title")
             with VerticalScroll():

@@ -82,11 +82,46 @@ class MainScreen(Screen[None]):
         Binding("S", "settings", "Settings", id="main.settings", tooltip="rules and theme"),
         Binding("u", "undo", "Undo", show=False, id="main.undo", tooltip="says what first"),
         Binding("z", "zone", "Time zone", show=False, id="main.zone", tooltip="channel/UTC/yours"),
-        Binding("1", "pane('channels')", "Channels", show=False, id="main.pane_channels"),
-        Binding("2", "pane('timeline')", "Timeline", show=False, id="main.pane_timeline"),
-        Binding("3", "pane('programmes')", "Programmes", show=False, id="main.pane_programmes"),
-        Binding("4", "pane('findings')", "Findings", show=False, id="main.pane_findings"),
-        Binding("5", "pane('activity')", "Jobs & log", show=False, id="main.pane_activity"),
+        Binding(
+            "1",
+            "pane('channels')",
+            "Channels",
+            show=False,
+            id="main.pane_channels",
+            tooltip="the channel list",
+        ),
+        Binding(
+            "2",
+            "pane('timeline')",
+            "Timeline",
+            show=False,
+            id="main.pane_timeline",
+            tooltip="the timeline",
+        ),
+        Binding(
+            "3",
+            "pane('programmes')",
+            "Programmes",
+            show=False,
+            id="main.pane_programmes",
+            tooltip="the programme table",
+        ),
+        Binding(
+            "4",
+            "pane('findings')",
+            "Findings",
+            show=False,
+            id="main.pane_findings",
+            tooltip="what the latest check found",
+        ),
+        Binding(
+            "5",
+            "pane('activity')",
+            "Jobs & log",
+            show=False,
+            id="main.pane_activity",
+            tooltip="jobs and the live log",
+        ),
     ]
     HELP_TITLE = "Screen"
 
@@ -671,7 +706,11 @@ class MainScreen(Screen[None]):
         def chosen(result: SettingsResult | None) -> None:
             if result is None:
                 return
-            self.app.theme = result.theme  # the app keeps it (see ScheduleFlowApp)
+            from tui.app import ScheduleFlowApp  # the app imports this module
+
+            app = self.app
+            if isinstance(app, ScheduleFlowApp):
+                app.choose_theme(result.theme)  # shown now, and kept for the next start
             if result.channel is not None:
 
                 def save(store: Store, ctx: JobContext) -> None:

@@ -48,10 +48,32 @@ def _line(finding: Finding, zone: tzinfo | None) -> str:
 class FindingsTree(Tree[Finding | str | tuple[str, str]]):
     """What the latest check found."""
 
+    HELP_TITLE = "Findings"  # how help and the palette name this pane
+
     BINDINGS = [
-        Binding("f", "fix", "Fix…", id="findings.fix"),
-        Binding("d", "details", "Details", id="findings.details"),
-        Binding("u", "undo", "Undo", id="findings.undo"),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Go to",
+            show=False,
+            id="findings.jump",
+            tooltip="the finding in the timeline and the table; opens a group",
+        ),
+        Binding(
+            "f",
+            "fix",
+            "Fix…",
+            id="findings.fix",
+            tooltip="preview the fixes that apply, then apply one",
+        ),
+        Binding(
+            "d",
+            "details",
+            "Details",
+            id="findings.details",
+            tooltip="channel, date, programmes and fixes of one",
+        ),
+        Binding("u", "undo", "Undo", id="findings.undo", tooltip="says what it undoes, then asks"),
         Binding("j", "cursor_down", "Down", show=False, id="findings.down"),
         Binding("k", "cursor_up", "Up", show=False, id="findings.up"),
     ]

@@ -75,6 +75,8 @@ def _length(programme: Programme) -> str:
 class ProgrammeTable(Widget, can_focus=True):
     """A cursor over one channel's schedule, in time order."""
 
+    HELP_TITLE = "Programmes"  # how help and the palette name this pane
+
     BINDINGS = [
         Binding("j,down", "move(1)", "Down", show=False, id="programmes.down"),
         Binding("k,up", "move(-1)", "Up", show=False, id="programmes.up"),
@@ -82,13 +84,52 @@ class ProgrammeTable(Widget, can_focus=True):
         Binding("pageup,ctrl+u", "move(-20)", "Page up", show=False, id="programmes.page_up"),
         Binding("g,home", "first", "Top", show=False, id="programmes.top"),
         Binding("G,end", "last", "Bottom", show=False, id="programmes.bottom"),
-        Binding("slash", "filter", "Filter", id="programmes.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="programmes.clear"),
-        Binding("s", "sort", "Sort", id="programmes.sort"),
-        Binding("a", "edit('insert')", "Add", id="programmes.insert"),
-        Binding("m", "edit('move')", "Move", id="programmes.move"),
-        Binding("e", "edit('trim')", "Trim", id="programmes.trim"),
-        Binding("d", "edit('delete')", "Delete", id="programmes.delete"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="programmes.filter",
+            tooltip="only programmes whose title has a text",
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            id="programmes.clear",
+            tooltip="every programme, same order",
+        ),
+        Binding(
+            "s", "sort", "Sort", id="programmes.sort", tooltip="by time, by title, longest first"
+        ),
+        Binding(
+            "a",
+            "edit('insert')",
+            "Add",
+            id="programmes.insert",
+            tooltip="insert one after the cursor",
+        ),
+        Binding(
+            "m",
+            "edit('move')",
+            "Move",
+            id="programmes.move",
+            tooltip="a new start for the programme under the cursor",
+        ),
+        Binding(
+            "e",
+            "edit('trim')",
+            "Trim",
+            id="programmes.trim",
+            tooltip="a new stop for the programme under the cursor",
+        ),
+        Binding(
+            "d",
+            "edit('delete')",
+            "Delete",
+            id="programmes.delete",
+            tooltip="the programme under the cursor, after a yes",
+        ),
     ]
 
     class EditRequested(Message):

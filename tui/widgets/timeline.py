@@ -83,15 +83,35 @@ def _palette(variables: dict[str, str]) -> tuple[Style, ...]:
 class Timeline(ScrollView, can_focus=True):
     """Lanes of programme blocks over a time window."""
 
+    HELP_TITLE = "Timeline"  # how help and the palette name this pane
+
     BINDINGS = [
         Binding("h,left", "pan(-1)", "Earlier", id="timeline.earlier"),
         Binding("l,right", "pan(1)", "Later", id="timeline.later"),
-        Binding("plus,equals_sign", "zoom(-1)", "Zoom in", id="timeline.zoom_in"),
-        Binding("minus", "zoom(1)", "Zoom out", id="timeline.zoom_out"),
+        Binding(
+            "plus,equals_sign",
+            "zoom(-1)",
+            "Zoom in",
+            id="timeline.zoom_in",
+            tooltip="show less time",
+        ),
+        Binding("minus", "zoom(1)", "Zoom out", id="timeline.zoom_out", tooltip="show more time"),
         Binding("j,down", "lane(1)", "Next channel", show=False, id="timeline.next"),
         Binding("k,up", "lane(-1)", "Previous channel", show=False, id="timeline.previous"),
-        Binding("n", "now", "Now", id="timeline.now"),
-        Binding("t", "goto", "Go to…", id="timeline.goto"),
+        Binding(
+            "n",
+            "now",
+            "Now",
+            id="timeline.now",
+            tooltip="the current time; zooming keeps it in view",
+        ),
+        Binding(
+            "t",
+            "goto",
+            "Go to…",
+            id="timeline.goto",
+            tooltip="a date and time: ISO 8601, now, +6h…",
+        ),
     ]
 
     class ChannelChosen(Message):
