@@ -76,6 +76,9 @@ class ScheduleFlowApp(App[None]):
         self._unsubscribe_log = log_bus().subscribe(self._log_line)
 
     def on_mount(self) -> None:
+        # 8 or 16 colours (TERM=screen, the console): the theme's amber cursor becomes bright
+        # red there and reads as an error; the cursors are drawn reversed instead
+        self.set_class(self.console.color_system in ("standard", "windows"), "-few-colours")
         if self.wanted_theme in self.available_themes:
             self.theme = self.wanted_theme
         else:
