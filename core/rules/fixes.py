@@ -40,6 +40,7 @@ from core.store.edits import (
     describe_change,
 )
 from core.timestamps import SHORTEST_ITEM_SECONDS
+from core.words import count
 
 __all__ = ["ChannelFix", "FixPlan", "apply_fix", "plan_fix"]
 
@@ -74,7 +75,9 @@ class FixPlan:
         """The exact list of changes, channel by channel, and the notes."""
         lines: list[str] = []
         for fix in self.channels:
-            lines.append(f"{fix.channel} (revision {fix.revision}): {len(fix.changes)} changes")
+            lines.append(
+                f"{fix.channel} (revision {fix.revision}): {count(len(fix.changes), 'change')}"
+            )
             lines.extend(f"  {line}" for line in fix.lines)
         lines.extend(f"note: {note}" for note in self.notes)
         return lines
@@ -401,7 +404,8 @@ def apply_fix(
                 fix.changes,
                 actor=actor,
                 action=f"fix {plan.kind}",
-                summary=f"fix {plan.kind} --policy {plan.policy}: {len(fix.changes)} changes",
+                summary=f"fix {plan.kind} --policy {plan.policy}: "
+                f"{count(len(fix.changes), 'change')}",
                 expected_revision=fix.revision,
                 job_id=job_id,
                 backup=number == 0,

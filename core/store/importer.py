@@ -45,6 +45,7 @@ from core.store.joins import join_split
 from core.store.repeats import SAME_IMPORT_AGAIN, RepeatCounter, repeat_warnings
 from core.store.settings import RULE_SETTINGS, settings_record, stored_rule_settings
 from core.store.store import Store
+from core.words import count
 
 __all__ = ["ImportResult", "import_file"]
 
@@ -538,8 +539,8 @@ def import_file(
         record = AuditRecord.by(
             actor,
             "import",
-            f"imported {path.name}: {result.added} programmes added, {result.skipped} skipped, "
-            f"{result.replaced} replaced, {result.assets_added} assets added"
+            f"imported {path.name}: {count(result.added, 'programme')} added, {result.skipped} "
+            f"skipped, {result.replaced} replaced, {count(result.assets_added, 'asset')} added"
             + _channels_summary(state),
             job_id=job_id,
             channel=channel,
