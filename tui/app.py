@@ -77,8 +77,10 @@ class ScheduleFlowApp(App[None]):
 
     def on_mount(self) -> None:
         # 8 or 16 colours (TERM=screen, the console): the theme's amber cursor becomes bright
-        # red there and reads as an error; the cursors are drawn reversed instead
-        self.set_class(self.console.color_system in ("standard", "windows"), "-few-colours")
+        # red there and reads as an error; the cursors are drawn reversed instead. Not when
+        # headless (tests, snapshots): those draw for no terminal, whatever TERM is set.
+        few = self.console.color_system in ("standard", "windows")
+        self.set_class(few and not self.is_headless, "-few-colours")
         if self.wanted_theme in self.available_themes:
             self.theme = self.wanted_theme
         else:

@@ -57,7 +57,7 @@ async def test_the_channel_list_moves_filters_and_shows_badges(make_app) -> None
         screen = _screen(app)
         channels, timeline = screen.query_one(ChannelList), screen.query_one(Timeline)
         ids = [s.id for s in channels.summaries]
-        await pilot.press("1", "j")
+        await pilot.press("1", "g", "j")  # the first screen opens on a channel on air
         await wait_for(pilot, lambda: timeline.channel == ids[1])
         await pilot.press("G")
         await wait_for(pilot, lambda: timeline.channel == ids[-1])

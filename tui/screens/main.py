@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TypeVar
 
 from textual import on
@@ -23,31 +22,20 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Tab, TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
-from core.clock import moment_text
 from core.engine import Engine
 from core.errors import ScheduleFlowError, StaleRevision
 from core.jobs import Job, JobContext, JobState
 from core.logs import LogLine, log_bus
-from core.models import Programme
-from core.planner import Plan, apply_plan
 from core.rules import FindingIndex
 from core.rules.findings import Finding
-from core.rules.fixes import FixPlan, apply_fix
 from core.samples import load_samples
-from core.store import ChannelSummary, ProgrammeView, Store, build_view, export, import_file
-from core.store.edits import Change, Delete, Insert, Replace, apply_changes
-from core.store.store import ChannelFacts
-from core.store.undo import UndoEntry, pending_undos, undo
+from core.store import ChannelSummary, ProgrammeView, Store, build_view
 from core.timeargs import parse_instant
 from core.words import count
 from tui.dialogs.details import finding_details
-from tui.dialogs.editing import EditDialog, EditResult
-from tui.dialogs.files import ExportDialog, ExportRequest, ImportDialog, ImportRequest
-from tui.dialogs.fixing import FixDialog
-from tui.dialogs.planning import PlanDialog
-from tui.dialogs.settings import SettingsDialog, SettingsResult
-from tui.dialogs.simple import Ask, Confirm
+from tui.dialogs.simple import Ask
 from tui.literal import literal
+from tui.screens import changes
 from tui.screens.scope import REFRESHES, JobScope, Refresh
 from tui.widgets.activity import JobsTable, LogPanel
 from tui.widgets.channels import ChannelList
@@ -171,13 +159,13 @@ class MainScreen(Screen[None]):
         if self.load_samples_first and not self.store.channel_ids():
             self.run_job("import", self._load_samples, "load the demo schedules")
         else:
-            self._read(_opening, self._opened, group="channels")
+            self.read(_opening, self._opened, group="channels")
 
     def _load_samples(self, store: Store, job: JobContext) -> object:
         return load_samples(store, self.engine.actor)
 
     # -- reading the store off the event loop -----------------------------------------------
-    def _read(
+    def read(
         self, reading: Callable[[Store], _Read], then: Callable[[_Read], None], *, group: str
     ) -> None:
         """Run ``reading`` on a connection of its own in a worker thread, then ``then`` with
@@ -288,7 +276,7 @@ class MainScreen(Screen[None]):
                 table.reload(keep=scope.programme)
 
         self.store.forget_channel_cache()
-        self._read(read, then, group="channels")
+        self.read(read, then, group="channels")
 
     def _apply_findings(self, findings: list[Finding]) -> None:
         self.query_one(FindingsTree).set_findings(findings)
@@ -454,7 +442,7 @@ class MainScreen(Screen[None]):
             self.query_one(Timeline).show(start, finding.channel)
             table.open_at(finding.channel, start - timedelta(seconds=1))
 
-        self._read(read, then, group="jump")
+        self.read(read, then, group="jump")
 
     @on(FindingsTree.DetailsRequested)
     def _finding_details(self, event: FindingsTree.DetailsRequested) -> None:
@@ -510,271 +498,42 @@ class MainScreen(Screen[None]):
                 table.action_clear_filter()
                 table.focus()
 
-    # -- actions: files -------------------------------------------------------------------
-    def action_import(self) -> None:
-        if not self.may("import"):
-            return
-
-        def chosen(request: ImportRequest | None) -> None:
-            if request is None:
-                return
-
-            def operation(store: Store, job: JobContext) -> object:
-                return import_file(
-                    store,
-                    request.path,
-                    actor=self.engine.actor,
-                    format=request.format,
-                    channel=request.channel,
-                    replace=request.replace,
-                    job_id=job.job.id,
-                    progress=job.progress,
-                    should_stop=job.should_stop,
-                )
-
-            self.run_job("import", operation, f"import {request.path.name}")
-
-        self.app.push_screen(ImportDialog(str(Path.cwd()) + "/"), chosen)
-
-    def action_export(self) -> None:
-        if not self.may("export"):
-            return
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is None:
-                return
-
-            def operation(store: Store, job: JobContext) -> object:
-                return export(
-                    store,
-                    request.format,
-                    request.target,
-                    channels=[request.channel] if request.channel else None,
-                    start=request.start,
-                    stop=request.stop,
-                    force=request.force,
-                    should_stop=job.should_stop,
-                )
-
-            self.run_job("export", operation, f"export {request.format} to {request.target.name}")
-
-        channel = self.query_one(Timeline).channel
-        self.app.push_screen(ExportDialog(list(self.revisions), channel), chosen)
-
+    # -- changes: each asks (tui/screens/changes.py), then runs as a job -------------
     def action_check(self) -> None:
         self.checked = False
         self.run_check()
 
-    # -- actions: fixes, edits and undo -----------------------------------------------------
+    def action_import(self) -> None:
+        changes.ask_import(self)
+
+    def action_export(self) -> None:
+        changes.ask_export(self)
+
+    def action_undo(self) -> None:
+        changes.ask_undo(self)
+
+    def action_settings(self) -> None:
+        changes.ask_settings(self)
+
+    def action_plan(self) -> None:
+        changes.ask_plan(self)
+
     @on(FindingsTree.FixRequested)
     def _fix(self, event: FindingsTree.FixRequested) -> None:
-        if not self.may("fix"):
-            return
-        channel = event.finding.channel if event.finding else self.query_one(Timeline).channel
-        kept = self._cursor_programme()
-
-        def chosen(plan: FixPlan | None) -> None:
-            if plan is None:
-                return
-            one = plan.channels[0].channel if len(plan.channels) == 1 else None
-            self.run_job(
-                "fix",
-                lambda store, ctx: apply_fix(
-                    store, plan, actor=self.engine.actor, job_id=ctx.job.id
-                ),
-                f"fix {plan.kind} ({plan.policy}): {count(plan.changes, 'change')}",
-                JobScope(channel=one, programme=kept),
-            )
-
-        def ask(groups: list[str]) -> None:
-            self.app.push_screen(FixDialog(self.engine, event.kind, channel, groups), chosen)
-
-        self._read(_group_names, ask, group="dialog")
+        changes.ask_fix(self, event.kind, event.finding)
 
     @on(FindingsTree.UndoRequested)
     def _undo_requested(self) -> None:
-        self.action_undo()
-
-    def action_undo(self) -> None:
-        """``u``: say what the next undo undoes, and undo exactly that when confirmed."""
-        if not self.may("undo"):
-            return
-        kept = self._cursor_programme()
-
-        def ask(entries: list[UndoEntry]) -> None:
-            if not entries:
-                self.notify("there is nothing to undo", severity="warning")
-                return
-            entry = entries[0]
-            where = f" on {entry.channel}" if entry.channel else ""
-            question = f"Undo {entry.action}{where}: {entry.summary}? ({entry.who}, {entry.when()})"
-
-            def confirmed(yes: bool | None) -> None:
-                if yes:
-                    self.run_job(
-                        "undo",
-                        lambda store, ctx: _undo_exactly(store, entry, self.engine, ctx),
-                        f"undo {entry.summary}",
-                        JobScope(channel=entry.channel, programme=kept),
-                    )
-
-            self.app.push_screen(Confirm("Undo", question), confirmed)
-
-        self._read(lambda store: pending_undos(store, limit=1), ask, group="dialog")
-
-    def _cursor_programme(self) -> int | None:
-        """The programme under the table's cursor: where it stays after a change."""
-        current = self.query_one(ProgrammeTable).current
-        return current.id if current is not None else None
+        changes.ask_undo(self)
 
     @on(ProgrammeTable.EditRequested)
     def _edit(self, event: ProgrammeTable.EditRequested) -> None:
-        if not self.may("edit"):
-            return
-        channel, programme = event.channel, event.programme
-        if programme is None and event.kind != "insert":
-            return
-        seen = self.revisions.get(channel, 0)
-        if event.kind == "delete" and programme is not None:
-            when = moment_text(programme.start, self.zone.zone(channel))
+        changes.ask_edit(self, event)
 
-            def confirmed(yes: bool | None) -> None:
-                if yes:
-                    change: list[Change] = [Delete(programme.id or 0)]
-                    self._submit_edit(
-                        channel, seen, change, f"delete '{programme.title}'", programme
-                    )
-
-            self.app.push_screen(
-                Confirm("Delete", f"Delete '{programme.title}' at {when}?"), confirmed
-            )
-            return
-
-        def edited(result: EditResult | None) -> None:
-            if result is None:
-                return
-            change: Change
-            if result.original is None:
-                change = Insert(result.programme)
-            else:
-                change = Replace(result.original.id or 0, result.programme)
-            self._submit_edit(
-                channel,
-                seen,
-                [change],
-                f"{event.kind} '{result.programme.title}'",
-                result.programme,
-                keep=result.original.id if result.original is not None else None,
-            )
-
-        self.app.push_screen(EditDialog(event.kind, channel, programme), edited)
-
-    def _submit_edit(
-        self,
-        channel: str,
-        revision: int,
-        changes: list[Change],
-        summary: str,
-        programme: Programme,
-        *,
-        keep: int | None = None,
-    ) -> None:
-        """An edit as a job; the cursor stays on (or follows) ``keep``; a deleted programme
-        leaves the cursor on the row that takes its place."""
-        stop = programme.stop or programme.start + timedelta(hours=1)
-        window = (programme.start - timedelta(hours=1), stop)
-        self.run_job(
-            "edit",
-            lambda store, ctx: apply_changes(
-                store,
-                channel,
-                changes,
-                actor=self.engine.actor,
-                action="edit",
-                summary=summary,
-                expected_revision=revision,
-                job_id=ctx.job.id,
-            ),
-            summary,
-            JobScope(channel=channel, window=window, programme=keep),
-        )
-
-    # -- settings and plan ----------------------------------------------------------------
-    def action_settings(self) -> None:
-        channel = self.query_one(Timeline).channel
-
-        def chosen(result: SettingsResult | None) -> None:
-            if result is None:
-                return
-            from tui.app import ScheduleFlowApp  # the app imports this module
-
-            app = self.app
-            if isinstance(app, ScheduleFlowApp):
-                app.choose_theme(result.theme)  # shown now, and kept for the next start
-            if result.channel is not None:
-
-                def save(store: Store, ctx: JobContext) -> None:
-                    store.set_rule_settings(
-                        result.channel or "",
-                        actor=self.engine.actor,
-                        cooldown_hours=result.cooldown_hours,
-                        cooldown_scope=result.cooldown_scope,
-                        gap_tolerance_seconds=result.gap_tolerance_seconds,
-                        job_id=ctx.job.id,
-                    )
-                    store.set_storage_root(result.channel or "", result.storage_root)
-
-                self.run_job(
-                    "settings",
-                    save,
-                    f"settings of {result.channel}",
-                    JobScope(channel=result.channel),
-                )
-
-        def read(store: Store) -> tuple[ChannelFacts | None, str | None]:
-            facts = store.channel_facts().get(channel) if channel else None
-            root = store.storage_roots().get(channel) if channel else None
-            return facts, root
-
-        def ask(found: tuple[ChannelFacts | None, str | None]) -> None:
-            facts, root = found
-            themes = sorted(self.app.available_themes)
-            may = self.engine.may("settings")
-            dialog = SettingsDialog(facts, themes, self.app.theme, may, root)
-            self.app.push_screen(dialog, chosen)
-
-        self._read(read, ask, group="dialog")
-
-    def action_plan(self) -> None:
-        if not self.may("plan"):
-            return
-        channel = self.query_one(Timeline).channel
-
-        def chosen(plan: Plan | None) -> None:
-            if plan is None:
-                return
-            self.run_job(
-                "plan",
-                lambda store, ctx: apply_plan(
-                    store, plan, actor=self.engine.actor, job_id=ctx.job.id
-                ),
-                f"plan {plan.channel}: {count(len(plan.added), 'programme')}",
-                JobScope(channel=plan.channel, window=(plan.start, plan.stop)),
-            )
-
-        def ask(groups: list[str]) -> None:
-            if not groups:
-                self.notify(
-                    "the library is empty: import an M3U library first (I)", severity="warning"
-                )
-                return
-            self.app.push_screen(PlanDialog(self.engine, channel, groups), chosen)
-
-        self._read(_group_names, ask, group="dialog")
-
-
-def _group_names(store: Store) -> list[str]:
-    return [name for name, _ in store.groups()]
+    def cursor_programme(self) -> int | None:
+        """The programme under the table's cursor: where it stays after a change."""
+        current = self.query_one(ProgrammeTable).current
+        return current.id if current is not None else None
 
 
 def _now() -> datetime:
@@ -786,15 +545,3 @@ def _opening(store: Store) -> tuple[list[ChannelSummary], tuple[datetime, set[st
     """The channels, and where the first screen opens: now, when a channel is on air now,
     else the earliest instant inside the most channels' schedules; and who is on air then."""
     return store.channel_summaries(), store.busiest(_now())
-
-
-def _undo_exactly(store: Store, entry: UndoEntry, engine: Engine, job: JobContext) -> object:
-    """Undo ``entry`` — the change the operator was shown — and nothing else: if another
-    change became the newest meanwhile, nothing is undone."""
-    newest = pending_undos(store, limit=1)
-    if not newest or newest[0].id != entry.id:
-        raise StaleRevision(
-            f"the newest change is no longer '{entry.summary}'; nothing was undone",
-            hint="press u again to see what an undo would undo now",
-        )
-    return undo(store, actor=engine.actor, job_id=job.job.id)
