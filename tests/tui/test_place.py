@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,10 @@ import pytest
 from textual.widgets import Input, Static
 
 from core.jobs import JobState
+from core.models import Text
+from core.store.edits import Replace, apply_changes
+from core.store.undo import pending_undos
+from tests.store.helpers import ACTOR
 from tests.tui.conftest import wait_for
 from tui.commands_palette import palette_entries
 from tui.dialogs.editing import EditDialog
@@ -293,3 +298,40 @@ async def test_the_log_pane_shows_what_a_job_does_and_debug_when_asked(make_app)
             "DEBUG",
         ]
         assert any(f"'{programme.title}'" in line.message for line in mine)
+
+
+async def test_undo_undoes_the_change_it_named_or_nothing(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        table = await _community_table(app, pilot)
+        first = table.current
+        assert first is not None and first.stop is not None
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditDialog))
+        app.screen.query_one("#stop", Input).value = (first.stop - timedelta(minutes=5)).isoformat()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _jobs(app, "edit"))
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        question = str(app.screen.query_one(".dialog-text", Static).render())
+        assert f"Undo edit on community.example.org: trim '{first.title}'?" in question
+        # meanwhile another session makes a newer change: the undo shown is no longer next
+        store = app.engine.store
+        other = next(iter(store.programmes("community.example.org", first.start, first.stop)))
+        apply_changes(
+            store,
+            "community.example.org",
+            [Replace(other.id or 0, replace(other, titles=(Text("Renamed elsewhere"),)))],
+            actor=ACTOR,
+            action="edit",
+            summary="rename",
+            expected_revision=None,
+        )
+        await pilot.press("y")
+        await wait_for(pilot, lambda: JobState.FAILED in _jobs(app, "undo"))
+        failed = next(job for job in app.engine.queue.jobs.values() if job.kind == "undo")
+        assert "the newest change is no longer" in (failed.error_message or "")
+        assert [entry.summary for entry in pending_undos(store, limit=2)] == [
+            "rename",
+            f"trim '{first.title}'",
+        ]
