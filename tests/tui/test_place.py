@@ -335,3 +335,24 @@ async def test_undo_undoes_the_change_it_named_or_nothing(make_app) -> None:  # 
             "rename",
             f"trim '{first.title}'",
         ]
+
+
+async def test_after_a_trim_in_a_sorted_view_the_cursor_stays_on_the_programme(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        table = await _community_table(app, pilot)
+        await pilot.press("s")  # by title: a view built in the core
+        await wait_for(pilot, lambda: table.order == "title" and len(table.rows) > 20)
+        await pilot.press(*"j" * 12)
+        trimmed = table.current
+        assert trimmed is not None and trimmed.stop is not None
+        line, position = table.cursor - table.top, table.view_start + table.cursor
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditDialog))
+        stop = trimmed.stop - timedelta(minutes=10)
+        app.screen.query_one("#stop", Input).value = stop.isoformat()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: JobState.SUCCEEDED in _jobs(app, "edit"))
+        await wait_for(pilot, lambda: table.current is not None and table.current.stop == stop)
+        assert table.current.id == trimmed.id and table.order == "title"
+        assert (table.cursor - table.top, table.view_start + table.cursor) == (line, position)

@@ -182,6 +182,9 @@ class ProgrammeTable(Widget, can_focus=True):
         self.flags: dict[int, str] = {}
         self.total = 0
         self.wanted: int | None = None  # put the cursor on this programme when it shows
+        # a view asked again after a change: (its first row on screen, the cursor's line,
+        # the programme the cursor is to stay on)
+        self._resume: tuple[int, int, int | None] | None = None
         self.pages_read = 0  # store pages fetched (the bench reads this)
         self.zone_of: Callable[[str | None], tzinfo | None] = lambda channel: None
         """The zone the screen reads a channel's times in (``None``: as the guide gave them)."""
@@ -240,10 +243,23 @@ class ProgrammeTable(Widget, can_focus=True):
             return
         self.view = view
         self.total = len(view)
-        self._view_from(0)
+        resume, self._resume = self._resume, None
+        if resume is None:
+            self._view_from(0)
+            return
+        # the same view built again after a change: the same rows on screen, the cursor on
+        # the programme it was on (or on the same line, when that one is gone)
+        shown, line, wanted = resume
+        self._view_from(shown)
+        self.top = min(shown - self.view_start, max(len(self.rows) - 1, 0))
+        index = next((i for i, row in enumerate(self.rows) if row.id == wanted), None)
+        self.cursor = index if index is not None else min(self.top + line, len(self.rows) - 1)
+        self.cursor = max(self.cursor, 0)
+        self.refresh()
 
     def request(self, order: str, contains: str | None) -> None:
         """Ask for this order and filter; time order without a filter needs no view."""
+        self._resume = None  # the operator's own request starts at the top
         if self.channel is None:
             return
         contains = contains.strip() if contains else None
@@ -298,7 +314,9 @@ class ProgrammeTable(Widget, can_focus=True):
         current = self.current
         wanted = keep if keep is not None else (current.id if current is not None else None)
         if self.view is not None:  # built again: the change may have moved or removed rows
+            resume = (self.view_start + self.top, self.cursor - self.top, wanted)
             self.request(self.order, self.contains)
+            self._resume = resume  # after request(), which forgets an older one
             return
         line = self.cursor - self.top  # the cursor's line on screen
         shown = self.rows[self.top] if 0 <= self.top < len(self.rows) else current
