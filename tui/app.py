@@ -23,6 +23,7 @@ from core.visible import visible
 from core.words import count
 from tui.commands_palette import ScheduleFlowCommands
 from tui.keys import binding_ids, unknown_binding_ids
+from tui.screens.scope import READS
 from tui.themes import DEFAULT_THEME, load_themes
 
 __all__ = ["ScheduleFlowApp"]
@@ -190,9 +191,13 @@ class ScheduleFlowApp(App[None]):
             )
 
     async def action_quit(self) -> None:
-        """``q``: leave; while a job runs or waits, say which and ask first (leaving stops
-        it: an import half done is rolled back, not finished)."""
-        running = [job for job in self.engine.queue.jobs.values() if not job.state.finished]
+        """``q``: leave; while a job that changes something runs or waits, say which and ask
+        first (leaving stops it: an import half done is rolled back, not finished)."""
+        running = [
+            job
+            for job in self.engine.queue.jobs.values()
+            if not job.state.finished and job.kind not in READS
+        ]
         if not running:
             self._leave()
             return

@@ -205,8 +205,14 @@ async def test_q_asks_first_while_a_job_runs(make_app) -> None:  # type: ignore[
         assert left == []
         release.set()
         await wait_for(pilot, lambda: JobState.SUCCEEDED in _jobs(app, "import"))
-        await pilot.press("q")  # nothing runs: no question
+        # a check only reads: quitting under it loses nothing, so no question
+        reading = threading.Event()
+        _screen(app).run_job("check", lambda store, job: reading.wait(20), "check the schedule")
+        await wait_for(pilot, lambda: JobState.RUNNING in _jobs(app, "check"))
+        await pilot.press("q")
         await wait_for(pilot, lambda: left == [True])
+        assert not isinstance(app.screen, Confirm)
+        reading.set()
 
 
 # -- keys as bound ---------------------------------------------------------------------------

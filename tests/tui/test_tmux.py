@@ -122,16 +122,17 @@ def test_under_term_screen_the_selected_row_is_not_red(
     try:
         _wait(name, "Timeline")
         _keys(name, "3")  # the programmes tab; the table has the focus, its cursor on row 1
-        plain = _wait(name, "Length").splitlines()
-        header = next(i for i, line in enumerate(plain) if "Start" in line and "Length" in line)
-        coloured = _tmux("capture-pane", "-e", "-p", "-t", name).splitlines()
-        codes = {
-            int(code)
-            for group in _SGR.findall(coloured[header + 1])
-            for code in group.split(";")
-            if code
-        }
-        assert codes & {41, 101} == set(), coloured[header + 1]  # no red background
-        assert codes & {47, 107}, coloured[header + 1]  # but a white one: it stands out
+        _wait(name, "s Sort")  # the footer has the table's keys: it has the focus
+        deadline = time.monotonic() + 30
+        while True:  # every frame until the focused cursor is drawn: never a red one
+            plain = _screen(name).splitlines()
+            header = next(i for i, line in enumerate(plain) if "Start" in line and "Length" in line)
+            row = _tmux("capture-pane", "-e", "-p", "-t", name).splitlines()[header + 1]
+            codes = {int(c) for group in _SGR.findall(row) for c in group.split(";") if c}
+            assert codes & {41, 101} == set(), row  # no red background
+            if codes & {47, 107}:  # a white one: the selected row stands out
+                break
+            assert time.monotonic() < deadline, row
+            time.sleep(0.1)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)

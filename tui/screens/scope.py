@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Flag, auto
 
-__all__ = ["REFRESHES", "JobScope", "Refresh"]
+__all__ = ["READS", "REFRESHES", "JobScope", "Refresh"]
 
 
 class Refresh(Flag):
@@ -43,6 +43,10 @@ REFRESHES: dict[str, Refresh] = {
     "settings": Refresh.CHANGED,
 }
 """Per kind of job, what its success redraws (a kind not named here redraws nothing)."""
+
+READS = frozenset({"check", "view"})
+"""Kinds of job that only read: quitting while one runs loses nothing, so ``q`` does not ask
+(the check that follows every change would otherwise make ``q`` ask after each edit)."""
 
 
 @dataclass(frozen=True)
