@@ -15,12 +15,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-__all__ = ["channel_zone", "moment_text", "span_text", "zone_name"]
+__all__ = ["channel_zone", "moment_text", "operator_zone", "span_text", "zone_name"]
 
 
 def channel_zone(name: str | None) -> tzinfo:
     """The zone a channel's times are read in: its IANA zone, or UTC when it has none."""
     return ZoneInfo(name) if name else UTC
+
+
+def operator_zone() -> tzinfo:
+    """The zone of the person at the terminal: the process's local zone (``TZ``), else UTC."""
+    return datetime.now().astimezone().tzinfo or UTC
 
 
 def zone_name(moment: datetime) -> str:

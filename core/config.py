@@ -165,6 +165,8 @@ class Config:
     probe: ProbeDefaults = field(default_factory=ProbeDefaults)
     theme: str = "scheduleflow-dark"
     backups_kept: int = field(default=10, metadata={"minimum": 1})
+    keymap: dict[str, str] = field(default_factory=dict, metadata={"values": str})
+    """The TUI's keys by binding id: ``"programmes.trim" = "e,T"`` (README: Keys)."""
 
 
 class _Invalid(ValueError):
@@ -210,6 +212,8 @@ def _value(spec: dataclasses.Field[Any], value: Any, where: str) -> Any:
         if not isinstance(value, dict):
             raise _Invalid(where, "must be a table")
         kind = rules["values"]
+        if kind is str:  # keys: text, such as "e,T"
+            return {str(key): _keys(item, f"{where}.{key}") for key, item in value.items()}
         checked = {
             str(key): _word(item, kind, f"{where}.{key}")
             if isinstance(kind, tuple)
@@ -235,6 +239,10 @@ def _flag(value: Any, where: str) -> bool:
     if isinstance(value, str) and value.strip().lower() in ("true", "1", "false", "0"):
         return value.strip().lower() in ("true", "1")
     raise _Invalid(where, "must be true or false")
+def _keys(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip(", "):
+        raise _Invalid(where, 'must be keys as text, such as "e" or "e,ctrl+t"')
+    return value
 
 
 def _word(value: Any, choices: tuple[str, ...], where: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from core.history import JobHistory
 from core.jobs import JobQueue, JobState
+from core.words import count
 
 __all__ = ["Health", "measure_health"]
 
@@ -95,7 +96,8 @@ def measure_health(
         peak = max(peak, queue.peak_active, mine_running)
     reasons = []
     if stats.recent_failures >= failure_threshold:
-        reasons.append(f"{stats.recent_failures} jobs failed or timed out in the last hour")
+        failed = count(stats.recent_failures, "job")
+        reasons.append(f"{failed} failed or timed out in the last hour")
     if store_check != "ok":
         reasons.append(f"the store failed its check: {store_check}")
     free_mb = _megabytes(free_bytes)

@@ -194,8 +194,11 @@ def configure_logging(
                 logger.removeHandler(old)
                 old.close()
     handler._scheduleflow_file = True  # type: ignore[attr-defined]
+    # the file's level is the handler's: the logger may pass more on, to the TUI's log pane
+    # when the operator asks it for debug records (LogBus.set_level)
+    handler.setLevel(level.upper())
     root.addHandler(handler)
-    root.setLevel(level.upper())
+    _set_logger_level()
     root.propagate = False
     logging.captureWarnings(True)  # warnings go to the file, never to the terminal
     warnings_log.addHandler(handler)
@@ -222,11 +225,21 @@ class LogBus(logging.Handler):
     """
 
     def __init__(self, keep: int = 2000) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(logging.INFO)
         self.lines: deque[LogLine] = deque(maxlen=keep)
         self._subscribers: list[Callable[[LogLine], None]] = []
         self._lock = threading.Lock()
         self.addFilter(_JobIdFilter())
+
+    def set_level(self, level: str) -> None:
+        """Hear the records from ``level`` up (``DEBUG`` when the log pane shows debug).
+
+        The ``scheduleflow`` logger then passes them on; the log file keeps the level it was
+        configured with (its handler's). Without this the pane's "debug" showed nothing: the
+        logger, set to the file's INFO, dropped every debug record before any handler.
+        """
+        self.setLevel(level.upper())
+        _set_logger_level()
 
     def subscribe(self, subscriber: Callable[[LogLine], None]) -> Callable[[], None]:
         """Receive every new line; returns the unsubscribe."""
@@ -261,10 +274,18 @@ class LogBus(logging.Handler):
 _BUS: LogBus | None = None
 
 
+def _set_logger_level() -> None:
+    """The ``scheduleflow`` logger passes on what its most listening handler wants."""
+    root = logging.getLogger("scheduleflow")
+    levels = [handler.level for handler in root.handlers if handler.level != logging.NOTSET]
+    root.setLevel(min(levels) if levels else logging.INFO)
+
+
 def log_bus() -> LogBus:
     """The process's log bus, attached to the ``scheduleflow`` loggers on first use."""
     global _BUS
     if _BUS is None:
         _BUS = LogBus()
         logging.getLogger("scheduleflow").addHandler(_BUS)
+        _set_logger_level()
     return _BUS

@@ -18,8 +18,12 @@ from core.engine import Engine
 from core.jobs import Job
 from core.logs import LogLine, log_bus
 from core.paths import log_folder
+from core.preferences import chosen_theme, keep_theme
 from core.visible import visible
+from core.words import count
 from tui.commands_palette import ScheduleFlowCommands
+from tui.keys import binding_ids, unknown_binding_ids
+from tui.screens.scope import READS
 from tui.themes import DEFAULT_THEME, load_themes
 
 __all__ = ["ScheduleFlowApp"]
@@ -36,9 +40,10 @@ class ScheduleFlowApp(App[None]):
     CSS_PATH = CSS_PATH
     COMMANDS = App.COMMANDS | {ScheduleFlowCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    HELP_TITLE = "Everywhere"  # how help and the palette name the app's own keys
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="asks first while a job runs"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="every key, as bound"),
         Binding("colon", "command_palette", "Commands", show=False, id="app.commands"),
         # Any binding of command_palette replaces Textual's own ctrl+p: name it again. A
         # priority binding, as Textual's is, so it opens the palette from a text box, too.
@@ -58,7 +63,12 @@ class ScheduleFlowApp(App[None]):
         super().__init__(**kwargs)
         self.engine = engine
         self.load_samples = load_samples
-        self.wanted_theme = theme or engine.config.theme or DEFAULT_THEME
+        # --theme for this run, else the one last chosen in Settings, else the config's
+        self.wanted_theme = (
+            theme or chosen_theme(engine.home) or engine.config.theme or DEFAULT_THEME
+        )
+        self.keymap: dict[str, str] = dict(engine.config.keymap)
+        """The user's keymap (binding id → keys), as help and the palette read it."""
         themes, self.theme_problems = load_themes(engine.home / "themes")
         for item in themes:
             self.register_theme(item)
@@ -67,6 +77,11 @@ class ScheduleFlowApp(App[None]):
         self._unsubscribe_log = log_bus().subscribe(self._log_line)
 
     def on_mount(self) -> None:
+        # 8 or 16 colours (TERM=screen, the console): the theme's amber cursor becomes bright
+        # red there and reads as an error; the cursors are drawn reversed instead. Not when
+        # headless (tests, snapshots): those draw for no terminal, whatever TERM is set.
+        few = self.console.color_system in ("standard", "windows")
+        self.set_class(few and not self.is_headless, "-few-colours")
         if self.wanted_theme in self.available_themes:
             self.theme = self.wanted_theme
         else:
@@ -79,8 +94,19 @@ class ScheduleFlowApp(App[None]):
                 severity="warning",
                 timeout=10,
             )
+        from tui.dialogs.help import HelpScreen  # noqa: F401  (its keys may be remapped too)
         from tui.screens.main import MainScreen
 
+        unknown = unknown_binding_ids(self.keymap, binding_ids())
+        if unknown:
+            self.notify(
+                f"keymap: no key is called {', '.join(unknown)} (see ? for the keys and "
+                "the README's Keys section for their ids); the others apply",
+                title="Keymap",
+                severity="warning",
+                timeout=10,
+            )
+        self.set_keymap(self.keymap)
         self.push_screen(MainScreen(self.engine, load_samples=self.load_samples))
         loop = self._event_loop = asyncio.get_running_loop()
         # A dropped SSH connection hangs up the terminal: end the process, do not linger.
@@ -150,7 +176,46 @@ class ScheduleFlowApp(App[None]):
 
         self.push_screen(HelpScreen(self.screen))
 
+    def choose_theme(self, name: str) -> None:
+        """Show the theme ``name`` and keep it for the next start (Settings' choice)."""
+        if name == self.theme:
+            return
+        self.theme = name
+        try:
+            keep_theme(self.engine.home, name)
+        except OSError as error:
+            log.warning("the theme choice is not kept: %s", error)
+            self.notify(
+                f"the theme is used now but not kept: {error.strerror or error}",
+                severity="warning",
+            )
+
     async def action_quit(self) -> None:
+        """``q``: leave; while a job that changes something runs or waits, say which and ask
+        first (leaving stops it: an import half done is rolled back, not finished)."""
+        running = [
+            job
+            for job in self.engine.queue.jobs.values()
+            if not job.state.finished and job.kind not in READS
+        ]
+        if not running:
+            self._leave()
+            return
+        from tui.dialogs.simple import Confirm
+
+        names = ", ".join(job.label for job in running[:3])
+        more = f" and {len(running) - 3} more" if len(running) > 3 else ""
+        question = f"{count(len(running), 'job')} still running: {names}{more}. Quit and stop them?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                for job in running:
+                    self.engine.queue.cancel(job.id)
+                self._leave()
+
+        self.push_screen(Confirm("Quit", question, yes="Quit", no="Stay"), answered)
+
+    def _leave(self) -> None:
         self._unsubscribe_jobs()
         self._unsubscribe_log()
         self.exit()

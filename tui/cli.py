@@ -306,6 +306,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unknown_theme(name: str, home_dir: Path) -> str | None:
+    """Why ``--theme name`` cannot be used (``None``: it can): the themes it may name."""
+    from tui.themes import theme_names  # Textual's themes are loaded only for the TUI
+
+    names = theme_names(home_dir / "themes")
+    if name in names:
+        return None
+    return f"scheduleflow: --theme: there is no theme '{name}' (choose one of {', '.join(names)})"
+
+
 def _run_tui(args: argparse.Namespace) -> int:
     """Open the TUI; the first start on an empty store loads the demo schedules."""
     context = Context(args)
@@ -375,6 +385,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _refuse(f"scheduleflow: cannot write logs in {home_dir}: {error.strerror}")
     log.debug("run as: scheduleflow %s", " ".join(sys.argv[1:] if argv is None else argv))
     if args.command is None:
+        if args.theme is not None:  # a usage error: said before anything opens
+            refused = _unknown_theme(args.theme, home_dir)
+            if refused is not None:
+                return _refuse(refused)
         # without a terminal (cron, a pipe) the TUI would spin a core for ever, drawing on nothing
         if not all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout, sys.stderr)):
             return _refuse(

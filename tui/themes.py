@@ -11,9 +11,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 
-__all__ = ["DEFAULT_THEME", "SHIPPED", "load_themes"]
+__all__ = ["DEFAULT_THEME", "SHIPPED", "load_themes", "theme_names"]
 
 SHIPPED = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT_THEME = "scheduleflow-dark"
@@ -65,3 +65,10 @@ def load_themes(*folders: Path) -> tuple[list[Theme], list[str]]:
             except Exception as error:  # colour parsing errors of Textual
                 problems.append(f"{path.name}: {error}")
     return themes, problems
+
+
+def theme_names(folder: Path) -> list[str]:
+    """Every theme ``--theme`` may name: the shipped ones, the user's in ``folder`` (those
+    that load) and Textual's own, sorted."""
+    themes, _ = load_themes(folder)
+    return sorted({theme.name for theme in themes} | set(BUILTIN_THEMES))

@@ -34,6 +34,7 @@ from core.store.edits import Change, Delete, EditResult, Insert, apply_changes
 from core.store.store import ChannelFacts
 from core.store.streams import without_unplayable
 from core.timestamps import SHORTEST_ITEM_SECONDS
+from core.words import count
 
 __all__ = ["PLACEHOLDER", "Plan", "apply_plan", "make_plan"]
 
@@ -59,7 +60,7 @@ class Plan:
         """The changes as lines (the first ``limit`` additions)."""
         lines = [
             f"{self.channel}: plan {span_text(self.start, self.stop, self.zone)}"
-            f" (revision {self.revision}): {len(self.added)} programmes, "
+            f" (revision {self.revision}): {count(len(self.added), 'programme')}, "
             f"{len(self.removed)} replaced"
         ]
         lines += [
@@ -421,7 +422,7 @@ def apply_plan(store: Store, plan: Plan, *, actor: Actor, job_id: str | None = N
         changes,
         actor=actor,
         action="plan",
-        summary=f"planned {len(plan.added)} programmes "
+        summary=f"planned {count(len(plan.added), 'programme')} "
         f"{span_text(plan.start, plan.stop, plan.zone)}",
         expected_revision=None if plan.creates else plan.revision,
         job_id=job_id,

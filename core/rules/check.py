@@ -9,6 +9,7 @@ re-checks just the affected channel and window.
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from core.rules.validity import find_dst_days, find_invalid, find_unplayable
 from core.store import Store
 from core.store.codec import from_ms, to_ms
 from core.store.store import ChannelFacts
+from core.words import count
 
 __all__ = [
     "REPORT_VERSION",
@@ -250,8 +252,10 @@ class FindingIndex:
 
     def refresh(self, store: Store) -> CheckReport:
         """Check everything again."""
+        _log.info("checking every channel")
         report = check_store(store, self.defaults)
         self.findings = report.findings
+        _log.info("checked: %s", _counted(report.findings))
         return report
 
     def recheck(self, store: Store, channel: str, start: datetime, stop: datetime) -> list[Finding]:
@@ -272,4 +276,18 @@ class FindingIndex:
         ]
         fresh_findings = [f for f in fresh.findings if f.kind != "dst"]
         self.findings = _sort(kept + fresh_findings)
+        _log.info("checked %s again around the change: %s", channel, _counted(fresh_findings))
         return [f for f in self.findings if f.channel == channel]
+
+
+_log = logging.getLogger("scheduleflow.rules")
+
+
+def _counted(findings: list[Finding]) -> str:
+    """``3 findings (1 error, 2 warnings)`` for the log."""
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    return (
+        f"{count(len(findings), 'finding')} ({count(errors, 'error')}, "
+        f"{count(warnings, 'warning')})"
+    )

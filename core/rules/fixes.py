@@ -60,6 +60,7 @@ from core.store.edits import (
 )
 from core.store.store import ChannelFacts
 from core.timestamps import SHORTEST_ITEM_SECONDS
+from core.words import count
 
 __all__ = ["HANDLERS", "ChannelFix", "FixPlan", "apply_fix", "plan_fix"]
 
@@ -95,7 +96,9 @@ class FixPlan:
         fix leaves (the first ``limit``)."""
         lines: list[str] = []
         for fix in self.channels:
-            lines.append(f"{fix.channel} (revision {fix.revision}): {len(fix.changes)} changes")
+            lines.append(
+                f"{fix.channel} (revision {fix.revision}): {count(len(fix.changes), 'change')}"
+            )
             lines.extend(f"  {line}" for line in fix.lines)
         lines.extend(f"note: {note}" for note in self.notes)
         if self.leaves:
@@ -651,7 +654,8 @@ def apply_fix(
                 fix.changes,
                 actor=actor,
                 action=f"fix {plan.kind}",
-                summary=f"fix {plan.kind} --policy {plan.policy}: {len(fix.changes)} changes",
+                summary=f"fix {plan.kind} --policy {plan.policy}: "
+                f"{count(len(fix.changes), 'change')}",
                 expected_revision=fix.revision,
                 job_id=job_id,
                 backup=number == 0,

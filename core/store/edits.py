@@ -24,6 +24,7 @@ from core.identity import Actor
 from core.models import Channel, EpisodeNum, Icon, Programme, Rating, RawElement, Text
 from core.store.codec import channel_row, from_ms, programme_from_row, programme_row
 from core.store.store import Store
+from core.words import count
 
 if TYPE_CHECKING:
     from core.store.undo import UndoEntry
@@ -412,8 +413,8 @@ def _remove_channel(connection: sqlite3.Connection, key: int, channel: str) -> N
     ).fetchone()
     if left:
         raise StaleRevision(
-            f"channel '{channel}' has {left} programmes the plan that made it did not add; "
-            "nothing was undone",
+            f"channel '{channel}' has {count(left, 'programme')} the plan that made it did "
+            "not add; nothing was undone",
             hint="remove them first, or keep the channel",
         )
     connection.execute("DELETE FROM channel WHERE id = ?", (key,))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -44,8 +45,11 @@ from core.store.joins import join_split
 from core.store.repeats import SAME_IMPORT_AGAIN, RepeatCounter, repeat_warnings
 from core.store.settings import RULE_SETTINGS, settings_record, stored_rule_settings
 from core.store.store import Store
+from core.words import count
 
 __all__ = ["ImportResult", "import_file"]
+
+_log = logging.getLogger("scheduleflow.store")
 
 Progress = Callable[[int], None]
 """Called with the number of items read so far, every thousand items."""
@@ -611,6 +615,7 @@ def import_file(
             options["day_start"] = known.day_start
             options["zone"] = ZoneInfo(known.timezone) if known.timezone else UTC
     reader = open_reader(path, chosen, **options)
+    _log.info("reading %s as %s", path.name, reader.format)
     if isinstance(reader, M3uReader) and channel is not None:
         raise InputError(
             "is an M3U playlist: it fills the library, not a channel",
@@ -683,8 +688,8 @@ def import_file(
         record = AuditRecord.by(
             actor,
             "import",
-            f"imported {path.name}: {result.added} programmes added, {result.skipped} skipped, "
-            f"{result.replaced} replaced, {result.assets_added} assets added"
+            f"imported {path.name}: {count(result.added, 'programme')} added, {result.skipped} "
+            f"skipped, {result.replaced} replaced, {count(result.assets_added, 'asset')} added"
             + _library_summary(result)
             + _channels_summary(state),
             job_id=job_id,

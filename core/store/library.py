@@ -21,6 +21,7 @@ from core.errors import StoreError
 from core.identity import Actor
 from core.locators import content_fingerprint, local_path
 from core.store.store import Store
+from core.words import count
 
 __all__ = ["AssetMerge", "apply_merges", "find_duplicate_assets", "undo_merge"]
 
@@ -155,7 +156,10 @@ def apply_merges(
                     ).rowcount
                 connection.execute("DELETE FROM asset WHERE id = ?", (identifier,))
                 removed += 1
-        summary = f"dedupe: merged {removed} duplicate assets, re-pointed {repointed} programmes"
+        summary = (
+            f"dedupe: merged {count(removed, 'duplicate asset')}, "
+            f"re-pointed {count(repointed, 'programme')}"
+        )
         connection.execute(
             "INSERT INTO undo_entry (channel, at, who, action, summary, changes, job_id) "
             "VALUES (NULL, ?, ?, 'dedupe', ?, ?, ?)",

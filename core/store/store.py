@@ -7,6 +7,7 @@ the page after row 600,000 costs what the first page costs.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time as _time
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,7 @@ from core.roles import Role, require
 from core.store.codec import asset_from_row, channel_from_row, from_ms, programme_from_row, to_ms
 from core.store.database import Database
 from core.store.settings import check_rule_settings, settings_record, stored_rule_settings
+from core.words import natural_key
 
 __all__ = ["ChannelFacts", "ChannelSummary", "Cursor", "Page", "Store"]
 
@@ -97,6 +99,26 @@ class Page:
     def first(self) -> Cursor | None:
         """The cursor of the first programme, to ask for the previous page."""
         return Cursor.of(self.programmes[0]) if self.programmes else None
+
+
+_log = logging.getLogger("scheduleflow.store")
+_LOGGED_CHANGES = 200  # per record at debug; the audit keeps them all
+
+
+def channel_order(number: str | None, name: str | None, xmltv_id: str) -> tuple[object, ...]:
+    """How channels are listed: by number, then by name and id in natural order.
+
+    ``Big 7``, ``Big 69``, ``Big 70`` — as an operator counts, not as characters sort (which
+    put ``Big 69`` first). A number that is not a whole number sorts after the numbered ones.
+    """
+    digits = (number or "").strip()
+    numbered = digits.isdigit()
+    return (
+        not numbered,
+        int(digits) if numbered else 0,
+        natural_key(name or xmltv_id),
+        natural_key(xmltv_id),
+    )
 
 
 class Store:
@@ -187,24 +209,22 @@ class Store:
         return channel_from_row(row)
 
     def channels(self) -> list[Channel]:
-        """Every channel, in channel-number then id order."""
+        """Every channel, in channel-number then natural name order (:func:`channel_order`)."""
         self.connection.row_factory = sqlite3.Row
         try:
-            rows = self.connection.execute(
-                "SELECT * FROM channel ORDER BY CAST(number AS INTEGER) IS NULL, "
-                "CAST(number AS INTEGER), xmltv_id"
-            ).fetchall()
+            rows = self.connection.execute("SELECT * FROM channel").fetchall()
         finally:
             self.connection.row_factory = None
-        return [channel_from_row(row) for row in rows]
+        channels = [channel_from_row(row) for row in rows]
+        return sorted(channels, key=lambda c: channel_order(c.number, c.name, c.id))
 
     def channel_summaries(self) -> list[ChannelSummary]:
         """What the channel list shows, for every channel (no programme is read)."""
         rows = self.connection.execute(
             "SELECT xmltv_id, name, number, programme_count, revision, declared, timezone,"
-            " changed_by, changed_at FROM channel ORDER BY CAST(number AS INTEGER) IS NULL,"
-            " CAST(number AS INTEGER), xmltv_id"
+            " changed_by, changed_at FROM channel"
         ).fetchall()
+        rows.sort(key=lambda row: channel_order(row[2], row[1], row[0]))
         return [
             ChannelSummary(
                 row[0],
@@ -347,6 +367,35 @@ class Store:
             "SELECT programme_count FROM channel WHERE id = ?", (self.channel_key(channel),)
         ).fetchone()
         return int(row[0])
+
+    def busiest(self, at: datetime | None = None) -> tuple[datetime, set[str]] | None:
+        """Where a first look at the schedule starts, and the channels on air then.
+
+        ``at`` (now), when it is inside a channel's schedule; else the earliest instant
+        inside the schedules of the most channels — not the earliest programme, which may
+        start on a day where one channel of five has anything. ``None`` for a store without
+        programmes. Each channel's first and last start come from the (channel, start)
+        index: a store of 670,000 programmes costs one seek per channel, not a pass over it.
+        """
+        rows = self.connection.execute(
+            "SELECT xmltv_id, (SELECT min(start) FROM programme WHERE channel_id = channel.id),"
+            " (SELECT max(start) FROM programme WHERE channel_id = channel.id) FROM channel"
+        ).fetchall()
+        spans = [(name, first, last) for name, first, last in rows if first is not None]
+
+        def on_air(instant: int) -> set[str]:
+            return {name for name, first, last in spans if first <= instant <= last}
+
+        if at is not None and on_air(to_ms(at)):
+            return at, on_air(to_ms(at))
+        # at equal instants, a schedule that starts counts before one that ends
+        edges = sorted(edge for _, first, last in spans for edge in ((first, -1), (last, 1)))
+        best, best_count, running = None, 0, 0
+        for instant, kind in edges:
+            running -= kind
+            if running > best_count:
+                best, best_count = instant, running
+        return None if best is None else (from_ms(best, 0), on_air(best))
 
     def time_range(self, channel: str | None = None) -> tuple[datetime | None, datetime | None]:
         """The first start and the last stop (or start) of one channel or the whole store.
@@ -616,8 +665,17 @@ class Store:
         insert_audit(connection, record)
 
     def publish(self, record: AuditRecord) -> None:
-        """After the transaction committed: append the record to ``logs/audit.jsonl``."""
+        """After the transaction committed: append the record to ``logs/audit.jsonl``, and
+        say it in the log (each change at debug): the TUI's log pane shows what an import,
+        an edit, a fix, an undo or a plan did while its job runs."""
         append_jsonl(self.log_folder, record)
+        where = f" on {record.channel}" if record.channel else ""
+        _log.info("%s%s: %s", record.action, where, record.summary)
+        for line in record.changes[:_LOGGED_CHANGES]:
+            _log.debug("%s%s: %s", record.action, where, line)
+        if len(record.changes) > _LOGGED_CHANGES:
+            more = len(record.changes) - _LOGGED_CHANGES
+            _log.debug("%s%s: … %d more changes (in the audit)", record.action, where, more)
 
     def audit(self, since: datetime | None = None, limit: int = 1000) -> list[AuditRecord]:
         """Audit records, newest first."""

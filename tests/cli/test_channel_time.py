@@ -121,7 +121,7 @@ def test_the_audit_says_what_changed_from_and_to_in_the_channels_time_with_job_i
     assert move["changes"] == [moved]
     placeholder = "+ insert 'Off air' Wed 02 Dec 2026 00:30–01:45 CET"
     assert fix["changes"] == [placeholder]
-    assert undo["summary"] == "undid fix gap --policy placeholder: 1 changes"
+    assert undo["summary"] == "undid fix gap --policy placeholder: 1 change"
     assert [re.sub(r"#\d+", "#N", line) for line in undo["changes"]] == [
         "- delete #N 'Off air' Wed 02 Dec 2026 00:30–01:45 CET"
     ]
@@ -132,7 +132,7 @@ def test_the_audit_says_what_changed_from_and_to_in_the_channels_time_with_job_i
     assert "(programmes 2 → 2, revision 1 → 2)" in lines[at]
     assert lines[at + 1] == f"    {moved}"
     assert f"    {placeholder}" in lines
-    assert "undid fix gap --policy placeholder: 1 changes" in text
+    assert "undid fix gap --policy placeholder: 1 change" in text
     assert "undid fix gap: fix gap" not in text
 
 
@@ -148,7 +148,7 @@ def test_undoing_a_dedupe_says_dedupe_once(sf_home: Path, tmp_path: Path) -> Non
     _ok(run_cli("dedupe", home=sf_home))
     _ok(run_cli("undo", home=sf_home))
     (undo, dedupe, _) = json.loads(_ok(run_cli("audit", "--json", home=sf_home)))
-    assert dedupe["summary"].startswith("dedupe: merged 1 duplicate assets")
+    assert dedupe["summary"].startswith("dedupe: merged 1 duplicate asset,")
     assert undo["summary"] == f"undid {dedupe['summary']}"
 
 

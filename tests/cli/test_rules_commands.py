@@ -39,7 +39,7 @@ def test_check_text_report_is_grouped_with_counts_first(sf_home: Path) -> None:
     _sports(sf_home)
     text = run_cli("check", home=sf_home).stdout
     lines = text.splitlines()
-    assert lines[0].startswith("checked 11 programmes on 1 channels: 2 overlap, 2 gap, 1 invalid")
+    assert lines[0].startswith("checked 11 programmes on 1 channel: 2 overlap, 2 gap, 1 invalid")
     assert "sports.example.org: 2 overlap, 2 gap, 1 invalid" in text
 
 
@@ -81,7 +81,7 @@ def test_dedupe_dry_run_and_nothing_to_undo(sf_home: Path, tmp_path: Path) -> No
     dry = run_cli("dedupe", "--dry-run", home=sf_home)
     assert "keep #1 'A' (as complete as the others, imported first); merge #2 'B'" in dry.stdout
     assert "nothing merged" in dry.stdout
-    assert "merged 1 duplicate assets" in run_cli("dedupe", home=sf_home).stdout
+    assert "merged 1 duplicate asset " in run_cli("dedupe", home=sf_home).stdout
     assert run_cli("undo", home=sf_home).returncode == 0
     nothing = run_cli("undo", home=sf_home)
     assert nothing.returncode == 2 and "nothing to undo" in nothing.stderr

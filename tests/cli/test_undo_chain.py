@@ -100,7 +100,7 @@ def test_undoing_a_dedupe_after_the_library_changed_is_one_line_and_changes_noth
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines() == [
         "scheduleflow undo: the library changed since the dedupe (dedupe: merged 1 duplicate "
-        "assets, re-pointed 0 programmes): an asset it merged is back under its number or "
+        "asset, re-pointed 0 programmes): an asset it merged is back under its number or "
         "locator; nothing was undone — run `scheduleflow dedupe --dry-run` to see the "
         "duplicates now"
     ]

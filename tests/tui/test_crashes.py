@@ -129,6 +129,9 @@ async def test_the_channel_list_answers_textual_s_own_scrolling(make_app) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: _screen(app).checked)
         channels = _screen(app).query_one(ChannelList)
+        # the first screen may open on a channel further down: start from the top
+        await pilot.press("1", "g")
+        await wait_for(pilot, lambda: channels.highlighted == 0 and channels.top == 0)
         # Textual calls these itself (focus, scroll_visible): they reach Widget._scroll_to
         channels.scroll_home(immediate=True)
         channels.scroll_end(immediate=True)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
+from textual.widgets import Static
 
 from core.jobs import Job, JobState
 from core.store import Store, build_view
@@ -15,11 +16,13 @@ from core.store.edits import Replace, apply_changes
 from tests.conftest import corpus_path
 from tests.store.helpers import ACTOR
 from tests.tui.conftest import wait_for
-from tui.commands_palette import ACTIONS
+from tui.commands_palette import palette_entries
 from tui.dialogs.editing import EditDialog
 from tui.dialogs.files import ImportDialog
 from tui.dialogs.fixing import FixDialog
 from tui.dialogs.planning import PlanDialog
+from tui.dialogs.simple import Confirm
+from tui.keys import bound_keys
 from tui.widgets.activity import JobsTable
 from tui.widgets.channels import ChannelList
 from tui.widgets.findings import FindingsTree
@@ -54,7 +57,7 @@ async def test_the_channel_list_moves_filters_and_shows_badges(make_app) -> None
         screen = _screen(app)
         channels, timeline = screen.query_one(ChannelList), screen.query_one(Timeline)
         ids = [s.id for s in channels.summaries]
-        await pilot.press("1", "j")
+        await pilot.press("1", "g", "j")  # the first screen opens on a channel on air
         await wait_for(pilot, lambda: timeline.channel == ids[1])
         await pilot.press("G")
         await wait_for(pilot, lambda: timeline.channel == ids[-1])
@@ -151,12 +154,12 @@ async def test_every_palette_entry_names_an_action_that_exists(make_app) -> None
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for(pilot, lambda: len(app.screen_stack) > 1)
-        screen = _screen(app)
-        for title, action, _ in ACTIONS:
-            where, _, name = action.rpartition(":")
-            target = app if where == "app" else screen.query_one(f"#{where}") if where else screen
-            method = name.partition("(")[0]
-            assert hasattr(target, f"action_{method}"), f"{title}: {action}"
+        entries = palette_entries(bound_keys(_screen(app), app))
+        sections = {key.section for _, key in entries}
+        assert sections >= {"Programmes", "Timeline", "Findings", "Screen", "Everywhere"}
+        for title, key in entries:
+            method = key.binding.action.partition("(")[0]
+            assert hasattr(key.node, f"action_{method}"), title
 
 
 async def test_the_palette_runs_a_pane_action(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -221,6 +224,12 @@ async def test_fix_with_preview_then_undo(make_app) -> None:  # type: ignore[no-
         await pilot.press("4")  # the findings pane
         tree.focus()
         await pilot.press("u")
+        # undo says what it will undo (the fix just applied) and waits for a yes
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        question = str(app.screen.query_one(".dialog-text", Static).render())
+        assert "Undo fix" in question and "overlap" in question
+        assert _job_states(app, "undo") == []
+        await pilot.press("y")
         await wait_for(pilot, lambda: JobState.SUCCEEDED in _job_states(app, "undo"))
         await wait_for(
             pilot, lambda: sum(1 for f in tree.findings if f.kind == "overlap") == before

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,14 @@ def hostile_home(folder: Path, template: Path) -> Path:
 def home(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Overrides the conftest's: the demo schedules plus the hostile text."""
     return hostile_home(tmp_path, _template(tmp_path_factory))
+
+
+@pytest.fixture(autouse=True)
+def _now_on_the_hostile_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first screen opens on now: make now the hostile programmes' hour, so that every
+    pane shows them whatever the day the tests run."""
+    now = datetime(2026, 12, 4, 6, 30, tzinfo=UTC)
+    monkeypatch.setattr("tui.screens.main._now", lambda: now)
 
 
 def _shown(app) -> str:  # type: ignore[no-untyped-def]

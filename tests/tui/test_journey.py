@@ -24,6 +24,7 @@ from tui.dialogs.details import Details
 from tui.dialogs.files import ExportDialog, ImportDialog
 from tui.dialogs.fixing import FixDialog
 from tui.dialogs.planning import PlanDialog
+from tui.dialogs.simple import Confirm
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 LIBRARIES = ["sports-library.m3u", "community-library.m3u", "music-library.m3u"]
@@ -117,9 +118,12 @@ async def test_an_operators_night_by_keys_at_80x24(night: ScheduleFlowApp) -> No
         await wait_for(pilot, lambda: "fix overlap (trim): 2 changes: done" in _shown(app))
 
         press.step = "undo"
-        await press("u")
+        await press("u")  # it says what it will undo, and asks
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "fix overlap" in _shown(app)
+        await press("y")
         await wait_for(pilot, lambda: _states(app, "undo") == [JobState.SUCCEEDED])
-        await wait_for(pilot, lambda: "undo the last change: done" in _shown(app))
+        await wait_for(pilot, lambda: "undo fix overlap" in _shown(app))
 
         press.step = "fill a gap from a library group"
         await wait_for(pilot, lambda: _states(app, "check")[-1] is JobState.SUCCEEDED)
@@ -158,7 +162,7 @@ async def test_an_operators_night_by_keys_at_80x24(night: ScheduleFlowApp) -> No
         "go to the first overlap": 4,
         "read its details": 2,
         "fix it with a preview": 2,
-        "undo": 1,
+        "undo": 2,
         "fill a gap from a library group": 8,
         "plan a day": 4,
         "export XMLTV": 2,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -29,6 +30,8 @@ def snapshot_app(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setattr("core.jobs._stamp", lambda second: "20270115080000")
     monkeypatch.setattr("core.jobs.os", SimpleNamespace(getpid=lambda: 4242))
     monkeypatch.setattr("core.jobs._ids", itertools.count(1))
+    # The first screen opens on now when a channel is on air: a fixed now, after the demo.
+    monkeypatch.setattr("tui.screens.main._now", lambda: datetime(2027, 1, 15, tzinfo=UTC))
     shutil.rmtree(HOME, ignore_errors=True)
     HOME.mkdir(parents=True)
     shutil.copy(_template(tmp_path_factory), HOME / "scheduleflow.db")
@@ -69,6 +72,8 @@ def _dialog(keys: list[str], *, setup=None):  # type: ignore[no-untyped-def]
         await _ready(pilot)
         for key in keys:
             await pilot.press(key)
+        if keys:  # a dialog opens once what it offers is read, off the event loop
+            await wait_for(pilot, lambda: len(pilot.app.screen_stack) > 2)
         if setup is not None:
             await setup(pilot)
         await pilot.pause()
@@ -108,6 +113,7 @@ def test_fix_dialog_preview(snap_compare, snapshot_app) -> None:  # type: ignore
         tree.focus()
         tree.move_cursor(node)
         await pilot.press("f")
+        await wait_for(pilot, lambda: len(pilot.app.screen_stack) > 2)
         await wait_for(pilot, lambda: not pilot.app.screen.query_one("#apply").disabled)
 
     assert snap_compare(
@@ -160,8 +166,10 @@ def test_plan_dialog_preview(snap_compare, snapshot_app) -> None:  # type: ignor
 def test_programmes_pane_says_order_filter_and_position(snap_compare, snapshot_app) -> None:  # type: ignore[no-untyped-def]
     async def before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _ready(pilot)
-        await pilot.press("3", "s")
         table = pilot.app.screen.query_one("#programmes")
+        await pilot.press("1", "g")  # the first channel: the community one, with its news
+        await wait_for(pilot, lambda: table.channel == "community.example.org")
+        await pilot.press("3", "s")
         await wait_for(pilot, lambda: table.order == "title")
         await pilot.press("slash", *"news", "enter")
         await wait_for(pilot, lambda: table.contains == "news")

@@ -4,6 +4,7 @@ back with capture-pane."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,10 +23,10 @@ def _tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
 
 
-def start_session(home: Path) -> str:
+def start_session(home: Path, term: str = "xterm-256color") -> str:
     """ScheduleFlow on ``home`` in a new tmux session; the session's name."""
     name = f"sf-{uuid.uuid4().hex[:8]}"
-    command = (f"cd {ROOT} && SCHEDULEFLOW_HOME={home} TERM=xterm-256color "
+    command = (f"cd {ROOT} && SCHEDULEFLOW_HOME={home} TERM={term} "
                f"{sys.executable} -m tui.cli --no-mouse --no-samples")  # fmt: skip
     # 80×24, what an SSH terminal usually has: the panes are tabs there
     _tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
@@ -104,3 +105,34 @@ def test_a_hang_up_ends_the_process(session: tuple[str, Path]) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("ScheduleFlow kept running after its terminal went away")
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def test_under_term_screen_the_selected_row_is_not_red(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A terminal of 8 or 16 colours turned the theme's amber cursor into bright red, which
+    reads as an error: the selected row is drawn reversed there (black on white)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(_template(tmp_path_factory), home / "scheduleflow.db")
+    name = start_session(home, term="screen")
+    try:
+        _wait(name, "Timeline")
+        _keys(name, "3")  # the programmes tab; the table has the focus, its cursor on row 1
+        _wait(name, "s Sort")  # the footer has the table's keys: it has the focus
+        deadline = time.monotonic() + 30
+        while True:  # every frame until the focused cursor is drawn: never a red one
+            plain = _screen(name).splitlines()
+            header = next(i for i, line in enumerate(plain) if "Start" in line and "Length" in line)
+            row = _tmux("capture-pane", "-e", "-p", "-t", name).splitlines()[header + 1]
+            codes = {int(c) for group in _SGR.findall(row) for c in group.split(";") if c}
+            assert codes & {41, 101} == set(), row  # no red background
+            if codes & {47, 107}:  # a white one: the selected row stands out
+                break
+            assert time.monotonic() < deadline, row
+            time.sleep(0.1)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)

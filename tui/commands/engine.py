@@ -8,6 +8,7 @@ import time
 from core.diskspace import free_bytes
 from core.errors import DiskFull, StoreCorrupt
 from core.health import Health
+from core.words import count
 from tui.commands.context import Context
 
 __all__ = ["run_audit", "run_health", "run_jobs"]
@@ -71,7 +72,7 @@ def run_audit(context: Context) -> int:
             context.say(f"    {line}")
         if len(record.changes) > _CHANGE_LINES:
             more = len(record.changes) - _CHANGE_LINES
-            context.say(f"    … and {more} more changes (`audit --json` lists them all)")
+            context.say(f"    … and {count(more, 'more change')} (`audit --json` lists them all)")
     return 0
 
 

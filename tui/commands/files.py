@@ -12,6 +12,7 @@ from typing import TextIO
 from core.clock import span_text
 from core.errors import InputError
 from core.inspection import inspect_file
+from core.words import count
 from tui.commands.context import Context
 
 __all__ = ["run_export", "run_import", "run_inspect"]
@@ -156,11 +157,11 @@ def run_export(context: Context) -> int:
         context.print_json(result.to_json())
         return 0
     if result.assets and not result.programmes:
-        what = f"{result.assets} library entries"
+        what = count(result.assets, "library entry", "library entries")
     elif args.format == "m3u":
-        what = f"a line-up of {result.channels} channels"
+        what = f"a line-up of {count(result.channels, 'channel')}"
     else:
-        what = f"{result.programmes} programmes of {result.channels} channels"
+        what = f"{count(result.programmes, 'programme')} of {count(result.channels, 'channel')}"
     if to_stdout:  # the export itself is on standard output
         context.warn(f"exported {what} as {result.format} to standard output")
         return 0

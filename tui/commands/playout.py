@@ -12,6 +12,7 @@ from core.errors import InputError
 from core.onair import mpv_command, on_air, shell_line
 from core.planner import apply_plan, load_template, make_plan, single_group
 from core.timeargs import parse_duration
+from core.words import count
 from tui.commands.context import Context
 
 __all__ = ["run_now", "run_plan", "run_play"]
@@ -58,7 +59,7 @@ def run_plan(context: Context) -> int:
         if args.json:
             context.print_json({**plan.to_json(), "applied": False})
         else:
-            context.say(f"dry run: {len(plan.added)} programmes planned, nothing written")
+            context.say(f"dry run: {count(len(plan.added), 'programme')} planned, nothing written")
         return 0
     context.run(
         "plan",
@@ -69,7 +70,7 @@ def run_plan(context: Context) -> int:
         context.print_json({**plan.to_json(), "applied": True})
     else:
         context.say(
-            f"planned {len(plan.added)} programmes on {args.channel} "
+            f"planned {count(len(plan.added), 'programme')} on {args.channel} "
             "(a backup was taken; `scheduleflow undo` reverts it)"
         )
     return 0

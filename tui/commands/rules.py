@@ -10,6 +10,7 @@ from core.rules.findings import Finding
 from core.rules.fixes import apply_fix, plan_fix
 from core.store.library import apply_merges, find_duplicate_assets
 from core.store.undo import UndoEntry, pending_undos, refusal, undo
+from core.words import count
 from tui.commands.context import Context
 
 __all__ = ["run_check", "run_dedupe", "run_fix", "run_undo"]
@@ -40,15 +41,15 @@ def run_check(context: Context) -> int:
     if args.json:
         context.print_json(report.to_json())
         return 1 if report.errors else 0
-    counts = ", ".join(f"{count} {kind}" for kind, count in report.counts.items() if count)
+    counts = ", ".join(f"{number} {kind}" for kind, number in report.counts.items() if number)
     context.say(
-        f"checked {report.programmes} programmes on {report.channels} channels: "
-        f"{counts or 'nothing to report'}"
+        f"checked {count(report.programmes, 'programme')} on "
+        f"{count(report.channels, 'channel')}: {counts or 'nothing to report'}"
     )
     severities = Counter(finding.severity for finding in report.findings)
     context.say(
-        f"  {severities['error']} errors, {severities['warning']} warnings, "
-        f"{severities['info']} notes"
+        f"  {count(severities['error'], 'error')}, {count(severities['warning'], 'warning')}, "
+        f"{count(severities['info'], 'note')}"
     )
     limit = args.limit
     for channel, kinds in sorted(_grouped(report.findings).items()):
@@ -60,7 +61,8 @@ def run_check(context: Context) -> int:
                 fixes = f"  [fix: {', '.join(finding.fixes)}]" if finding.fixes else ""
                 context.say(f"  {finding.severity:7} {kind:10} {finding.message}{fixes}")
             if len(items) > limit:
-                context.say(f"  … and {len(items) - limit} more {kind} findings (--limit)")
+                more = count(len(items) - limit, f"more {kind} finding")
+                context.say(f"  … and {more} (--limit)")
     return 1 if report.errors else 0
 
 
@@ -94,7 +96,7 @@ def run_fix(context: Context) -> int:
         context.say(f"nothing to fix: no {args.kind} findings that --policy {args.policy} changes")
         return 0
     if args.dry_run:
-        context.say(f"dry run: {plan.changes} changes previewed, nothing applied")
+        context.say(f"dry run: {count(plan.changes, 'change')} previewed, nothing applied")
         return 0
     results = context.run(
         "fix",
@@ -102,7 +104,7 @@ def run_fix(context: Context) -> int:
         label=f"fix {args.kind} --policy {args.policy}",
     )
     context.say(
-        f"applied {plan.changes} changes to {len(results)} channels "
+        f"applied {count(plan.changes, 'change')} to {count(len(results), 'channel')} "
         "(a backup was taken; `scheduleflow undo` reverts the last one)"
     )
     return 0
@@ -119,15 +121,15 @@ def run_dedupe(context: Context) -> int:
         context.say("no duplicate assets")
         return 0
     if args.dry_run:
-        context.say(f"dry run: {len(merges)} sets of duplicates, nothing merged")
+        context.say(f"dry run: {count(len(merges), 'set')} of duplicates, nothing merged")
         return 0
     counts = context.run(
         "dedupe",
         lambda store, job: apply_merges(store, merges, actor=context.actor, job_id=job.job.id),
     )
     context.say(
-        f"merged {counts['assets_removed']} duplicate assets and re-pointed "
-        f"{counts['programmes_repointed']} programmes (undo with `scheduleflow undo`)"
+        f"merged {count(counts['assets_removed'], 'duplicate asset')} and re-pointed "
+        f"{count(counts['programmes_repointed'], 'programme')} (undo with `scheduleflow undo`)"
     )
     return 0
 

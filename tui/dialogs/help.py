@@ -8,29 +8,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from tui.keys import bound_keys
+
 __all__ = ["HelpScreen"]
-
-_NAMES = {
-    "question_mark": "?",
-    "colon": ":",
-    "slash": "/",
-    "plus": "+",
-    "minus": "-",
-    "equals_sign": "=",
-    "escape": "esc",
-}
-
-
-_TITLES = {
-    "MainScreen": "Main screen",
-    "ChannelList": "Channels",
-    "Timeline": "Timeline",
-    "ProgrammeTable": "Programmes",
-    "FindingsTree": "Findings",
-    "JobsTable": "Jobs",
-    "LogPanel": "Log",
-}
-"""Each part of the screen by the name its pane shows, not by its class."""
 
 DIALOG_KEYS = [
     ("ctrl+s", "apply, save, export, import (the dialog's main button)"),
@@ -40,10 +20,6 @@ DIALOG_KEYS = [
     ("space, down", "open a list"),
 ]
 """The keys every dialog shares (``tui/dialogs/form.py``)."""
-
-
-def _keys(key: str) -> str:
-    return ", ".join(_NAMES.get(part, part) for part in key.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -62,27 +38,16 @@ class HelpScreen(ModalScreen[None]):
         self.under = screen
 
     def compose(self) -> ComposeResult:
+        # the bindings as they are now, after the user's keymap, each pane by its own name
         lines: list[str] = []
-        seen: set[tuple[str, str]] = set()
-        for node in (self.under, *self.under.walk_children()):
-            bindings = getattr(node, "BINDINGS", [])
-            title = _TITLES.get(type(node).__name__, type(node).__name__)
-            rows = []
-            for binding in bindings:
-                if not isinstance(binding, Binding) or binding.description == "":
-                    continue
-                text = f"  {_keys(binding.key):<18} {binding.description}"
-                if (title, text) not in seen:
-                    seen.add((title, text))
-                    rows.append(text)
-            if rows:
-                lines.append(f"[b]{title}[/b]")
-                lines.extend(rows)
-        lines.append("[b]Everywhere[/b]")
-        lines.append("  ctrl+p, :          command palette (every action)")
+        section = ""
+        for key in bound_keys(self.under, self.app):
+            if key.section != section:
+                section = key.section
+                lines.append(f"[b]{section}[/b]")
+            lines.append(f"  {key.key_text:<18} {key.description}")
+        lines.append("[b]Anywhere[/b]")
         lines.append("  tab, shift+tab     next / previous pane")
-        lines.append("  ?                  this help")
-        lines.append("  q                  quit")
         lines.append("[b]In dialogs[/b]")
         lines.extend(f"  {keys:<18} {what}" for keys, what in DIALOG_KEYS)
         with Vertical(classes="dialog wide tall"):

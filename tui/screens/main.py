@@ -1,86 +1,119 @@
 """The main screen: channels, timeline, programmes, findings, and jobs/log.
 
 Wide terminals show every pane at once; narrow ones (80×24) show one pane at a time under a
-tab bar (``1``–``5`` or the arrows on the tabs). Every operation goes through the engine as
-a job; the widgets only show what the store and the rules return.
+tab bar (``1``–``5`` or the arrows on the tabs). Every change goes through the engine as a
+job, submitted with a :class:`~tui.screens.scope.JobScope` (what it is about); when a job
+ends, :data:`~tui.screens.scope.REFRESHES` says what the screen reads again. What the
+screen reads from the store itself (the channel list, a dialog's choices) is read in a
+worker thread on its own connection, never on the event loop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, Tab, TabbedContent, TabPane, Tabs
+from textual.widgets import Footer, Input, Tab, TabbedContent, TabPane, Tabs
+from textual.worker import get_current_worker
 
-from core.clock import channel_zone, moment_text
 from core.engine import Engine
 from core.errors import ScheduleFlowError, StaleRevision
 from core.jobs import Job, JobContext, JobState
-from core.logs import LogLine
-from core.models import Programme
-from core.planner import Plan, apply_plan
+from core.logs import LogLine, log_bus
 from core.presence import read_presence
 from core.rules import FindingIndex
 from core.rules.findings import Finding
-from core.rules.fixes import FixPlan, apply_fix
 from core.samples import load_samples
-from core.store import ProgrammeView, Store, build_view, export, import_file
-from core.store.edits import Change, Delete, Insert, Replace, apply_changes
-from core.store.undo import undo
+from core.store import ChannelSummary, ProgrammeView, Store, build_view
 from core.timeargs import parse_instant
+from core.words import count
 from tui.dialogs.details import finding_details
-from tui.dialogs.editing import EditDialog, EditResult
-from tui.dialogs.files import ExportDialog, ExportRequest, ImportDialog, ImportRequest
-from tui.dialogs.fixing import FixDialog
 from tui.dialogs.form import job_trouble
-from tui.dialogs.planning import PlanDialog
-from tui.dialogs.settings import SettingsDialog, SettingsResult
-from tui.dialogs.simple import Ask, Confirm
+from tui.dialogs.simple import Ask
 from tui.literal import literal
+from tui.screens import changes
+from tui.screens.scope import REFRESHES, JobScope, Refresh
 from tui.widgets.activity import JobsTable, LogPanel
 from tui.widgets.channels import ChannelList
 from tui.widgets.findings import FindingsTree
+from tui.widgets.header import StatusBar
 from tui.widgets.programmes import ProgrammeTable
 from tui.widgets.timeline import Timeline
+from tui.zones import ScreenZone
 
-__all__ = ["MainScreen"]
+__all__ = ["MainScreen", "StatusBar"]
 
 PANES = ("channels", "timeline", "programmes", "findings", "activity")
-_CHANGES = ("import", "fix", "edit", "undo", "dedupe", "plan", "settings")
-
-
-def _service_note(database: Path) -> str:
-    """`` · API http://127.0.0.1:8470 · 12 req/min`` while ``scheduleflow serve`` runs on
-    this store (its presence file, core.presence), else nothing."""
-    presence = read_presence(database)
-    return f" · {presence.describe()}" if presence is not None else ""
-
-
-class StatusBar(Static):
-    """The header line: health, jobs, role, store."""
+_TITLES = {
+    "channels": "Channels",
+    "timeline": "Timeline",
+    "programmes": "Programmes",
+    "findings": "Findings",
+    "activity": "Jobs & log",
+}
+_Read = TypeVar("_Read")
+Operation = Callable[[Store, JobContext], object]
 
 
 class MainScreen(Screen[None]):
     """Everything an operator needs on one screen."""
 
     BINDINGS = [
-        Binding("I", "import", "Import", id="main.import"),
-        Binding("E", "export", "Export", id="main.export"),
-        Binding("c", "check", "Check", id="main.check"),
-        Binding("P", "plan", "Plan", id="main.plan"),
-        Binding("S", "settings", "Settings", id="main.settings"),
-        Binding("u", "undo", "Undo", show=False, id="main.undo"),
-        Binding("1", "pane('channels')", "Channels", show=False, id="main.pane_channels"),
-        Binding("2", "pane('timeline')", "Timeline", show=False, id="main.pane_timeline"),
-        Binding("3", "pane('programmes')", "Programmes", show=False, id="main.pane_programmes"),
-        Binding("4", "pane('findings')", "Findings", show=False, id="main.pane_findings"),
-        Binding("5", "pane('activity')", "Jobs & log", show=False, id="main.pane_activity"),
+        Binding("I", "import", "Import", id="main.import", tooltip="read a playlist or guide"),
+        Binding("E", "export", "Export", id="main.export", tooltip="XMLTV, JSON, M3U, ffplayout"),
+        Binding("c", "check", "Check", id="main.check", tooltip="run every rule again"),
+        Binding("P", "plan", "Plan", id="main.plan", tooltip="fill a window from the library"),
+        Binding("S", "settings", "Settings", id="main.settings", tooltip="rules and theme"),
+        Binding("u", "undo", "Undo", show=False, id="main.undo", tooltip="says what first"),
+        Binding("z", "zone", "Time zone", show=False, id="main.zone", tooltip="channel/UTC/yours"),
+        Binding(
+            "1",
+            "pane('channels')",
+            "Channels",
+            show=False,
+            id="main.pane_channels",
+            tooltip="the channel list",
+        ),
+        Binding(
+            "2",
+            "pane('timeline')",
+            "Timeline",
+            show=False,
+            id="main.pane_timeline",
+            tooltip="the timeline",
+        ),
+        Binding(
+            "3",
+            "pane('programmes')",
+            "Programmes",
+            show=False,
+            id="main.pane_programmes",
+            tooltip="the programme table",
+        ),
+        Binding(
+            "4",
+            "pane('findings')",
+            "Findings",
+            show=False,
+            id="main.pane_findings",
+            tooltip="what the latest check found",
+        ),
+        Binding(
+            "5",
+            "pane('activity')",
+            "Jobs & log",
+            show=False,
+            id="main.pane_activity",
+            tooltip="jobs and the live log",
+        ),
     ]
+    HELP_TITLE = "Screen"
 
     def __init__(self, engine: Engine, *, load_samples: bool = False) -> None:
         super().__init__()
@@ -90,17 +123,14 @@ class MainScreen(Screen[None]):
         self.checked = False
         self.load_samples_first = load_samples
         self.revisions: dict[str, int] = {}
+        self.scopes: dict[str, JobScope] = {}  # job id → what the job is about
+        self.zone = ScreenZone()
+        self._filter_target = "programmes"
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
-        yield Tabs(
-            *(
-                Tab(name.title() if name != "activity" else "Jobs & log", id=f"tab-{name}")
-                for name in PANES
-            ),
-            id="pane-tabs",
-        )
+        yield Tabs(*(Tab(_TITLES[name], id=f"tab-{name}") for name in PANES), id="pane-tabs")
         with Container(id="panes"):
             yield ChannelList(id="channels", classes="pane")
             yield Timeline(self.store, id="timeline", classes="pane")
@@ -117,30 +147,45 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         for name in PANES:
-            self.query_one(f"#{name}").border_title = {
-                "channels": "Channels",
-                "timeline": "Timeline",
-                "programmes": "Programmes",
-                "findings": "Findings",
-                "activity": "Jobs & log",
-            }[name]
+            self.query_one(f"#{name}").border_title = _TITLES[name]
+        zone_of = self.zone.zone
+        self.query_one(Timeline).zone_of = zone_of
+        self.query_one(ProgrammeTable).zone_of = zone_of
+        self.query_one(FindingsTree).zone_of = zone_of
+        self.query_one(FindingsTree).written_in = self.zone.own
         self._show_pane("timeline")
-        self.reload_channels()
-        self._place_timeline()
         self.query_one(Timeline).focus()
         self.update_status()
         self.set_interval(2.0, self.update_status)
-        for line in list(_recent_lines()):
+        for line in list(log_bus().lines)[-200:]:
             self.log_line(line)
         if self.load_samples_first and not self.store.channel_ids():
             self.run_job("import", self._load_samples, "load the demo schedules")
         else:
-            # after the first paint: the check's thread would otherwise hold the GIL while
-            # the first screen is drawn (seconds on a store of 670,000 programmes)
-            self.call_after_refresh(self.run_check)
+            self.read(_opening, self._opened, group="channels")
 
     def _load_samples(self, store: Store, job: JobContext) -> object:
         return load_samples(store, self.engine.actor)
+
+    # -- reading the store off the event loop -----------------------------------------------
+    def read(
+        self, reading: Callable[[Store], _Read], then: Callable[[_Read], None], *, group: str
+    ) -> None:
+        """Run ``reading`` on a connection of its own in a worker thread, then ``then`` with
+        its value on the event loop. A newer read of the same group replaces an older one
+        that has not answered yet; a refusal is one notification."""
+
+        def work() -> None:
+            try:
+                with self.engine.open_store() as store:
+                    value = reading(store)
+            except ScheduleFlowError as error:
+                self.app.call_from_thread(self.notify, str(error), severity="error")
+                return
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(then, value)
+
+        self.run_worker(work, thread=True, group=group, exclusive=True, name=f"read {group}")
 
     # -- panes ----------------------------------------------------------------------------
     def _show_pane(self, name: str) -> None:
@@ -156,56 +201,87 @@ class MainScreen(Screen[None]):
 
     def action_pane(self, name: str) -> None:
         self._show_pane(name)
-        widget = self.query_one(f"#{name}")
         if name == "activity":
             self.query_one(JobsTable).focus()
         else:
-            widget.focus()
+            self.query_one(f"#{name}").focus()
 
     # -- status ---------------------------------------------------------------------------
     def update_status(self) -> None:
-        """Health, jobs and role in the header."""
+        """Health, jobs, role, time zone and store in the header."""
         health = self.engine.health(check_store=False)
-        mark = "●" if health.status == "healthy" else "▲"
         queue = self.engine.queue
-        self.query_one(StatusBar).update(
-            literal(
-                f" ScheduleFlow  {mark} {health.status} · {queue.active} active / "
-                f"{queue.queued} queued · {health.failed} failed · role {self.engine.role} · "
-                f"{self.engine.database}{_service_note(self.engine.database)}"
-            )
-        )
-        self.query_one(StatusBar).set_class(health.status != "healthy", "-degraded")
+        bar = self.query_one(StatusBar)
+        mark = "●" if health.status == "healthy" else "▲"
+        bar.set_part("health", f"{mark} {health.status}", warning=health.status != "healthy")
+        bar.set_part("jobs", f"{queue.active} active / {queue.queued} queued")
+        bar.set_part("failed", f"{health.failed} failed")
+        bar.set_part("role", f"role {self.engine.role}")
+        bar.set_part("zone", self.zone.label(self.query_one(Timeline).channel))
+        bar.set_part("store", str(self.engine.database))
+        presence = read_presence(self.engine.database)  # `scheduleflow serve` on this store
+        bar.set_part("service", presence.describe() if presence is not None else "")
+
+    def action_zone(self) -> None:
+        """``z``: the channel's zone → UTC → the operator's zone, for the whole screen."""
+        self.zone.next()
+        self.query_one(Timeline).refresh()
+        self.query_one(ProgrammeTable).refresh()
+        self.query_one(FindingsTree).redraw()
+        self.update_status()
+        self.notify(self.zone.label(self.query_one(Timeline).channel), timeout=3)
 
     # -- data refresh ---------------------------------------------------------------------
-    def reload_channels(self) -> None:
-        """Read the channel list again (after imports and changes)."""
-        self.store.forget_channel_cache()
-        summaries = self.store.channel_summaries()
+    def _opened(
+        self, opening: tuple[list[ChannelSummary], tuple[datetime, set[str]] | None]
+    ) -> None:
+        """The first screen: the channels, and the timeline on now if the schedule holds
+        it, else on its busiest stretch, its cursor on the first channel on air then; then
+        the first check, after the first paint."""
+        summaries, place = opening
+        self._set_channels(summaries)
+        if place is not None:
+            moment, on_air = place
+            channel = next((s.id for s in summaries if s.id in on_air), None)
+            self.query_one(Timeline).show(moment, channel)
+            if channel is not None:
+                self.query_one(ChannelList).choose(channel)
+            self._open_table()
+        # after the first paint: the check's thread would otherwise hold the GIL while
+        # the first screen is drawn (seconds on a store of 670,000 programmes)
+        self.call_after_refresh(self.run_check)
+
+    def _set_channels(self, summaries: list[ChannelSummary]) -> None:
         self.revisions = {s.id: s.revision for s in summaries}
+        self.zone.zones = {s.id: s.timezone for s in summaries}
         self.query_one(ChannelList).set_channels(summaries)
         self.query_one(Timeline).set_channels(summaries)
+        self.update_status()
 
-    def _place_timeline(self) -> None:
+    def _open_table(self) -> None:
         timeline = self.query_one(Timeline)
-        channel = timeline.channel
-        if channel is None:
-            return
-        now = datetime.now(UTC)
-        first, last = self.store.time_range(channel)
-        moment = now if first is None or first <= now <= (last or now) else first
-        timeline.show(moment)
-        self.query_one(ProgrammeTable).open_at(channel, timeline.start)
+        if timeline.channel is not None:
+            self.query_one(ProgrammeTable).open_at(timeline.channel, timeline.start)
 
-    def _refresh_after_change(self, channel: str | None = None) -> None:
-        self.reload_channels()
-        timeline = self.query_one(Timeline)
-        timeline.forget(channel)
-        table = self.query_one(ProgrammeTable)
-        if table.channel is None and timeline.channel is not None:
-            self._place_timeline()
-        else:
-            table.reload()
+    def _refresh_after_change(self, scope: JobScope) -> None:
+        """Read the channels again, then the rows: the cursor stays on the programme the
+        change was about (and follows it when it moved), the rows above it stay put."""
+
+        def read(store: Store) -> list[ChannelSummary]:
+            store.forget_channel_cache()
+            return store.channel_summaries()
+
+        def then(summaries: list[ChannelSummary]) -> None:
+            self._set_channels(summaries)
+            self.query_one(Timeline).forget(scope.channel)
+            table = self.query_one(ProgrammeTable)
+            if table.channel is None or table.channel not in self.revisions:
+                self._open_table()
+            else:
+                table.reload(keep=scope.programme)
+
+        self.store.forget_channel_cache()
+        self.read(read, then, group="channels")
 
     def _apply_findings(self, findings: list[Finding]) -> None:
         self.query_one(FindingsTree).set_findings(findings)
@@ -213,31 +289,47 @@ class MainScreen(Screen[None]):
         self.query_one(Timeline).set_findings(findings)
         self.query_one(ProgrammeTable).set_findings(findings)
         errors = sum(1 for f in findings if f.severity == "error")
-        self.query_one("#findings").border_title = f"Findings · {len(findings)} ({errors} errors)"
+        self.query_one(
+            "#findings"
+        ).border_title = f"Findings · {len(findings)} ({count(errors, 'error')})"
 
     # -- jobs -----------------------------------------------------------------------------
-    def run_job(self, kind: str, operation, label: str, **options: object) -> Job | None:  # type: ignore[no-untyped-def]
+    def may(self, operation: str) -> bool:
+        """Whether the role allows ``operation``; if not, one warning says so (the core
+        refuses it anyway: this only spares the operator a dialog that cannot be applied)."""
+        if self.engine.may(operation):
+            return True
+        self.notify(f"role {self.engine.role} may not {operation}", severity="warning")
+        return False
+
+    def run_job(
+        self,
+        kind: str,
+        operation: Operation,
+        label: str,
+        scope: JobScope | None = None,
+        *,
+        permission: str | None = None,
+    ) -> Job | None:
         """Submit an operation as a job; a refusal (role) is one notification."""
         try:
-            return self.engine.submit(kind, operation, label=label, **options)  # type: ignore[arg-type]
+            job = self.engine.submit(kind, operation, label=label, permission=permission)
         except ScheduleFlowError as error:
             self.notify(str(error), severity="error", title="Not allowed")
             return None
+        self.scopes[job.id] = scope or JobScope()
+        return job
 
-    def run_check(
-        self,
-        channel: str | None = None,
-        start: datetime | None = None,
-        stop: datetime | None = None,
-    ) -> None:
-        """Check everything (or re-check one channel's window) as a job."""
+    def run_check(self, scope: JobScope | None = None) -> None:
+        """Check everything (or re-check the scope's channel and window) as a job."""
         if not self.checked:
             self.query_one(FindingsTree).set_findings([], checking=True)
         index = self.findings
+        window = scope.recheck if scope is not None and self.checked else None
 
         def operation(store: Store, job: JobContext) -> list[Finding]:
-            if channel is not None and start is not None and stop is not None and self.checked:
-                index.recheck(store, channel, start, stop)
+            if window is not None:
+                index.recheck(store, *window)
             else:
                 index.refresh(store)
             return list(index.findings)
@@ -250,47 +342,46 @@ class MainScreen(Screen[None]):
         if not job.state.finished:
             return
         self.update_status()
+        scope = self.scopes.pop(job.id, JobScope())
         if job.kind == "preview":  # its dialog says how it ended
             return
-        if job.kind == "check" and job.state is JobState.SUCCEEDED:
-            self.checked = True
-            self._apply_findings(job.result)
-            return
-        if job.kind == "view" and job.state is JobState.SUCCEEDED:
-            self.query_one(ProgrammeTable).show_view(job.result)
-            job.result = None  # the table holds it; the job list must not keep every view
-            return
-        if job.state is JobState.SUCCEEDED and job.kind in _CHANGES:
-            self.notify(f"{job.label}: done", timeout=3)
-            channel = getattr(job, "channel_hint", None)
-            self._refresh_after_change(channel)
-            window = getattr(job, "window_hint", None)
-            if channel and window:
-                self.run_check(channel, *window)
-            else:
-                self.run_check()
+        if job.state is JobState.SUCCEEDED:
+            self._succeeded(job, scope)
+        elif job.state is JobState.FAILED and isinstance(job.error, StaleRevision):
+            self.notify(
+                f"{job.error}. Reloaded.",
+                severity="warning",
+                title="Someone else changed the channel",
+                timeout=10,
+            )
+            self._refresh_after_change(scope)
         elif job.state is JobState.FAILED:
-            if isinstance(job.error, StaleRevision):
-                self.notify(
-                    f"{job.error}. Reloaded.",
-                    severity="warning",
-                    title="Someone else changed the channel",
-                    timeout=10,
-                )
-                self._refresh_after_change()
-            else:
-                self.notify(
-                    f"{job.label}: {job_trouble(job.kind, job.error_message or '')}",
-                    severity="error",
-                    title="Failed",
-                    timeout=10,
-                )
+            self.notify(
+                f"{job.label}: {job_trouble(job.kind, job.error_message or '')}",
+                severity="error",
+                title="Failed",
+                timeout=10,
+            )
         elif job.state is JobState.TIMED_OUT:
             self.notify(
                 f"{job.label}: {job.error_message}", severity="error", title="Timed out", timeout=10
             )
         elif job.state is JobState.CANCELLED:
             self.notify(f"{job.label}: cancelled", severity="warning", timeout=5)
+
+    def _succeeded(self, job: Job, scope: JobScope) -> None:
+        refresh = REFRESHES.get(job.kind, Refresh.NOTHING)
+        if Refresh.FINDINGS in refresh:
+            self.checked = True
+            self._apply_findings(job.result)
+        if Refresh.VIEW in refresh:
+            self.query_one(ProgrammeTable).show_view(job.result)
+            job.result = None  # the table holds it; the job list must not keep every view
+        if Refresh.SCHEDULE in refresh:
+            self.notify(f"{job.label}: done", timeout=3)
+            self._refresh_after_change(scope)
+        if Refresh.CHECK in refresh:
+            self.run_check(scope)
 
     def log_line(self, line: LogLine) -> None:
         """Called by the app for every log line."""
@@ -316,6 +407,8 @@ class MainScreen(Screen[None]):
         if table.channel != event.channel:
             table.open_at(event.channel, self.query_one(Timeline).start)
         self.query_one("#programmes").border_title = literal(f"Programmes · {event.channel}")
+        if self.zone.mode == "channel":  # another channel may read in another zone
+            self.update_status()
 
     @on(Timeline.TimeChosen)
     def _time_chosen(self, event: Timeline.TimeChosen) -> None:
@@ -345,15 +438,21 @@ class MainScreen(Screen[None]):
     @on(FindingsTree.Jump)
     def _jump(self, event: FindingsTree.Jump) -> None:
         finding = event.finding
-        table = self.query_one(ProgrammeTable)
-        # the table puts its cursor on it whenever it next opens (the timeline's own
-        # messages reopen it at the window's start)
-        table.wanted = finding.programmes[-1] if finding.programmes else None
-        start = finding.start
-        if finding.programmes:
-            start = min(start, self.store.programme(finding.programmes[0]).start)
-        self.query_one(Timeline).show(start, finding.channel)
-        table.open_at(finding.channel, start - timedelta(seconds=1))
+
+        def read(store: Store) -> datetime:
+            if finding.programmes:
+                return min(finding.start, store.programme(finding.programmes[0]).start)
+            return finding.start
+
+        def then(start: datetime) -> None:
+            table = self.query_one(ProgrammeTable)
+            # the table puts its cursor on it whenever it next opens (the timeline's own
+            # messages reopen it at the window's start)
+            table.wanted = finding.programmes[-1] if finding.programmes else None
+            self.query_one(Timeline).show(start, finding.channel)
+            table.open_at(finding.channel, start - timedelta(seconds=1))
+
+        self.read(read, then, group="jump")
 
     @on(FindingsTree.DetailsRequested)
     def _finding_details(self, event: FindingsTree.DetailsRequested) -> None:
@@ -409,234 +508,50 @@ class MainScreen(Screen[None]):
                 table.action_clear_filter()
                 table.focus()
 
-    # -- actions: files -------------------------------------------------------------------
-    def action_import(self) -> None:
-        if not self.engine.may("import"):
-            self.notify(f"role {self.engine.role} may not import", severity="warning")
-            return
-
-        def chosen(request: ImportRequest | None) -> None:
-            if request is None:
-                return
-
-            def operation(store: Store, job: JobContext) -> object:
-                return import_file(
-                    store,
-                    request.path,
-                    actor=self.engine.actor,
-                    format=request.format,
-                    channel=request.channel,
-                    replace=request.replace,
-                    job_id=job.job.id,
-                    progress=job.progress,
-                    should_stop=job.should_stop,
-                )
-
-            self.run_job("import", operation, f"import {request.path.name}")
-
-        self.app.push_screen(ImportDialog(str(Path.cwd()) + "/"), chosen)
-
-    def action_export(self) -> None:
-        if not self.engine.may("export"):
-            self.notify(f"role {self.engine.role} may not export", severity="warning")
-            return
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is None:
-                return
-
-            def operation(store: Store, job: JobContext) -> object:
-                return export(
-                    store,
-                    request.format,
-                    request.target,
-                    channels=[request.channel] if request.channel else None,
-                    start=request.start,
-                    stop=request.stop,
-                    force=request.force,
-                    filler=request.filler,
-                    should_stop=job.should_stop,
-                )
-
-            self.run_job("export", operation, f"export {request.format} to {request.target.name}")
-
-        channel = self.query_one(Timeline).channel
-        self.app.push_screen(ExportDialog(list(self.revisions), channel), chosen)
-
+    # -- changes: each asks (tui/screens/changes.py), then runs as a job -------------
     def action_check(self) -> None:
         self.checked = False
         self.run_check()
 
-    # -- actions: fixes and edits ---------------------------------------------------------
+    def action_import(self) -> None:
+        changes.ask_import(self)
+
+    def action_export(self) -> None:
+        changes.ask_export(self)
+
+    def action_undo(self) -> None:
+        changes.ask_undo(self)
+
+    def action_settings(self) -> None:
+        changes.ask_settings(self)
+
+    def action_plan(self) -> None:
+        changes.ask_plan(self)
+
     @on(FindingsTree.FixRequested)
     def _fix(self, event: FindingsTree.FixRequested) -> None:
-        if not self.engine.may("fix"):
-            self.notify(f"role {self.engine.role} may not fix", severity="warning")
-            return
-        channel = event.finding.channel if event.finding else self.query_one(Timeline).channel
-        groups = [name for name, _ in self.store.groups()]
-
-        def chosen(plan: FixPlan | None) -> None:
-            if plan is None:
-                return
-            job = self.run_job(
-                "fix",
-                lambda store, ctx: apply_fix(
-                    store, plan, actor=self.engine.actor, job_id=ctx.job.id
-                ),
-                f"fix {plan.kind} ({plan.policy}): {plan.changes} changes",
-            )
-            if job is not None and len(plan.channels) == 1:
-                job.channel_hint = plan.channels[0].channel  # type: ignore[attr-defined]
-
-        self.app.push_screen(FixDialog(self.engine, event.kind, channel, groups), chosen)
+        changes.ask_fix(self, event.kind, event.finding)
 
     @on(FindingsTree.UndoRequested)
     def _undo_requested(self) -> None:
-        self.action_undo()
-
-    def action_undo(self) -> None:
-        self.run_job(
-            "undo",
-            lambda store, ctx: undo(store, actor=self.engine.actor, job_id=ctx.job.id),
-            "undo the last change",
-        )
+        changes.ask_undo(self)
 
     @on(ProgrammeTable.EditRequested)
     def _edit(self, event: ProgrammeTable.EditRequested) -> None:
-        if not self.engine.may("edit"):
-            self.notify(f"role {self.engine.role} may not edit", severity="warning")
-            return
-        channel, programme = event.channel, event.programme
-        seen = self.store.revision(channel)
-        if event.kind == "delete":
-            if programme is None:
-                return
+        changes.ask_edit(self, event)
 
-            def confirmed(yes: bool | None) -> None:
-                if yes:
-                    self._submit_edit(
-                        channel,
-                        seen,
-                        [Delete(programme.id or 0)],
-                        f"delete '{programme.title}'",
-                        programme,
-                    )
-
-            self.app.push_screen(
-                Confirm(
-                    "Delete", f"Delete '{programme.title}' at {self._when(channel, programme)}?"
-                ),
-                confirmed,
-            )
-            return
-        if programme is None and event.kind != "insert":
-            return
-
-        def edited(result: EditResult | None) -> None:
-            if result is None:
-                return
-            change: Change
-            if result.original is None:
-                change = Insert(result.programme)
-            else:
-                change = Replace(result.original.id or 0, result.programme)
-            self._submit_edit(
-                channel,
-                seen,
-                [change],
-                f"{event.kind} '{result.programme.title}'",
-                result.programme,
-            )
-
-        facts = self.store.channel_facts().get(channel)
-        zone = channel_zone(facts.timezone if facts else None)
-        self.app.push_screen(EditDialog(event.kind, channel, programme, zone), edited)
-
-    def _when(self, channel: str, programme: Programme) -> str:
-        """When a programme starts, as the operator reads it: in the channel's zone."""
-        facts = self.store.channel_facts().get(channel)
-        return moment_text(programme.start, channel_zone(facts.timezone if facts else None))
-
-    def _submit_edit(
-        self, channel: str, revision: int, changes: list[Change], summary: str, programme: Programme
-    ) -> None:
-        job = self.run_job(
-            "edit",
-            lambda store, ctx: apply_changes(
-                store,
-                channel,
-                changes,
-                actor=self.engine.actor,
-                action="edit",
-                summary=summary,
-                expected_revision=revision,
-                job_id=ctx.job.id,
-            ),
-            summary,
-        )
-        if job is not None:
-            job.channel_hint = channel  # type: ignore[attr-defined]
-            stop = programme.stop or programme.start + timedelta(hours=1)
-            job.window_hint = (programme.start - timedelta(hours=1), stop)  # type: ignore[attr-defined]
-
-    # -- settings and plan ----------------------------------------------------------------
-    def action_settings(self) -> None:
-        channel = self.query_one(Timeline).channel
-        facts = self.store.channel_facts().get(channel) if channel else None
-
-        def chosen(result: SettingsResult | None) -> None:
-            if result is None:
-                return
-            self.app.theme = result.theme
-            if result.channel is not None:
-
-                def save(store: Store, ctx: JobContext) -> None:
-                    store.set_rule_settings(
-                        result.channel or "",
-                        actor=self.engine.actor,
-                        cooldown_hours=result.cooldown_hours,
-                        cooldown_scope=result.cooldown_scope,
-                        gap_tolerance_seconds=result.gap_tolerance_seconds,
-                        job_id=ctx.job.id,
-                    )
-                    store.set_storage_root(result.channel or "", result.storage_root)
-
-                self.run_job("settings", save, f"settings of {result.channel}")
-
-        themes = sorted(self.app.available_themes)
-        root = self.store.storage_roots().get(channel) if channel else None
-        dialog = SettingsDialog(facts, themes, self.app.theme, self.engine.may("settings"), root)
-        self.app.push_screen(dialog, chosen)
-
-    def action_plan(self) -> None:
-        if not self.engine.may("plan"):
-            self.notify(f"role {self.engine.role} may not plan", severity="warning")
-            return
-        groups = [name for name, _ in self.store.groups()]
-        if not groups:
-            self.notify("the library is empty: import an M3U library first (I)", severity="warning")
-            return
-
-        def chosen(plan: Plan | None) -> None:
-            if plan is None:
-                return
-            job = self.run_job(
-                "plan",
-                lambda store, ctx: apply_plan(
-                    store, plan, actor=self.engine.actor, job_id=ctx.job.id
-                ),
-                f"plan {plan.channel}: {len(plan.added)} programmes",
-            )
-            if job is not None:
-                job.channel_hint = plan.channel  # type: ignore[attr-defined]
-                job.window_hint = (plan.start, plan.stop)  # type: ignore[attr-defined]
-
-        channel = self.query_one(Timeline).channel
-        self.app.push_screen(PlanDialog(self.engine, channel, groups), chosen)
+    def cursor_programme(self) -> int | None:
+        """The programme under the table's cursor: where it stays after a change."""
+        current = self.query_one(ProgrammeTable).current
+        return current.id if current is not None else None
 
 
-def _recent_lines() -> list[LogLine]:
-    from core.logs import log_bus
+def _now() -> datetime:
+    """Now (the snapshot tests fix it)."""
+    return datetime.now(UTC)
 
-    return list(log_bus().lines)[-200:]
+
+def _opening(store: Store) -> tuple[list[ChannelSummary], tuple[datetime, set[str]] | None]:
+    """The channels, and where the first screen opens: now, when a channel is on air now,
+    else the earliest instant inside the most channels' schedules; and who is on air then."""
+    return store.channel_summaries(), store.busiest(_now())

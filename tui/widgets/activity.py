@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, RichLog, TabbedContent
 
 from core.jobs import Job, JobState
-from core.logs import LogLine
+from core.logs import LogLine, log_bus
 from core.visible import visible
 from tui.dialogs.details import job_details
 from tui.literal import literal_text
@@ -49,9 +49,23 @@ class JobsTable(DataTable[Text | str]):
     ``scheduleflow jobs`` lists the history in the store.
     """
 
+    HELP_TITLE = "Jobs"  # how help and the palette name this pane
+
     BINDINGS = [
-        Binding("x", "cancel_job", "Cancel job", id="jobs.cancel"),
-        Binding("d", "details", "Details", id="jobs.details"),
+        Binding(
+            "x",
+            "cancel_job",
+            "Cancel job",
+            id="jobs.cancel",
+            tooltip="the job selected in the jobs table",
+        ),
+        Binding(
+            "d",
+            "details",
+            "Details",
+            id="jobs.details",
+            tooltip="id, times and the whole error of the selected job",
+        ),
         Binding("L", "to_log", "Log", id="jobs.to_log"),
     ]
     KEEP = 200
@@ -145,6 +159,8 @@ class JobsTable(DataTable[Text | str]):
 class LogPanel(RichLog):
     """The live tail of the log, at a chosen level."""
 
+    HELP_TITLE = "Log"  # how help and the palette name this pane
+
     BINDINGS = [
         Binding("d", "level('DEBUG')", "Debug", id="log.debug"),
         Binding("i", "level('INFO')", "Info", id="log.info"),
@@ -181,6 +197,7 @@ class LogPanel(RichLog):
         _switch(self, "jobs-tab", JobsTable)
 
     def action_level(self, name: str) -> None:
+        log_bus().set_level(name)  # the loggers pass debug records on only when asked
         self.level = logging.getLevelName(name)
         self.clear()
         for line in self.lines_seen:

@@ -31,6 +31,8 @@ _PAGE = 10  # rows the page keys move when the pane has no height yet
 class ChannelList(Widget, can_focus=True):
     """Every channel; highlighting one opens it in the timeline and the table."""
 
+    HELP_TITLE = "Channels"  # how help and the palette name this pane
+
     DEFAULT_CSS = """
     ChannelList { background: $surface; }
     ChannelList > .channels--row { color: $text; }
@@ -57,7 +59,13 @@ class ChannelList(Widget, can_focus=True):
         Binding("pageup,ctrl+u", "page(-1)", "Page up", show=False, id="channels.page_up"),
         Binding("g,home", "first", "Top", show=False, id="channels.top"),
         Binding("G,end", "last", "Bottom", show=False, id="channels.bottom"),
-        Binding("slash", "filter", "Filter", id="channels.filter"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="channels.filter",
+            tooltip="only channels whose id, name or number has a text",
+        ),
     ]
 
     class Chosen(Message):
@@ -126,6 +134,12 @@ class ChannelList(Widget, can_focus=True):
         self.set_reactive(ChannelList.highlighted, None)  # announce the channel again
         self.highlighted = index
         self.refresh()
+
+    def choose(self, channel: str) -> None:
+        """Highlight ``channel`` (when the filter lists it), as if the operator had."""
+        ids = [s.id for s in self.listed]
+        if channel in ids:
+            self.highlighted = ids.index(channel)
 
     # -- keys and mouse -------------------------------------------------------------------
     def action_move(self, step: int) -> None:

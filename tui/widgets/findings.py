@@ -9,12 +9,16 @@ every change: the operator's place in the tree is not lost.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import tzinfo
 
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 
+from core.clock import moment_text
 from core.rules.findings import KINDS, Finding
+from core.words import count
 from tui.literal import literal_text
 
 __all__ = ["FindingsTree"]
@@ -25,22 +29,52 @@ _ICON = {"error": "●", "warning": "▲", "info": "·"}
 
 def _count(name: str, items: list[Finding]) -> str:
     errors = sum(1 for f in items if f.severity == "error")
-    plural = "error" if errors == 1 else "errors"
-    return f"{name} ({len(items)})" + (f" · {errors} {plural}" if errors else "")
+    return f"{name} ({len(items)})" + (f" · {count(errors, 'error')}" if errors else "")
 
 
-def _line(finding: Finding) -> str:
-    # the message whole: cutting the channel's clause out by its text could cut a title
-    return f"{_ICON[finding.severity]} {finding.message}"
+def _line(finding: Finding, zone: tzinfo | None, written: tzinfo | None) -> str:
+    """The icon and the message whole (cutting the channel's clause out by its text could cut
+    a title); when the screen reads in another zone than the one the message is written in
+    (the channel's own), the time in the screen's zone first, so the line agrees with the
+    table and the timeline's axis."""
+    line = f"{_ICON[finding.severity]} {finding.message}"
+    if zone is None or written is None:
+        return line
+    local = finding.start.astimezone(zone)
+    if local.utcoffset() == finding.start.astimezone(written).utcoffset():
+        return line
+    return f"{_ICON[finding.severity]} [{moment_text(local, zone)}] {finding.message}"
 
 
 class FindingsTree(Tree[Finding | str | tuple[str, str]]):
     """What the latest check found."""
 
+    HELP_TITLE = "Findings"  # how help and the palette name this pane
+
     BINDINGS = [
-        Binding("f", "fix", "Fix…", id="findings.fix"),
-        Binding("d", "details", "Details", id="findings.details"),
-        Binding("u", "undo", "Undo", id="findings.undo"),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Go to",
+            show=False,
+            id="findings.jump",
+            tooltip="the finding in the timeline and the table; opens a group",
+        ),
+        Binding(
+            "f",
+            "fix",
+            "Fix…",
+            id="findings.fix",
+            tooltip="preview the fixes that apply, then apply one",
+        ),
+        Binding(
+            "d",
+            "details",
+            "Details",
+            id="findings.details",
+            tooltip="channel, date, programmes and fixes of one",
+        ),
+        Binding("u", "undo", "Undo", id="findings.undo", tooltip="says what it undoes, then asks"),
         Binding("j", "cursor_down", "Down", show=False, id="findings.down"),
         Binding("k", "cursor_up", "Up", show=False, id="findings.up"),
     ]
@@ -75,10 +109,20 @@ class FindingsTree(Tree[Finding | str | tuple[str, str]]):
         self.show_root = False
         self.findings: list[Finding] = []
         self.opened: dict[str | tuple[str, str], bool] = {}  # group → expanded, as left
+        self.zone_of: Callable[[str | None], tzinfo | None] = lambda channel: None
+        self.written_in: Callable[[str | None], tzinfo | None] = lambda channel: None
+        """Each channel's own zone: the one its findings' messages are written in."""
+        """The zone the screen reads a channel's times in (``None``: the message's own)."""
+        self._checking = False
+
+    def redraw(self) -> None:
+        """Draw the same findings again (the screen's time zone changed)."""
+        self.set_findings(self.findings, self._checking)
 
     def set_findings(self, findings: list[Finding], checking: bool = False) -> None:
         """Show the findings of the latest check, groups open or closed as they were."""
         self.findings = findings
+        self._checking = checking
         self._remember_groups()
         self.clear()
         if checking and not findings:
@@ -106,7 +150,8 @@ class FindingsTree(Tree[Finding | str | tuple[str, str]]):
                     expand=self.opened.get((kind, channel), len(channels) == 1),
                 )
                 for finding in group[:_SHOWN]:
-                    twig.add_leaf(literal_text(_line(finding)), data=finding)
+                    line = _line(finding, self.zone_of(channel), self.written_in(channel))
+                    twig.add_leaf(literal_text(line), data=finding)
                 if len(group) > _SHOWN:
                     twig.add_leaf(f"… {len(group) - _SHOWN} more (narrow the check window)")
 

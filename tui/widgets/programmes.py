@@ -12,7 +12,8 @@ position, the same way.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
 
 from rich.segment import Segment
 from textual.binding import Binding
@@ -22,6 +23,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from core.errors import StoreError
 from core.models import Programme
 from core.rules.findings import Finding
 from core.store import ORDERS, Cursor, ProgrammeView, Store
@@ -73,6 +75,8 @@ def _length(programme: Programme) -> str:
 class ProgrammeTable(Widget, can_focus=True):
     """A cursor over one channel's schedule, in time order."""
 
+    HELP_TITLE = "Programmes"  # how help and the palette name this pane
+
     BINDINGS = [
         Binding("j,down", "move(1)", "Down", show=False, id="programmes.down"),
         Binding("k,up", "move(-1)", "Up", show=False, id="programmes.up"),
@@ -80,13 +84,52 @@ class ProgrammeTable(Widget, can_focus=True):
         Binding("pageup,ctrl+u", "move(-20)", "Page up", show=False, id="programmes.page_up"),
         Binding("g,home", "first", "Top", show=False, id="programmes.top"),
         Binding("G,end", "last", "Bottom", show=False, id="programmes.bottom"),
-        Binding("slash", "filter", "Filter", id="programmes.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="programmes.clear"),
-        Binding("s", "sort", "Sort", id="programmes.sort"),
-        Binding("a", "edit('insert')", "Add", id="programmes.insert"),
-        Binding("m", "edit('move')", "Move", id="programmes.move"),
-        Binding("e", "edit('trim')", "Trim", id="programmes.trim"),
-        Binding("d", "edit('delete')", "Delete", id="programmes.delete"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="programmes.filter",
+            tooltip="only programmes whose title has a text",
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            id="programmes.clear",
+            tooltip="every programme, same order",
+        ),
+        Binding(
+            "s", "sort", "Sort", id="programmes.sort", tooltip="by time, by title, longest first"
+        ),
+        Binding(
+            "a",
+            "edit('insert')",
+            "Add",
+            id="programmes.insert",
+            tooltip="insert one after the cursor",
+        ),
+        Binding(
+            "m",
+            "edit('move')",
+            "Move",
+            id="programmes.move",
+            tooltip="a new start for the programme under the cursor",
+        ),
+        Binding(
+            "e",
+            "edit('trim')",
+            "Trim",
+            id="programmes.trim",
+            tooltip="a new stop for the programme under the cursor",
+        ),
+        Binding(
+            "d",
+            "edit('delete')",
+            "Delete",
+            id="programmes.delete",
+            tooltip="the programme under the cursor, after a yes",
+        ),
     ]
 
     class EditRequested(Message):
@@ -139,7 +182,12 @@ class ProgrammeTable(Widget, can_focus=True):
         self.flags: dict[int, str] = {}
         self.total = 0
         self.wanted: int | None = None  # put the cursor on this programme when it shows
+        # a view asked again after a change: (its first row on screen, the cursor's line,
+        # the programme the cursor is to stay on)
+        self._resume: tuple[int, int, int | None] | None = None
         self.pages_read = 0  # store pages fetched (the bench reads this)
+        self.zone_of: Callable[[str | None], tzinfo | None] = lambda channel: None
+        """The zone the screen reads a channel's times in (``None``: as the guide gave them)."""
 
     # -- loading --------------------------------------------------------------------------
     def open_at(self, channel: str, moment: datetime | None = None) -> None:
@@ -195,10 +243,23 @@ class ProgrammeTable(Widget, can_focus=True):
             return
         self.view = view
         self.total = len(view)
-        self._view_from(0)
+        resume, self._resume = self._resume, None
+        if resume is None:
+            self._view_from(0)
+            return
+        # the same view built again after a change: the same rows on screen, the cursor on
+        # the programme it was on (or on the same line, when that one is gone)
+        shown, line, wanted = resume
+        self._view_from(shown)
+        self.top = min(shown - self.view_start, max(len(self.rows) - 1, 0))
+        index = next((i for i, row in enumerate(self.rows) if row.id == wanted), None)
+        self.cursor = index if index is not None else min(self.top + line, len(self.rows) - 1)
+        self.cursor = max(self.cursor, 0)
+        self.refresh()
 
     def request(self, order: str, contains: str | None) -> None:
         """Ask for this order and filter; time order without a filter needs no view."""
+        self._resume = None  # the operator's own request starts at the top
         if self.channel is None:
             return
         contains = contains.strip() if contains else None
@@ -240,15 +301,45 @@ class ProgrammeTable(Widget, can_focus=True):
         self.flags = flags
         self.refresh()
 
-    def reload(self) -> None:
-        """Read the rows again (after a change), keeping the cursor's time."""
+    def reload(self, keep: int | None = None) -> None:
+        """Read the rows again after a change, without the screen jumping.
+
+        The cursor stays on ``keep`` (the programme the change was about: after a move it
+        follows it to its new time) or else on the programme it was on, and the rows above
+        it stay where they were on screen; a deleted programme leaves the cursor on the
+        line where it was.
+        """
         if self.channel is None:
             return
         current = self.current
+        wanted = keep if keep is not None else (current.id if current is not None else None)
         if self.view is not None:  # built again: the change may have moved or removed rows
+            resume = (self.view_start + self.top, self.cursor - self.top, wanted)
             self.request(self.order, self.contains)
+            self._resume = resume  # after request(), which forgets an older one
+            return
+        line = self.cursor - self.top  # the cursor's line on screen
+        shown = self.rows[self.top] if 0 <= self.top < len(self.rows) else current
+        self.wanted = wanted
+        self.open_at(self.channel, shown.start if shown is not None else None)
+        if wanted is not None and not self._holds(wanted):
+            try:
+                moved = self.store.programme(wanted)
+            except StoreError:  # deleted, or undone away
+                moved = None
+            if moved is not None and moved.channel == self.channel:
+                self.open_at(self.channel, moved.start - timedelta(seconds=1))
+        self.wanted = None
+        if self._holds(wanted):
+            self.top = max(self.cursor - line, 0)
         else:
-            self.open_at(self.channel, current.start if current else None)
+            self.cursor = max(min(line, len(self.rows) - 1), 0)
+        self.refresh()
+
+    def _holds(self, programme: int | None) -> bool:
+        """Whether the cursor is on ``programme``."""
+        current = self.current
+        return programme is not None and current is not None and current.id == programme
 
     @property
     def current(self) -> Programme | None:
@@ -447,9 +538,13 @@ class ProgrammeTable(Widget, can_focus=True):
             return Strip.blank(width, self.get_component_rich_style("programmes--row"))
         programme = self.rows[index]
         clock = "%H:%M:%S" if self._seconds else "%H:%M"
+        zone = self.zone_of(self.channel)
+        start, stop = programme.start, programme.stop
+        if zone is not None:  # the screen's zone: the same clock as the timeline's axis
+            start, stop = start.astimezone(zone), stop.astimezone(zone) if stop else None
         cells = [
-            programme.start.strftime(f"%a %d %b {clock}"),
-            programme.stop.strftime(clock) if programme.stop else "",
+            start.strftime(f"%a %d %b {clock}"),
+            stop.strftime(clock) if stop else "",
             _length(programme),
             visible(programme.title) or "(no title)",
             visible(programme.episode),

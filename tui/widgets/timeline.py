@@ -9,18 +9,21 @@ cooldown repeats and the current time (the now-line) are drawn on top.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from core.clock import moment_text
 from core.models import Programme
 from core.rules.findings import Finding
 from core.store import ChannelSummary, Store
@@ -36,6 +39,20 @@ ZOOMS: tuple[tuple[str, timedelta], ...] = (
     ("7 d", timedelta(days=7)),
 )
 _PALETTE = ("#2F4B7C", "#665191", "#A05195", "#D45087", "#2A7F62", "#8A6D1F", "#1F6F8B", "#5B5F97")
+"""Block colours when the theme gives none (a theme without the variables below)."""
+_THEMED = (
+    "primary-darken-2",
+    "secondary-darken-2",
+    "success-darken-2",
+    "accent-darken-3",
+    "primary-darken-3",
+    "secondary-darken-3",
+    "success-darken-3",
+    "panel-lighten-1",
+)
+"""The theme's variables the blocks are coloured with: eight categories' colours that follow
+the theme (light, dark, high contrast), none of them its error or warning colour, which the
+overlaps and dead air drawn on top use."""
 _AXIS = 2  # rows above the lanes
 _NAMES = 16  # columns of channel names
 
@@ -46,22 +63,55 @@ class _Lane:
     programmes: list[Programme]
 
 
-def _colour(category: str) -> str:
-    return _PALETTE[zlib.crc32(category.encode()) % len(_PALETTE)]
+def _colour(category: str, palette: tuple[Style, ...]) -> Style:
+    return palette[zlib.crc32(category.encode()) % len(palette)]
+
+
+def _palette(variables: dict[str, str]) -> tuple[Style, ...]:
+    """Block styles from the theme's variables, each with the text colour that reads on it."""
+    styles = []
+    for name, fallback in zip(_THEMED, _PALETTE, strict=True):
+        try:
+            colour = Color.parse(variables.get(name, fallback))
+        except ColorParseError:
+            colour = Color.parse(fallback)
+        text = colour.get_contrast_text(0.9)
+        styles.append(Style(bgcolor=colour.rich_color, color=text.rich_color))
+    return tuple(styles)
 
 
 class Timeline(ScrollView, can_focus=True):
     """Lanes of programme blocks over a time window."""
 
+    HELP_TITLE = "Timeline"  # how help and the palette name this pane
+
     BINDINGS = [
         Binding("h,left", "pan(-1)", "Earlier", id="timeline.earlier"),
         Binding("l,right", "pan(1)", "Later", id="timeline.later"),
-        Binding("plus,equals_sign", "zoom(-1)", "Zoom in", id="timeline.zoom_in"),
-        Binding("minus", "zoom(1)", "Zoom out", id="timeline.zoom_out"),
+        Binding(
+            "plus,equals_sign",
+            "zoom(-1)",
+            "Zoom in",
+            id="timeline.zoom_in",
+            tooltip="show less time",
+        ),
+        Binding("minus", "zoom(1)", "Zoom out", id="timeline.zoom_out", tooltip="show more time"),
         Binding("j,down", "lane(1)", "Next channel", show=False, id="timeline.next"),
         Binding("k,up", "lane(-1)", "Previous channel", show=False, id="timeline.previous"),
-        Binding("n", "now", "Now", id="timeline.now"),
-        Binding("t", "goto", "Go to…", id="timeline.goto"),
+        Binding(
+            "n",
+            "now",
+            "Now",
+            id="timeline.now",
+            tooltip="the current time; zooming keeps it in view",
+        ),
+        Binding(
+            "t",
+            "goto",
+            "Go to…",
+            id="timeline.goto",
+            tooltip="a date and time: ISO 8601, now, +6h…",
+        ),
     ]
 
     class ChannelChosen(Message):
@@ -94,6 +144,10 @@ class Timeline(ScrollView, can_focus=True):
         self.problems: dict[int, str] = {}
         self.gaps: dict[str, list[tuple[datetime, datetime]]] = {}
         self.queries = 0  # lanes fetched from the store (the bench reads this)
+        self.zone_of: Callable[[str | None], tzinfo | None] = lambda channel: None
+        """The zone the screen reads a channel's times in (``None``: UTC)."""
+        self.on_now = False  # after ``n``: zooming keeps now in view, not the middle
+        self._palette: tuple[str, tuple[Style, ...]] | None = None
 
     # -- data -----------------------------------------------------------------------------
     def set_channels(self, channels: list[ChannelSummary]) -> None:
@@ -151,12 +205,18 @@ class Timeline(ScrollView, can_focus=True):
 
     # -- actions --------------------------------------------------------------------------
     def action_pan(self, direction: int) -> None:
+        self.on_now = False
         self.start = self.start + direction * self.span / 4
 
     def action_zoom(self, step: int) -> None:
+        """Zoom about the middle of the window, or about now after ``n`` (until a pan or a
+        jump elsewhere): the operator who pressed ``n`` wants now kept in view."""
         middle = self.start + self.span / 2
         self.zoom = max(0, min(len(ZOOMS) - 1, self.zoom + step))
-        self.start = middle - self.span / 2
+        if self.on_now:
+            self.start = self._placed(datetime.now(UTC))
+        else:
+            self.start = middle - self.span / 2
 
     def action_lane(self, step: int) -> None:
         if self.channels:
@@ -164,6 +224,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def action_now(self) -> None:
         self.show(datetime.now(UTC))
+        self.on_now = True
 
     def action_goto(self) -> None:
         self.post_message(self.GotoRequested())
@@ -175,7 +236,17 @@ class Timeline(ScrollView, can_focus=True):
                 if summary.id == channel:
                     self.lane = index
                     break
-        self.start = _floor(moment - self.span / 4, self.span)
+        self.on_now = False
+        self.start = self._placed(moment)
+
+    @property
+    def zone(self) -> tzinfo:
+        """The zone the axis reads in: the screen's, for the cursor's channel."""
+        return self.zone_of(self.channel) or UTC
+
+    def _placed(self, moment: datetime) -> datetime:
+        """The window's start that puts ``moment`` a quarter in, on a round time."""
+        return _floor(moment - self.span / 4, self.span, self.zone)
 
     def watch_start(self) -> None:
         self.refresh()
@@ -215,19 +286,22 @@ class Timeline(ScrollView, can_focus=True):
         columns = width - _NAMES
         step = self.span / columns
         label = ZOOMS[self.zoom][0]
+        zone = self.zone
         if y == 0:
-            title = f" {self.start:%a %d %b %Y %H:%M} UTC · {label}"
+            title = f" {moment_text(self.start, zone)} · {label}"
             return Strip([Segment(title.ljust(width)[:width], self._style("timeline--axis"))])
         marks = [" "] * columns
         # a label on every round interval that leaves room for the labels
         for interval in (900, 1800, 3600, 7200, 10800, 21600, 43200, 86400):
             if columns * interval / self.span.total_seconds() >= 8:
                 break
-        first = int(self.start.timestamp()) // interval * interval + interval
-        seconds = first
+        # round in the zone's wall-clock time: 06:00 CET, not 06:00 UTC shown as 07:00
+        shift = int((self.start.astimezone(zone).utcoffset() or timedelta()).total_seconds())
+        local = int(self.start.timestamp()) + shift
+        seconds = local // interval * interval + interval - shift
         while seconds < self.stop.timestamp():
             column = int((seconds - self.start.timestamp()) / step.total_seconds())
-            moment = datetime.fromtimestamp(seconds, UTC)
+            moment = datetime.fromtimestamp(seconds, zone)
             text = f"{moment:%H:%M}" if interval < 86400 else f"{moment:%a %d}"
             if column + len(text) < columns:
                 marks[column : column + len(text)] = list(text)
@@ -251,6 +325,7 @@ class Timeline(ScrollView, can_focus=True):
             for column in range(max(first, 0), min(last + 1, columns)):
                 cells[column] = ("░", hatch)
         covered = [0] * columns
+        palette = self._block_styles()
         for programme in self._programmes(summary.id):
             stop = programme.stop or programme.start
             first = max(int((programme.start - self.start).total_seconds() / step), 0)
@@ -259,7 +334,7 @@ class Timeline(ScrollView, can_focus=True):
                 last = min(first + 1, columns)
             kind = self.problems.get(programme.id or -1)
             category = programme.categories[0].value if programme.categories else ""
-            base = Style(bgcolor=_colour(category), color="#F2F2F2")
+            base = _colour(category, palette)
             if kind == "cooldown":
                 base += Style(underline=True, bold=True)
             label = "▏" + visible(programme.title)
@@ -278,6 +353,13 @@ class Timeline(ScrollView, can_focus=True):
             segments[0] = Segment(segments[0].text, name_style + Style(reverse=True))
         segments.extend(Segment(char, style) for char, style in cells)
         return Strip(segments).simplify()
+
+    def _block_styles(self) -> tuple[Style, ...]:
+        """The block colours of the app's theme (worked out again when the theme changes)."""
+        theme = self.app.theme
+        if self._palette is None or self._palette[0] != theme:
+            self._palette = (theme, _palette(self.app.get_css_variables()))
+        return self._palette[1]
 
     DEFAULT_CSS = """
     Timeline { background: $surface; }
@@ -300,7 +382,9 @@ class Timeline(ScrollView, can_focus=True):
     }
 
 
-def _floor(moment: datetime, span: timedelta) -> datetime:
+def _floor(moment: datetime, span: timedelta, zone: tzinfo = UTC) -> datetime:
+    """``moment`` rounded down to the quarter (spans to 6 h) or the hour of ``zone``."""
     step = 900 if span <= timedelta(hours=6) else 3600
-    seconds = int(moment.timestamp())
-    return datetime.fromtimestamp(seconds - seconds % step, UTC)
+    shift = int((moment.astimezone(zone).utcoffset() or timedelta()).total_seconds())
+    seconds = int(moment.timestamp()) + shift
+    return datetime.fromtimestamp(seconds - seconds % step - shift, UTC)
