@@ -116,3 +116,39 @@ def test_sigterm_during_a_job_cancels_it_and_exits_cleanly(
     ]
     assert run_cli("db", "check", home=sf_home).returncode == 0
     assert "cancelled: the service is stopping" in server.log()
+
+
+def _uploads(folder: Path, named: str = "") -> list[str]:
+    return sorted(path.name for path in folder.glob(f"scheduleflow-upload-*{named}"))
+
+
+def test_an_import_cancelled_before_it_starts_leaves_no_upload(
+    sf_home: Path, big_guide: Path, tmp_path: Path
+) -> None:
+    """A queued import never runs its operation (which removed the upload when done): its
+    file must go all the same, when it is cancelled and when the service stops — else each
+    cancelled upload stays in the temporary folder for good."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    server = start_server(
+        sf_home, env={"SCHEDULEFLOW_JOBS__MAX_ACTIVE": "1", "TMPDIR": str(temporary)}
+    )
+    server.keys = make_keys(sf_home)
+    try:
+        _import_running(server, big_guide)
+        with server.client("operator") as client:
+
+            def queue(name: str) -> str:
+                files = {"file": (name, GUIDE.read_bytes(), "application/xml")}
+                job: str = client.post("/api/import-schedule", files=files).json()["job"]
+                assert client.get(f"/api/jobs/{job}").json()["state"] == "queued"
+                assert _uploads(temporary, name)
+                return job
+
+            cancelled = queue("cancelled.xml")
+            assert client.delete(f"/api/jobs/{cancelled}").status_code == 202
+            wait_until(lambda: not _uploads(temporary, "cancelled.xml"), "the upload to go", 10)
+            queue("waiting.xml")
+    finally:
+        assert server.stop() == 0
+    assert _uploads(temporary) == []
