@@ -87,3 +87,25 @@ def test_lineup_names_the_guide_both_ways(server: Server) -> None:
     assert answer.status_code == 200
     first = answer.text.splitlines()[0]
     assert first == (f'#EXTM3U url-tvg="{server.url}/guide.xml" x-tvg-url="{server.url}/guide.xml"')
+
+
+def test_the_guide_is_not_built_again_for_each_host_name(server: Server) -> None:
+    """The guide does not depend on the Host a client names (only the line-up's url-tvg
+    does): a viewer key — the one in players' URLs — must not make the service build the
+    whole guide again with every request by varying its Host header."""
+    with server.client("viewer") as viewer, server.client("operator") as operator:
+        imported(operator)
+        for number in range(3):
+            answer = viewer.get("/guide.xml", headers={"Host": f"name{number}.example"})
+            assert answer.status_code == 200
+            assert answer.text.count("<programme ") == 84
+        builds = [job for job in viewer.get("/api/jobs").json() if "/guide.xml" in job["label"]]
+        assert len(builds) == 1
+        lineup = viewer.get("/lineup.m3u", headers={"Host": "tv.example"})
+        assert 'url-tvg="http://tv.example/guide.xml"' in lineup.text
+        # line-ups for many names are kept a few at a time; they must not push the guide out
+        for number in range(20):
+            viewer.get("/lineup.m3u", headers={"Host": f"tv{number}.example"}).raise_for_status()
+        viewer.get("/guide.xml").raise_for_status()
+        builds = [job for job in viewer.get("/api/jobs").json() if "/guide.xml" in job["label"]]
+        assert len(builds) == 1
