@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -151,4 +152,33 @@ def test_an_import_cancelled_before_it_starts_leaves_no_upload(
             queue("waiting.xml")
     finally:
         assert server.stop() == 0
+    assert _uploads(temporary) == []
+
+
+def test_a_stop_during_a_slow_upload_writes_no_traceback_to_the_terminal(
+    sf_home: Path, tmp_path: Path
+) -> None:
+    """A client still sending its upload when the service stops is cut off after the grace
+    period; what the web server says about it (its traceback too) goes to the log file, as
+    every traceback does, and the part received is removed."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    server = start_server(sf_home, env={"TMPDIR": str(temporary)})
+    server.keys = make_keys(sf_home)
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port))) as slow:
+        slow.sendall(
+            b"POST /api/import-schedule HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            + f"Authorization: Bearer {server.keys['operator']}\r\n\r\n".encode()
+            + b"400\r\n"
+            + b"x" * 1024
+            + b"\r\n"
+        )
+        wait_until(lambda: _uploads(temporary), "the upload to begin")
+        assert server.stop() == 0
+    assert server.process.stderr is not None
+    said = server.process.stderr.read()
+    assert "Traceback" not in said
+    assert "graceful shutdown" not in said
+    assert "graceful shutdown exceeded" in server.log()
     assert _uploads(temporary) == []

@@ -93,6 +93,11 @@ def serve(engine: Engine, host: str, port: int, announce: Any = print) -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
+    # uvicorn's own records (a client cut off at a stop, with its traceback) go where ours
+    # go, the log file: without a handler, logging's last resort prints them on the terminal
+    web_server = logging.getLogger("uvicorn")
+    web_server.handlers = list(logging.getLogger("scheduleflow").handlers)
+    web_server.propagate = False
     service = Service(engine, engine.config.service, address)
     database = engine.database
     pid = os.getpid()
