@@ -115,7 +115,15 @@ def test_the_config_sets_politeness_and_when_a_stream_is_down(
 
 
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffprobe")
-def test_ctrl_c_stops_the_run_and_leaves_no_ffprobe(sf_home: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["Ctrl-C", "SIGTERM", "SIGHUP"]
+)
+def test_ctrl_c_stops_the_run_and_leaves_no_ffprobe(
+    sf_home: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    """Ctrl-C, SIGTERM (a service manager's stop, ``timeout``, a CI job's end) or SIGHUP
+    (the SSH session closed): each ffprobe runs in a session of its own, so only the run can
+    kill it — one with nothing behind its locator would otherwise run for ever."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
         taken.bind(("127.0.0.1", 0))
         port = taken.getsockname()[1]
@@ -134,7 +142,7 @@ def test_ctrl_c_stops_the_run_and_leaves_no_ffprobe(sf_home: Path, tmp_path: Pat
     while not processes_naming(f"127.0.0.1:{port}", probe.pid):
         assert time.monotonic() < deadline and probe.poll() is None, "ffprobe never started"
         time.sleep(0.01)
-    probe.send_signal(signal.SIGINT)
+    probe.send_signal(stop)
     _, stderr = probe.communicate(timeout=10)
     assert probe.returncode == 2
     assert stderr.endswith("scheduleflow probe: interrupted\n")
