@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gzip
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import CORPUS, ROOT, require_corpus
-from tests.service.conftest import Server
+from tests.service.conftest import Server, wait_until
 from tests.service.test_endpoints import imported
 
 DTD = CORPUS / "xmltv" / "xmltv.dtd"
@@ -109,3 +110,23 @@ def test_the_guide_is_not_built_again_for_each_host_name(server: Server) -> None
         viewer.get("/guide.xml").raise_for_status()
         builds = [job for job in viewer.get("/api/jobs").json() if "/guide.xml" in job["label"]]
         assert len(builds) == 1
+
+
+def test_a_guide_changed_within_the_same_second_is_not_304_by_date(server: Server) -> None:
+    """Last-Modified counts whole seconds: a guide built again in the second of the one a
+    player holds must still read as newer, or If-Modified-Since keeps the stale guide."""
+    with server.client("viewer") as viewer, server.client("operator") as operator:
+        imported(operator)
+        # start early in a second, so the build, the change and the rebuild share it
+        wait_until(lambda: time.time() % 1 < 0.3, "the start of a second")
+        first = viewer.get("/guide.xml")
+        operator.post(
+            "/api/fix", params={"kind": "gap", "policy": "placeholder"}
+        ).raise_for_status()
+        since = {"If-Modified-Since": first.headers["last-modified"]}
+        changed = viewer.get("/guide.xml", headers=since)
+        assert changed.status_code == 200
+        assert "Off air" in changed.text
+        assert viewer.get("/guide.xml", headers=since).status_code == 200
+        later = {"If-Modified-Since": changed.headers["last-modified"]}
+        assert viewer.get("/guide.xml", headers=later).status_code == 304

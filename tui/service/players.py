@@ -11,6 +11,7 @@ without a byte of the guide read. gzip is served to clients that ask for it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gzip
 import hashlib
 import shutil
@@ -77,7 +78,12 @@ class PlayerFiles:
             async with self._locks[format]:  # one build at a time per file
                 built = self._built.get(version)
                 if built is None or built.signature != signature:
+                    before = built
                     built = await self._build(caller, format, signature, version, guide_url)
+                    if before is not None and int(built.modified) <= int(before.modified):
+                        # Last-Modified counts whole seconds: a version built in the second
+                        # of the one before must still read as newer to If-Modified-Since
+                        built = dataclasses.replace(built, modified=int(before.modified) + 1.0)
                     self._built[version] = built
                     self._forget_oldest(format)
         zipped = request.url.path.endswith(".gz")
