@@ -135,6 +135,14 @@ def test_exthttp_json_headers_are_sent(stream_server: str) -> None:
     assert forged.reason == "refused: its User-Agent header holds a control character (U+000D)"
 
 
+def test_an_exthttp_nested_past_pythons_recursion_is_not_headers(stream_server: str) -> None:
+    """``json.loads`` raises RecursionError (not a ValueError) on deep nesting: a list's
+    ``#EXTHTTP:[[[…]]]`` made the probe fail "unexpectedly" and the stream count as down."""
+    deep = "#EXTHTTP:" + "[" * 100_000 + "]" * 100_000
+    result = one(f"{stream_server}/media", deep)
+    assert (result.ok, result.reason) == (True, "plays")
+
+
 def test_a_header_value_with_a_line_break_is_refused_not_sent(stream_server: str) -> None:
     result = one(f"{stream_server}/media|User-Agent=x%0D%0AX-Injected:%201")
     assert not result.ok
