@@ -251,7 +251,10 @@ async def _fetch_media(
     response = await _open(session, url, headers, max_redirects, what)
     try:
         head = await _first_bytes(response, media_bytes)
-        return _media(head, _media_type(response), response.status, what)
+        media_type = _media_type(response)
+        if _kind(media_type, head) != "media":  # a playlist again (itself, even): no video
+            raise _Failed(f"{what}a playlist, not video", response.status)
+        return _media(head, media_type, response.status, what)
     finally:
         response.close()
 

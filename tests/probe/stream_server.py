@@ -54,6 +54,7 @@ VARIANT = (
     b"#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nseg0.ts\n#EXTINF:4.0,\nseg1.ts\n"
     b"#EXT-X-ENDLIST\n"
 )
+SELF = b"#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nself.m3u8\n"
 PAGE = b"<!DOCTYPE html><html><body>Moved</body></html>"
 
 
@@ -110,6 +111,8 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             await writer.drain()
             await asyncio.sleep(0.2)
             writer.write(long[cut:])
+        elif path == "/hls/self.m3u8":  # its "segment" is the playlist again
+            writer.write(answer(200, SELF, "application/vnd.apple.mpegurl"))
         elif path.endswith("master.m3u8"):
             writer.write(answer(200, MASTER, "application/vnd.apple.mpegurl"))
         elif path.endswith("variant.m3u8"):

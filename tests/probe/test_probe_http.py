@@ -135,6 +135,15 @@ def test_exthttp_json_headers_are_sent(stream_server: str) -> None:
     assert forged.reason == "refused: its User-Agent header holds a control character (U+000D)"
 
 
+def test_an_hls_segment_that_is_a_playlist_does_not_play(stream_server: str) -> None:
+    """A playlist whose first segment is a playlist (itself, here) is no stream a player
+    can show: it counted as "plays (HLS)" because the segment's bytes were not media-typed
+    text."""
+    result = one(f"{stream_server}/hls/self.m3u8")
+    assert not result.ok
+    assert result.reason == "first segment: a playlist, not video"
+
+
 def test_an_exthttp_nested_past_pythons_recursion_is_not_headers(stream_server: str) -> None:
     """``json.loads`` raises RecursionError (not a ValueError) on deep nesting: a list's
     ``#EXTHTTP:[[[…]]]`` made the probe fail "unexpectedly" and the stream count as down."""
