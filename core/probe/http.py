@@ -170,7 +170,9 @@ async def probe_http(
     media_bytes: int = 1024,
 ) -> HttpOutcome:
     """One attempt at ``url``; the caller bounds its time."""
-    sent = {"User-Agent": _DEFAULT_AGENT, **headers}
+    # bodies are read as they come (a gzip bomb stays a few bytes): say so, or aiohttp says
+    # "gzip, deflate" and a CDN's gzipped playlist reads as no playlist at all
+    sent = {"User-Agent": _DEFAULT_AGENT, **headers, "Accept-Encoding": "identity"}
     try:
         return await _probe(session, url, sent, max_redirects, media_bytes)
     except _Failed as failure:

@@ -135,6 +135,14 @@ def test_exthttp_json_headers_are_sent(stream_server: str) -> None:
     assert forged.reason == "refused: its User-Agent header holds a control character (U+000D)"
 
 
+def test_a_server_that_gzips_what_it_may_is_read(stream_server: str) -> None:
+    """Bodies are not decompressed (a gzip bomb must stay a few bytes), so the probe must not
+    say it takes gzip: aiohttp said so by default, and a CDN that gzips playlists made every
+    HLS stream "list no segment"."""
+    result = one(f"{stream_server}/hls/gzip/master.m3u8")
+    assert (result.ok, result.reason) == (True, "plays (HLS)")
+
+
 def test_an_hls_segment_that_is_a_playlist_does_not_play(stream_server: str) -> None:
     """A playlist whose first segment is a playlist (itself, here) is no stream a player
     can show: it counted as "plays (HLS)" because the segment's bytes were not media-typed
