@@ -80,10 +80,11 @@ def test_json_access_lines_carry_their_fields(sf_home: Path) -> None:
 
 
 def test_sigkill_during_an_import_leaves_the_store_unchanged(
-    sf_home: Path, big_guide: Path
+    sf_home: Path, big_guide: Path, tmp_path: Path
 ) -> None:
     keys = make_keys(sf_home)
-    server = start_server(sf_home)
+    # a killed service cannot remove its upload: keep it out of the machine's /tmp
+    server = start_server(sf_home, env={"TMPDIR": str(tmp_path)})
     server.keys = keys
     with server.client("operator") as client:
         finished(
