@@ -152,6 +152,8 @@ class ServiceSettings:
     max_upload_mb: float = field(default=50.0, metadata={"minimum": 0.001, "maximum": 1024 * 1024})
     cors_origins: str = ""
     metrics: bool = False
+    # seconds a request's head may take to arrive (a slow-loris client holds a connection)
+    request_head_seconds: float = field(default=10.0, metadata={"minimum": 0.1, "maximum": 3600})
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ __all__ = ["format_attributes", "parse_attributes", "split_extinf", "writable_at
 _ATTRIBUTE = re.compile(
     r"""\s*([^\s=,"']+)\s*=\s*(?:"(.*?)"(?=[\s,]|$)|'(.*?)'(?=[\s,]|$)|([^\s,"']*))"""
 )
-_DURATION = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)?")
+_DURATION = re.compile(r"\s*([-+]?[0-9]+(?:\.[0-9]+)?)?")
+# what, right after the digits matched, shows they were only the start of another token
+_NUMBER_GOES_ON = re.compile(r"[eE][-+]?\d|[._\d]")
 
 
 def parse_attributes(text: str) -> tuple[tuple[str, str], ...]:
@@ -59,6 +61,9 @@ def _split_duration(text: str) -> tuple[str, int]:
     match = _DURATION.match(text)
     if match is None or match.group(1) is None:
         return "", 0
+    if _NUMBER_GOES_ON.match(text, match.end()):
+        # "1e309", "1_000", "1.5.3": the token is the duration text, not its first digits
+        return token.strip(), end
     return match.group(1), match.end()
 
 

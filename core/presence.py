@@ -81,7 +81,7 @@ def read_presence(
     """The service working on the store at ``database``, or ``None`` when there is none."""
     try:
         data = json.loads(read_text(presence_path(database), 4096))
-    except (OSError, RefusedFile, ValueError):
+    except (OSError, RefusedFile, ValueError, RecursionError):  # "[[[…" recurses per level
         return None
     if not isinstance(data, dict):
         return None

@@ -56,7 +56,10 @@ _MEDIA_SUFFIXES = frozenset(
 
 def _seconds(duration: str) -> float | None:
     """The ``#EXTINF`` duration in seconds; unknown when it is not a length a file can have
-    (``-1`` for a live stream, ``inf``, ``1e300``: the rules add it to instants)."""
+    (``-1`` for a live stream, ``inf``, ``1e300``: the rules add it to instants) or not a
+    plain number (``float`` also takes ``1_000`` and other scripts' digits, ``٣``)."""
+    if not duration.isascii() or "_" in duration:
+        return None
     try:
         value = float(duration)
     except ValueError:

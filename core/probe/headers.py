@@ -69,7 +69,7 @@ def _json_headers(text: str) -> list[tuple[str, str]]:
     """The ``name: value`` pairs of an ``#EXTHTTP`` JSON object (nothing when it is not one)."""
     try:
         found = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # "[[[…": json's decoder recurses per level
         return []
     if not isinstance(found, dict):
         return []

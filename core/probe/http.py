@@ -73,11 +73,12 @@ async def _open(
 ) -> aiohttp.ClientResponse:
     """The answer for ``url`` after redirects (at most ``max_redirects``, no loop).
 
-    Credentials (``Authorization``, ``Cookie``) go to the list's host only: a redirect to
-    another host gets the other headers without them, as curl and browsers do.
+    Credentials (``Authorization``, ``Cookie``) go to the list's origin only: a redirect to
+    another host, port or scheme gets the other headers without them, as curl does (what
+    the list meant for TLS never goes in clear text).
     """
     seen = {url}
-    origin = urlsplit(url).netloc.lower()
+    origin = _origin(url)
     for _ in range(max_redirects + 1):
         response = await session.get(url, headers=headers, allow_redirects=False)
         status = response.status
@@ -93,7 +94,7 @@ async def _open(
                 raise _Failed(f"{what}redirect loop ({len(seen)} URLs)", status)
             seen.add(target)
             url = target
-            if urlsplit(target).netloc.lower() != origin:
+            if _origin(target) != origin:
                 headers = {k: v for k, v in headers.items() if k not in _CREDENTIALS}
             continue
         if status >= 400:
@@ -101,6 +102,12 @@ async def _open(
             raise _Failed(f"{what}HTTP {status}{_phrase(status)}", status, retry=status >= 500)
         return response
     raise _Failed(f"{what}more than {max_redirects} redirects", None)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """The scheme and the host and port of ``url``: where credentials may go."""
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 async def _first_bytes(response: aiohttp.ClientResponse, wanted: int) -> bytes:
@@ -170,7 +177,9 @@ async def probe_http(
     media_bytes: int = 1024,
 ) -> HttpOutcome:
     """One attempt at ``url``; the caller bounds its time."""
-    sent = {"User-Agent": _DEFAULT_AGENT, **headers}
+    # bodies are read as they come (a gzip bomb stays a few bytes): say so, or aiohttp says
+    # "gzip, deflate" and a CDN's gzipped playlist reads as no playlist at all
+    sent = {"User-Agent": _DEFAULT_AGENT, **headers, "Accept-Encoding": "identity"}
     try:
         return await _probe(session, url, sent, max_redirects, media_bytes)
     except _Failed as failure:
@@ -251,7 +260,10 @@ async def _fetch_media(
     response = await _open(session, url, headers, max_redirects, what)
     try:
         head = await _first_bytes(response, media_bytes)
-        return _media(head, _media_type(response), response.status, what)
+        media_type = _media_type(response)
+        if _kind(media_type, head) != "media":  # a playlist again (itself, even): no video
+            raise _Failed(f"{what}a playlist, not video", response.status)
+        return _media(head, media_type, response.status, what)
     finally:
         response.close()
 

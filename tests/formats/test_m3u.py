@@ -125,3 +125,32 @@ def test_paths_with_spaces_are_fine_and_mangled_urls_are_reported(tmp_path: Path
     assert [(w.line, w.message) for w in reader.warnings] == [
         (5, "'new: https://x.example/1' does not look like a URL or a path")
     ]
+
+
+def test_a_duration_that_is_not_a_plain_number_is_unknown_not_its_first_digits(
+    tmp_path: Path,
+) -> None:
+    """A stranger's ``#EXTINF:1e309`` (infinity) or ``1_000`` was read as 1 s (its first
+    digit), and Arabic-Indic ``٣`` as 3 s: on a re-import that replaced a known length.
+    Such a token is the entry's duration text, unknown as seconds; its attributes and title
+    are read as ever."""
+    path = write_to(
+        tmp_path,
+        "d.m3u",
+        "#EXTM3U\n"
+        '#EXTINF:1e309 group-title="A",Inf\nhttp://x/1\n'
+        '#EXTINF:1_000 group-title="A",Underscore\nhttp://x/2\n'
+        '#EXTINF:\u0663 group-title="A",Arabic\nhttp://x/3\n'
+        '#EXTINF:1.5.3 group-title="A",Dots\nhttp://x/4\n'
+        '#EXTINF:-1tvg-id="glued",Glued\nhttp://x/5\n'
+        '#EXTINF:1E3 group-title="A",Exponent\nhttp://x/6\n',
+    )
+    items, _ = read_all(path)
+    assert [(a.title, a.duration, a.attr("group-title")) for a in items[:4]] == [
+        ("Inf", None, "A"),
+        ("Underscore", None, "A"),
+        ("Arabic", None, "A"),
+        ("Dots", None, "A"),
+    ]
+    assert (items[4].title, items[4].duration, items[4].attr("tvg-id")) == ("Glued", None, "glued")
+    assert (items[5].title, items[5].duration) == ("Exponent", 1000.0)

@@ -20,6 +20,7 @@ arrive, or the User-Agent does not). It also listens on 127.0.0.2, same port: a 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import sys
 import time
@@ -54,6 +55,7 @@ VARIANT = (
     b"#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nseg0.ts\n#EXTINF:4.0,\nseg1.ts\n"
     b"#EXT-X-ENDLIST\n"
 )
+SELF = b"#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nself.m3u8\n"
 PAGE = b"<!DOCTYPE html><html><body>Moved</body></html>"
 
 
@@ -110,6 +112,15 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             await writer.drain()
             await asyncio.sleep(0.2)
             writer.write(long[cut:])
+        elif path == "/hls/gzip/master.m3u8":  # as a CDN does: gzip when the client says so
+            if "gzip" in headers.get("accept-encoding", ""):
+                body = gzip.compress(MASTER)
+                kind = "application/vnd.apple.mpegurl"
+                writer.write(answer(200, body, kind, "Content-Encoding: gzip\r\n"))
+            else:
+                writer.write(answer(200, MASTER, "application/vnd.apple.mpegurl"))
+        elif path == "/hls/self.m3u8":  # its "segment" is the playlist again
+            writer.write(answer(200, SELF, "application/vnd.apple.mpegurl"))
         elif path.endswith("master.m3u8"):
             writer.write(answer(200, MASTER, "application/vnd.apple.mpegurl"))
         elif path.endswith("variant.m3u8"):

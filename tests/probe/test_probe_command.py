@@ -7,9 +7,12 @@ import os
 import shutil
 import signal
 import socket
+import socketserver
 import sqlite3
+import ssl
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -115,7 +118,15 @@ def test_the_config_sets_politeness_and_when_a_stream_is_down(
 
 
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffprobe")
-def test_ctrl_c_stops_the_run_and_leaves_no_ffprobe(sf_home: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["Ctrl-C", "SIGTERM", "SIGHUP"]
+)
+def test_ctrl_c_stops_the_run_and_leaves_no_ffprobe(
+    sf_home: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    """Ctrl-C, SIGTERM (a service manager's stop, ``timeout``, a CI job's end) or SIGHUP
+    (the SSH session closed): each ffprobe runs in a session of its own, so only the run can
+    kill it — one with nothing behind its locator would otherwise run for ever."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
         taken.bind(("127.0.0.1", 0))
         port = taken.getsockname()[1]
@@ -134,7 +145,7 @@ def test_ctrl_c_stops_the_run_and_leaves_no_ffprobe(sf_home: Path, tmp_path: Pat
     while not processes_naming(f"127.0.0.1:{port}", probe.pid):
         assert time.monotonic() < deadline and probe.poll() is None, "ffprobe never started"
         time.sleep(0.01)
-    probe.send_signal(signal.SIGINT)
+    probe.send_signal(stop)
     _, stderr = probe.communicate(timeout=10)
     assert probe.returncode == 2
     assert stderr.endswith("scheduleflow probe: interrupted\n")
@@ -163,3 +174,87 @@ def test_probe_then_check_reports_the_programmes_of_a_down_stream(
     assert findings[0]["message"].startswith("'Gone Show' at ")
     assert ": its stream is down since " in findings[0]["message"]
     assert findings[0]["fixes"] == ["disable", "replace"]
+
+
+class _OneHost(socketserver.ThreadingTCPServer):
+    """https and http on one port (the first byte tells a TLS handshake from a request):
+    ``/start`` over https redirects to ``/media`` over plain http, on the same host and
+    port. The headers each request came with are kept by path."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        self.context = context
+        self.seen: dict[str, dict[str, str]] = {}
+        super().__init__(("127.0.0.1", 0), _OneHostHandler)
+
+
+class _OneHostHandler(socketserver.BaseRequestHandler):
+    server: _OneHost
+
+    def handle(self) -> None:
+        connection: socket.socket = self.request
+        connection.settimeout(10)
+        if connection.recv(1, socket.MSG_PEEK) == b"\x16":
+            connection = self.server.context.wrap_socket(connection, server_side=True)
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = connection.recv(4096)
+            if not chunk:
+                return
+            head += chunk
+        lines = head.decode("latin-1").split("\r\n")
+        path = lines[0].split(" ")[1]
+        self.server.seen[path] = {
+            name.strip().lower(): value.strip()
+            for name, _, value in (line.partition(":") for line in lines[1:] if line)
+        }
+        port = self.server.server_address[1]
+        if path == "/start":
+            answer = f"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{port}/media\r\n"
+            connection.sendall(answer.encode() + b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+        else:
+            media = b"G" + b"\x00" * 187
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\nContent-Length: 188\r\n"
+                b"Connection: close\r\n\r\n" + media
+            )
+
+
+def test_credentials_are_not_sent_on_when_https_redirects_to_http(
+    sf_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list's Authorization and Cookie go to its https URL; a redirect to plain http on the
+    same host and port must not carry them in clear text (curl drops them too)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs openssl to make a certificate")
+    key, certificate = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(certificate), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+    server = _OneHost(context)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        listed = tmp_path / "secret.m3u"
+        listed.write_text(
+            "#EXTM3U\n#EXTINF:-1,Secret\n"
+            f"https://127.0.0.1:{port}/start|Authorization=Basic%20eDp5&Cookie=session%3D1\n",
+            encoding="utf-8",
+        )
+        assert run_cli("import", str(listed), home=sf_home).returncode == 0
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate))  # the probe trusts this one
+        done = run_cli("probe", "--library", "--json", "--timeout", "5", home=sf_home)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert server.seen["/start"]["authorization"] == "Basic eDp5"
+    assert "authorization" not in server.seen["/media"]
+    assert "cookie" not in server.seen["/media"]

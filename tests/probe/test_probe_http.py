@@ -135,6 +135,31 @@ def test_exthttp_json_headers_are_sent(stream_server: str) -> None:
     assert forged.reason == "refused: its User-Agent header holds a control character (U+000D)"
 
 
+def test_a_server_that_gzips_what_it_may_is_read(stream_server: str) -> None:
+    """Bodies are not decompressed (a gzip bomb must stay a few bytes), so the probe must not
+    say it takes gzip: aiohttp said so by default, and a CDN that gzips playlists made every
+    HLS stream "list no segment"."""
+    result = one(f"{stream_server}/hls/gzip/master.m3u8")
+    assert (result.ok, result.reason) == (True, "plays (HLS)")
+
+
+def test_an_hls_segment_that_is_a_playlist_does_not_play(stream_server: str) -> None:
+    """A playlist whose first segment is a playlist (itself, here) is no stream a player
+    can show: it counted as "plays (HLS)" because the segment's bytes were not media-typed
+    text."""
+    result = one(f"{stream_server}/hls/self.m3u8")
+    assert not result.ok
+    assert result.reason == "first segment: a playlist, not video"
+
+
+def test_an_exthttp_nested_past_pythons_recursion_is_not_headers(stream_server: str) -> None:
+    """``json.loads`` raises RecursionError (not a ValueError) on deep nesting: a list's
+    ``#EXTHTTP:[[[…]]]`` made the probe fail "unexpectedly" and the stream count as down."""
+    deep = "#EXTHTTP:" + "[" * 100_000 + "]" * 100_000
+    result = one(f"{stream_server}/media", deep)
+    assert (result.ok, result.reason) == (True, "plays")
+
+
 def test_a_header_value_with_a_line_break_is_refused_not_sent(stream_server: str) -> None:
     result = one(f"{stream_server}/media|User-Agent=x%0D%0AX-Injected:%201")
     assert not result.ok

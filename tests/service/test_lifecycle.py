@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -79,10 +80,11 @@ def test_json_access_lines_carry_their_fields(sf_home: Path) -> None:
 
 
 def test_sigkill_during_an_import_leaves_the_store_unchanged(
-    sf_home: Path, big_guide: Path
+    sf_home: Path, big_guide: Path, tmp_path: Path
 ) -> None:
     keys = make_keys(sf_home)
-    server = start_server(sf_home)
+    # a killed service cannot remove its upload: keep it out of the machine's /tmp
+    server = start_server(sf_home, env={"TMPDIR": str(tmp_path)})
     server.keys = keys
     with server.client("operator") as client:
         finished(
@@ -116,3 +118,68 @@ def test_sigterm_during_a_job_cancels_it_and_exits_cleanly(
     ]
     assert run_cli("db", "check", home=sf_home).returncode == 0
     assert "cancelled: the service is stopping" in server.log()
+
+
+def _uploads(folder: Path, named: str = "") -> list[str]:
+    return sorted(path.name for path in folder.glob(f"scheduleflow-upload-*{named}"))
+
+
+def test_an_import_cancelled_before_it_starts_leaves_no_upload(
+    sf_home: Path, big_guide: Path, tmp_path: Path
+) -> None:
+    """A queued import never runs its operation (which removed the upload when done): its
+    file must go all the same, when it is cancelled and when the service stops — else each
+    cancelled upload stays in the temporary folder for good."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    server = start_server(
+        sf_home, env={"SCHEDULEFLOW_JOBS__MAX_ACTIVE": "1", "TMPDIR": str(temporary)}
+    )
+    server.keys = make_keys(sf_home)
+    try:
+        _import_running(server, big_guide)
+        with server.client("operator") as client:
+
+            def queue(name: str) -> str:
+                files = {"file": (name, GUIDE.read_bytes(), "application/xml")}
+                job: str = client.post("/api/import-schedule", files=files).json()["job"]
+                assert client.get(f"/api/jobs/{job}").json()["state"] == "queued"
+                assert _uploads(temporary, name)
+                return job
+
+            cancelled = queue("cancelled.xml")
+            assert client.delete(f"/api/jobs/{cancelled}").status_code == 202
+            wait_until(lambda: not _uploads(temporary, "cancelled.xml"), "the upload to go", 10)
+            queue("waiting.xml")
+    finally:
+        assert server.stop() == 0
+    assert _uploads(temporary) == []
+
+
+def test_a_stop_during_a_slow_upload_writes_no_traceback_to_the_terminal(
+    sf_home: Path, tmp_path: Path
+) -> None:
+    """A client still sending its upload when the service stops is cut off after the grace
+    period; what the web server says about it (its traceback too) goes to the log file, as
+    every traceback does, and the part received is removed."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    server = start_server(sf_home, env={"TMPDIR": str(temporary)})
+    server.keys = make_keys(sf_home)
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port))) as slow:
+        slow.sendall(
+            b"POST /api/import-schedule HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            + f"Authorization: Bearer {server.keys['operator']}\r\n\r\n".encode()
+            + b"400\r\n"
+            + b"x" * 1024
+            + b"\r\n"
+        )
+        wait_until(lambda: _uploads(temporary), "the upload to begin")
+        assert server.stop() == 0
+    assert server.process.stderr is not None
+    said = server.process.stderr.read()
+    assert "Traceback" not in said
+    assert "graceful shutdown" not in said
+    assert "graceful shutdown exceeded" in server.log()
+    assert _uploads(temporary) == []

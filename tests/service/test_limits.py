@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.service.conftest import make_keys, start_server
+from tests.service.conftest import make_keys, start_server, wait_until
 
 MB = 1024 * 1024
 
@@ -101,3 +101,38 @@ def test_a_60_mb_upload_gets_413_and_the_store_is_unchanged(sf_home: Path) -> No
         server.stop()
     assert jobs == []  # no import was started
     assert _programmes(sf_home) == before
+
+
+def _closed_by_the_server(connection: socket.socket) -> bool:
+    """Whether the server has closed ``connection`` (waits a moment for a sign of it)."""
+    connection.settimeout(0.2)
+    try:
+        return connection.recv(1024) == b""
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_a_request_head_that_never_ends_is_cut_off(sf_home: Path) -> None:
+    """Slow loris: a client without a key sending a header line now and then held its
+    connection (and a descriptor) for ever; enough of them and nobody else gets in."""
+    server = start_server(sf_home, env={"SCHEDULEFLOW_SERVICE__REQUEST_HEAD_SECONDS": "1"})
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    try:
+        with (
+            socket.create_connection((host, int(port))) as slow,
+            socket.create_connection((host, int(port))) as kept,
+        ):
+            slow.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+            # a kept-alive connection's next head is held to the same limit
+            kept.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            kept.settimeout(10)
+            assert kept.recv(1024).startswith(b"HTTP/1.1 200")
+            kept.sendall(b"GET /api/health HTTP/1.1\r\n")
+            wait_until(lambda: _closed_by_the_server(slow), "the slow head to be cut off", 10)
+            wait_until(lambda: _closed_by_the_server(kept), "the next slow head too", 10)
+        with server.client() as client:
+            assert client.get("/api/health").status_code == 200
+    finally:
+        server.stop()

@@ -55,3 +55,31 @@ def test_metrics_count_jobs_findings_requests_and_the_store(sf_home: Path) -> No
     assert samples[health] >= 1
     jobs = ("scheduleflow_http_request_seconds_count", (("route", "/api/jobs/{id}"),))
     assert samples[jobs] >= 1
+
+
+def test_strangers_paths_and_methods_do_not_become_series(sf_home: Path) -> None:
+    """Each label value is a series kept for the service's life: a path under /api/jobs/
+    with a slash in it, or a made-up method, must not add one per request (memory without
+    end, from a client without a key)."""
+    keys = make_keys(sf_home)
+    server = start_server(sf_home, env={"SCHEDULEFLOW_SERVICE__METRICS": "true"})
+    server.keys = keys
+    try:
+        with server.client() as stranger:
+            for number in range(5):
+                assert stranger.get(f"/api/jobs/x/{number}").status_code == 404
+                assert stranger.request(f"BREW{number}", "/api/jobs").status_code == 405
+        with server.client("viewer") as client:
+            samples = _samples(client.get("/metrics").text)
+    finally:
+        server.stop()
+    requests = [
+        dict(labels) for name, labels in samples if name == "scheduleflow_http_requests_total"
+    ]
+    routes = {labels["route"] for labels in requests}
+    methods = {labels["method"] for labels in requests}
+    assert not [route for route in routes if route.startswith("/api/jobs/x")], routes
+    assert not [method for method in methods if method.startswith("BREW")], methods
+    seen = {(labels["route"], labels["method"], labels["status"]) for labels in requests}
+    assert ("other", "GET", "404") in seen
+    assert ("/api/jobs", "other", "405") in seen

@@ -43,6 +43,9 @@ def test_a_dead_process_is_no_service(tmp_path: Path) -> None:
         json.dumps({"address": 1, "pid": 1, "requests_last_minute": 0, "updated": 0}),
         json.dumps({"address": "x", "pid": -5, "requests_last_minute": 0, "updated": time.time()}),
         json.dumps({"address": "x", "pid": "1", "requests_last_minute": 0, "updated": 0}),
+        # nested past the JSON decoder's recursion: RecursionError, not ValueError (a group
+        # member's file in a shared store must not stop a colleague's TUI)
+        "[" * 2000 + "]" * 2000,
     ],
 )
 def test_a_malformed_file_is_no_service(tmp_path: Path, content: str) -> None:

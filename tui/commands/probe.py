@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -105,6 +106,17 @@ def run_probe_command(context: Context) -> int:
         finally:
             ended.set()
 
+    # SIGTERM (a service manager's stop, timeout(1), a CI job's end) and SIGHUP (the SSH
+    # session closed) stop the run as Ctrl-C does: each ffprobe is in a session of its own,
+    # and only the run can kill it (one with nothing behind its udp:// locator would
+    # otherwise outlive us for ever)
+    stops = (signal.SIGTERM, signal.SIGHUP)
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = (
+        {number: signal.signal(number, signal.default_int_handler) for number in stops}
+        if on_main
+        else {}
+    )
     try:
         report: ProbeReport = context.run("probe", operation, label="probe streams")
     except KeyboardInterrupt:
@@ -114,6 +126,9 @@ def run_probe_command(context: Context) -> int:
             job.stop(Cancelled("interrupted"))
         ended.wait(timeout=5)
         raise
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
     if shown:
         context.err.write("\n")
     if args.json:

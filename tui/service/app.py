@@ -45,6 +45,7 @@ access_log = logging.getLogger("scheduleflow.access")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _HEALTH = "/api/health"
 _JOB_PATH = re.compile(r"^/api/jobs/[^/]+$")
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"))
 
 
 def request_id(scope: Scope) -> str:
@@ -62,6 +63,12 @@ def request_id(scope: Scope) -> str:
 def route_name(path: str) -> str:
     """The route a path belongs to, for metrics (a job id is not a route of its own)."""
     return "/api/jobs/{id}" if _JOB_PATH.match(path) else path
+
+
+def method_name(method: str) -> str:
+    """The method as a metrics label: a client's made-up method is "other" (each label
+    value is a series the service keeps for its whole life)."""
+    return method if method in _METHODS else "other"
 
 
 class Front:
@@ -161,10 +168,11 @@ class Front:
                 },
             )
             if self.metrics is not None:
+                # only the routes there are: any other path (``/api/jobs/a/b`` too) is "other"
                 route = route_name(path)
                 self.metrics.observe(
-                    route if route in self.known or route.startswith("/api/jobs/") else "other",
-                    scope["method"],
+                    route if route in self.known or route == "/api/jobs/{id}" else "other",
+                    method_name(scope["method"]),
                     status,
                     seconds,
                 )

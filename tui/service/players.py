@@ -11,6 +11,7 @@ without a byte of the guide read. gzip is served to clients that ask for it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gzip
 import hashlib
 import shutil
@@ -34,6 +35,7 @@ _VERSIONS_KEPT = 16
 
 @dataclass(frozen=True)
 class _Built:
+    format: str
     signature: str
     path: Path
     gzipped: Path
@@ -67,15 +69,23 @@ class PlayerFiles:
         key = request.query_params.get("key")
         if format == "m3u" and key:  # the player that gave its key in the URL needs it there too
             guide_url += "?" + urlencode({"key": key})
-        version = hashlib.sha256(f"{format}\n{guide_url}".encode()).hexdigest()[:12]
+        # the line-up names the guide's URL (the client's Host, its key); the guide names
+        # nothing of the request: one version of it for every client, whatever Host it sends
+        named = guide_url if format == "m3u" else ""
+        version = hashlib.sha256(f"{format}\n{named}".encode()).hexdigest()[:12]
         built = self._built.get(version)
         if built is None or built.signature != signature:
             async with self._locks[format]:  # one build at a time per file
                 built = self._built.get(version)
                 if built is None or built.signature != signature:
+                    before = built
                     built = await self._build(caller, format, signature, version, guide_url)
+                    if before is not None and int(built.modified) <= int(before.modified):
+                        # Last-Modified counts whole seconds: a version built in the second
+                        # of the one before must still read as newer to If-Modified-Since
+                        built = dataclasses.replace(built, modified=int(before.modified) + 1.0)
                     self._built[version] = built
-                    self._forget_oldest()
+                    self._forget_oldest(format)
         zipped = request.url.path.endswith(".gz")
         etag = f'"{built.signature}{"-gz" if zipped else ""}"'
         headers = {
@@ -94,11 +104,15 @@ class PlayerFiles:
             return FileResponse(built.gzipped, headers=headers, media_type=media)
         return FileResponse(built.path, headers=headers, media_type=media)
 
-    def _forget_oldest(self) -> None:
-        """Keep the newest few versions: the guide URL follows the client's Host header and
-        key, and each one seen must not keep its files for the service's whole life."""
-        while len(self._built) > _VERSIONS_KEPT:
-            oldest = min(self._built, key=lambda version: self._built[version].modified)
+    def _forget_oldest(self, format: str) -> None:
+        """Keep the newest few versions of ``format``'s file: the line-up's guide URL follows
+        the client's Host header and key, and each one seen must not keep its files for the
+        service's whole life — nor push out the one guide, which costs far more to build."""
+        kept = sorted(
+            (version for version, built in self._built.items() if built.format == format),
+            key=lambda version: self._built[version].modified,
+        )
+        for oldest in kept[: max(0, len(kept) - _VERSIONS_KEPT)]:
             gone = self._built.pop(oldest)
             gone.path.unlink(missing_ok=True)
             gone.gzipped.unlink(missing_ok=True)
@@ -131,7 +145,7 @@ class PlayerFiles:
         for old in self.folder.glob(f"{version}-*"):  # earlier versions of this file
             if not old.name.startswith(f"{version}-{signature}-"):
                 old.unlink(missing_ok=True)
-        return _Built(signature, target, Path(f"{target}.gz"), time.time())
+        return _Built(format, signature, target, Path(f"{target}.gz"), time.time())
 
 
 def _not_modified(request: Request, etag: str, modified: float) -> bool:

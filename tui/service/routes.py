@@ -125,7 +125,10 @@ class Endpoints:
                 upload.discard()
 
         try:
-            job = self.service.submit(caller, "import", run, label=f"import {name}")
+            # a job cancelled before it starts never runs ``run``: its upload goes then too
+            job = self.service.submit(
+                caller, "import", run, label=f"import {name}", when_finished=upload.discard
+            )
         except BaseException:
             upload.discard()
             raise

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from core.engine import Engine
 from core.errors import FileProblem
@@ -38,6 +39,51 @@ log = logging.getLogger("scheduleflow.service")
 _PRESENCE_EVERY = 2.0
 _ROLLBACK_WAIT = 30.0
 """Seconds a stop waits for cancelled jobs to roll back (they look every thousand items)."""
+
+
+def _protocol(head_seconds: float) -> type[H11Protocol]:
+    """uvicorn's h11 protocol, with a limit on the time a request's head may take to arrive.
+
+    uvicorn waits for a head as long as its sender likes: a client sending a header line now
+    and then (slow loris) holds a connection and its descriptor for ever, without a key, and
+    enough of them stop the service accepting anyone. A connection with no request being
+    answered whose head is not complete within ``head_seconds`` is closed. (A request's body
+    is not timed: an upload may be slow, and it needs a key.)
+    """
+
+    class Protocol(H11Protocol):
+        _head_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._head_timer = self.loop.call_later(head_seconds, self._head_too_slow)
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self._answering():
+                self._stop_head_timer()
+            elif self._head_timer is None and not self.transport.is_closing():
+                # part of the next head on a kept-alive connection
+                self._head_timer = self.loop.call_later(head_seconds, self._head_too_slow)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._stop_head_timer()
+            super().connection_lost(exc)
+
+        def _answering(self) -> bool:
+            return self.cycle is not None and not self.cycle.response_complete
+
+        def _stop_head_timer(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _head_too_slow(self) -> None:
+            self._head_timer = None
+            if not self._answering() and not self.transport.is_closing():
+                self.transport.close()
+
+    return Protocol
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -93,6 +139,11 @@ def serve(engine: Engine, host: str, port: int, announce: Any = print) -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
+    # uvicorn's own records (a client cut off at a stop, with its traceback) go where ours
+    # go, the log file: without a handler, logging's last resort prints them on the terminal
+    web_server = logging.getLogger("uvicorn")
+    web_server.handlers = list(logging.getLogger("scheduleflow").handlers)
+    web_server.propagate = False
     service = Service(engine, engine.config.service, address)
     database = engine.database
     pid = os.getpid()
@@ -126,6 +177,7 @@ def serve(engine: Engine, host: str, port: int, announce: Any = print) -> None:
     app = build_app(service, cache, lifespan)
     config = uvicorn.Config(
         app,
+        http=_protocol(service.settings.request_head_seconds),
         log_config=None,
         access_log=False,  # ours has the request id and the key (tui.service.app.Front)
         proxy_headers=False,  # the peer's address is the client's: see the README

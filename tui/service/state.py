@@ -16,6 +16,7 @@ import math
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,8 @@ class Service:
         self.operations_running: set[str] = set()
         """Jobs whose operations are in their threads now (a stop waits for their rollback);
         a job cancelled before it started never enters."""
+        self._when_finished: dict[str, Callable[[], None]] = {}
+        engine.queue.subscribe(self._job_changed)
 
     def close(self) -> None:
         """Close the key connections (the engine is closed by its owner)."""
@@ -189,8 +192,11 @@ class Service:
         *,
         label: str,
         permission: str | None = None,
+        when_finished: Callable[[], None] | None = None,
     ) -> Job:
-        """Run ``operation`` as a job for ``caller``; its label carries the request id."""
+        """Run ``operation`` as a job for ``caller``; its label carries the request id.
+        ``when_finished`` runs on the loop once the job is over, however it ended (run,
+        failed, timed out, or cancelled before it started)."""
 
         def run(store: Any, context: Any) -> Any:
             self.operations_running.add(context.job.id)
@@ -208,7 +214,20 @@ class Service:
             role=caller.role,
             who=caller.who,
         )
+        if when_finished is not None:
+            if job.state.finished:
+                when_finished()
+            else:
+                self._when_finished[job.id] = when_finished
         return job
+
+    def _job_changed(self, job: Job) -> None:
+        """A job's state changed (on the loop): once it is over, whatever its end, its
+        ``when_finished`` runs — a job cancelled while queued never runs its operation."""
+        if job.state.finished:
+            done = self._when_finished.pop(job.id, None)
+            if done is not None:
+                done()
 
     async def finish(self, job: Job) -> Job:
         """Wait for ``job``; forget its thread's marker once it is over."""
