@@ -24,7 +24,6 @@ from core.models import Asset, Channel, Programme
 from core.store.guide_header import guide_header, recorded_namespaces
 from core.store.playout import day_items, filler_assets, write_ffplayout_day, write_playlist
 from core.store.store import Store
-from core.words import count
 
 __all__ = ["EXPORT_FORMATS", "ExportResult", "broadcast_days", "export"]
 
@@ -214,10 +213,13 @@ def _ffplayout(
         days = broadcast_days(channel, low, high)
         if single and (len(channels) > 1 or len(days) > 1):
             one = "one file" if isinstance(target, Path) else "standard output"
+            several = (
+                f"day playlists for {len(channels)} channels"
+                if len(channels) > 1
+                else f"{len(days)} day playlists"
+            )
             raise InputError(
-                f"would write {count(len(days), 'day playlist')} for "
-                f"{count(len(channels), 'channel')} to {one}, "
-                "which holds one",
+                f"would write {several} to {one}, which holds one",
                 path=target if isinstance(target, Path) else None,
                 hint="give a folder to -o, or choose one channel and one day",
             )

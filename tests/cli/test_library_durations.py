@@ -262,7 +262,7 @@ def test_dedupe_repoints_programmes_to_the_more_complete_copy(
     dry = _ok("dedupe", "--content", "--dry-run", home=sf_home)
     assert "keep #2 'Tone (copy)' (known duration, group); merge #1 'Tone'" in dry.stdout
     merged = _ok("dedupe", "--content", home=sf_home)
-    assert "re-pointed 1 programmes" in merged.stdout
+    assert "re-pointed 1 programme " in merged.stdout
     document = json.loads(_ok("export", "--format", "json", "-o", "-", home=sf_home).stdout)
     assert [p["locator"] for p in document["programmes"]] == [str(copy)]
     assert [a["title"] for a in document["assets"]] == ["Tone (copy)"]

@@ -61,7 +61,7 @@ OPENERS = {
     "trim": (["3", "e"], EditDialog, ["End", "Save", "Cancel", "esc cancel"]),
     "delete": (["3", "d"], Confirm, ["Delete", "Yes (y)", "No (n)", "n/esc no"]),
     "go to": (["t"], Ask, ["Go to", "enter go", "esc cancel"]),
-    "help": (["question_mark"], HelpScreen, ["Keys", "Screen", "Everywhere", "esc closes"]),
+    "help": (["question_mark"], HelpScreen, ["Keys", "Channels", "esc closes"]),
 }
 
 

@@ -192,6 +192,9 @@ class ChannelList(Widget, can_focus=True):
         self._keep_in_view()
 
     def _keep_in_view(self) -> None:
+        """The cursor's row on screen, and no empty rows below the last channel while rows
+        above are hidden (a cursor placed before the first layout, at height 0, scrolled
+        the list by one for good)."""
         index = self.highlighted
         if index is None:
             return
@@ -200,6 +203,7 @@ class ChannelList(Widget, can_focus=True):
             self.top = index
         elif index >= self.top + height:
             self.top = index - height + 1
+        self.top = max(0, min(self.top, len(self.listed) - self.size.height))
 
     def on_focus(self) -> None:
         self.refresh()
