@@ -11,7 +11,12 @@ import re
 
 __all__ = ["count", "natural_key"]
 
-_IRREGULAR = {"entry": "entries", "day playlist": "day playlists", "library": "libraries"}
+_IRREGULAR = {
+    "entry": "entries",
+    "library entry": "library entries",
+    "day playlist": "day playlists",
+    "library": "libraries",
+}
 _DIGITS = re.compile(r"(\d+)")
 
 

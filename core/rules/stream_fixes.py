@@ -27,6 +27,7 @@ from core.rules.fixes import ChannelFix, FixPlan
 from core.store import Store
 from core.store.edits import EditResult, Replace, apply_changes, describe_change
 from core.store.streams import disable_assets, disabled_assets, stream_verdicts
+from core.words import count
 
 __all__ = ["StreamFixPlan", "apply_stream_fix", "plan_stream_fix"]
 
@@ -208,7 +209,7 @@ def apply_stream_fix(
             fix.changes,
             actor=actor,
             action="fix unplayable",
-            summary=f"fix unplayable --policy {plan.policy}: {len(fix.changes)} changes",
+            summary=f"fix unplayable --policy {plan.policy}: {count(len(fix.changes), 'change')}",
             expected_revision=fix.revision,
             job_id=job_id,
             backup=number == 0 and not disabling,

@@ -21,6 +21,7 @@ from core.identity import Actor
 from core.models import Asset
 from core.probe.model import FLAPPING_WINDOW, ProbeResult, StreamState, Verdict, state_of
 from core.store.store import Store
+from core.words import count
 
 __all__ = [
     "DISABLE_ACTION",
@@ -246,7 +247,7 @@ def disable_assets(
     record = AuditRecord.by(
         actor,
         DISABLE_ACTION,
-        f"fix unplayable --policy disable: {len(fresh)} assets marked unplayable",
+        f"fix unplayable --policy disable: {count(len(fresh), 'asset')} marked unplayable",
         job_id=job_id,
         changes=tuple(f"unplayable {fingerprint}: {reason}" for fingerprint, reason in fresh),
     )

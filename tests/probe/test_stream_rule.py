@@ -143,7 +143,7 @@ def test_disable_marks_the_asset_and_the_planner_skips_it(store: Store, stream_s
     assert dead not in placed and placed
     assert any("1 assets of 'Live' were not placed" in note for note in made.notes)
     undone = undo(store, actor=ACTOR)  # the mark is lifted, as any change is undone
-    assert undone.summary.startswith("undid fix unplayable --policy disable: 1 assets")
+    assert undone.summary.startswith("undid fix unplayable --policy disable: 1 asset ")
     assert disabled_assets(store) == {}
 
 

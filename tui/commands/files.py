@@ -94,7 +94,8 @@ def run_import(context: Context) -> int:
             context.say(f"    … and {hidden} more updated (see `scheduleflow audit --json`)")
     elif result.assets_added or result.assets_skipped:
         context.say(
-            f"  library:    {result.assets_added} assets added, {result.assets_skipped} skipped"
+            f"  library:    {count(result.assets_added, 'asset')} added, "
+            f"{result.assets_skipped} skipped"
         )
     context.say(f"  channels:   {result.channels_added} added, {result.channels_updated} updated")
     if result.backup is not None:

@@ -19,6 +19,7 @@ from core.formats import FORMATS
 from core.inspection import Inspection, inspect_file
 from core.store import EXPORT_FORMATS
 from core.timeargs import parse_instant
+from core.words import count
 from tui.dialogs.form import FIELDS, Choice, Dialog, PreviewDialog, buttons, field, in_dialog
 from tui.literal import literal, literal_lines, literal_text, problem
 
@@ -67,13 +68,13 @@ class ImportRequest:
 
 def _describe(result: Inspection) -> Content:
     lines = [
-        f"{result.format}: {result.channels} channels, {result.programmes} programmes, "
-        f"{result.entries} library entries"
+        f"{result.format}: {count(result.channels, 'channel')}, "
+        f"{count(result.programmes, 'programme')}, {count(result.entries, 'library entry')}"
     ]
     if result.start and result.stop:
         lines.append(span_text(result.start, result.stop, None))  # no channel zone yet: UTC
     if result.warnings_total:
-        lines.append(f"{result.warnings_total} warnings, e.g.:")
+        lines.append(f"{count(result.warnings_total, 'warning')}, e.g.:")
         lines.extend(f"  {w}" for w in result.warnings[:5])
     return literal_lines(lines)
 
