@@ -9,13 +9,14 @@ import pytest
 from textual.widgets import Button
 
 from core.jobs import JobState
+from core.logs import LogLine
 from core.rules import FindingIndex
 from core.store import Store
 from tests.tui.conftest import wait_for
 from tui.dialogs.editing import EditDialog
 from tui.dialogs.files import ExportDialog
 from tui.dialogs.help import HelpScreen
-from tui.widgets.activity import JobsTable
+from tui.widgets.activity import JobsTable, LogPanel
 from tui.widgets.channels import ChannelList
 from tui.widgets.findings import FindingsTree
 from tui.widgets.programmes import ProgrammeTable
@@ -153,3 +154,15 @@ async def test_a_double_click_on_cancel_closes_the_dialog_and_not_the_main_scree
         await wait_for(pilot, lambda: not isinstance(app.screen, ExportDialog))
         await pilot.pause()
         assert app.screen is main and app.screen_stack[-1] is main
+
+
+async def test_a_log_line_after_the_panes_are_gone_is_no_error(make_app) -> None:  # type: ignore[no-untyped-def]
+    # a job's last lines can reach the screen while the app shuts down, its panes removed
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        main = _screen(app)
+        await main.query_one(LogPanel).remove()
+        await pilot.pause()
+        main.log_line(LogLine(0.0, "INFO", "scheduleflow.jobs", "-", "check succeeded"))
+        assert not main.query(LogPanel)

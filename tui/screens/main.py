@@ -384,8 +384,11 @@ class MainScreen(Screen[None]):
             self.run_check(scope)
 
     def log_line(self, line: LogLine) -> None:
-        """Called by the app for every log line."""
-        self.query_one(LogPanel).add(line)
+        """Called by the app for every log line (also while the app shuts down: a job's last
+        lines may arrive after the panes are gone, and are in the log file)."""
+        panels = self.query(LogPanel)
+        if panels:
+            panels.first().add(line)
 
     @on(JobsTable.CancelRequested)
     def _cancel(self, event: JobsTable.CancelRequested) -> None:
