@@ -151,6 +151,9 @@ class MainScreen(Screen[None]):
         zone_of = self.zone.zone
         self.query_one(Timeline).zone_of = zone_of
         self.query_one(ProgrammeTable).zone_of = zone_of
+        self.query_one(ProgrammeTable).down_after = lambda: (
+            self.engine.config.rules.stream_down_after
+        )
         self.query_one(FindingsTree).zone_of = zone_of
         self.query_one(FindingsTree).written_in = self.zone.own
         self._show_pane("timeline")

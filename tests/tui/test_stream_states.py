@@ -1,0 +1,106 @@
+"""The TUI says what the stream doctor found: the state on each programme's row, and the
+streams' findings as their own group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Select
+
+from core.models import Programme
+from core.probe.model import ProbeResult
+from core.rules.findings import FIXES, STREAM_FIXES
+from core.rules.fixes import apply_fix, plan_fix
+from core.store import Store
+from core.store.streams import record_probes
+from tests.store.helpers import ACTOR
+from tests.tui.conftest import wait_for
+from tui.dialogs.fixing import FixDialog
+from tui.widgets.findings import FindingsTree
+from tui.widgets.programmes import ProgrammeTable
+
+SPORTS = "sports.example.org"
+
+
+def _probe(store: Store, programme: Programme, outcomes: list[bool]) -> None:
+    """Keep one probe result per outcome for ``programme``'s stream, a minute apart."""
+    assert programme.locator is not None and programme.fingerprint is not None
+    record_probes(
+        store,
+        [
+            ProbeResult(
+                programme.locator,
+                programme.fingerprint,
+                ok,
+                "plays" if ok else "HTTP 404",
+                1_780_000_000_000 + 60_000 * index,
+                200 if ok else 404,
+            )
+            for index, ok in enumerate(outcomes)
+        ],
+    )
+
+
+def _row_text(table: ProgrammeTable, programme_id: int | None) -> str:
+    """The row of ``programme_id`` as drawn (scrolled into view first)."""
+    index = next(i for i, row in enumerate(table.rows) if row.id == programme_id)
+    table.top = index
+    return table.render_line(1).text
+
+
+async def test_the_programmes_table_flags_down_and_flapping_streams(  # type: ignore[no-untyped-def]
+    make_app, home: Path
+) -> None:
+    with Store.open(home / "scheduleflow.db") as store:
+        down, flapping, up, never = store.page(SPORTS, limit=4).programmes
+        _probe(store, down, [True, False, False])
+        _probe(store, flapping, [False, True, False, True])
+        _probe(store, up, [False, True])  # one failure is not a verdict
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: app.screen_stack[1].checked)
+        table = app.screen_stack[1].query_one(ProgrammeTable)
+        table.open_at(SPORTS)
+        await pilot.pause()
+        rows = {p.id: _row_text(table, p.id) for p in (down, flapping, up, never)}
+        flags = {key: text.rstrip()[-6:] for key, text in rows.items()}
+        assert flags[down.id].startswith("down"), rows[down.id]
+        assert flags[flapping.id].startswith("flap"), rows[flapping.id]
+        for quiet in (up, never):
+            assert "down" not in flags[quiet.id] and "flap" not in flags[quiet.id], rows[quiet.id]
+        assert set(table.streams) <= {row.fingerprint for row in table.rows}  # the rows held
+
+
+async def test_the_findings_pane_groups_the_streams_down(  # type: ignore[no-untyped-def]
+    make_app, home: Path
+) -> None:
+    with Store.open(home / "scheduleflow.db") as store:
+        # placeholders in the gaps: unplayable findings that are not about a stream
+        apply_fix(store, plan_fix(store, "gap", "placeholder", channels=[SPORTS]), actor=ACTOR)
+        down = next(p for p in store.page(SPORTS, limit=20).programmes if p.fingerprint)
+        _probe(store, down, [False, False])
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: app.screen_stack[1].checked)
+        tree = app.screen_stack[1].query_one(FindingsTree)
+        labels = [str(node.label) for node in tree.root.children]
+        assert "unplayable streams (1)" in labels, labels
+        streams = tree.root.children[labels.index("unplayable streams (1)")]
+        leaves = [leaf for twig in streams.children for leaf in twig.children]
+        assert [leaf.data.programmes for leaf in leaves] == [(down.id,)]  # type: ignore[union-attr]
+        assert "its stream is down since" in str(leaves[0].label)
+        # the other unplayable findings (the placeholders) stay in the kind's group
+        others = next(node for node in tree.root.children if node.data == "unplayable")
+        held = [leaf.data for twig in others.children for leaf in twig.children]
+        assert held and all(f.fixes != STREAM_FIXES for f in held)  # type: ignore[union-attr]
+        assert all(f.programmes != (down.id,) for f in held)  # type: ignore[union-attr]
+        # f on the streams' group offers the unplayable fixes (the group is not a kind)
+        tree.focus()
+        tree.move_cursor(streams)
+        await wait_for(pilot, lambda: tree.cursor_node is streams)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FixDialog))
+        dialog = app.screen
+        await wait_for(pilot, lambda: bool(dialog.query("#policy")))
+        policy = dialog.query_one("#policy", Select)
+        assert [value for _, value in policy._options] == list(FIXES["unplayable"])
