@@ -7,17 +7,21 @@ from pathlib import Path
 
 from textual.widgets import Select
 
+from core.jobs import JobState
+from core.locators import fingerprint
 from core.models import Programme
 from core.probe.model import ProbeResult
 from core.rules.findings import FIXES, STREAM_FIXES
 from core.rules.fixes import apply_fix, plan_fix
 from core.store import Store
 from core.store.streams import record_probes
+from tests.probe.conftest import stream_server  # noqa: F401  (the fixture)
 from tests.store.helpers import ACTOR
 from tests.tui.conftest import wait_for
 from tui.dialogs.fixing import FixDialog
 from tui.widgets.findings import FindingsTree
 from tui.widgets.programmes import ProgrammeTable
+from tui.widgets.timeline import Timeline
 
 SPORTS = "sports.example.org"
 
@@ -104,3 +108,44 @@ async def test_the_findings_pane_groups_the_streams_down(  # type: ignore[no-unt
         await wait_for(pilot, lambda: bool(dialog.query("#policy")))
         policy = dialog.query_one("#policy", Select)
         assert [value for _, value in policy._options] == list(FIXES["unplayable"])
+
+
+async def test_p_probes_the_timelines_channel_as_a_job(  # type: ignore[no-untyped-def]
+    make_app,
+    home: Path,
+    stream_server: str,  # noqa: F811
+) -> None:
+    with Store.open(home / "scheduleflow.db") as store:
+        programmes = store.page(SPORTS, limit=100).programmes
+        with store.database.write() as connection:  # the sports channel plays from loopback
+            for index, programme in enumerate(programmes):
+                path = "/status/404" if index == 0 else f"/media?n={index}"
+                locator = f"{stream_server}{path}"
+                connection.execute(
+                    "UPDATE programme SET locator = ?, fingerprint = ? WHERE id = ?",
+                    (locator, fingerprint(locator), programme.id),
+                )
+    gone = programmes[0]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen_stack[1]
+        await wait_for(pilot, lambda: screen.checked)
+        timeline = screen.query_one(Timeline)
+        timeline.lane = [channel.id for channel in timeline.channels].index(SPORTS)
+        timeline.focus()
+        await wait_for(pilot, lambda: timeline.channel == SPORTS)
+        await pilot.press("p")
+        probes = lambda: [j for j in app.engine.queue.jobs.values() if j.kind == "probe"]  # noqa: E731
+        await wait_for(pilot, lambda: any(j.state is JobState.SUCCEEDED for j in probes()))
+        (job,) = probes()
+        assert job.label == f"probe the streams of {SPORTS}"
+        assert job.total is not None and job.total >= len(programmes) and job.done == job.total
+        # the check that follows says it: the flag on the row, the finding in its group
+        table = screen.query_one(ProgrammeTable)
+        table.open_at(SPORTS)
+        tree = screen.query_one(FindingsTree)
+        await wait_for(
+            pilot, lambda: "unplayable streams (1)" in [str(n.label) for n in tree.root.children]
+        )
+        assert _row_text(table, gone.id).rstrip()[-6:].startswith("down")
+        assert "down" not in _row_text(table, programmes[1].id).rstrip()[-6:]
