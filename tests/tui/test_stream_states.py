@@ -19,11 +19,13 @@ from tests.probe.conftest import stream_server  # noqa: F401  (the fixture)
 from tests.store.helpers import ACTOR
 from tests.tui.conftest import wait_for
 from tui.dialogs.fixing import FixDialog
+from tui.widgets import programmes as programmes_module
 from tui.widgets.findings import FindingsTree
 from tui.widgets.programmes import ProgrammeTable
 from tui.widgets.timeline import Timeline
 
 SPORTS = "sports.example.org"
+COMMUNITY = "community.example.org"  # 84 programmes, each its own stream: two pages
 
 
 def _probe(store: Store, programme: Programme, outcomes: list[bool]) -> None:
@@ -149,3 +151,32 @@ async def test_p_probes_the_timelines_channel_as_a_job(  # type: ignore[no-untyp
         )
         assert _row_text(table, gone.id).rstrip()[-6:].startswith("down")
         assert "down" not in _row_text(table, programmes[1].id).rstrip()[-6:]
+
+
+async def test_the_states_are_read_once_per_page_of_rows(  # type: ignore[no-untyped-def]
+    make_app, monkeypatch
+) -> None:
+    """Scrolling through a channel asks for the states of each page's streams once, never
+    per row and never for the whole schedule."""
+    asked: list[int] = []
+    read = programmes_module.stream_verdicts
+
+    def counted(store, fingerprints, **options):  # type: ignore[no-untyped-def]
+        wanted = list(fingerprints)
+        asked.append(len(wanted))
+        return read(store, wanted, **options)
+
+    monkeypatch.setattr(programmes_module, "stream_verdicts", counted)
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: app.screen_stack[1].checked)
+        table = app.screen_stack[1].query_one(ProgrammeTable)
+        table.open_at(COMMUNITY)  # its first page: 60 rows
+        asked.clear()
+        before = table.pages_read
+        for _ in range(83):
+            table.action_move(1)
+        await pilot.pause()
+        assert table.pages_read - before == 1 and len(table.rows) == 84
+        assert asked == [84 - 60]  # one query, for the streams of the page just read
+        assert len(table.streams) == 84  # the rows held, no more
