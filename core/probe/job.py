@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.config import Config
 from core.jobs import JobContext
 from core.models import Asset
 from core.probe.headers import attribute_tags
@@ -31,7 +32,7 @@ from core.store import Store
 from core.store.codec import to_ms
 from core.store.streams import prune_history, record_probes, stream_verdicts
 
-__all__ = ["ProbeReport", "eta_seconds", "probe_targets", "run_probe"]
+__all__ = ["ProbeReport", "configured_settings", "eta_seconds", "probe_targets", "run_probe"]
 
 _BATCH = 500
 _BATCH_SECONDS = 1.0
@@ -81,6 +82,20 @@ class ProbeReport:
             "flapping": self.count(StreamState.FLAPPING),
             "results": rows,
         }
+
+
+def configured_settings(config: Config) -> ProbeSettings:
+    """How a run probes by the configuration (``[probe]``, and the rules' stream settings):
+    the command line changes some of it, the TUI's probe takes it as it is."""
+    return ProbeSettings(
+        concurrency=config.probe.concurrency,
+        timeout=config.probe.timeout_seconds,
+        retries=config.probe.retries,
+        per_host=config.probe.per_host,
+        min_interval=config.probe.min_interval_seconds,
+        down_after=config.rules.stream_down_after,
+        duration_tolerance=config.rules.duration_tolerance_seconds,
+    )
 
 
 def _tags(asset: Asset) -> tuple[str, ...]:

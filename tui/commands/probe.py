@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.errors import Cancelled, InputError
-from core.probe.job import ProbeReport, probe_targets, run_probe
+from core.probe.job import ProbeReport, configured_settings, probe_targets, run_probe
 from core.probe.model import ProbeSettings, StreamState, eta_seconds
 from tui.commands.context import Context
 
@@ -44,16 +44,7 @@ def _settings(context: Context) -> ProbeSettings:
         if value is not None and not low <= value <= high:
             flag = {"min_interval": "interval", "per_host": "per-host"}.get(name, name)
             raise InputError(f"--{flag} {value:g} is not between {low:g} and {high:g}")
-    config = context.engine.config
-    configured = ProbeSettings(
-        concurrency=config.probe.concurrency,
-        timeout=config.probe.timeout_seconds,
-        retries=config.probe.retries,
-        per_host=config.probe.per_host,
-        min_interval=config.probe.min_interval_seconds,
-        down_after=config.rules.stream_down_after,
-        duration_tolerance=config.rules.duration_tolerance_seconds,
-    )
+    configured = configured_settings(context.engine.config)
     return dataclasses.replace(
         configured, **{name: value for name, value in changes.items() if value is not None}
     )

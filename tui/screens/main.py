@@ -37,7 +37,7 @@ from tui.dialogs.details import finding_details
 from tui.dialogs.form import job_trouble
 from tui.dialogs.simple import Ask
 from tui.literal import literal
-from tui.screens import changes
+from tui.screens import changes, probing
 from tui.screens.scope import REFRESHES, JobScope, Refresh
 from tui.widgets.activity import JobsTable, LogPanel
 from tui.widgets.channels import ChannelList
@@ -72,6 +72,9 @@ class MainScreen(Screen[None]):
         Binding("S", "settings", "Settings", id="main.settings", tooltip="rules and theme"),
         Binding("u", "undo", "Undo", show=False, id="main.undo", tooltip="says what first"),
         Binding("z", "zone", "Time zone", show=False, id="main.zone", tooltip="channel/UTC/yours"),
+        Binding(
+            "p", "probe", "Probe", show=False, id="main.probe", tooltip="the channel's streams"
+        ),
         Binding(
             "1",
             "pane('channels')",
@@ -151,6 +154,9 @@ class MainScreen(Screen[None]):
         zone_of = self.zone.zone
         self.query_one(Timeline).zone_of = zone_of
         self.query_one(ProgrammeTable).zone_of = zone_of
+        self.query_one(ProgrammeTable).down_after = lambda: (
+            self.engine.config.rules.stream_down_after
+        )
         self.query_one(FindingsTree).zone_of = zone_of
         self.query_one(FindingsTree).written_in = self.zone.own
         self._show_pane("timeline")
@@ -530,6 +536,9 @@ class MainScreen(Screen[None]):
 
     def action_plan(self) -> None:
         changes.ask_plan(self)
+
+    def action_probe(self) -> None:
+        probing.ask_probe(self)
 
     @on(FindingsTree.FixRequested)
     def _fix(self, event: FindingsTree.FixRequested) -> None:

@@ -41,6 +41,7 @@ REFRESHES: dict[str, Refresh] = {
     "dedupe": Refresh.CHANGED,
     "plan": Refresh.CHANGED,
     "settings": Refresh.CHANGED,
+    "probe": Refresh.CHECK,  # the streams' states changed: their findings and the flags
 }
 """Per kind of job, what its success redraws (a kind not named here redraws nothing)."""
 

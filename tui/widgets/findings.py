@@ -1,5 +1,10 @@
 """Findings grouped by kind, then channel, with counts.
 
+The streams the stream doctor found down or flapping (or whose asset an operator marked
+unplayable) are a group of their own, ``unplayable streams``, after the other ``unplayable``
+findings (missing files, wrong lengths): their fixes differ (disable, replace) and so does
+what an operator does about them (call the provider, not re-encode a file).
+
 ``enter`` jumps the timeline and the table to a finding, ``d`` shows the whole of it, ``f``
 fixes, ``u`` undoes. Each line is the core's message, which carries the date and the zone
 (the channel is said by its group). Groups stay open or closed across the checks that follow
@@ -17,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Tree
 
 from core.clock import moment_text
-from core.rules.findings import KINDS, Finding
+from core.rules.findings import KINDS, STREAM_FIXES, Finding
 from core.words import count
 from tui.literal import literal_text
 
@@ -25,6 +30,20 @@ __all__ = ["FindingsTree"]
 
 _SHOWN = 300
 _ICON = {"error": "●", "warning": "▲", "info": "·"}
+_STREAMS = "unplayable streams"
+"""The group of the unplayable findings the stream doctor made (they offer its fixes)."""
+_AFTER = KINDS.index("unplayable") + 1
+_GROUPS = (*KINDS[:_AFTER], _STREAMS, *KINDS[_AFTER:])
+"""The groups in the order shown: the kinds, the streams' group after the other unplayable."""
+_KIND_OF = {_STREAMS: "unplayable"}
+"""The kind a group that is not named after one holds (what ``f`` offers fixes for)."""
+
+
+def _group(finding: Finding) -> str:
+    """The group a finding is shown in: its kind, or the streams' group for a stream's."""
+    if finding.kind == "unplayable" and finding.fixes == STREAM_FIXES:
+        return _STREAMS
+    return finding.kind
 
 
 def _count(name: str, items: list[Finding]) -> str:
@@ -133,8 +152,8 @@ class FindingsTree(Tree[Finding | str | tuple[str, str]]):
             return
         by_kind: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
         for finding in findings:
-            by_kind[finding.kind][finding.channel].append(finding)
-        for kind in KINDS:
+            by_kind[_group(finding)][finding.channel].append(finding)
+        for kind in _GROUPS:
             channels = by_kind.get(kind)
             if not channels:
                 continue
@@ -182,9 +201,9 @@ class FindingsTree(Tree[Finding | str | tuple[str, str]]):
         if isinstance(node.data, Finding):
             return node.data.kind, node.data
         if isinstance(node.data, str):
-            return node.data, None
+            return _KIND_OF.get(node.data, node.data), None
         if isinstance(node.data, tuple):
-            return node.data[0], None
+            return _KIND_OF.get(node.data[0], node.data[0]), None
         return None, None
 
     def on_tree_node_selected(

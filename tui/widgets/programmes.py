@@ -25,8 +25,10 @@ from textual.widget import Widget
 
 from core.errors import StoreError
 from core.models import Programme
+from core.probe.model import StreamState
 from core.rules.findings import Finding
 from core.store import ORDERS, Cursor, ProgrammeView, Store
+from core.store.streams import stream_verdicts
 from core.visible import visible
 
 __all__ = ["ProgrammeTable"]
@@ -51,6 +53,9 @@ _FLAGS = {
     "unplayable": "▶",
     "gap": "░",
 }
+_STREAM_FLAGS = {StreamState.DOWN: "down", StreamState.FLAPPING: "flap"}
+"""What the Flags column says of a programme whose stream the probes found not playing (up
+and never probed say nothing)."""
 
 
 _ORDER_NAMES = {"start": "time", "title": "title", "length": "length, longest first"}
@@ -180,6 +185,11 @@ class ProgrammeTable(Widget, can_focus=True):
         self._seconds_seen = False
         self._where_due = False  # the border's "1,204 of 613,623" is to be said again
         self.flags: dict[int, str] = {}
+        self.streams: dict[str, StreamState] = {}
+        """The probed state of each stream the rows held play, by fingerprint: read with
+        each page (one query for its rows), so the cost follows the rows, not the schedule."""
+        self.down_after: Callable[[], int] = lambda: 2
+        """How many failed probes in a row make a stream down (the rules' setting)."""
         self.total = 0
         self.wanted: int | None = None  # put the cursor on this programme when it shows
         # a view asked again after a change: (its first row on screen, the cursor's line,
@@ -202,6 +212,7 @@ class ProgrammeTable(Widget, can_focus=True):
             page = self.store.page_at(channel, moment, limit=_PAGE)
         self.pages_read += 1
         self.rows = page.programmes
+        self._read_streams(self.rows, again=True)
         self.more_after = page.has_more
         self.more_before = (
             bool(self.rows)
@@ -285,6 +296,7 @@ class ProgrammeTable(Widget, can_focus=True):
         self.view_start = max(0, min(offset, len(self.view) - _PAGE))
         self.rows = self.view.page(self.store, self.view_start, _PAGE)
         self.pages_read += 1
+        self._read_streams(self.rows, again=True)
         self.more_before = self.view_start > 0
         self.more_after = self.view_start + len(self.rows) < len(self.view)
         self.top = 0
@@ -293,13 +305,44 @@ class ProgrammeTable(Widget, can_focus=True):
         self.refresh()
 
     def set_findings(self, findings: list[Finding]) -> None:
-        """Flag the rows that findings name."""
+        """Flag the rows that findings name (and read their streams' states again: a check
+        follows every change, a probe run's among them)."""
         flags: dict[int, str] = {}
         for finding in findings:
             for identifier in finding.programmes:
                 flags[identifier] = flags.get(identifier, "") + _FLAGS.get(finding.kind, "")
         self.flags = flags
+        self._read_streams(self.rows, again=True)
         self.refresh()
+
+    def _read_streams(self, page: list[Programme], *, again: bool = False) -> None:
+        """Learn the probed states of the streams ``page`` plays, in one query for the page
+        (those already known are not asked again unless ``again``: the rows held were
+        replaced, or probes may have run). States of rows no longer held are forgotten, so
+        the map stays the size of the rows held however far the operator scrolls."""
+        if again:
+            self.streams = {}
+        elif len(self.streams) > 2 * _KEEP:
+            held = {row.fingerprint for row in self.rows}
+            self.streams = {key: state for key, state in self.streams.items() if key in held}
+        wanted = {
+            row.fingerprint
+            for row in page
+            if row.fingerprint and row.fingerprint not in self.streams
+        }
+        if not wanted:
+            return
+        verdicts = stream_verdicts(self.store, wanted, down_after=self.down_after())
+        for fingerprint in wanted:
+            verdict = verdicts.get(fingerprint)
+            self.streams[fingerprint] = verdict.state if verdict else StreamState.UNKNOWN
+
+    def _flags_of(self, programme: Programme) -> str:
+        """The Flags cell: the stream's state word first (the findings' marks may be cut)."""
+        marks = self.flags.get(programme.id or -1, "")
+        state = self.streams.get(programme.fingerprint or "")
+        word = _STREAM_FLAGS.get(state) if state is not None else None
+        return f"{word} {marks}".strip() if word else marks
 
     def reload(self, keep: int | None = None) -> None:
         """Read the rows again after a change, without the screen jumping.
@@ -353,6 +396,7 @@ class ProgrammeTable(Widget, can_focus=True):
             return self._view_after()
         page = self.store.page(self.channel, after=Cursor.of(self.rows[-1]), limit=_PAGE)
         self.pages_read += 1
+        self._read_streams(page.programmes)
         self.rows.extend(page.programmes)
         self.more_after = page.has_more
         if len(self.rows) > _KEEP:
@@ -371,6 +415,7 @@ class ProgrammeTable(Widget, can_focus=True):
             return self._view_before()
         page = self.store.page(self.channel, before=Cursor.of(self.rows[0]), limit=_PAGE)
         self.pages_read += 1
+        self._read_streams(page.programmes)
         added = len(page.programmes)
         self.rows = page.programmes + self.rows
         self.first = max(self.first - added, 0)
@@ -386,6 +431,7 @@ class ProgrammeTable(Widget, can_focus=True):
         assert self.view is not None
         page = self.view.page(self.store, self.view_start + len(self.rows), _PAGE)
         self.pages_read += 1
+        self._read_streams(page)
         self.rows.extend(page)
         self.more_after = self.view_start + len(self.rows) < len(self.view)
         if len(self.rows) > _KEEP:
@@ -402,6 +448,7 @@ class ProgrammeTable(Widget, can_focus=True):
         start = max(self.view_start - _PAGE, 0)
         page = self.view.page(self.store, start, self.view_start - start)
         self.pages_read += 1
+        self._read_streams(page)
         self.rows = page + self.rows
         self.view_start = start
         self.cursor += len(page)
@@ -439,6 +486,7 @@ class ProgrammeTable(Widget, can_focus=True):
         page = self.store.page(self.channel, before=_END, limit=_PAGE)
         self.pages_read += 1
         self.rows = page.programmes
+        self._read_streams(self.rows, again=True)
         self.first = max(self.total - len(self.rows), 0)
         self.more_before = page.has_more
         self.more_after = False
@@ -549,12 +597,12 @@ class ProgrammeTable(Widget, can_focus=True):
             visible(programme.title) or "(no title)",
             visible(programme.episode),
             visible(programme.locator or "—")[-widths[5] :],
-            self.flags.get(programme.id or -1, ""),
+            self._flags_of(programme),
         ]
         text = " ".join(cell.ljust(w)[:w] for cell, w in zip(cells, widths, strict=True))
         if index == self.cursor:
             name = "programmes--cursor" if self.has_focus else "programmes--cursor-blurred"
-        elif self.flags.get(programme.id or -1):
+        elif cells[-1]:
             name = "programmes--flagged"
         else:
             name = "programmes--row"
