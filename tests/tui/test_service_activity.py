@@ -1,0 +1,134 @@
+"""The jobs & log pane shows what other processes do on the same store: the jobs of an HTTP
+service (``api``, with their request id) or of another process (``pid N``), and the
+service's access log lines, escaped."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import httpx
+from textual.widgets import TabbedContent
+
+from tests.conftest import ROOT, run_cli
+from tests.service.conftest import start_server
+from tests.tui.conftest import wait_for
+from tui.widgets.activity import JobsTable, LogPanel
+
+GUIDE = ROOT / "samples" / "community-week.xml"
+
+
+def _rows(table: JobsTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+def _row_of(table: JobsTable, words: str) -> list[str] | None:
+    return next((row for row in _rows(table) if words in row[0]), None)
+
+
+async def test_api_jobs_and_the_access_log_show_in_the_activity_pane(  # type: ignore[no-untyped-def]
+    make_app, home: Path
+) -> None:
+    made = run_cli("keys", "add", "ci", "--role", "operator", home=home)
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    server = start_server(home, env={"SCHEDULEFLOW_SERVICE__RATE_LIMIT_PER_MINUTE": "100000"})
+    try:
+        app = make_app()
+        async with app.run_test(size=(200, 50), notifications=True) as pilot:
+            await wait_for(pilot, lambda: len(app.screen_stack) > 1 and app.screen_stack[1].checked)
+            screen = app.screen_stack[1]
+            table = screen.query_one(JobsTable)
+            headers = {"Authorization": f"Bearer {key}", "X-Request-ID": "ci-run-42"}
+            with httpx.Client(base_url=server.url, headers=headers, timeout=60) as client:
+                answer = client.post(
+                    "/api/import-schedule", content=GUIDE.read_bytes(), params={"format": "xmltv"}
+                )
+                assert answer.status_code == 202, answer.text
+                job_id = answer.json()["job"]
+                # a request path holding an escape sequence: a 404, and an access log line
+                assert client.get("/api/%1b[31mred").status_code == 404
+
+            def imported() -> list[str] | None:
+                row = _row_of(table, "(request ci-run-42)")
+                return row if row is not None and row[2] == "succeeded" else None
+
+            await wait_for(pilot, lambda: imported() is not None, timeout=60)
+            row = imported()
+            assert row is not None
+            assert row[0].startswith("api · import ") and row[1] == job_id
+
+            screen.query_one("#activity", TabbedContent).active = "log-tab"
+            log = screen.query_one(LogPanel)
+            shown = r"GET /api/\x1b[31mred 404"
+            await wait_for(pilot, lambda: any(shown in line.text for line in log.lines))
+            access = [line.text for line in log.lines if " api " in line.text]
+            assert any("request=ci-run-42 POST /api/import-schedule 202" in line for line in access)
+            assert not any("\x1b" in line for line in access)
+
+            # x on the service's job: it is not this session's to cancel
+            screen.query_one("#activity", TabbedContent).active = "jobs-tab"
+            table.focus()
+            table.move_cursor(row=table.get_row_index(f"elsewhere:{job_id}"))
+            await pilot.press("x")
+            await wait_for(pilot, lambda: any(job_id in n.message for n in app._notifications))
+            assert [n.message for n in app._notifications if job_id in n.message] == [
+                f"job {job_id} has already finished"
+            ]
+    finally:
+        server.stop()
+        if server.process.stderr is not None:
+            server.process.stderr.close()
+
+
+def _record(
+    database: Path, job_id: str, label: str, pid: int, state: str = "running", ago: float = 0
+) -> None:
+    """A job row as another process's job history writes it (made ``ago`` seconds ago)."""
+    now = int((time.time() - ago) * 1000)
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO job (id, kind, state, who, created_at, started_at, progress, label,"
+            " pid, items) VALUES (?, 'import', ?, 'someone', ?, ?, 0, ?, ?, 7)",
+            (job_id, state, now, now, label, pid),
+        )
+    connection.close()
+
+
+async def test_another_process_job_is_marked_escaped_and_not_cancelled_here(  # type: ignore[no-untyped-def]
+    make_app, home: Path
+) -> None:
+    database = home / "scheduleflow.db"
+    _record(database, "old-1", "before this session", os.getppid(), state="succeeded", ago=60)
+    app = make_app()
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1 and app.screen_stack[1].checked)
+        screen = app.screen_stack[1]
+        table = screen.query_one(JobsTable)
+        other = os.getppid()  # alive: its job is running, not abandoned
+        _record(database, "other-1", "import \x1b[2J[b]guide[/b].xml", other)
+        _record(database, "gone-1", "import from a killed process", 2**31 - 2)
+        await wait_for(pilot, lambda: _row_of(table, "import from a killed") is not None)
+        await wait_for(pilot, lambda: _row_of(table, "guide") is not None)
+        row = _row_of(table, "guide")
+        assert row is not None
+        assert row[0] == rf"pid {other} · import \x1b[2J[b]guide[/b].xml"
+        assert row[2] == "running"
+        gone = _row_of(table, "import from a killed")
+        assert gone is not None and gone[2] == "abandoned"
+        assert _row_of(table, "before this session") is None
+        assert table.get_row_index("elsewhere:gone-1") < table.get_row_index("elsewhere:other-1")
+
+        table.focus()
+        table.move_cursor(row=table.get_row_index("elsewhere:other-1"))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: any("other-1" in n.message for n in app._notifications))
+        notes = [n.message for n in app._notifications if "other-1" in n.message]
+        assert notes == [f"job other-1 runs in pid {other}: it cannot be cancelled from here"]
+        # the history moves on: the job ends there, and its row says so
+        with sqlite3.connect(database) as connection:
+            connection.execute("UPDATE job SET state = 'succeeded' WHERE id = 'other-1'")
+        connection.close()
+        await wait_for(pilot, lambda: (_row_of(table, "guide") or [""] * 3)[2] == "succeeded")
