@@ -57,14 +57,24 @@ def test_a_rotated_log_is_read_from_its_start(tmp_path: Path) -> None:
 def test_each_read_is_bounded_and_says_when_it_skipped(tmp_path: Path) -> None:
     log = tmp_path / "scheduleflow.log"
     log.touch()
-    tail = AccessLogTail(log, limit=4096, max_lines=10)
+    tail = AccessLogTail(log, limit=4096, max_lines=10_000)
     _append(log, "".join(TEXT.format(n=n) for n in range(1000)))  # about 100 KB
     lines = tail.read()
-    assert len(lines) == 11
+    assert 2 < len(lines) <= 4096 // len(TEXT.format(n=999)) + 1  # the bytes read are bounded
     assert lines[-2].message.split()[1] == "request=r-999"  # the newest are kept
     assert "faster than this pane reads" in lines[-1].message
     assert tail.offset == log.stat().st_size
     assert tail.read() == []
+
+
+def test_the_lines_of_one_read_are_bounded_too(tmp_path: Path) -> None:
+    log = tmp_path / "scheduleflow.log"
+    log.touch()
+    tail = AccessLogTail(log, limit=1 << 20, max_lines=10)
+    _append(log, "".join(TEXT.format(n=n) for n in range(100)))
+    lines = tail.read()
+    assert len(lines) == 11 and lines[-2].message.split()[1] == "request=r-99"
+    assert "faster than this pane reads" in lines[-1].message
 
 
 def test_json_lines_are_read_and_other_loggers_and_forgeries_passed_over(tmp_path: Path) -> None:

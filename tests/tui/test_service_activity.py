@@ -4,6 +4,7 @@ service's access log lines, escaped."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -64,9 +65,21 @@ async def test_api_jobs_and_the_access_log_show_in_the_activity_pane(  # type: i
             log = screen.query_one(LogPanel)
             shown = r"GET /api/\x1b[31mred 404"
             await wait_for(pilot, lambda: any(shown in line.text for line in log.lines))
+            # a service started with --log-format json writes the path raw inside JSON
+            record = {
+                "time": "2026-12-02T11:36:05+00:00",
+                "level": "INFO",
+                "logger": "scheduleflow.access",
+                "message": "GET /\x1b]0;owned\x07 404 0.2 ms key=- client=127.0.0.1",
+                "request_id": "json-1",
+            }
+            with (home / "logs" / "scheduleflow.log").open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            shown_json = r"api request=json-1 GET /\x1b]0;owned\x07 404"
+            await wait_for(pilot, lambda: any(shown_json in line.text for line in log.lines))
             access = [line.text for line in log.lines if " api " in line.text]
             assert any("request=ci-run-42 POST /api/import-schedule 202" in line for line in access)
-            assert not any("\x1b" in line for line in access)
+            assert not any("\x1b" in line or "\x07" in line for line in access)
 
             # x on the service's job: it is not this session's to cancel
             screen.query_one("#activity", TabbedContent).active = "jobs-tab"
