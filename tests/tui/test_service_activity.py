@@ -16,6 +16,7 @@ from textual.widgets import TabbedContent
 from tests.conftest import ROOT, run_cli
 from tests.service.conftest import start_server
 from tests.tui.conftest import wait_for
+from tui.dialogs.details import Details
 from tui.widgets.activity import JobsTable, LogPanel
 
 GUIDE = ROOT / "samples" / "community-week.xml"
@@ -140,6 +141,12 @@ async def test_another_process_job_is_marked_escaped_and_not_cancelled_here(  # 
         await wait_for(pilot, lambda: any("other-1" in n.message for n in app._notifications))
         notes = [n.message for n in app._notifications if "other-1" in n.message]
         assert notes == [f"job other-1 runs in pid {other}: it cannot be cancelled from here"]
+        await pilot.press("d")  # its details, as the history has them
+        await wait_for(pilot, lambda: isinstance(app.screen, Details))
+        assert ("runs in", f"pid {other}") in app.screen.lines
+        assert ("cancel", "not from here: the process running it") in app.screen.lines
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, Details))
         # the history moves on: the job ends there, and its row says so
         with sqlite3.connect(database) as connection:
             connection.execute("UPDATE job SET state = 'succeeded' WHERE id = 'other-1'")
