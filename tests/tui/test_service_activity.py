@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 from textual.widgets import TabbedContent
 
+from core.presence import ServicePresence, write_presence
 from tests.conftest import ROOT, run_cli
 from tests.service.conftest import start_server
 from tests.tui.conftest import wait_for
@@ -152,3 +153,26 @@ async def test_another_process_job_is_marked_escaped_and_not_cancelled_here(  # 
             connection.execute("UPDATE job SET state = 'succeeded' WHERE id = 'other-1'")
         connection.close()
         await wait_for(pilot, lambda: (_row_of(table, "guide") or [""] * 3)[2] == "succeeded")
+
+
+async def test_x_on_a_running_api_job_points_at_the_api_to_cancel_it(  # type: ignore[no-untyped-def]
+    make_app, home: Path
+) -> None:
+    database = home / "scheduleflow.db"
+    service = os.getppid()  # a live process, as the service's would be
+    app = make_app()
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1 and app.screen_stack[1].checked)
+        table = app.screen_stack[1].query_one(JobsTable)
+        write_presence(database, ServicePresence("http://127.0.0.1:8470", service, 3, time.time()))
+        _record(database, "api-9", "import big.xml (request r-9)", service)
+        await wait_for(pilot, lambda: _row_of(table, "(request r-9)") is not None)
+        assert _row_of(table, "(request r-9)")[0] == "api · import big.xml (request r-9)"  # type: ignore[index]
+        table.focus()
+        table.move_cursor(row=table.get_row_index("elsewhere:api-9"))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: any("api-9" in n.message for n in app._notifications))
+        assert [n.message for n in app._notifications if "api-9" in n.message] == [
+            f"job api-9 runs in the HTTP service (pid {service}): it cannot be cancelled from "
+            "here; DELETE /api/jobs/api-9 can"
+        ]
