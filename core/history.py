@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import queue
 import sqlite3
@@ -21,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.jobs import Job, JobState
+from core.jobs import Job, JobState, wall_clock
 from core.storable import storable
 from core.store.integrity import is_damaged
 
-__all__ = ["HistoryStats", "JobHistory"]
+__all__ = ["HistoryStats", "JobHistory", "RecordedJob", "jobs_elsewhere"]
 
 log = logging.getLogger("scheduleflow.history")
 
@@ -194,6 +195,105 @@ class JobHistory:
         )
 
 
+@dataclass(frozen=True)
+class RecordedJob:
+    """A job as another process recorded it (a ``scheduleflow serve``, a command, a TUI).
+
+    The TUI's jobs pane shows these beside its own: an import started through the API
+    carries its request id in its label. Every text field is as the store holds it, and the
+    store is written by other processes: shown escaped, like any stored text.
+    """
+
+    id: str
+    kind: str
+    label: str
+    state: str
+    """A job state, or ``abandoned`` when it was left unfinished by a process now gone."""
+    who: str
+    created: float
+    started: float | None
+    ended: float | None
+    progress: float
+    items: int
+    error_category: str | None
+    error_message: str | None
+    pid: int | None
+
+    @property
+    def finished(self) -> bool:
+        """True once the job will not change any more (its process ended it, or is gone)."""
+        return self.state not in (JobState.QUEUED, JobState.RUNNING)
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds it ran (so far, while it runs; none known for an abandoned one)."""
+        if self.started is None:
+            return 0.0
+        if self.ended is not None:
+            return max(0.0, self.ended - self.started)
+        return 0.0 if self.finished else max(0.0, wall_clock() - self.started)
+
+
+def jobs_elsewhere(database: Path, *, since: float, limit: int = 50) -> list[RecordedJob] | None:
+    """The jobs of other processes on the store: those created since ``since``, and the
+    ones still running or queued in a live process; newest first. ``None`` when the history
+    cannot be read now (the caller keeps what it showed).
+
+    Opens a read-only connection of its own, for a worker thread: the TUI asks every two
+    seconds, and a store opened the usual way migrates under the write lock, which an
+    import may hold for minutes.
+    """
+    try:
+        connection = sqlite3.connect(f"{database.absolute().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as error:
+        log.debug("the job history cannot be read: %s", error)
+        return None
+    try:
+        rows = connection.execute(
+            "SELECT id, kind, label, state, who, created_at, started_at, ended_at, progress,"
+            " items, error_category, error_message, pid FROM job WHERE pid IS NOT ? AND"
+            " (created_at >= ? OR state IN (?, ?)) ORDER BY created_at DESC, rowid DESC"
+            " LIMIT ?",
+            (os.getpid(), _ms(since), str(JobState.QUEUED), str(JobState.RUNNING), limit),
+        ).fetchall()
+    except sqlite3.Error as error:  # locked past the timeout, an old store, a damaged one
+        log.debug("the job history cannot be read: %s", error)
+        return None
+    finally:
+        connection.close()
+    jobs = []
+    for row in rows:
+        pid = row[12] if isinstance(row[12], int) else None
+        created = _number(row[5])
+        state = str(row[3])
+        if state in (JobState.RUNNING, JobState.QUEUED) and not _alive(pid):
+            if created is None or created < since:
+                continue  # left by a process gone before this session began: old news
+            state = "abandoned"
+        started, ended = _number(row[6]), _number(row[7])
+        jobs.append(
+            RecordedJob(
+                id=str(row[0]),
+                kind=str(row[1]),
+                label=str(row[2] or row[1]),
+                state=state,
+                who=str(row[4] or ""),
+                created=created or 0.0,
+                started=started,
+                ended=ended,
+                progress=min(1.0, max(0.0, row[8])) if _finite(row[8]) else 0.0,
+                items=row[9] if isinstance(row[9], int) else 0,
+                error_category=None if row[10] is None else str(row[10]),
+                error_message=None if row[11] is None else str(row[11]),
+                pid=pid,
+            )
+        )
+    return jobs
+
+
+_MAX_MS = 253402300800000  # 10000-01-01, in milliseconds
+
+
 def _connect(database: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(database, timeout=30, check_same_thread=False)
     connection.execute("PRAGMA busy_timeout=30000")
@@ -202,6 +302,17 @@ def _connect(database: Path) -> sqlite3.Connection:
 
 def _ms(seconds: float | None) -> int | None:
     return int(seconds * 1000) if seconds is not None else None
+
+
+def _number(milliseconds: object) -> float | None:
+    """Seconds from a stored time, or ``None`` when the column holds something else."""
+    return milliseconds / 1000 if _finite(milliseconds) else None  # type: ignore[operator]
+
+
+def _finite(value: object) -> bool:
+    """A stored number that is one (a forged row may hold text, NaN, an infinity, or a
+    time past the year 9999 that no clock can show)."""
+    return isinstance(value, int | float) and math.isfinite(value) and 0 <= value < _MAX_MS
 
 
 def _seconds(milliseconds: int | None) -> float | None:

@@ -214,6 +214,9 @@ class LogLine:
     logger: str
     job_id: str
     message: str
+    escaped: bool = False
+    """The message was escaped when written (a text line read back from the log file, see
+    :mod:`core.logtail`): shown as it reads there, not escaped twice."""
 
 
 class LogBus(logging.Handler):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["visible"]
+__all__ = ["has_hidden", "visible"]
 
 # Categories a terminal may obey or a reader cannot see: controls, format characters,
 # surrogates, and the two separators some viewers treat as a line break.
@@ -68,3 +68,13 @@ def visible(text: str) -> str:
         else:
             parts.append(char)
     return "".join(parts)
+
+
+def has_hidden(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`visible` escapes (a backslash is not one).
+
+    A line read back from our own text log was escaped when written; shown as it is, it
+    reads as in the file. The file is still hostile, so a line holding a control is
+    escaped again (its backslashes doubled: unambiguous, if less pretty).
+    """
+    return not text.isprintable() and any(_hidden(char) for char in text)

@@ -18,6 +18,7 @@ from textual.widgets import Label, Static
 
 from core.clock import channel_zone, moment_text, span_text
 from core.errors import ScheduleFlowError
+from core.history import RecordedJob
 from core.jobs import Job
 from core.probe.model import eta_seconds
 from core.rules.findings import Finding
@@ -25,7 +26,7 @@ from core.store import Store
 from core.store.streams import stream_summary
 from tui.literal import literal
 
-__all__ = ["Details", "finding_details", "job_details"]
+__all__ = ["Details", "finding_details", "job_details", "recorded_job_details"]
 
 
 class Details(ModalScreen[None]):
@@ -108,4 +109,27 @@ def job_details(job: Job) -> Details:
         lines.append(("rate", f"{job.rate:.0f} items/s, about {eta:.0f} s left"))
     if job.error_message or job.error_category:
         lines.append(("error", f"{job.error_category or 'unexpected'}: {job.error_message}"))
+    return Details(f"job {job.id}", lines)
+
+
+def recorded_job_details(job: RecordedJob, origin: str) -> Details:
+    """A job of another process (``origin``: ``api`` or ``pid N``), as the store's job
+    history has it; who may cancel it, while it runs."""
+    lines = [
+        ("id", job.id),
+        ("job", f"{job.kind}: {job.label}"),
+        ("state", job.state),
+        ("runs in", "the HTTP service" if origin == "api" else origin),
+        ("by", job.who or "—"),
+        ("created", _clock(job.created)),
+        ("started", _clock(job.started)),
+        ("ended", _clock(job.ended)),
+        ("elapsed", f"{job.elapsed:.1f} s"),
+        ("items", f"{job.items:,}"),
+    ]
+    if job.error_message or job.error_category:
+        lines.append(("error", f"{job.error_category or 'unexpected'}: {job.error_message}"))
+    if not job.finished:
+        where = f"DELETE /api/jobs/{job.id}" if origin == "api" else "the process running it"
+        lines.append(("cancel", f"not from here: {where}"))
     return Details(f"job {job.id}", lines)

@@ -24,9 +24,12 @@ from textual.worker import get_current_worker
 
 from core.engine import Engine
 from core.errors import ScheduleFlowError, StaleRevision
+from core.history import RecordedJob, jobs_elsewhere
 from core.jobs import Job, JobContext, JobState
-from core.logs import LogLine, log_bus
-from core.presence import read_presence
+from core.logs import LOG_FILE_NAME, LogLine, log_bus
+from core.logtail import AccessLogTail
+from core.paths import log_folder
+from core.presence import ServicePresence, read_presence
 from core.rules import FindingIndex
 from core.rules.findings import Finding
 from core.samples import load_samples
@@ -129,6 +132,10 @@ class MainScreen(Screen[None]):
         self.scopes: dict[str, JobScope] = {}  # job id → what the job is about
         self.zone = ScreenZone()
         self._filter_target = "programmes"
+        # other processes on the store: their jobs, and a service's access log lines
+        self.access_log = AccessLogTail(log_folder(engine.home) / LOG_FILE_NAME)
+        self.services: set[int] = set()  # pids of the HTTP services seen on the store
+        self._watching = False  # a read of the two is under way
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -227,6 +234,37 @@ class MainScreen(Screen[None]):
         bar.set_part("store", str(self.engine.database))
         presence = read_presence(self.engine.database)  # `scheduleflow serve` on this store
         bar.set_part("service", presence.describe() if presence is not None else "")
+        self._watch_elsewhere(presence)
+
+    def _watch_elsewhere(self, presence: ServicePresence | None) -> None:
+        """Read the jobs other processes recorded and the service's new access lines, in a
+        worker thread (history and log are files other processes write, an import may hold
+        the store's lock). One read at a time: a tick that finds one still running skips."""
+        if presence is not None:
+            self.services.add(presence.pid)
+        if self._watching:
+            return
+        self._watching = True
+        database, since, tail = self.engine.database, self.engine.started_at, self.access_log
+
+        def work() -> None:
+            jobs = jobs_elsewhere(database, since=since, limit=JobsTable.ELSEWHERE)
+            if presence is not None:
+                lines = tail.read()
+            else:  # no service: its lines are not this pane's, nor a backlog to read later
+                tail.skip_to_end()
+                lines = []
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._watched, jobs, lines)
+
+        self.run_worker(work, thread=True, group="elsewhere", name="read other processes")
+
+    def _watched(self, jobs: list[RecordedJob] | None, lines: list[LogLine]) -> None:
+        self._watching = False
+        if jobs is not None:  # None: the history could not be read now; the rows stay
+            self.query_one(JobsTable).show_elsewhere(jobs, self.services)
+        for line in lines:
+            self.log_line(line)
 
     def action_zone(self) -> None:
         """``z``: the channel's zone → UTC → the operator's zone, for the whole screen."""
