@@ -26,6 +26,8 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from defusedxml import ElementTree
 
+from core.probe.addresses import locator_rank, reach, refused
+
 __all__ = ["HttpOutcome", "probe_http"]
 
 _REDIRECTS = frozenset((301, 302, 303, 307, 308))
@@ -80,6 +82,9 @@ async def _open(
     seen = {url}
     origin = _origin(url)
     for _ in range(max_redirects + 1):
+        why = refused(url)  # core/probe/addresses.py: nowhere more private than the list
+        if why is not None:
+            raise _Failed(f"{what}{why}", None)
         response = await session.get(url, headers=headers, allow_redirects=False)
         status = response.status
         if status in _REDIRECTS:
@@ -180,6 +185,7 @@ async def probe_http(
     # bodies are read as they come (a gzip bomb stays a few bytes): say so, or aiohttp says
     # "gzip, deflate" and a CDN's gzipped playlist reads as no playlist at all
     sent = {"User-Agent": _DEFAULT_AGENT, **headers, "Accept-Encoding": "identity"}
+    token = reach.set(await locator_rank(url))
     try:
         return await _probe(session, url, sent, max_redirects, media_bytes)
     except _Failed as failure:
@@ -204,6 +210,8 @@ async def probe_http(
         return HttpOutcome(False, "the URL's host name cannot be encoded")
     except ValueError:  # urllib or yarl refuse a URL they cannot parse
         return HttpOutcome(False, "not a URL that can be requested")
+    finally:
+        reach.reset(token)
 
 
 async def _probe(

@@ -28,6 +28,7 @@ import aiohttp
 
 from core.errors import RefusedLocator
 from core.locators import is_local, spawnable_locator
+from core.probe.addresses import GuardedResolver
 from core.probe.headers import request_headers
 from core.probe.http import probe_http
 from core.probe.model import ProbeResult, ProbeSettings, ProbeTarget
@@ -269,7 +270,11 @@ async def probe_all(
         if not wake.done():
             wake.set_result(None)
 
-    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, enable_cleanup_closed=True)
+    # each lookup in the task of the probe that asked, through the resolver that keeps it
+    # from addresses more private than its list's locator (core/probe/addresses.py)
+    connector = aiohttp.TCPConnector(
+        limit=0, use_dns_cache=False, resolver=GuardedResolver(), enable_cleanup_closed=True
+    )
     timeout = aiohttp.ClientTimeout(total=None)
     async with aiohttp.ClientSession(
         connector=connector, timeout=timeout, auto_decompress=False

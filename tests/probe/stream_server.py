@@ -167,6 +167,13 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             writer.write(answer(200, MEDIA) if ok else answer(403, b"credentials leaked"))
         elif path == "/to-file":
             writer.write(answer(302, b"", extra="Location: file:///etc/passwd\r\n"))
+        elif path == "/to-metadata":  # a cloud's metadata service: link-local
+            writer.write(
+                answer(302, b"", extra="Location: http://169.254.169.254/latest/meta-data/\r\n")
+            )
+        elif path == "/hls/internal.m3u8":  # a variant on a link-local address
+            playlist = b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nhttp://169.254.169.254/v.m3u8\n"
+            writer.write(answer(200, playlist, "application/vnd.apple.mpegurl"))
         else:
             writer.write(answer(404, b"unknown"))
         await writer.drain()

@@ -182,6 +182,21 @@ def test_a_redirect_is_followed_to_http_only(stream_server: str) -> None:
     assert (result.ok, result.reason) == (False, "redirected to a URL that is not http(s)")
 
 
+def test_a_redirect_or_a_variant_never_leads_somewhere_more_private_than_the_list(
+    stream_server: str,
+) -> None:
+    # the list's locator is on this machine (loopback): a link-local address (a cloud's
+    # metadata service) is more private still, and is never asked
+    for path, where in (("/to-metadata", ""), ("/hls/internal.m3u8", "variant: ")):
+        result = one(f"{stream_server}{path}")
+        assert (result.ok, result.reason) == (
+            False,
+            f"{where}leads to a link-local address (169.254.169.254), more private than "
+            "the list's locator",
+        )
+    assert one(f"{stream_server}/chain/2").ok  # loopback to loopback: as before
+
+
 def test_credentials_are_not_sent_on_to_another_host(stream_server: str) -> None:
     result = one(
         f"{stream_server}/to-other-host|User-Agent=SecretPlayer/1.0&Authorization=Basic%20eDp5"
