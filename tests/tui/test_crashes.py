@@ -166,3 +166,17 @@ async def test_a_log_line_after_the_panes_are_gone_is_no_error(make_app) -> None
         await pilot.pause()
         main.log_line(LogLine(0.0, "INFO", "scheduleflow.jobs", "-", "check succeeded"))
         assert not main.query(LogPanel)
+
+
+async def test_the_channel_list_shows_its_first_channel_when_all_fit(make_app) -> None:  # type: ignore[no-untyped-def]
+    # a cursor placed while the pane's tab was hidden (no size) scrolled it by one; under
+    # load the tmux NO_COLOR test met that list without its first channel
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _screen(app).checked)
+        channels = _screen(app).query_one(ChannelList)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: channels.size.height > len(channels.listed))
+        channels.top = 1  # as a cursor placed while the tab was hidden left it, no resize since
+        first = "".join(segment.text for segment in channels.render_line(0))
+        assert channels.listed[0].name in first

@@ -164,8 +164,8 @@ class ChannelList(Widget, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)  # None on the border
-        if offset is not None and 0 <= self.top + offset.y < len(self.listed):
-            self.highlighted = self.top + offset.y
+        if offset is not None and 0 <= self._first_shown() + offset.y < len(self.listed):
+            self.highlighted = self._first_shown() + offset.y
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
@@ -205,6 +205,12 @@ class ChannelList(Widget, can_focus=True):
             self.top = index - height + 1
         self.top = max(0, min(self.top, len(self.listed) - self.size.height))
 
+    def _first_shown(self) -> int:
+        """The first row on screen: ``top``, but never with empty rows below the last channel
+        while channels above it are hidden — a cursor placed while the pane had no size (its
+        tab hidden) may have scrolled ``top`` before any resize could put it back."""
+        return max(0, min(self.top, len(self.listed) - self.size.height))
+
     def on_focus(self) -> None:
         self.refresh()
 
@@ -214,7 +220,7 @@ class ChannelList(Widget, can_focus=True):
     # -- drawing --------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        index = self.top + y
+        index = self._first_shown() + y
         if index >= len(self.listed):
             return Strip.blank(width, self.get_component_rich_style("channels--row"))
         summary = self.listed[index]
