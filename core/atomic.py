@@ -154,22 +154,8 @@ def _replacing(
     ``keep_mode`` keeps the mode the writer gave the file (a store backup's).
     """
     path = Path(path)
-    refuse_overwrite(path, force)
-    if not make_folders and not path.parent.is_dir():
-        raise FileProblem(
-            f"cannot be written: the folder {path.parent} does not exist",
-            path=path,
-            hint="create the folder first, or check the path",
-        )
-    try:
-        if make_folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent
-        )
-    except OSError as error:
-        raise _cannot_write(path, error) from None
-    temporary = Path(name)
+    _may_write(path, force, make_folders)
+    descriptor, temporary = _new_partial(path, make_folders)
     try:
         yield descriptor, temporary
         if not keep_mode:
@@ -245,25 +231,12 @@ def atomic_text_files(
     ``force`` (or a directory, a link…) refuses the whole set, not the rest of it.
     """
     for path, _ in files:
-        refuse_overwrite(path, force)
-        if not make_folders and not path.parent.is_dir():
-            raise FileProblem(
-                f"cannot be written: the folder {path.parent} does not exist",
-                path=path,
-                hint="create the folder first, or check the path",
-            )
+        _may_write(path, force, make_folders)
     written: list[tuple[Path, Path]] = []
     try:
         for path, write in files:
-            try:
-                if make_folders:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                descriptor, name = tempfile.mkstemp(
-                    prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent
-                )
-            except OSError as error:
-                raise _cannot_write(path, error) from None
-            written.append((Path(name), path))
+            descriptor, name = _new_partial(path, make_folders)
+            written.append((name, path))
             try:
                 with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
                     write(handle)
@@ -276,6 +249,31 @@ def atomic_text_files(
     finally:
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
+
+
+def _may_write(path: Path, force: bool, make_folders: bool) -> None:
+    """Refuse before anything is written: a path that may not be replaced, or a folder
+    that is not there and is not to be made."""
+    refuse_overwrite(path, force)
+    if not make_folders and not path.parent.is_dir():
+        raise FileProblem(
+            f"cannot be written: the folder {path.parent} does not exist",
+            path=path,
+            hint="create the folder first, or check the path",
+        )
+
+
+def _new_partial(path: Path, make_folders: bool) -> tuple[int, Path]:
+    """A new, empty partial file beside ``path`` (its folder made first when asked)."""
+    try:
+        if make_folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent
+        )
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+    return descriptor, Path(name)
 
 
 def _place_all(written: list[tuple[Path, Path]], force: bool) -> None:
