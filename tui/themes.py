@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from textual.color import ColorParseError
 from textual.theme import BUILTIN_THEMES, Theme
 
 __all__ = ["DEFAULT_THEME", "SHIPPED", "load_themes", "theme_names"]
@@ -62,7 +63,7 @@ def load_themes(*folders: Path) -> tuple[list[Theme], list[str]]:
                 themes.append(_theme(path))
             except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError) as error:
                 problems.append(f"{path.name}: {error}")
-            except Exception as error:  # colour parsing errors of Textual
+            except ColorParseError as error:  # a colour Textual cannot read
                 problems.append(f"{path.name}: {error}")
     return themes, problems
 
