@@ -203,7 +203,7 @@ class ChannelList(Widget, can_focus=True):
             self.top = index
         elif index >= self.top + height:
             self.top = index - height + 1
-        self.top = max(0, min(self.top, len(self.listed) - self.size.height))
+        self.top = self._first_shown()
 
     def _first_shown(self) -> int:
         """The first row on screen: ``top``, but never with empty rows below the last channel
