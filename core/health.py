@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from core.history import JobHistory
-from core.jobs import JobQueue, JobState
+from core.jobs import JobQueue
 from core.words import count
 
 __all__ = ["Health", "measure_health"]
@@ -92,8 +92,7 @@ def measure_health(
     stats = history.stats()
     active, queued, peak = stats.running, stats.queued, stats.running
     if queue is not None:
-        mine_running = sum(1 for j in queue.jobs.values() if j.state is JobState.RUNNING)
-        peak = max(peak, queue.peak_active, mine_running)
+        peak = max(peak, queue.peak_active, queue.running)
     reasons = []
     if stats.recent_failures >= failure_threshold:
         failed = count(stats.recent_failures, "job")

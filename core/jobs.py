@@ -305,6 +305,12 @@ class JobQueue:
         """Jobs waiting for a slot."""
         return self._counts[JobState.QUEUED]
 
+    @property
+    def running(self) -> int:
+        """Jobs marked running, given up or not: kept under the lock, so any thread may read
+        it (health is measured in a worker thread while the loop changes ``jobs``)."""
+        return self._counts[JobState.RUNNING]
+
     # -- submitting -----------------------------------------------------------------------
     def submit(
         self,

@@ -63,3 +63,18 @@ def test_inspect_loads_neither_the_store_nor_the_rules_nor_the_job_engine(
     printed = result.stdout.splitlines()
     assert "  entries:    1" in printed
     assert printed[-1] == "", f"inspect loaded: {printed[-1]}"
+
+
+def test_the_tui_starts_without_the_stream_doctor_or_the_service_stack() -> None:
+    # The TUI's first screen is timed (bench "TUI"): aiohttp alone was a quarter of a second
+    # of it, loaded because the ``p`` key's module imported the probe runner at the top.
+    script = (
+        "import sys\n"
+        "import tui.app, tui.screens.main\n"
+        "heavy = ('aiohttp', 'starlette', 'fastapi', 'uvicorn', 'core.probe.runner')\n"
+        "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "", f"the TUI's start loaded: {result.stdout.strip()}"

@@ -27,7 +27,6 @@ from core.probe.model import (
     Verdict,
     eta_seconds,
 )
-from core.probe.runner import probe_all
 from core.store import Store
 from core.store.codec import to_ms
 from core.store.streams import prune_history, record_probes, stream_verdicts
@@ -175,6 +174,10 @@ def run_probe(
 
     def stopping() -> bool:
         return context is not None and context.stopping
+
+    # Imported here, not at the top: the runner brings aiohttp (a quarter of a second),
+    # and the TUI imports this module at start for its ``p`` key.
+    from core.probe.runner import probe_all
 
     chosen = targets
     for _ in range(max(1, settings.down_after)):

@@ -24,14 +24,39 @@ async def test_the_header_shows_a_running_service_and_forgets_a_stopped_one(  # 
         assert "API " not in _status(app)
         live = ServicePresence("http://127.0.0.1:8470", os.getpid(), 12, time.time())
         write_presence(database, live)
-        app.screen_stack[1].update_status()
-        assert "API http://127.0.0.1:8470 · 12 req/min" in _status(app)
+        app.screen_stack[1].update_status()  # the presence is read in a worker
+        await wait_for(pilot, lambda: "API http://127.0.0.1:8470 · 12 req/min" in _status(app))
         stale = ServicePresence("http://127.0.0.1:8470", os.getpid(), 12, time.time() - 3600)
         write_presence(database, stale)  # a killed service's file: too old to be believed
         app.screen_stack[1].update_status()
-        assert "API " not in _status(app)
+        await wait_for(pilot, lambda: "API " not in _status(app))
         hostile = ServicePresence("http://x\x1b[2J[b]bold[/b]", os.getpid(), 1, time.time())
         write_presence(database, hostile)
         app.screen_stack[1].update_status()
+        await wait_for(pilot, lambda: "[b]bold[/b]" in _status(app))
         assert "\x1b" not in _status(app)
-        assert "[b]bold[/b]" in _status(app)
+
+
+async def test_health_and_presence_are_read_off_the_event_loop(  # type: ignore[no-untyped-def]
+    make_app, home: Path
+) -> None:
+    # The header ticks every 2 s; its health reads every process's job history, which an
+    # import elsewhere may hold locked for seconds: on the event loop that froze the keys.
+    import threading
+
+    app = make_app()
+    engine = app.engine
+    read_on: list[threading.Thread] = []
+    measure = engine.health
+
+    def health(*args, **kwargs):  # type: ignore[no-untyped-def]
+        read_on.append(threading.current_thread())
+        return measure(*args, **kwargs)
+
+    engine.health = health
+    async with app.run_test(size=(200, 48)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1 and "healthy" in _status(app))
+        app.screen_stack[1].update_status()
+        await wait_for(pilot, lambda: len(read_on) >= 2)
+    assert read_on
+    assert all(thread is not threading.main_thread() for thread in read_on)

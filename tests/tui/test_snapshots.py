@@ -17,6 +17,7 @@ from core.engine import Engine
 from tests.store.helpers import ACTOR
 from tests.tui.conftest import _template, wait_for
 from tui.app import ScheduleFlowApp
+from tui.widgets.header import StatusBar
 
 HOME = Path("/tmp/scheduleflow-snapshots/home")  # fixed: the path shows in the header
 THEMES = ["scheduleflow-dark", "scheduleflow-light", "scheduleflow-high-contrast"]
@@ -50,6 +51,8 @@ def snapshot_app(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
     app = pilot.app
     await wait_for(pilot, lambda: len(app.screen_stack) > 1 and app.screen_stack[1].checked)
+    # the header's health is read in a worker: the line is complete once it has answered
+    await wait_for(pilot, lambda: bool(app.screen_stack[1].query_one(StatusBar).part("health")))
     await pilot.pause()
 
 

@@ -10,7 +10,10 @@ worker thread on its own connection, never on the event loop.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -24,6 +27,7 @@ from textual.worker import get_current_worker
 
 from core.engine import Engine
 from core.errors import ScheduleFlowError, StaleRevision
+from core.health import Health
 from core.history import RecordedJob, jobs_elsewhere
 from core.jobs import Job, JobContext, JobState
 from core.logs import LOG_FILE_NAME, LogLine, log_bus
@@ -32,7 +36,6 @@ from core.paths import log_folder
 from core.presence import ServicePresence, read_presence
 from core.rules import FindingIndex
 from core.rules.findings import Finding
-from core.samples import load_samples
 from core.store import ChannelSummary, ProgrammeView, Store, build_view
 from core.timeargs import parse_instant
 from core.words import count
@@ -60,8 +63,21 @@ _TITLES = {
     "findings": "Findings",
     "activity": "Jobs & log",
 }
+HEADER = ("health", "jobs", "failed", "role", "zone", "store", "service")
+"""The header's parts, in their order on the line."""
 _Read = TypeVar("_Read")
 Operation = Callable[[Store, JobContext], object]
+log = logging.getLogger("scheduleflow.tui")
+
+
+@dataclass
+class Elsewhere:
+    """What the header's worker read from files other processes write (``None``: not read)."""
+
+    health: Health | None = None
+    presence: ServicePresence | None = None
+    jobs: list[RecordedJob] | None = None
+    lines: list[LogLine] = field(default_factory=list)
 
 
 class MainScreen(Screen[None]):
@@ -135,11 +151,12 @@ class MainScreen(Screen[None]):
         # other processes on the store: their jobs, and a service's access log lines
         self.access_log = AccessLogTail(log_folder(engine.home) / LOG_FILE_NAME)
         self.services: set[int] = set()  # pids of the HTTP services seen on the store
-        self._watching = False  # a read of the two is under way
+        self._watching = False  # the header's worker is reading other processes' files
+        self._watch_again = False  # and was asked again meanwhile
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
+        yield StatusBar(HEADER, id="status")
         yield Tabs(*(Tab(_TITLES[name], id=f"tab-{name}") for name in PANES), id="pane-tabs")
         with Container(id="panes"):
             yield ChannelList(id="channels", classes="pane")
@@ -178,6 +195,9 @@ class MainScreen(Screen[None]):
             self.read(_opening, self._opened, group="channels")
 
     def _load_samples(self, store: Store, job: JobContext) -> object:
+        # imported here: the importer and its readers are not needed for the first screen
+        from core.samples import load_samples
+
         return load_samples(store, self.engine.actor)
 
     # -- reading the store off the event loop -----------------------------------------------
@@ -221,49 +241,67 @@ class MainScreen(Screen[None]):
 
     # -- status ---------------------------------------------------------------------------
     def update_status(self) -> None:
-        """Health, jobs, role, time zone and store in the header."""
-        health = self.engine.health(check_store=False)
+        """The header: what this process knows at once (its jobs, role, time zone and store)
+        now; what other processes write (health from everyone's job history, the disk's free
+        space, the service's presence, their jobs and access lines) when a worker has read
+        it — an import elsewhere may hold the history's lock for seconds."""
         queue = self.engine.queue
         bar = self.query_one(StatusBar)
-        mark = "●" if health.status == "healthy" else "▲"
-        bar.set_part("health", f"{mark} {health.status}", warning=health.status != "healthy")
         bar.set_part("jobs", f"{queue.active} active / {queue.queued} queued")
-        bar.set_part("failed", f"{health.failed} failed")
         bar.set_part("role", f"role {self.engine.role}")
         bar.set_part("zone", self.zone.label(self.query_one(Timeline).channel))
         bar.set_part("store", str(self.engine.database))
-        presence = read_presence(self.engine.database)  # `scheduleflow serve` on this store
-        bar.set_part("service", presence.describe() if presence is not None else "")
-        self._watch_elsewhere(presence)
+        self._watch_elsewhere()
 
-    def _watch_elsewhere(self, presence: ServicePresence | None) -> None:
-        """Read the jobs other processes recorded and the service's new access lines, in a
-        worker thread (history and log are files other processes write, an import may hold
-        the store's lock). One read at a time: a tick that finds one still running skips."""
-        if presence is not None:
-            self.services.add(presence.pid)
+    def _watch_elsewhere(self) -> None:
+        """Read health, the service's presence, the jobs other processes recorded and the
+        service's new access lines in a worker thread. One read at a time: a call that finds
+        one still running has another start when it ends (what it asked for may have
+        changed since that read began); a read that fails says so in the log, and the next
+        tick tries again."""
         if self._watching:
+            self._watch_again = True
             return
         self._watching = True
-        database, since, tail = self.engine.database, self.engine.started_at, self.access_log
+        engine, since, tail = self.engine, self.engine.started_at, self.access_log
 
         def work() -> None:
-            jobs = jobs_elsewhere(database, since=since, limit=JobsTable.ELSEWHERE)
-            if presence is not None:
-                lines = tail.read()
-            else:  # no service: its lines are not this pane's, nor a backlog to read later
-                tail.skip_to_end()
-                lines = []
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._watched, jobs, lines)
+            seen = Elsewhere()
+            try:
+                seen.health = engine.health(check_store=False)
+                seen.presence = read_presence(engine.database)  # `scheduleflow serve` here
+                seen.jobs = jobs_elsewhere(engine.database, since=since, limit=JobsTable.ELSEWHERE)
+                if seen.presence is not None:
+                    seen.lines = tail.read()
+                else:  # no service: its lines are not this pane's, nor a backlog to read later
+                    tail.skip_to_end()
+            except sqlite3.Error as error:  # locked past the timeout, damaged: the next tick
+                log.warning("reading the job history for the header failed: %s", error)
+            except Exception:
+                log.exception("reading other processes for the header failed unexpectedly")
+            finally:
+                if not get_current_worker().is_cancelled:
+                    self.app.call_from_thread(self._watched, seen)
 
         self.run_worker(work, thread=True, group="elsewhere", name="read other processes")
 
-    def _watched(self, jobs: list[RecordedJob] | None, lines: list[LogLine]) -> None:
+    def _watched(self, seen: Elsewhere) -> None:
         self._watching = False
-        if jobs is not None:  # None: the history could not be read now; the rows stay
-            self.query_one(JobsTable).show_elsewhere(jobs, self.services)
-        for line in lines:
+        if self._watch_again:
+            self._watch_again = False
+            self._watch_elsewhere()
+        bar = self.query_one(StatusBar)
+        if seen.health is not None:
+            healthy = seen.health.status == "healthy"
+            mark = "●" if healthy else "▲"
+            bar.set_part("health", f"{mark} {seen.health.status}", warning=not healthy)
+            bar.set_part("failed", f"{seen.health.failed} failed")
+        bar.set_part("service", seen.presence.describe() if seen.presence is not None else "")
+        if seen.presence is not None:
+            self.services.add(seen.presence.pid)
+        if seen.jobs is not None:  # None: the history could not be read now; the rows stay
+            self.query_one(JobsTable).show_elsewhere(seen.jobs, self.services)
+        for line in seen.lines:
             self.log_line(line)
 
     def action_zone(self) -> None:

@@ -1,8 +1,11 @@
-"""The header line: named parts, in the order they were first set.
+"""The header line: named parts, in the order the screen declares (then any other, in the
+order first set).
 
 Each part (health, jobs, role, time zone, store…) is set by name and the line is drawn
 again; another indicator (a running service, say) is one more ``set_part`` call, not an edit
-of a format string. Parts are shown literally: a store path or a zone name is never markup.
+of a format string. The order is declared because parts arrive at different times: health is
+read in a worker, and must not move to the end of the line for arriving last. Parts are shown
+literally: a store path or a zone name is never markup.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ __all__ = ["StatusBar"]
 class StatusBar(Static):
     """``ScheduleFlow  ● healthy · 0 active / 0 queued · … · times in CET (the channel's zone)``"""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, order: tuple[str, ...] = (), **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.order = order
         self.parts: dict[str, str] = {}
         self.warnings: set[str] = set()
 
@@ -34,7 +38,9 @@ class StatusBar(Static):
         else:
             self.warnings.discard(name)
         self.set_class(bool(self.warnings), "-degraded")
-        self.update(literal(" ScheduleFlow  " + " · ".join(self.parts.values())))
+        ordered = [self.parts[name] for name in self.order if name in self.parts]
+        ordered += [text for name, text in self.parts.items() if name not in self.order]
+        self.update(literal(" ScheduleFlow  " + " · ".join(ordered)))
 
     def part(self, name: str) -> str:
         """What the part ``name`` says now (empty when it is not shown)."""
