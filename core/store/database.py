@@ -32,8 +32,10 @@ from core.roles import Role, require
 from core.safefiles import open_input, read_text, replace_text, same_file
 from core.store.integrity import (
     forget_damage,
+    found_sound,
     is_corruption,
     is_damaged,
+    known_sound,
     marker,
     refuse_what_is_not_sqlite,
     signature,
@@ -102,7 +104,8 @@ class Database:
         self.backups = self.path.parent / "backups"
         self.backups_kept = BACKUPS_KEPT  # the config's backups_kept, set by core.engine
         existed = self.path.exists() and self.path.stat().st_size > 0
-        self._verified = not existed  # a database we create is sound; one we find, once checked
+        # a database we create is sound; one we find, once checked (by this process)
+        self._verified = not existed or known_sound(self.path)
         if existed:
             refuse_what_is_not_sqlite(self.path)
             if is_damaged(self.path):
@@ -137,6 +140,8 @@ class Database:
             self.connection.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             with self.write() as connection:
                 migrate(connection)
+            if self._verified:
+                found_sound(self.path)
         except sqlite3.DatabaseError as error:
             self.connection.close()
             if is_disk_full(error, self.path):

@@ -26,8 +26,10 @@ from core.safefiles import RefusedFile, copy_regular, open_regular, read_text, r
 
 __all__ = [
     "forget_damage",
+    "found_sound",
     "is_corruption",
     "is_damaged",
+    "known_sound",
     "marker",
     "refuse_what_is_not_sqlite",
     "signature",
@@ -42,6 +44,14 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 
 _damaged: set[Path] = set()
 """Databases this process found damaged: nothing writes to them again."""
+
+_sound: set[Path] = set()
+"""Databases this process created, or checked and found sound, and has not found damaged
+since. Every connection of the process to one of them records, when it closes, the file as
+it leaves it: the last to close is the one that counts. Only the session's own connection
+did, and a job still reading when the session closed (the first check on a big store, when
+the operator quits at once) then closed last — SQLite folds the WAL into the file on the
+last close — and the next start checked a sound file again."""
 
 
 def is_corruption(error: sqlite3.DatabaseError) -> bool:
@@ -63,6 +73,17 @@ def forget_damage(path: Path) -> None:
     _damaged.discard(Path(path).resolve())
     with contextlib.suppress(OSError):
         _damage_note(path).unlink(missing_ok=True)
+
+
+def found_sound(path: Path) -> None:
+    """This process created ``path`` or found it sound when it opened it."""
+    _sound.add(Path(path).resolve())
+
+
+def known_sound(path: Path) -> bool:
+    """Whether this process found ``path`` sound and has not found it damaged since."""
+    resolved = Path(path).resolve()
+    return resolved in _sound and resolved not in _damaged
 
 
 def marker(path: Path) -> Path:
@@ -131,6 +152,7 @@ def store_damaged(
     and say how to recover (what to restore, and who may)."""
     path = Path(path)
     _damaged.add(path.resolve())
+    _sound.discard(path.resolve())
     with contextlib.suppress(OSError):
         marker(path).unlink(missing_ok=True)
     log.error("database %s is damaged: %s", path, detail)

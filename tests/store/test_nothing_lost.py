@@ -217,3 +217,25 @@ def test_the_open_check_is_skipped_only_for_a_file_left_as_scheduleflow_closed_i
     assert len(checks) == 1
     new_store(tmp_path).close()
     assert len(checks) == 1  # and once passed, not again
+
+
+def test_a_job_that_closes_after_the_session_leaves_the_file_recorded_as_sound(
+    tmp_path: Path,
+) -> None:
+    # An operator who quits while the first check still reads a big store: the job's
+    # connection closes last, SQLite folds the WAL into the file then, and the note written
+    # at the session's own close no longer matched — the next start checked a sound file.
+    import json
+
+    from core.store.integrity import marker, signature
+
+    path = tmp_path / "home" / "scheduleflow.db"
+    store = new_store(tmp_path)
+    import_file(store, corpus_path("xmltv", "t_data", "simple.xml"), actor=ACTOR)
+    store.close()
+    session = new_store(tmp_path)  # the file as it was closed: sound, not checked again
+    job = Store.open(path, check=False)  # a job's own connection, still reading
+    assert job.channel_ids()
+    session.close()
+    job.close()  # the last close
+    assert json.loads(marker(path).read_text()) == signature(path)
