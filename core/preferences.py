@@ -1,4 +1,6 @@
-"""What the operator chose in the TUI and expects to find again: the theme.
+"""What the operator chose in the TUI and expects to find again: the theme, and what each
+dialog was last confirmed with (the import format, the export's channel and filler, a fix's
+policy and group).
 
 Kept in ``preferences.json`` in the data directory, beside ``config.toml`` but apart from it:
 the config is the operator's own file, with their comments, and the TUI never rewrites it. A
@@ -15,9 +17,17 @@ from pathlib import Path
 
 from core.safefiles import RefusedFile, read_text, replace_text
 
-__all__ = ["PREFERENCES_FILE", "chosen_theme", "keep_theme"]
+__all__ = [
+    "PREFERENCES_FILE",
+    "chosen_theme",
+    "dialog_choices",
+    "keep_dialog_choices",
+    "keep_theme",
+]
 
 PREFERENCES_FILE = "preferences.json"
+_LONGEST_CHOICE = 1000
+"""A kept choice longer than this is not one a dialog offered (a group name, a format)."""
 log = logging.getLogger("scheduleflow.preferences")
 
 
@@ -41,6 +51,35 @@ def chosen_theme(home_dir: Path) -> str | None:
 
 def keep_theme(home_dir: Path, theme: str) -> None:
     """Remember ``theme`` for the next start (``OSError`` when the file cannot be written)."""
+    _keep(home_dir, "theme", theme)
+
+
+def dialog_choices(home_dir: Path) -> dict[str, dict[str, str]]:
+    """Per dialog, the fields it was last confirmed with. Only text is taken from the file:
+    the dialog then offers a kept value only when it is one of its options now."""
+    kept = _read(home_dir).get("dialogs")
+    if not isinstance(kept, dict):
+        return {}
+    return {
+        str(dialog): {
+            str(name): value
+            for name, value in fields.items()
+            if isinstance(value, str) and len(value) <= _LONGEST_CHOICE
+        }
+        for dialog, fields in kept.items()
+        if isinstance(fields, dict)
+    }
+
+
+def keep_dialog_choices(home_dir: Path, dialog: str, values: dict[str, str]) -> None:
+    """Remember what ``dialog`` was confirmed with, for the next start (``OSError`` when the
+    file cannot be written)."""
+    kept = dialog_choices(home_dir)
+    kept[dialog] = dict(values)
+    _keep(home_dir, "dialogs", kept)
+
+
+def _keep(home_dir: Path, key: str, value: object) -> None:
     data = _read(home_dir)
-    data["theme"] = theme
+    data[key] = value
     replace_text(home_dir / PREFERENCES_FILE, json.dumps(data, ensure_ascii=False) + "\n")

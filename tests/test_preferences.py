@@ -8,7 +8,7 @@ import pytest
 
 from core.config import load_config
 from core.errors import InputError
-from core.preferences import chosen_theme, keep_theme
+from core.preferences import chosen_theme, dialog_choices, keep_dialog_choices, keep_theme
 
 
 def test_a_keymap_in_the_config_maps_binding_ids_to_keys(tmp_path: Path) -> None:
@@ -39,3 +39,22 @@ def test_a_theme_choice_is_kept_and_a_damaged_file_is_no_choice(tmp_path: Path) 
     link.mkdir()
     (link / "preferences.json").symlink_to(tmp_path / "preferences.json")
     assert chosen_theme(link) is None  # a link is not followed (safefiles)
+
+
+def test_dialog_choices_are_kept_beside_the_theme_and_only_text_is_taken(tmp_path: Path) -> None:
+    keep_theme(tmp_path, "nord")
+    keep_dialog_choices(tmp_path, "plan", {"group": "News", "order": "shuffle"})
+    keep_dialog_choices(tmp_path, "export", {"format": "json"})
+    assert dialog_choices(tmp_path) == {
+        "plan": {"group": "News", "order": "shuffle"},
+        "export": {"format": "json"},
+    }
+    assert chosen_theme(tmp_path) == "nord"
+    (tmp_path / "preferences.json").write_text(
+        '{"dialogs": {"plan": {"group": ["x"], "order": "%s", "grid": "30"},'
+        ' "fix gap": "policy", "export": null}}' % ("x" * 5000),
+        encoding="utf-8",
+    )
+    assert dialog_choices(tmp_path) == {"plan": {"grid": "30"}}
+    (tmp_path / "preferences.json").write_text('{"dialogs": [1, 2]}', encoding="utf-8")
+    assert dialog_choices(tmp_path) == {}

@@ -141,6 +141,12 @@ async def test_a_plan_takes_four_keys_and_the_group_is_remembered(make_app) -> N
         await pilot.press("P")  # the next plan offers the same group
         await wait_for(pilot, lambda: isinstance(app.screen, PlanDialog))
         assert app.screen.query_one("#group", Choice).value == "News"
+    again = make_app()  # and so does the next session (preferences.json)
+    async with again.run_test(size=SMALL) as pilot:
+        await _started(again, pilot)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(again.screen, PlanDialog))
+        assert again.screen.query_one("#group", Choice).value == "News"
 
 
 async def test_ctrl_s_before_a_preview_works_the_plan_out_then_applies_it(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """What every dialog shares: one-line labelled fields, selects with type-ahead, the keys
 (``ctrl+s`` confirms, ``esc`` cancels, both said on the dialog's hint line), the choices
-remembered for the session, and previews worked out as the core's jobs.
+remembered (``preferences.json``), and previews worked out as the core's jobs.
 
 An 80×24 terminal leaves a dialog about twenty lines: bordered inputs take three each, so
 the plan dialog's preview had no height at all and Settings lost its buttons. Every field
@@ -9,10 +9,12 @@ here takes one line and carries its label, so a filled field still says what it 
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -29,6 +31,7 @@ from textual.widgets._select import SelectCurrent, SelectOverlay
 from core.engine import Engine, StoreOperation
 from core.errors import ScheduleFlowError
 from core.jobs import Job, JobState
+from core.preferences import dialog_choices, keep_dialog_choices
 from core.store import Store
 from tui.literal import problem
 
@@ -47,6 +50,7 @@ __all__ = [
 ]
 
 R = TypeVar("R")
+log = logging.getLogger("scheduleflow.tui")
 
 
 # -- fields ----------------------------------------------------------------------------------
@@ -230,20 +234,43 @@ def job_trouble(kind: str, text: str) -> str:
     return in_dialog(text, FIELDS.get(kind, {}))
 
 
-# -- what the operator chose last (for the session) -----------------------------------------
+# -- what the operator chose last (kept in preferences.json) -------------------------------
 _MEMORY: weakref.WeakKeyDictionary[App[Any], dict[str, dict[str, str]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def remember(app: App[Any], dialog: str, values: dict[str, str]) -> None:
-    """Keep the choices a dialog was confirmed with, for its next opening in this session."""
-    _MEMORY.setdefault(app, {})[dialog] = dict(values)
+    """Keep the choices a dialog was confirmed with, for its next opening in this session
+    and the next (``preferences.json``). A file that cannot be written is logged; the
+    session remembers all the same."""
+    _memory(app)[dialog] = dict(values)
+    home = _home(app)
+    if home is None:
+        return
+    try:
+        keep_dialog_choices(home, dialog, values)
+    except OSError as error:
+        log.warning("the choices of the %s dialog are not kept: %s", dialog, error)
 
 
 def recall(app: App[Any], dialog: str) -> dict[str, str]:
-    """The choices ``dialog`` was last confirmed with in this session (empty: none yet)."""
-    return dict(_MEMORY.get(app, {}).get(dialog, {}))
+    """The choices ``dialog`` was last confirmed with (empty: none yet)."""
+    return dict(_memory(app).get(dialog, {}))
+
+
+def _memory(app: App[Any]) -> dict[str, dict[str, str]]:
+    memory = _MEMORY.get(app)
+    if memory is None:
+        home = _home(app)
+        memory = _MEMORY[app] = dialog_choices(home) if home is not None else {}
+    return memory
+
+
+def _home(app: App[Any]) -> Path | None:
+    """The data directory of the app's session (where ``preferences.json`` is)."""
+    engine = getattr(app, "engine", None)
+    return engine.home if isinstance(engine, Engine) else None
 
 
 # -- the dialogs -----------------------------------------------------------------------------
