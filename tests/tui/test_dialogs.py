@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input, Static
 from textual.widgets._select import SelectOverlay
 
-from core.errors import InputError
+from core.errors import FileProblem, InputError
 from core.jobs import JobState
 from tests.tui.conftest import wait_for
 from tui.dialogs.details import Details
@@ -139,14 +139,19 @@ async def test_a_plan_takes_four_keys_and_the_group_is_remembered(make_app) -> N
         await wait_for(pilot, lambda: [j.state for j in _jobs(app, "plan")] == [JobState.SUCCEEDED])
         assert len(keys) < 12
         await pilot.press("P")  # the next plan offers the same group
-        await wait_for(pilot, lambda: isinstance(app.screen, PlanDialog))
+        await wait_for(pilot, lambda: _plan_dialog_ready(app))
         assert app.screen.query_one("#group", Choice).value == "News"
     again = make_app()  # and so does the next session (preferences.json)
     async with again.run_test(size=SMALL) as pilot:
         await _started(again, pilot)
         await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(again.screen, PlanDialog))
+        await wait_for(pilot, lambda: _plan_dialog_ready(again))
         assert again.screen.query_one("#group", Choice).value == "News"
+
+
+def _plan_dialog_ready(app) -> bool:  # type: ignore[no-untyped-def]
+    """The plan dialog is mounted: its kept choices are set before its first field has focus."""
+    return isinstance(app.screen, PlanDialog) and app.screen.query_one("#group").has_focus
 
 
 async def test_ctrl_s_before_a_preview_works_the_plan_out_then_applies_it(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -237,6 +242,27 @@ def test_command_line_options_become_the_dialogs_fields() -> None:
         fields,
     ) == ("overlaps — fix the overlaps first: f on an overlap finding")
     assert in_dialog("--unknown stays", fields) == "--unknown stays"
+
+
+def test_only_scheduleflows_own_words_are_reworded_never_a_file_name_or_a_quoted_value() -> None:
+    # A file called "x--group.xml", a group named "a --to B": what a file says is shown
+    # as it is, or the operator reads a name that is not the file's.
+    fields = {"group": "Fill from", "to": "To", "from": "From"}
+    refused = FileProblem(
+        "cannot read the file's first line", path="/srv/x--group.xml", hint="give --group NAME"
+    )
+    assert in_dialog(refused, fields) == (
+        "/srv/x--group.xml: cannot read the file's first line — use the Fill from field"
+    )
+    quoted = InputError(
+        "no library group 'a --to B' in the channel's library", hint="add --group NAME"
+    )
+    assert in_dialog(quoted, fields) == (
+        "no library group 'a --to B' in the channel's library — use the Fill from field"
+    )
+    assert in_dialog("the window's --to must come after --from", fields) == (
+        "the window's To must come after From"
+    )
 
 
 async def test_a_gap_fill_without_a_group_names_the_field(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from core.inspection import Inspection, inspect_file
 from core.store import EXPORT_FORMATS
 from core.timeargs import parse_instant
 from core.words import count
-from tui.dialogs.form import FIELDS, Choice, Dialog, PreviewDialog, buttons, field, in_dialog
+from tui.dialogs.form import Choice, Dialog, PreviewDialog, buttons, field
 from tui.literal import literal, literal_lines, literal_text, problem
 
 if TYPE_CHECKING:
@@ -85,6 +85,8 @@ class ImportDialog(PreviewDialog[ImportRequest]):
     The preview is an ``inspect`` of the file, run as a job of the session (role, timeout,
     Jobs pane). ``ctrl+s`` before a preview works it out first, then imports.
     """
+
+    FIELDS_OF = "import"
 
     def __init__(self, start: str = "") -> None:
         super().__init__()
@@ -182,8 +184,7 @@ class ImportDialog(PreviewDialog[ImportRequest]):
     def show_problem(self, message: str) -> None:
         self.inspected = None
         self.import_when_ready = False
-        shown = in_dialog(message, FIELDS["import"])
-        self.query_one("#preview", Static).update(problem(shown, "cannot import: "))
+        self.query_one("#preview", Static).update(problem(message, "cannot import: "))
         self.query_one("#import", Button).disabled = True
 
     def action_confirm(self) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Button, Label, Static
 from core.engine import Engine
 from core.rules.findings import FIXES
 from core.rules.fixes import FixPlan, plan_fix
-from tui.dialogs.form import FIELDS, Choice, PreviewDialog, buttons, field, in_dialog
+from tui.dialogs.form import Choice, PreviewDialog, buttons, field
 from tui.literal import literal_lines, literal_text, problem
 
 __all__ = ["FixDialog"]
@@ -21,8 +21,10 @@ class FixDialog(PreviewDialog[FixPlan]):
 
     The preview is worked out as soon as the dialog opens and after every change, so ``f``
     then ``ctrl+s`` (or ``enter``) fixes a finding. The policy and the fill group chosen last
-    for this kind are offered again (for this session).
+    for this kind are offered again (kept for the next start too).
     """
+
+    FIELDS_OF = "fix"
 
     def __init__(self, engine: Engine, kind: str, channel: str | None, groups: list[str]) -> None:
         super().__init__()
@@ -143,7 +145,7 @@ class FixDialog(PreviewDialog[FixPlan]):
         )
 
     def show_problem(self, message: str) -> None:
-        self.query_one("#preview", Static).update(problem(in_dialog(message, FIELDS["fix"])))
+        self.query_one("#preview", Static).update(problem(message))
 
     def show_result(self, plan: FixPlan) -> None:
         self.plan = plan

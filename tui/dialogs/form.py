@@ -193,14 +193,32 @@ _FIX = re.compile(r"`?scheduleflow fix (\w+)(?:\s+--[a-z-]+(?:\s+[^\s`-][^\s`]*)
 """A fix the core suggests as a command: in the TUI it is ``f`` on a finding of its kind."""
 
 
-def in_dialog(text: str, fields: Mapping[str, str]) -> str:
+_QUOTED = re.compile(r"(?<!\w)('[^'\n]*')(?!\w)")
+"""A value a message quotes ('…', as the core quotes names and titles; not the apostrophe of
+"channel's"): it may come from a file, and is shown as it is."""
+
+
+def in_dialog(said: ScheduleFlowError | str, fields: Mapping[str, str]) -> str:
     """The core's one line with its command-line options named as the dialog's fields.
 
     The core speaks to the command line ("fill needs a library group — add --group NAME");
     in a dialog that sends the operator looking for a flag they cannot type. ``fields``
     maps an option (``group``) to the field's label (``Fill from``); a suggested
-    ``scheduleflow fix gap …`` becomes the key that does it.
+    ``scheduleflow fix gap …`` becomes the key that does it. Only ScheduleFlow's own words
+    are reworded: the file an error names and the values it quotes (a group, a title) may
+    come from a file, and a file called ``x--group.xml`` is shown as it is called.
     """
+    if isinstance(said, str):
+        return _reworded(said, fields)
+    message = _reworded(said.message, fields)
+    text = f"{said.where}: {message}" if said.where else message
+    if said.hint:
+        text += f" — {_reworded(said.hint, fields)}"
+    return text
+
+
+def _reworded(text: str, fields: Mapping[str, str]) -> str:
+    """``text`` with its options as fields, outside the values it quotes."""
 
     def named(match: re.Match[str]) -> str:
         verb, option = match.groups()
@@ -211,8 +229,12 @@ def in_dialog(text: str, fields: Mapping[str, str]) -> str:
             return label
         return f"in the {label} field" if verb == "with" else f"use the {label} field"
 
-    text = _FIX.sub(lambda match: f"f on {_a(match.group(1))} finding", text)
-    return _FLAG.sub(named, text)
+    def ours(part: str) -> str:
+        part = _FIX.sub(lambda match: f"f on {_a(match.group(1))} finding", part)
+        return _FLAG.sub(named, part)
+
+    parts = _QUOTED.split(text)  # odd places: the quoted values
+    return "".join(part if index % 2 else ours(part) for index, part in enumerate(parts))
 
 
 def _a(kind: str) -> str:
@@ -228,10 +250,10 @@ def named(label: str, read: Callable[[], R]) -> R:
         raise ValueError(f"{label}: {error}") from None
 
 
-def job_trouble(kind: str, text: str) -> str:
+def job_trouble(kind: str, said: ScheduleFlowError | str) -> str:
     """A failed job's line, with the options named as the fields of the dialog that
     started a job of ``kind`` (an export's "give --filler GROUP" names the Filler field)."""
-    return in_dialog(text, FIELDS.get(kind, {}))
+    return in_dialog(said, FIELDS.get(kind, {}))
 
 
 # -- what the operator chose last (kept in preferences.json) -------------------------------
@@ -316,6 +338,8 @@ class PreviewDialog(Dialog[R]):
 
     engine: Engine
     preview_job: Job | None = None
+    FIELDS_OF: ClassVar[str] = ""
+    """The kind of job the dialog starts: its options are named as its fields (``FIELDS``)."""
 
     def start_preview(
         self,
@@ -340,7 +364,7 @@ class PreviewDialog(Dialog[R]):
                 timeout=self.engine.config.jobs.timeouts.get(permission),
             )
         except ScheduleFlowError as error:  # the role may not: said in the dialog
-            self.settle(None, str(error))
+            self.settle(None, self.in_fields(error))
             return
         self.preview_job = job
         self._wait(job)
@@ -358,10 +382,16 @@ class PreviewDialog(Dialog[R]):
             return
         if job.state is JobState.SUCCEEDED:
             self.settle(job.result, None)
-        elif isinstance(job.error, ScheduleFlowError) or job.state is not JobState.FAILED:
-            self.settle(None, str(job.error or job.error_message))
+        elif isinstance(job.error, ScheduleFlowError):
+            self.settle(None, self.in_fields(job.error))
+        elif job.state is not JobState.FAILED:  # cancelled or timed out: the queue's words
+            self.settle(None, job.error_message or str(job.state))
         else:
             self.settle(None, f"unexpected error; the details are in the log (job {job.id})")
+
+    def in_fields(self, error: ScheduleFlowError) -> str:
+        """The core's error as this dialog says it (its options named as its fields)."""
+        return in_dialog(error, FIELDS.get(self.FIELDS_OF, {}))
 
     def settle(self, result: Any, trouble: str | None) -> None:
         """The preview's outcome: a result to show, or what is wrong."""

@@ -15,7 +15,7 @@ from core.errors import ScheduleFlowError
 from core.planner import Plan, load_template, make_plan, single_group
 from core.planner.templates import Template
 from core.timeargs import parse_duration, parse_instant
-from tui.dialogs.form import FIELDS, Choice, PreviewDialog, buttons, field, in_dialog, named
+from tui.dialogs.form import Choice, PreviewDialog, buttons, field, named
 from tui.literal import literal_lines, literal_text, problem
 
 __all__ = ["PlanDialog", "default_window"]
@@ -42,6 +42,8 @@ class PlanDialog(PreviewDialog[Plan]):
     out first when the form changed since. The group, order, grid and filler chosen last
     are offered again (for this session).
     """
+
+    FIELDS_OF = "plan"
 
     def __init__(self, engine: Engine, channel: str | None, groups: list[str]) -> None:
         super().__init__()
@@ -173,7 +175,8 @@ class PlanDialog(PreviewDialog[Plan]):
             grid = parse_duration(self._value("#grid")) if self._value("#grid") else None
         except (ValueError, ScheduleFlowError) as error:  # the form's own mistakes
             self._stale()
-            self.show_problem(str(error))
+            said = self.in_fields(error) if isinstance(error, ScheduleFlowError) else str(error)
+            self.show_problem(said)
             return
         self._stale()
         self.apply_when_ready = apply_next
@@ -197,7 +200,7 @@ class PlanDialog(PreviewDialog[Plan]):
 
     def show_problem(self, message: str) -> None:
         self.apply_when_ready = False
-        self.query_one("#preview", Static).update(problem(in_dialog(message, FIELDS["plan"])))
+        self.query_one("#preview", Static).update(problem(message))
 
     def show_result(self, plan: Plan) -> None:
         self.plan = plan

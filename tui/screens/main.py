@@ -439,7 +439,7 @@ class MainScreen(Screen[None]):
             self._refresh_after_change(scope)
         elif job.state is JobState.FAILED:
             self.notify(
-                f"{job.label}: {job_trouble(job.kind, job.error_message or '')}",
+                f"{job.label}: {job_trouble(job.kind, _trouble(job))}",
                 severity="error",
                 title="Failed",
                 timeout=10,
@@ -637,6 +637,12 @@ class MainScreen(Screen[None]):
 def _now() -> datetime:
     """Now (the snapshot tests fix it)."""
     return datetime.now(UTC)
+
+
+def _trouble(job: Job) -> ScheduleFlowError | str:
+    """What a failed job says: ScheduleFlow's own error (its parts reworded apart), else the
+    queue's line."""
+    return job.error if isinstance(job.error, ScheduleFlowError) else job.error_message or ""
 
 
 def _opening(store: Store) -> tuple[list[ChannelSummary], tuple[datetime, set[str]] | None]:
