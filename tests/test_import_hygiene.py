@@ -11,6 +11,14 @@ import core
 from tests.conftest import ROOT
 
 
+def _printed(script: str) -> str:
+    """What ``script`` prints, run in a fresh interpreter (nothing imported yet)."""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    return result.stdout.strip()
+
+
 def test_importing_every_core_module_loads_no_textual_rich_or_tui() -> None:
     modules = [
         info.name for info in pkgutil.walk_packages(core.__path__, prefix="core.") if info.name
@@ -23,10 +31,8 @@ def test_importing_every_core_module_loads_no_textual_rich_or_tui() -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tui'))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert result.stdout.strip() == "", f"core pulled in: {result.stdout.strip()}"
+    loaded = _printed(script)
+    assert loaded == "", f"core pulled in: {loaded}"
 
 
 def test_headless_command_line_does_not_load_textual() -> None:
@@ -36,10 +42,7 @@ def test_headless_command_line_does_not_load_textual() -> None:
         "loaded = (m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(','.join(sorted(loaded)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert result.stdout.strip() == ""
+    assert _printed(script) == ""
 
 
 def test_inspect_loads_neither_the_store_nor_the_rules_nor_the_job_engine(
@@ -74,7 +77,5 @@ def test_the_tui_starts_without_the_stream_doctor_or_the_service_stack() -> None
         "heavy = ('aiohttp', 'starlette', 'fastapi', 'uvicorn', 'core.probe.runner')\n"
         "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert result.stdout.strip() == "", f"the TUI's start loaded: {result.stdout.strip()}"
+    loaded = _printed(script)
+    assert loaded == "", f"the TUI's start loaded: {loaded}"
