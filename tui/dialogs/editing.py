@@ -9,8 +9,10 @@ an absolute moment. The dialog shows where the programme will be before it is sa
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -87,6 +89,8 @@ class EditDialog(Dialog[EditResult]):
     programme as it will be (or what is wrong with the form).
     """
 
+    BUTTONS: ClassVar[Mapping[str, str]] = {"save": "confirm"}
+
     def __init__(
         self, kind: str, channel: str, programme: Programme | None, zone: tzinfo = UTC
     ) -> None:
@@ -138,15 +142,6 @@ class EditDialog(Dialog[EditResult]):
 
     def on_mount(self) -> None:
         self._show_outcome()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_confirm()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self) -> None:
-        self.action_confirm()
 
     def on_input_changed(self) -> None:
         self._show_outcome()

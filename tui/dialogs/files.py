@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -87,6 +88,8 @@ class ImportDialog(PreviewDialog[ImportRequest]):
     """
 
     FIELDS_OF = "import"
+    BUTTONS: ClassVar[Mapping[str, str]] = {"import": "confirm", "inspect": "preview"}
+    ENTER = "preview"  # enter in any field previews; ctrl+s imports
 
     def __init__(self, start: str = "") -> None:
         super().__init__()
@@ -135,21 +138,6 @@ class ImportDialog(PreviewDialog[ImportRequest]):
         self.set_choice("#format", remembered.get("format"))
         self.query_one("#path").focus()
 
-    def on_input_submitted(self) -> None:
-        """Enter in any field previews; ``ctrl+s`` imports."""
-        self.preview()
-
-    def on_choice_submitted(self) -> None:
-        self.preview()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "inspect":
-            self.preview()
-        elif event.button.id == "import":
-            self.action_confirm()
-        else:
-            self.dismiss(None)
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "path":
             self.inspected = None
@@ -159,7 +147,7 @@ class ImportDialog(PreviewDialog[ImportRequest]):
         self.inspected = None  # another format reads the file differently
         self.query_one("#import", Button).disabled = True
 
-    def preview(self) -> None:
+    def action_preview(self) -> None:
         """Parse the file (without storing it) and show what it holds."""
         path = self.query_one("#path", Input).value.strip()
         if not path:
@@ -191,7 +179,7 @@ class ImportDialog(PreviewDialog[ImportRequest]):
         """Import what the preview showed; with no preview yet, preview and then import."""
         if self.inspected is None:
             self.import_when_ready = True
-            self.preview()
+            self.action_preview()
             return
         channel = self.query_one("#channel", Input).value.strip() or None
         self.remember("import", {"format": self.query_one("#format", Choice).text})
@@ -235,6 +223,8 @@ class ExportDialog(Dialog[ExportRequest]):
     """Format, channels, range, destination and (for playout) a filler group; ``enter`` or
     ``ctrl+s`` exports, asking before it overwrites a file. The format, channel and filler
     chosen last are offered again (for this session)."""
+
+    BUTTONS: ClassVar[Mapping[str, str]] = {"export": "confirm"}
 
     def __init__(self, channels: list[str], channel: str | None = None) -> None:
         super().__init__()
@@ -308,18 +298,6 @@ class ExportDialog(Dialog[ExportRequest]):
             target = self.query_one("#target", Input)
             target.value = _TARGETS.get(str(event.value), target.value)
             self.query_one("#filler-field").display = str(event.value) in _FILLED
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "export":
-            self.action_confirm()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self) -> None:
-        self.action_confirm()
-
-    def on_choice_submitted(self) -> None:
-        self.action_confirm()
 
     def action_confirm(self) -> None:
         try:

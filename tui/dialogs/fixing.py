@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,6 +28,7 @@ class FixDialog(PreviewDialog[FixPlan]):
     """
 
     FIELDS_OF = "fix"
+    BUTTONS: ClassVar[Mapping[str, str]] = {"apply": "confirm", "preview-button": "preview"}
 
     def __init__(self, engine: Engine, kind: str, channel: str | None, groups: list[str]) -> None:
         super().__init__()
@@ -91,17 +95,10 @@ class FixDialog(PreviewDialog[FixPlan]):
     def on_select_changed(self) -> None:
         self.refresh_preview()
 
-    def on_choice_submitted(self) -> None:
-        self.action_confirm()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "preview-button":
-            self.asked = None  # asked for again: the store may have changed meanwhile
-            self.refresh_preview()
-        elif event.button.id == "apply":
-            self.action_confirm()
-        else:
-            self.dismiss(None)
+    def action_preview(self) -> None:
+        """The Preview button: asked for again, as the store may have changed meanwhile."""
+        self.asked = None
+        self.refresh_preview()
 
     def action_confirm(self) -> None:
         """Apply the changes shown (nothing while they are still being worked out)."""

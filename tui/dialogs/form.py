@@ -304,6 +304,25 @@ class Dialog(ModalScreen[R | None]):
         Binding("ctrl+s", "confirm", "Apply", id="dialog.confirm", priority=True),
     ]
 
+    BUTTONS: ClassVar[Mapping[str, str]] = {}
+    """What each button does: its id → the action it runs (``confirm``: the main button,
+    ``preview``); any other button (Cancel) cancels."""
+    ENTER: ClassVar[str] = "confirm"
+    """What ``enter`` in a field runs: ``confirm`` where that is unambiguous, else
+    ``preview`` (the import and plan dialogs: look first, ``ctrl+s`` applies)."""
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self._run(self.BUTTONS.get(event.button.id or "", "cancel"))
+
+    def on_input_submitted(self) -> None:
+        self._run(self.ENTER)
+
+    def on_choice_submitted(self) -> None:
+        self._run(self.ENTER)
+
+    def _run(self, action: str) -> None:
+        getattr(self, f"action_{action}")()
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 

@@ -3,8 +3,10 @@ programme it would add, then apply it (as a job, with a backup and undo)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -44,6 +46,8 @@ class PlanDialog(PreviewDialog[Plan]):
     """
 
     FIELDS_OF = "plan"
+    BUTTONS: ClassVar[Mapping[str, str]] = {"apply": "confirm", "preview-button": "preview"}
+    ENTER = "preview"
 
     def __init__(self, engine: Engine, channel: str | None, groups: list[str]) -> None:
         super().__init__()
@@ -107,26 +111,14 @@ class PlanDialog(PreviewDialog[Plan]):
             self.set_choice(f"#{name}", remembered.get(name))
         self.query_one("#group" if self.channel else "#channel").focus()
 
-    def on_input_submitted(self) -> None:
-        """Enter in any field previews (the keyboard way)."""
-        self.refresh_preview()
-
-    def on_choice_submitted(self) -> None:
-        self.refresh_preview()
-
     def on_input_changed(self) -> None:
         self._stale()
 
     def on_select_changed(self) -> None:
         self._stale()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "preview-button":
-            self.refresh_preview()
-        elif event.button.id == "apply":
-            self.action_confirm()
-        else:
-            self.dismiss(None)
+    def action_preview(self) -> None:
+        self.refresh_preview()
 
     def action_confirm(self) -> None:
         """Apply the plan shown; with none (or a stale one) work it out, then apply it."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -31,6 +33,8 @@ class SettingsResult:
 class SettingsDialog(Dialog[SettingsResult]):
     """Rule settings of the chosen channel, and the theme; ``ctrl+s`` (or ``enter`` in any
     field) saves, ``esc`` cancels."""
+
+    BUTTONS: ClassVar[Mapping[str, str]] = {"save": "confirm"}
 
     def __init__(
         self,
@@ -113,18 +117,6 @@ class SettingsDialog(Dialog[SettingsResult]):
                 Button("Save", variant="primary", id="save"),
                 Button("Cancel", id="cancel"),
             )
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_confirm()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self) -> None:
-        self.action_confirm()
-
-    def on_choice_submitted(self) -> None:
-        self.action_confirm()
 
     def action_confirm(self) -> None:
         try:

@@ -31,9 +31,6 @@ class Ask(Dialog[str]):
             yield Input(self.value, placeholder=self.placeholder, id="answer")
             yield hint("enter go · esc cancel")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
     def action_confirm(self) -> None:
         self.dismiss(self.query_one("#answer", Input).value)
 
