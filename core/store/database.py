@@ -104,8 +104,11 @@ class Database:
         self.backups = self.path.parent / "backups"
         self.backups_kept = BACKUPS_KEPT  # the config's backups_kept, set by core.engine
         existed = self.path.exists() and self.path.stat().st_size > 0
-        # a database we create is sound; one we find, once checked (by this process)
-        self._verified = not existed or known_sound(self.path)
+        self._verified = not existed  # a database we create is sound; one we find, once checked
+        # a connection that did not check, to a file this process found sound (a job's):
+        # it may record the file as it leaves it only if nobody wrote to it since the last
+        # record (see close)
+        self._trusted = existed and known_sound(self.path)
         if existed:
             refuse_what_is_not_sqlite(self.path)
             if is_damaged(self.path):
@@ -161,12 +164,9 @@ class Database:
         # a 250 MB store the check takes a second, and the TUI must open in one. A crash, or
         # any other program writing to the file (even one that puts its mtime back), leaves
         # a signature that no longer matches, and this open checks.
-        try:
-            if json.loads(read_text(marker(self.path))) == signature(self.path):
-                self._verified = True
-                return
-        except (OSError, ValueError):
-            pass
+        if _recorded(self.path) == signature(self.path):
+            self._verified = True
+            return
         result = self.quick_check()
         if result != "ok":
             self.connection.close()
@@ -319,10 +319,26 @@ class Database:
 
     def close(self) -> None:
         """Close the connection (WAL content is checkpointed into the file); a database that
-        passed its check when opened is remembered as sound in the state we leave it in."""
+        passed its check when opened is remembered as sound in the state we leave it in.
+
+        A connection that trusted this process's check (a job's) remembers it too, when the
+        file is still exactly as last recorded: then it is the last to close (a job still
+        reading when the session closed), SQLite folds the WAL into the file now, and the
+        note must say so — or the next start checks a sound file. A file written since the
+        record (damaged by another program, say) is not vouched for: the next start checks.
+        """
+        unchanged = self._trusted and _recorded(self.path) == signature(self.path)
         self.connection.close()
-        if self._verified and not is_damaged(self.path):
+        if (self._verified or unchanged) and not is_damaged(self.path):
             self._remember_verified()
+
+
+def _recorded(path: Path) -> object:
+    """The signature noted when the file was last left sound (``None``: no readable note)."""
+    try:
+        return json.loads(read_text(marker(path)))
+    except (OSError, ValueError, RecursionError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -239,3 +239,33 @@ def test_a_job_that_closes_after_the_session_leaves_the_file_recorded_as_sound(
     session.close()
     job.close()  # the last close
     assert json.loads(marker(path).read_text()) == signature(path)
+
+
+def test_a_store_damaged_after_the_session_closed_is_not_vouched_for_by_a_job_closing_later(
+    tmp_path: Path,
+) -> None:
+    # The job's connection trusts the session's check only for the file as it was last
+    # recorded: damage another program wrote in between is found by the next start.
+    import json
+
+    from core.store import integrity
+
+    path = tmp_path / "home" / "scheduleflow.db"
+    store = new_store(tmp_path)
+    import_file(store, corpus_path("xmltv", "t_data", "simple.xml"), actor=ACTOR)
+    store.close()
+    session = new_store(tmp_path)
+    job = Store.open(path, check=False)
+    assert job.channel_ids()
+    session.close()
+    size = path.stat().st_size
+    with path.open("r+b") as handle:  # another program writes garbage over the pages
+        for offset in range(size // 2 // 4096 * 4096, size, 4096):  # pages opening never reads
+            handle.seek(offset)
+            handle.write(os.urandom(200))
+    job.close()
+    assert json.loads(integrity.marker(path).read_text()) != integrity.signature(path)
+    integrity._sound.clear()  # a new process: it knows nothing of this one's checks
+    with pytest.raises(StoreCorrupt, match="failed its integrity check"):
+        new_store(tmp_path).close()
+    integrity._damaged.clear()
