@@ -37,7 +37,7 @@ def _read(home_dir: Path) -> dict[str, object]:
         data = json.loads(read_text(path))
     except FileNotFoundError:
         return {}
-    except (OSError, RefusedFile, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, RefusedFile, ValueError, RecursionError) as error:  # "[[[…" recurses
         log.warning("%s is not read: %s", path, error)
         return {}
     return data if isinstance(data, dict) else {}

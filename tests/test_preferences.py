@@ -58,3 +58,9 @@ def test_dialog_choices_are_kept_beside_the_theme_and_only_text_is_taken(tmp_pat
     assert dialog_choices(tmp_path) == {"plan": {"grid": "30"}}
     (tmp_path / "preferences.json").write_text('{"dialogs": [1, 2]}', encoding="utf-8")
     assert dialog_choices(tmp_path) == {}
+
+
+def test_a_preferences_file_nested_deeper_than_json_recurses_is_no_choice(tmp_path: Path) -> None:
+    (tmp_path / "preferences.json").write_text("[" * 60_000, encoding="utf-8")
+    assert chosen_theme(tmp_path) is None
+    assert dialog_choices(tmp_path) == {}
