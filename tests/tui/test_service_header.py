@@ -60,3 +60,35 @@ async def test_health_and_presence_are_read_off_the_event_loop(  # type: ignore[
         await wait_for(pilot, lambda: len(read_on) >= 2)
     assert read_on
     assert all(thread is not threading.main_thread() for thread in read_on)
+
+
+async def test_a_locked_job_history_does_not_hide_the_service(  # type: ignore[no-untyped-def]
+    make_app, home: Path
+) -> None:
+    import sqlite3
+
+    app = make_app()
+    async with app.run_test(size=(200, 48)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1 and "healthy" in _status(app))
+        live = ServicePresence("http://127.0.0.1:8470", os.getpid(), 12, time.time())
+        write_presence(home / "scheduleflow.db", live)
+        app.screen_stack[1].update_status()
+        await wait_for(pilot, lambda: "API http://127.0.0.1:8470" in _status(app))
+
+        def locked(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise sqlite3.OperationalError("database is locked")
+
+        app.engine.health = locked
+        screen = app.screen_stack[1]
+        ticks = [0]
+        watched = screen._watched
+
+        def counted(seen):  # type: ignore[no-untyped-def]
+            ticks[0] += 1
+            watched(seen)
+
+        screen._watched = counted
+        screen.update_status()
+        await wait_for(pilot, lambda: ticks[0] >= 1)
+        assert "API http://127.0.0.1:8470" in _status(app)
+        assert "healthy" in _status(app)  # the last health read stays shown

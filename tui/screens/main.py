@@ -78,6 +78,8 @@ class Elsewhere:
     presence: ServicePresence | None = None
     jobs: list[RecordedJob] | None = None
     lines: list[LogLine] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)
+    """The parts whose read failed: what the header shows for them stays."""
 
 
 class MainScreen(Screen[None]):
@@ -153,6 +155,7 @@ class MainScreen(Screen[None]):
         self.services: set[int] = set()  # pids of the HTTP services seen on the store
         self._watching = False  # the header's worker is reading other processes' files
         self._watch_again = False  # and was asked again meanwhile
+        self._header_failing: set[str] = set()  # reads that failed unexpectedly (logged once)
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -265,25 +268,48 @@ class MainScreen(Screen[None]):
         self._watching = True
         engine, since, tail = self.engine, self.engine.started_at, self.access_log
 
+        def health(seen: Elsewhere) -> None:
+            seen.health = engine.health(check_store=False)
+
+        def service(seen: Elsewhere) -> None:
+            seen.presence = read_presence(engine.database)  # `scheduleflow serve` here
+            if seen.presence is not None:
+                seen.lines = tail.read()
+            else:  # no service: its lines are not this pane's, nor a backlog to read later
+                tail.skip_to_end()
+
+        def jobs(seen: Elsewhere) -> None:
+            seen.jobs = jobs_elsewhere(engine.database, since=since, limit=JobsTable.ELSEWHERE)
+
         def work() -> None:
             seen = Elsewhere()
             try:
-                seen.health = engine.health(check_store=False)
-                seen.presence = read_presence(engine.database)  # `scheduleflow serve` here
-                seen.jobs = jobs_elsewhere(engine.database, since=since, limit=JobsTable.ELSEWHERE)
-                if seen.presence is not None:
-                    seen.lines = tail.read()
-                else:  # no service: its lines are not this pane's, nor a backlog to read later
-                    tail.skip_to_end()
-            except sqlite3.Error as error:  # locked past the timeout, damaged: the next tick
-                log.warning("reading the job history for the header failed: %s", error)
-            except Exception:
-                log.exception("reading other processes for the header failed unexpectedly")
+                for part, read in (("health", health), ("service", service), ("jobs", jobs)):
+                    self._read_for_header(part, read, seen)
             finally:
                 if not get_current_worker().is_cancelled:
                     self.app.call_from_thread(self._watched, seen)
 
         self.run_worker(work, thread=True, group="elsewhere", name="read other processes")
+
+    def _read_for_header(
+        self, part: str, read: Callable[[Elsewhere], None], seen: Elsewhere
+    ) -> None:
+        """One of the header's reads, apart from the others: a locked job history does not
+        hide the service. A failure is logged (an unexpected one with its traceback once,
+        not every two seconds) and leaves what the header shows for it."""
+        try:
+            read(seen)
+        except sqlite3.Error as error:  # locked past the timeout, damaged: the next tick
+            seen.failed.add(part)
+            log.warning("reading the %s for the header failed: %s", part, error)
+        except Exception:
+            seen.failed.add(part)
+            if part not in self._header_failing:
+                log.exception("reading the %s for the header failed unexpectedly", part)
+            self._header_failing.add(part)
+        else:
+            self._header_failing.discard(part)
 
     def _watched(self, seen: Elsewhere) -> None:
         self._watching = False
@@ -296,7 +322,9 @@ class MainScreen(Screen[None]):
             mark = "●" if healthy else "▲"
             bar.set_part("health", f"{mark} {seen.health.status}", warning=not healthy)
             bar.set_part("failed", f"{seen.health.failed} failed")
-        bar.set_part("service", seen.presence.describe() if seen.presence is not None else "")
+        if "service" not in seen.failed:
+            presence = seen.presence
+            bar.set_part("service", presence.describe() if presence is not None else "")
         if seen.presence is not None:
             self.services.add(seen.presence.pid)
         if seen.jobs is not None:  # None: the history could not be read now; the rows stay
