@@ -14,6 +14,7 @@ from core.samples import load_samples
 from core.store import Store
 from tests.store.helpers import ACTOR
 from tui.app import ScheduleFlowApp
+from tui.dialogs.form import Choice
 
 TEMPLATE: Path | None = None
 
@@ -26,6 +27,14 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             load_samples(store, ACTOR)
         TEMPLATE = folder / "scheduleflow.db"
     return TEMPLATE
+
+
+@pytest.fixture(autouse=True)
+def _one_query_per_typed_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Letters a test types on a select make one query however slowly a loaded machine
+    delivers them: "F", "i" became "i" (Boxing, not Filler) when they came 0.8 s apart.
+    The pause itself is tested with the clock moved on (test_dialogs)."""
+    monkeypatch.setattr(Choice, "PAUSE", 3600.0)
 
 
 @pytest.fixture

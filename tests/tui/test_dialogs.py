@@ -223,6 +223,20 @@ async def test_a_page_key_before_the_list_is_laid_out_does_not_crash(make_app) -
         assert overlay.highlighted == 2
 
 
+async def test_letters_typed_after_a_pause_start_a_new_query(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await _started(app, pilot)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: _plan_dialog_ready(app))
+        group = app.screen.query_one("#group", Choice)
+        await pilot.press("F", "i")  # one query: "fi" (a lone "i" would choose Boxing)
+        assert group.value == "Filler"
+        group._typed_at -= Choice.PAUSE + 1  # the operator paused: the next letter starts anew
+        await pilot.press("N")
+        assert group.value == "News"
+
+
 # -- errors name fields ----------------------------------------------------------------------
 def test_command_line_options_become_the_dialogs_fields() -> None:
     fields = {"group": "Fill from", "to": "To", "from": "From", "filler": "Filler"}
@@ -263,6 +277,11 @@ def test_only_scheduleflows_own_words_are_reworded_never_a_file_name_or_a_quoted
     assert in_dialog("the window's --to must come after --from", fields) == (
         "the window's To must come after From"
     )
+    for quoted in ("'Bob's --group picks'", "'Rock'n'Roll --to'"):
+        said = InputError(f"no asset of group {quoted} has a known duration")
+        assert in_dialog(said, fields) == f"no asset of group {quoted} has a known duration"
+    damaged = "is damaged; a copy is kept at /srv/x--group.db.corrupt and /srv/--to/a.db"
+    assert in_dialog(damaged, fields) == damaged
 
 
 async def test_a_gap_fill_without_a_group_names_the_field(make_app) -> None:  # type: ignore[no-untyped-def]

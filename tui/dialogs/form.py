@@ -167,7 +167,11 @@ def _plain(prompt: object) -> str:
 
 
 # -- the core's words, as a dialog says them -----------------------------------------------
-_FLAG = re.compile(r"(?:\b(add|give|with|pass)\s+)?--([a-z][a-z-]*)(?:\s+[A-Z]+\b)?")
+_FLAG = re.compile(
+    r"(?:\b(add|give|with|pass)\s+)?(?<![^\s(])--([a-z][a-z-]*)(?![\w/]|\.\w)(?:\s+[A-Z]+\b)?"
+)
+"""An option as the core names it: a word of its own (``--group``, ``give --filler GROUP``),
+never a piece of a path or a name (``/srv/x--group.db``, ``--group.xml``)."""
 
 
 FIELDS: dict[str, dict[str, str]] = {
@@ -193,9 +197,10 @@ _FIX = re.compile(r"`?scheduleflow fix (\w+)(?:\s+--[a-z-]+(?:\s+[^\s`-][^\s`]*)
 """A fix the core suggests as a command: in the TUI it is ``f`` on a finding of its kind."""
 
 
-_QUOTED = re.compile(r"(?<!\w)('[^'\n]*')(?!\w)")
-"""A value a message quotes ('…', as the core quotes names and titles; not the apostrophe of
-"channel's"): it may come from a file, and is shown as it is."""
+_QUOTED = re.compile(r"(?<!\w)('(?:[^'\n]|'(?=\w))*')(?!\w)")
+"""A value a message quotes ('…', as the core quotes names and titles, with apostrophes of
+its own: 'Bob's picks'; not the apostrophe of "channel's"): it may come from a file, and is
+shown as it is."""
 
 
 def in_dialog(said: ScheduleFlowError | str, fields: Mapping[str, str]) -> str:
