@@ -26,12 +26,13 @@ import queue
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache, partial
 from typing import Any
 
+from core.commits import COMMIT_GATE
 from core.errors import Cancelled, OperationTimeout, ScheduleFlowError
 from core.logs import JOB_ID, REQUEST_ID
 
@@ -182,10 +183,25 @@ class JobContext:
         # job's cost.
         self._reason: ScheduleFlowError | None = None
         self._last_report = 0.0
+        # held while the job's thread commits, and by the queue while it gives the job up:
+        # a stop and a commit never cross (core.commits)
+        self.commit_lock = threading.Lock()
+        self.commits = 0  # transactions the operation committed (kept, whatever comes next)
 
     def stop(self, reason: ScheduleFlowError) -> None:
         """Ask the operation to stop (cancel or timeout)."""
         self._reason = reason
+
+    @contextlib.contextmanager
+    def committing(self) -> Iterator[None]:
+        """Around each commit in the job's thread: the stop reason is raised instead when
+        the job was asked to stop (the transaction is then rolled back), and the job is not
+        given up while the commit runs."""
+        with self.commit_lock:
+            if self._reason is not None:
+                raise self._reason
+            yield
+            self.commits += 1
 
     @property
     def stopping(self) -> bool:
@@ -478,13 +494,19 @@ class JobQueue:
             _log(job, logging.WARNING, "%s timed out after %s s", job.label, job.timeout)
 
     def _give_up(self, job: Job, state: JobState, category: str, message: str) -> bool:
-        """Stop waiting for a queued or running job; False when its outcome is in."""
-        with self._lock:
+        """Stop waiting for a queued or running job; False when its outcome is in.
+
+        A commit of the job's in progress is waited for (it is short: the transaction's
+        work is done); what the job committed is then said to be kept."""
+        context = self._contexts[job.id]
+        with context.commit_lock, self._lock:
             if job.state.finished or job.id in self._returned:
                 return False
             if job.state is JobState.RUNNING:
                 self._slots_used -= 1
             self._move(job, state)
+        if context.commits:  # transactions committed before the stop stay in the store
+            message = f"{message.split(';')[0]}; what it had saved by then is kept"
         self._done(job, category, message)
         self._start_soon()  # its slot is free
         return True
@@ -539,6 +561,7 @@ def _run_operation(
 ) -> tuple[Any, BaseException | None]:
     """In the job's thread, in its own copy of the context variables."""
     JOB_ID.set(job.id)
+    COMMIT_GATE.set(context.committing)
     try:
         return operation(context), None
     except BaseException as failure:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.atomic import atomic_path
+from core.commits import commit_gate
 from core.diskspace import disk_full, is_disk_full
 from core.errors import FileProblem, StoreCorrupt, StoreError
 from core.identity import user_name
@@ -240,29 +241,40 @@ class Database:
                     ) from None
                 time.sleep(pause * (1 + random.random()))
                 pause = min(pause * 2, 1.0)
+        changes_before = connection.total_changes
         try:
             yield connection
         except BaseException as error:
-            # SQLite rolls back by itself on a full disk; a damaged file may refuse it
-            with contextlib.suppress(sqlite3.DatabaseError):
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
+            self._roll_back(connection)
             if isinstance(error, sqlite3.Error) and _is_read_only(error):
                 raise self._read_only() from None
             if isinstance(error, sqlite3.DatabaseError) and is_corruption(error):
                 raise self.corruption(error) from None
             raise
         try:
-            connection.execute("COMMIT")
+            if connection.total_changes == changes_before:  # nothing to keep or to lose
+                connection.execute("COMMIT")
+            else:
+                with commit_gate():  # a job asked to stop rolls back here (core.commits)
+                    connection.execute("COMMIT")
         except sqlite3.DatabaseError as error:
-            with contextlib.suppress(sqlite3.DatabaseError):
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
+            self._roll_back(connection)
             if is_disk_full(error, self.path):
                 raise disk_full(self.path) from None
             if is_corruption(error):
                 raise self.corruption(error) from None
             raise StoreError(f"the change could not be saved ({error})", path=self.path) from None
+        except BaseException:
+            self._roll_back(connection)
+            raise
+
+    @staticmethod
+    def _roll_back(connection: sqlite3.Connection) -> None:
+        """Roll the open transaction back (SQLite did already on a full disk; a damaged file
+        may refuse)."""
+        with contextlib.suppress(sqlite3.DatabaseError):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
 
     # -- backups --------------------------------------------------------------------------
     def backup_to(self, target: Path, *, force: bool = False, make_folders: bool = False) -> Path:

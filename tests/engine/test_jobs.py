@@ -284,3 +284,58 @@ def test_the_history_writer_outlives_a_failed_write(
     assert flushed()
     assert [job["label"] for job in engine.history.recent()] == ["kept"]
     engine.close()
+
+
+async def test_a_job_timed_out_past_its_last_check_does_not_commit(tmp_path: Path) -> None:
+    # A plan or a fix writes its changes in one transaction with no check before the
+    # commit: timed out there, it committed all the same while its line said "nothing it
+    # did was kept". The commit is the last check now.
+    engine = Engine(tmp_path / "home", actor=ACTOR)
+    given_up = threading.Event()
+    outcome: list[BaseException] = []
+
+    def write_slowly(store: Store, ctx: JobContext) -> None:
+        try:
+            with store.database.write() as connection:
+                connection.execute("CREATE TABLE written (n INTEGER)")
+                connection.execute("INSERT INTO written VALUES (1)")
+                given_up.wait(30)  # the timeout comes while the changes are not committed
+        except ScheduleFlowError as error:
+            outcome.append(error)
+            raise
+
+    def on_change(job: Job) -> None:
+        if job.state is JobState.TIMED_OUT:
+            given_up.set()
+
+    engine.queue.subscribe(on_change)
+    job = engine.submit("plan", write_slowly, timeout=0.2)
+    await engine.queue.wait(job)
+    assert job.state is JobState.TIMED_OUT
+    assert job.error_message == "stopped after 0.2 s; nothing it did was kept"
+    await _until(lambda: bool(outcome))
+    assert "0.2 s limit" in str(outcome[0])  # the commit raised the stop reason
+    tables = engine.store.connection.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'written'"
+    ).fetchone()[0]
+    assert tables == 0
+    engine.close()
+
+
+async def test_a_job_stopped_after_a_commit_says_what_it_saved_is_kept(tmp_path: Path) -> None:
+    engine = Engine(tmp_path / "home", actor=ACTOR)
+    release = threading.Event()
+
+    def two_transactions(store: Store, ctx: JobContext) -> None:
+        with store.database.write() as connection:
+            connection.execute("CREATE TABLE first (n INTEGER)")
+            connection.execute("INSERT INTO first VALUES (1)")
+        release.wait(30)
+        ctx.check()
+
+    job = engine.submit("import", two_transactions, timeout=0.2)
+    await engine.queue.wait(job)
+    release.set()
+    assert job.state is JobState.TIMED_OUT
+    assert job.error_message == "stopped after 0.2 s; what it had saved by then is kept"
+    engine.close()
