@@ -10,7 +10,9 @@ a job asked to stop raises there instead, and its transaction is rolled back; a 
 progress makes the stop wait for it, and the job's line then says what was kept.
 
 The gate is a context variable, set in the job's thread by the queue: the store knows
-nothing of jobs, and a commit outside any job (a command's own write) passes freely.
+nothing of jobs, and a commit outside any job (a command's own write) passes freely. Writes
+that keep what a stopped job measured, on purpose (the stream doctor keeps every probe
+result, cancelled or not), run under :func:`keeping`: they commit, and count as kept.
 """
 
 from __future__ import annotations
@@ -20,12 +22,24 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from contextvars import ContextVar
 
-__all__ = ["COMMIT_GATE", "commit_gate"]
+__all__ = ["COMMIT_GATE", "commit_gate", "keeping"]
 
-COMMIT_GATE: ContextVar[Callable[[], AbstractContextManager[None]] | None] = ContextVar(
+COMMIT_GATE: ContextVar[Callable[[bool], AbstractContextManager[None]] | None] = ContextVar(
     "commit_gate", default=None
 )
 """The running job's gate (:meth:`core.jobs.JobContext.committing`), in its thread."""
+
+_KEEPING: ContextVar[bool] = ContextVar("keeping", default=False)
+
+
+@contextlib.contextmanager
+def keeping() -> Iterator[None]:
+    """Commits that keep what the job did even once it was asked to stop."""
+    token = _KEEPING.set(True)
+    try:
+        yield
+    finally:
+        _KEEPING.reset(token)
 
 
 @contextlib.contextmanager
@@ -35,5 +49,5 @@ def commit_gate() -> Iterator[None]:
     if gate is None:
         yield
         return
-    with gate():
+    with gate(_KEEPING.get()):
         yield

@@ -193,12 +193,13 @@ class JobContext:
         self._reason = reason
 
     @contextlib.contextmanager
-    def committing(self) -> Iterator[None]:
+    def committing(self, keep: bool = False) -> Iterator[None]:
         """Around each commit in the job's thread: the stop reason is raised instead when
-        the job was asked to stop (the transaction is then rolled back), and the job is not
-        given up while the commit runs."""
+        the job was asked to stop (the transaction is then rolled back) — unless the write
+        ``keep``s what the job measured on purpose — and the job is not given up while the
+        commit runs."""
         with self.commit_lock:
-            if self._reason is not None:
+            if self._reason is not None and not keep:
                 raise self._reason
             yield
             self.commits += 1

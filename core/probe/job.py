@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.commits import keeping
 from core.config import Config
 from core.jobs import JobContext
 from core.models import Asset
@@ -154,6 +155,13 @@ def run_probe(
     it has failed ``down_after`` times in a row or plays: one failed probe is not a verdict,
     and a run in a pipeline must still be able to say "down".
     """
+    with keeping():  # what was measured is kept, stopped or not
+        return _run_probe(store, context, targets, settings)
+
+
+def _run_probe(
+    store: Store, context: JobContext | None, targets: list[ProbeTarget], settings: ProbeSettings
+) -> ProbeReport:
     report = ProbeReport(total=len(targets))
     batch: list[ProbeResult] = []
     flushed = time.monotonic()
