@@ -377,9 +377,10 @@ class JobQueue:
         if job is None:
             return False
         self._contexts[job_id].stop(Cancelled("the job was cancelled; nothing it did was kept"))
-        queued = job.state is JobState.QUEUED
-        message = "cancelled before it started" if queued else "cancelled; nothing was kept"
-        return self._give_up(job, JobState.CANCELLED, "unexpected", message)
+        if job.state is JobState.QUEUED:
+            before = "cancelled before it started"
+            return self._give_up(job, JobState.CANCELLED, "unexpected", before)
+        return self._give_up(job, JobState.CANCELLED, "unexpected", "cancelled", kept=True)
 
     # -- running --------------------------------------------------------------------------
     def _start_soon(self) -> None:
@@ -490,15 +491,17 @@ class JobQueue:
         self._contexts[job.id].stop(
             OperationTimeout(f"{job.label} ran past its {job.timeout:g} s limit")
         )
-        message = f"stopped after {job.timeout:g} s; nothing it did was kept"
-        if self._give_up(job, JobState.TIMED_OUT, "timeout", message):
+        message = f"stopped after {job.timeout:g} s"
+        if self._give_up(job, JobState.TIMED_OUT, "timeout", message, kept=True):
             _log(job, logging.WARNING, "%s timed out after %s s", job.label, job.timeout)
 
-    def _give_up(self, job: Job, state: JobState, category: str, message: str) -> bool:
+    def _give_up(
+        self, job: Job, state: JobState, category: str, message: str, *, kept: bool = False
+    ) -> bool:
         """Stop waiting for a queued or running job; False when its outcome is in.
 
         A commit of the job's in progress is waited for (it is short: the transaction's
-        work is done); what the job committed is then said to be kept."""
+        work is done); with ``kept``, the message then says what of the job's work stays."""
         context = self._contexts[job.id]
         with context.commit_lock, self._lock:
             if job.state.finished or job.id in self._returned:
@@ -506,8 +509,9 @@ class JobQueue:
             if job.state is JobState.RUNNING:
                 self._slots_used -= 1
             self._move(job, state)
-        if context.commits:  # transactions committed before the stop stay in the store
-            message = f"{message.split(';')[0]}; what it had saved by then is kept"
+        if kept:  # transactions committed before the stop stay in the store
+            saved = "what it had saved by then is kept" if context.commits else None
+            message = f"{message}; {saved or 'nothing it did was kept'}"
         self._done(job, category, message)
         self._start_soon()  # its slot is free
         return True

@@ -47,11 +47,12 @@ _damaged: set[Path] = set()
 
 _sound: set[Path] = set()
 """Databases this process created, or checked and found sound, and has not found damaged
-since. Every connection of the process to one of them records, when it closes, the file as
-it leaves it: the last to close is the one that counts. Only the session's own connection
-did, and a job still reading when the session closed (the first check on a big store, when
-the operator quits at once) then closed last — SQLite folds the WAL into the file on the
-last close — and the next start checked a sound file again."""
+since. A connection of the process to one of them that did not check it itself (a job's)
+records, when it closes, the file as it leaves it — if nobody wrote to it since the last
+record. Only the session's own connection did, and a job still reading when the session
+closed (the first check on a big store, when the operator quits at once) then closed last —
+SQLite folds the WAL into the file on the last close — and the next start checked a sound
+file again."""
 
 
 def is_corruption(error: sqlite3.DatabaseError) -> bool:
