@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -219,26 +220,36 @@ def test_the_open_check_is_skipped_only_for_a_file_left_as_scheduleflow_closed_i
     assert len(checks) == 1  # and once passed, not again
 
 
+def _session_closed_before_its_job(tmp_path: Path) -> tuple[Path, Store]:
+    """A store left sound, opened again by a session and by a job's own connection (still
+    reading); the session closes first. Returns the file and the job's open store."""
+    path = tmp_path / "home" / "scheduleflow.db"
+    store = new_store(tmp_path)
+    import_file(store, corpus_path("xmltv", "t_data", "simple.xml"), actor=ACTOR)
+    store.close()
+    session = new_store(tmp_path)  # the file as it was closed: sound, not checked again
+    job = Store.open(path, check=False)
+    assert job.channel_ids()
+    session.close()
+    return path, job
+
+
+def _noted_as_sound(path: Path) -> bool:
+    """Whether the note beside the file vouches for it as it is now."""
+    from core.store.integrity import marker, signature
+
+    return bool(json.loads(marker(path).read_text()) == signature(path))
+
+
 def test_a_job_that_closes_after_the_session_leaves_the_file_recorded_as_sound(
     tmp_path: Path,
 ) -> None:
     # An operator who quits while the first check still reads a big store: the job's
     # connection closes last, SQLite folds the WAL into the file then, and the note written
     # at the session's own close no longer matched — the next start checked a sound file.
-    import json
-
-    from core.store.integrity import marker, signature
-
-    path = tmp_path / "home" / "scheduleflow.db"
-    store = new_store(tmp_path)
-    import_file(store, corpus_path("xmltv", "t_data", "simple.xml"), actor=ACTOR)
-    store.close()
-    session = new_store(tmp_path)  # the file as it was closed: sound, not checked again
-    job = Store.open(path, check=False)  # a job's own connection, still reading
-    assert job.channel_ids()
-    session.close()
+    path, job = _session_closed_before_its_job(tmp_path)
     job.close()  # the last close
-    assert json.loads(marker(path).read_text()) == signature(path)
+    assert _noted_as_sound(path)
 
 
 def test_a_store_damaged_after_the_session_closed_is_not_vouched_for_by_a_job_closing_later(
@@ -246,25 +257,16 @@ def test_a_store_damaged_after_the_session_closed_is_not_vouched_for_by_a_job_cl
 ) -> None:
     # The job's connection trusts the session's check only for the file as it was last
     # recorded: damage another program wrote in between is found by the next start.
-    import json
-
     from core.store import integrity
 
-    path = tmp_path / "home" / "scheduleflow.db"
-    store = new_store(tmp_path)
-    import_file(store, corpus_path("xmltv", "t_data", "simple.xml"), actor=ACTOR)
-    store.close()
-    session = new_store(tmp_path)
-    job = Store.open(path, check=False)
-    assert job.channel_ids()
-    session.close()
+    path, job = _session_closed_before_its_job(tmp_path)
     size = path.stat().st_size
     with path.open("r+b") as handle:  # another program writes garbage over the pages
         for offset in range(size // 2 // 4096 * 4096, size, 4096):  # pages opening never reads
             handle.seek(offset)
             handle.write(os.urandom(200))
     job.close()
-    assert json.loads(integrity.marker(path).read_text()) != integrity.signature(path)
+    assert not _noted_as_sound(path)
     integrity._sound.clear()  # a new process: it knows nothing of this one's checks
     with pytest.raises(StoreCorrupt, match="failed its integrity check"):
         new_store(tmp_path).close()
