@@ -89,6 +89,21 @@ def test_a_bad_file_fails_its_job_with_the_parse_category(server: Server) -> Non
         job = finished(client, answer.json()["job"])
     assert job["state"] == "failed"
     assert job["error_category"] == "parse"
+    # named as the client sent it ("upload": no name), never by the server's temporary file
+    assert job["error_message"].startswith("upload:1:"), job["error_message"]
+    assert "scheduleflow-upload-" not in job["error_message"]
+
+
+def test_a_bad_file_sent_with_a_name_is_named_by_it_in_the_job(server: Server) -> None:
+    with server.client("operator") as client:
+        answer = client.post(
+            "/api/import-schedule",
+            files={"file": ("week.xml", b"<tv><programme start='x'>", "application/xml")},
+            data={"format": "xmltv"},
+        )
+        job = finished(client, answer.json()["job"])
+    assert job["state"] == "failed"
+    assert job["error_message"].startswith("week.xml:1:"), job["error_message"]
 
 
 def test_export_schedule_xml_streams_the_guide(server: Server) -> None:

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from core.engine import outcome
-from core.errors import InputError
+from core.errors import InputError, ScheduleFlowError
 from core.formats import EXPORT_FORMATS, FORMATS
 from core.jobs import Job
 from core.onair import on_air
@@ -121,6 +121,12 @@ class Endpoints:
                     progress=context.progress,
                     should_stop=context.should_stop,
                 )
+            except ScheduleFlowError as error:
+                # the client's file, as it named it: the server's temporary path is neither
+                # its business nor a name it could look for
+                if error.path is not None:
+                    error.path = name
+                raise
             finally:
                 upload.discard()
 
