@@ -362,15 +362,21 @@ class RestoreResult:
     audit_carried: int
 
 
-_AUDIT_COLUMNS = "at, who, ssh_client, action, job_id, channel, summary, before, after, changes"
+_AUDIT_COLUMNS = (
+    "at, who, ssh_client, action, job_id, channel, summary, before, after, changes, request_id"
+)
+_AUDIT_ADDED = {"changes": "'[]'", "request_id": "NULL"}
+"""Audit columns a store from before them lacks (schema 4, schema 8), and what stands in."""
 
 
 def _audit_rows(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
-    """Every audit record, whole; a store from before schema 4 has no ``changes`` lines."""
+    """Every audit record, whole: its change lines and its request id too (an older
+    store's stand-ins where it has none)."""
     names = {row[1] for row in connection.execute("PRAGMA table_info(audit)")}
-    columns = _AUDIT_COLUMNS if "changes" in names else _AUDIT_COLUMNS[: -len(", changes")]
-    extra = "" if "changes" in names else ", '[]'"
-    return connection.execute(f"SELECT {columns}{extra} FROM audit ORDER BY id").fetchall()
+    columns = ", ".join(
+        name if name in names else _AUDIT_ADDED[name] for name in _AUDIT_COLUMNS.split(", ")
+    )
+    return connection.execute(f"SELECT {columns} FROM audit ORDER BY id").fetchall()
 
 
 def _damaged_audit_rows(path: Path) -> list[tuple[object, ...]]:
@@ -393,7 +399,7 @@ def _carry_audit(connection: sqlite3.Connection, rows: list[tuple[object, ...]])
     present = set(_audit_rows(connection))
     missing = [row for row in rows if row not in present]
     connection.executemany(
-        f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", missing
+        f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", missing
     )
     return len(missing)
 

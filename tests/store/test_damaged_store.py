@@ -173,9 +173,14 @@ def test_a_restore_carries_each_records_change_lines_too(sf_home: Path) -> None:
     (fix,) = [r for r in json.loads(run_cli("audit", "--json", home=sf_home).stdout)
               if r["action"].startswith("fix")]  # fmt: skip
     assert fix["changes"]
+    database = sqlite3.connect(sf_home / "scheduleflow.db")  # as a fix asked for over HTTP
+    with database:
+        database.execute("UPDATE audit SET request_id = 'req-7' WHERE action LIKE 'fix%'")
+    database.close()
 
     assert run_cli("db", "restore", str(backup), home=sf_home).returncode == 0
 
     (carried,) = [r for r in json.loads(run_cli("audit", "--json", home=sf_home).stdout)
                   if r["action"].startswith("fix")]  # fmt: skip
     assert carried["changes"] == fix["changes"]
+    assert carried["request_id"] == "req-7"  # the request that made it, carried too
