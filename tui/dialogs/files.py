@@ -222,7 +222,7 @@ _FILLED = ("playlist", "ffplayout")
 class ExportDialog(Dialog[ExportRequest]):
     """Format, channels, range, destination and (for playout) a filler group; ``enter`` or
     ``ctrl+s`` exports, asking before it overwrites a file. The format, channel and filler
-    chosen last are offered again (for this session)."""
+    chosen last are offered again (kept for the next start too)."""
 
     BUTTONS: ClassVar[Mapping[str, str]] = {"export": "confirm"}
 

@@ -268,7 +268,7 @@ _MEMORY: weakref.WeakKeyDictionary[App[Any], dict[str, dict[str, str]]] = (
 
 
 def remember(app: App[Any], dialog: str, values: dict[str, str]) -> None:
-    """Keep the choices a dialog was confirmed with, for its next opening in this session
+    """Keep the choices a dialog was confirmed with, for its next opening, in this session
     and the next (``preferences.json``). A file that cannot be written is logged; the
     session remembers all the same."""
     _memory(app)[dialog] = dict(values)

@@ -42,7 +42,7 @@ class PlanDialog(PreviewDialog[Plan]):
 
     ``enter`` in any field works the plan out; ``ctrl+s`` applies the plan shown, or works it
     out first when the form changed since. The group, order, grid and filler chosen last
-    are offered again (for this session).
+    are offered again (kept for the next start too).
     """
 
     FIELDS_OF = "plan"
