@@ -148,6 +148,7 @@ async def test_the_first_screen_opens_on_now_when_a_channel_is_on_air(
     _now(monkeypatch, KIDS_ON_AIR)
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1)  # pushed on the app's mount
         timeline = _screen(app).query_one(Timeline)
         table = _screen(app).query_one(ProgrammeTable)
         await wait_for(pilot, lambda: table.channel == "kids.example.org")
@@ -161,6 +162,7 @@ async def test_the_first_screen_opens_on_the_busiest_stretch_otherwise(
     _now(monkeypatch, AFTER_THE_DEMO)
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1)  # pushed on the app's mount
         timeline = _screen(app).query_one(Timeline)
         table = _screen(app).query_one(ProgrammeTable)
         await wait_for(pilot, lambda: table.channel == "music.example.org")

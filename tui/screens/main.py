@@ -252,9 +252,15 @@ class MainScreen(Screen[None]):
         bar = self.query_one(StatusBar)
         bar.set_part("jobs", f"{queue.active} active / {queue.queued} queued")
         bar.set_part("role", f"role {self.engine.role}")
-        bar.set_part("zone", self.zone.label(self.query_one(Timeline).channel))
         bar.set_part("store", str(self.engine.database))
+        self._show_zone()
         self._watch_elsewhere()
+
+    def _show_zone(self) -> None:
+        """The header's time zone alone: a lane chosen or ``z`` changes nothing else there,
+        and must not send the worker to read every process's history again."""
+        label = self.zone.label(self.query_one(Timeline).channel)
+        self.query_one(StatusBar).set_part("zone", label)
 
     def _watch_elsewhere(self) -> None:
         """Read health, the service's presence, the jobs other processes recorded and the
@@ -338,7 +344,7 @@ class MainScreen(Screen[None]):
         self.query_one(Timeline).refresh()
         self.query_one(ProgrammeTable).refresh()
         self.query_one(FindingsTree).redraw()
-        self.update_status()
+        self._show_zone()
         self.notify(self.zone.label(self.query_one(Timeline).channel), timeout=3)
 
     # -- data refresh ---------------------------------------------------------------------
@@ -366,7 +372,7 @@ class MainScreen(Screen[None]):
         self.zone.zones = {s.id: s.timezone for s in summaries}
         self.query_one(ChannelList).set_channels(summaries)
         self.query_one(Timeline).set_channels(summaries)
-        self.update_status()
+        self._show_zone()
 
     def _open_table(self) -> None:
         timeline = self.query_one(Timeline)
@@ -521,7 +527,7 @@ class MainScreen(Screen[None]):
             table.open_at(event.channel, self.query_one(Timeline).start)
         self.query_one("#programmes").border_title = literal(f"Programmes · {event.channel}")
         if self.zone.mode == "channel":  # another channel may read in another zone
-            self.update_status()
+            self._show_zone()
 
     @on(Timeline.TimeChosen)
     def _time_chosen(self, event: Timeline.TimeChosen) -> None:
