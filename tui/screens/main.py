@@ -355,22 +355,22 @@ class MainScreen(Screen[None]):
         it, else on its busiest stretch, its cursor on the first channel on air then; then
         the first check, after the first paint."""
         summaries, place = opening
-        self._set_channels(summaries)
-        if place is not None:
-            moment, on_air = place
-            channel = next((s.id for s in summaries if s.id in on_air), None)
+        moment, on_air = place if place is not None else (None, set())
+        channel = next((s.id for s in summaries if s.id in on_air), None)
+        # the list announces its channel once, this one: announcing the first channel and
+        # then this one moved the timeline away and back, a quarter of its span each time
+        self._set_channels(summaries, chosen=channel)
+        if moment is not None:
             self.query_one(Timeline).show(moment, channel)
-            if channel is not None:
-                self.query_one(ChannelList).choose(channel)
             self._open_table()
         # after the first paint: the check's thread would otherwise hold the GIL while
         # the first screen is drawn (seconds on a store of 670,000 programmes)
         self.call_after_refresh(self.run_check)
 
-    def _set_channels(self, summaries: list[ChannelSummary]) -> None:
+    def _set_channels(self, summaries: list[ChannelSummary], chosen: str | None = None) -> None:
         self.revisions = {s.id: s.revision for s in summaries}
         self.zone.zones = {s.id: s.timezone for s in summaries}
-        self.query_one(ChannelList).set_channels(summaries)
+        self.query_one(ChannelList).set_channels(summaries, chosen)
         self.query_one(Timeline).set_channels(summaries)
         self._show_zone()
 

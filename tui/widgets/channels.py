@@ -90,10 +90,11 @@ class ChannelList(Widget, can_focus=True):
         self.top = 0
 
     # -- data -----------------------------------------------------------------------------
-    def set_channels(self, summaries: list[ChannelSummary]) -> None:
-        """Show these channels (keeping the highlight when it is still there)."""
+    def set_channels(self, summaries: list[ChannelSummary], chosen: str | None = None) -> None:
+        """Show these channels, highlighting ``chosen`` (else keeping the highlight when it
+        is still there)."""
         self.summaries = summaries
-        self._select()
+        self._select(chosen)
 
     def set_findings(self, findings: list[Finding]) -> None:
         """Badges: how many errors and warnings each channel has."""
@@ -117,9 +118,10 @@ class ChannelList(Widget, can_focus=True):
         index = self.highlighted
         return self.listed[index].id if index is not None else None
 
-    def _select(self) -> None:
-        """Apply the filter, keeping the highlighted channel when it is still listed."""
-        kept = self.channel
+    def _select(self, chosen: str | None = None) -> None:
+        """Apply the filter, highlighting ``chosen`` or keeping the highlighted channel when
+        it is still listed."""
+        kept = chosen or self.channel
         wanted = self.filter_text
         self.listed = [
             s
