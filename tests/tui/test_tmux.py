@@ -68,7 +68,7 @@ def test_the_panes_a_finding_and_an_import_show_in_a_real_terminal(
     session: tuple[str, Path],
 ) -> None:
     name, _ = session
-    screen = _wait(name, "Timeline")
+    screen = _wait(name, "Harbourside")  # the channels come after the panes: wait for them
     for pane in ("Channels", "Timeline", "Programmes", "Findings", "Jobs & log"):
         assert pane in screen
     assert "Harbourside" in screen and "Arena Sport" in screen
